@@ -1,0 +1,125 @@
+/**
+ * Cross-field rules that a schema cannot express: references between sections, duplicates, and
+ * upstream rules that we relax into warnings so that real upstream files keep loading.
+ */
+import type { RouterConfig } from './schema/index.js'
+import type { ConfigIssue, PathSegment } from './issues.js'
+
+type Report = (
+  severity: ConfigIssue['severity'],
+  path: PathSegment[],
+  message: string,
+  key?: string,
+) => void
+
+export function checkConfig(config: RouterConfig, report: Report): void {
+  checkEndpoints(config, report)
+  checkModelConfig(config, report)
+  checkCategories(config, report)
+  checkRules(config, report)
+  checkCache(config, report)
+}
+
+function checkEndpoints(config: RouterConfig, report: Report): void {
+  const seen = new Set<string>()
+  config.vllm_endpoints.forEach((ep, i) => {
+    if (seen.has(ep.name))
+      report('error', ['vllm_endpoints', i, 'name'], `duplicate endpoint name "${ep.name}"`)
+    seen.add(ep.name)
+    if (ep.models !== undefined || ep.health_check_path !== undefined)
+      report(
+        'warning',
+        ['vllm_endpoints', i],
+        'models and health_check_path were removed upstream in Oct 2025 and are ignored',
+      )
+  })
+}
+
+function checkModelConfig(config: RouterConfig, report: Report): void {
+  const endpointNames = new Set(config.vllm_endpoints.map((e) => e.name))
+  for (const [model, params] of Object.entries(config.model_config)) {
+    params.preferred_endpoints.forEach((name, i) => {
+      if (!endpointNames.has(name))
+        report(
+          'error',
+          ['model_config', model, 'preferred_endpoints', i],
+          `endpoint "${name}" is not defined in vllm_endpoints`,
+        )
+    })
+    const family = params.reasoning_family
+    if (family !== '' && config.reasoning_families[family] === undefined)
+      report(
+        'warning',
+        ['model_config', model, 'reasoning_family'],
+        `reasoning family "${family}" is not defined in reasoning_families; ${model} gets no reasoning fields`,
+      )
+    const allowed = params.pii_policy.pii_types_allowed
+    if (params.pii_policy.allow_by_default && allowed.length > 0)
+      report(
+        'warning',
+        ['model_config', model, 'pii_policy', 'pii_types_allowed'],
+        'has no effect while allow_by_default is true',
+      )
+  }
+}
+
+function checkCategories(config: RouterConfig, report: Report): void {
+  const names = new Set<string>()
+  config.categories.forEach((cat, ci) => {
+    if (names.has(cat.name))
+      report('error', ['categories', ci, 'name'], `duplicate category name "${cat.name}"`)
+    names.add(cat.name)
+    cat.model_scores.forEach((ms, mi) => {
+      const path: PathSegment[] = ['categories', ci, 'model_scores', mi]
+      if (ms.use_reasoning === undefined && cat.use_reasoning === undefined)
+        report('warning', path, 'use_reasoning is missing (upstream requires it); treated as false')
+      if (ms.lora_name !== undefined) {
+        const loras = config.model_config[ms.model]?.loras ?? []
+        if (!loras.some((l) => l.name === ms.lora_name))
+          report(
+            'error',
+            [...path, 'lora_name'],
+            `LoRA "${ms.lora_name}" is not listed in model_config["${ms.model}"].loras`,
+          )
+      }
+    })
+  })
+  if (config.categories.length > 0 && config.default_model === '')
+    report(
+      'warning',
+      ['default_model'],
+      'is empty: requests with no confident category cannot be routed',
+    )
+}
+
+function checkRules(config: RouterConfig, report: Report): void {
+  const names = new Set(config.categories.map((c) => c.name))
+  config.keyword_rules.forEach((rule, i) => {
+    if (!names.has(rule.category))
+      report(
+        'warning',
+        ['keyword_rules', i, 'category'],
+        `category "${rule.category}" is not defined in categories; matches route to default_model`,
+      )
+  })
+  config.embedding_rules.forEach((rule, i) => {
+    if (rule.aggregation_method === 'avg')
+      report(
+        'warning',
+        ['embedding_rules', i, 'aggregation_method'],
+        '"avg" is read as "mean" (upstream rejects it at run time)',
+      )
+    if (!names.has(rule.category))
+      report(
+        'warning',
+        ['embedding_rules', i, 'category'],
+        `category "${rule.category}" is not defined in categories; matches route to default_model`,
+      )
+  })
+}
+
+function checkCache(config: RouterConfig, report: Report): void {
+  const cache = config.semantic_cache
+  if (cache.backend_type === 'milvus' && (cache.backend_config_path ?? '') === '')
+    report('error', ['semantic_cache', 'backend_config_path'], 'is required for the milvus backend')
+}

@@ -1,0 +1,90 @@
+/**
+ * Settings this project adds (upstream takes these as command-line flags or does not have them).
+ * Upstream ignores unknown top-level keys, so a file using them still loads there.
+ */
+import { z } from 'zod'
+import { listenPort, onErrorPolicy } from './common.js'
+
+const MiB = 1024 * 1024
+
+export const serverSchema = z.strictObject({
+  /** Bind address for every listener. Loopback by default; containers set 0.0.0.0. */
+  host: z.string().default('127.0.0.1'),
+  gateway_port: listenPort.default(8801),
+  extproc_port: listenPort.default(50051),
+  api_port: listenPort.default(8080),
+  metrics_port: listenPort.default(9190),
+  enable_gateway: z.boolean().default(true),
+  enable_extproc: z.boolean().default(true),
+  enable_api: z.boolean().default(true),
+  enable_metrics: z.boolean().default(true),
+  /** Largest request body accepted (gateway 413, ext_proc immediate 413). */
+  max_body_bytes: z
+    .number()
+    .int()
+    .positive()
+    .default(10 * MiB),
+  /** Graceful shutdown: how long open requests and streams may take to finish. */
+  shutdown_grace_ms: z.number().int().min(0).default(10_000),
+})
+
+export const upstreamSchema = z.strictObject({
+  connect_timeout_ms: z.number().int().positive().default(5_000),
+  /** Time to the response headers; for streams this bounds time to first byte. */
+  headers_timeout_ms: z.number().int().positive().default(300_000),
+  /** Longest silence between body chunks. */
+  body_timeout_ms: z.number().int().positive().default(300_000),
+  keep_alive_timeout_ms: z.number().int().positive().default(60_000),
+  connections_per_endpoint: z.number().int().positive().default(128),
+  /** Largest non-streaming upstream response kept in memory for usage and caching. */
+  max_response_bytes: z
+    .number()
+    .int()
+    .positive()
+    .default(32 * MiB),
+})
+
+export const extprocSchema = z.strictObject({
+  /** Header carrying `ip:port` for an ORIGINAL_DST cluster. Upstream's name changed three times. */
+  destination_header: z.string().default('x-vsr-destination-endpoint'),
+  /** Also emit the Gateway API Inference Extension form (header + envoy.lb dynamic metadata). */
+  inference_extension: z.boolean().default(false),
+  /** What a processing failure does: continue unmodified (open) or answer with an error (closed). */
+  failure_mode: z.enum(['open', 'closed']).default('open'),
+  /** Per-message processing budget. */
+  message_timeout_ms: z.number().int().positive().default(5_000),
+  tls: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      cert_path: z.string().default(''),
+    })
+    .prefault({}),
+})
+
+/** One entry of the ordered classifier chain. */
+export const classifierChainEntrySchema = z.strictObject({
+  kind: z.string().min(1),
+  enabled: z.boolean().default(true),
+  on_error: onErrorPolicy.default('allow'),
+  options: z.record(z.string(), z.unknown()).default({}),
+})
+
+/** One pipeline module (feature gate + order). */
+export const pipelineModuleEntrySchema = z.strictObject({
+  name: z.string().min(1),
+  enabled: z.boolean().default(true),
+})
+
+export const pipelineSchema = z.strictObject({
+  /**
+   * Ordered classifier chain. Default: keyword rules, then embedding rules, then the category model
+   * (upstream's fixed order). The first confident answer wins.
+   */
+  classifiers: z.array(classifierChainEntrySchema).optional(),
+  /** Ordered request modules; omitted modules keep their default position and state. */
+  modules: z.array(pipelineModuleEntrySchema).optional(),
+  /** Classify multi-turn history as well as the last user message. */
+  classify_history: z.boolean().default(false),
+  /** Only the most recent N user turns are classified when classify_history is on. */
+  history_turns: z.number().int().positive().default(3),
+})

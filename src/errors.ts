@@ -1,0 +1,160 @@
+/**
+ * Every error the router can report, with a stable code.
+ *
+ * Callers match on `err.code`, never on the message. Each edge (gateway, ext_proc, classification API,
+ * CLI) maps a RouterError to its wire shape exactly once. `docs/errors.md` lists every code; a test
+ * keeps the two in sync, so adding a code here means documenting it there.
+ */
+
+/** OpenAI error `type` values we emit. */
+export type OpenAIErrorType =
+  | 'invalid_request_error'
+  | 'authentication_error'
+  | 'not_found_error'
+  | 'rate_limit_error'
+  | 'server_error'
+  | 'upstream_error'
+  | 'content_filter'
+
+interface ErrorSpec {
+  readonly status: number
+  readonly type: OpenAIErrorType
+  readonly message: string
+}
+
+export const ERROR_CODES = {
+  // Request parsing and validation (gateway, ext_proc, API)
+  invalid_json: {
+    status: 400,
+    type: 'invalid_request_error',
+    message: 'Request body is not valid JSON',
+  },
+  invalid_request: {
+    status: 400,
+    type: 'invalid_request_error',
+    message: 'Request body is invalid',
+  },
+  missing_messages: {
+    status: 400,
+    type: 'invalid_request_error',
+    message: 'messages must be a non-empty array',
+  },
+  body_too_large: {
+    status: 413,
+    type: 'invalid_request_error',
+    message: 'Request body exceeds the configured limit',
+  },
+  unsupported_media_type: {
+    status: 415,
+    type: 'invalid_request_error',
+    message: 'Content-Type must be application/json',
+  },
+  model_not_found: {
+    status: 404,
+    type: 'not_found_error',
+    message: 'The requested model is not configured',
+  },
+  route_not_found: { status: 404, type: 'not_found_error', message: 'No such route' },
+  method_not_allowed: { status: 405, type: 'invalid_request_error', message: 'Method not allowed' },
+
+  // Upstream (the LLM endpoint)
+  no_endpoint: {
+    status: 503,
+    type: 'server_error',
+    message: 'No endpoint is configured for the selected model',
+  },
+  upstream_unavailable: {
+    status: 502,
+    type: 'upstream_error',
+    message: 'The upstream endpoint could not be reached',
+  },
+  upstream_timeout: {
+    status: 504,
+    type: 'upstream_error',
+    message: 'The upstream endpoint did not answer in time',
+  },
+  upstream_protocol_error: {
+    status: 502,
+    type: 'upstream_error',
+    message: 'The upstream endpoint sent an invalid response',
+  },
+  upstream_stream_aborted: {
+    status: 502,
+    type: 'upstream_error',
+    message: 'The upstream stream ended unexpectedly',
+  },
+
+  // Policy outcomes surfaced as errors (when configured to fail closed)
+  classifier_failed: {
+    status: 503,
+    type: 'server_error',
+    message: 'A classifier failed and its policy is to block',
+  },
+  processing_timeout: {
+    status: 504,
+    type: 'server_error',
+    message: 'Request processing exceeded its time budget',
+  },
+
+  // Configuration
+  config_invalid: { status: 500, type: 'server_error', message: 'Configuration is invalid' },
+  config_unreadable: {
+    status: 500,
+    type: 'server_error',
+    message: 'Configuration file could not be read',
+  },
+
+  // Catch-all
+  internal_error: { status: 500, type: 'server_error', message: 'Internal error' },
+} as const satisfies Record<string, ErrorSpec>
+
+export type ErrorCode = keyof typeof ERROR_CODES
+
+export interface RouterErrorOptions {
+  cause?: unknown
+  /** Extra machine-readable detail (e.g. the list of config issues). Never includes prompt text. */
+  details?: unknown
+  /** OpenAI `param` field: which request field was wrong. */
+  param?: string
+}
+
+export class RouterError extends Error {
+  override readonly name = 'RouterError'
+  readonly code: ErrorCode
+  readonly status: number
+  readonly type: OpenAIErrorType
+  readonly details: unknown
+  readonly param: string | undefined
+
+  constructor(code: ErrorCode, message?: string, options: RouterErrorOptions = {}) {
+    const spec: ErrorSpec = ERROR_CODES[code]
+    super(
+      message ?? spec.message,
+      options.cause === undefined ? undefined : { cause: options.cause },
+    )
+    this.code = code
+    this.status = spec.status
+    this.type = spec.type
+    this.details = options.details
+    this.param = options.param
+  }
+}
+
+export function isRouterError(err: unknown): err is RouterError {
+  return err instanceof RouterError
+}
+
+/** Normalise anything thrown into a RouterError (unknown errors become internal_error). */
+export function toRouterError(err: unknown): RouterError {
+  if (err instanceof RouterError) return err
+  return new RouterError('internal_error', undefined, { cause: err })
+}
+
+/** The OpenAI error envelope used by the gateway. */
+export function toOpenAIErrorBody(err: RouterError): {
+  error: { message: string; type: string; param: string | null; code: string }
+} {
+  return {
+    error: { message: err.message, type: err.type, param: err.param ?? null, code: err.code },
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * The request pipeline contract shared by both transports (standalone gateway and Envoy ext_proc).
+ *
+ * A request flows through an ordered list of modules (classification, model selection, jailbreak,
+ * PII, semantic cache, reasoning, system prompt, ...). Each module reads and updates the request
+ * context; any module may stop processing by returning an immediate response (a block or a cache
+ * hit). The transports never make routing decisions themselves: they turn bytes into a
+ * RequestMeta + body, call the pipeline, and apply the outcome.
+ */
+import type { CategoryClassification } from '../classify/types.js'
+import type { RouterConfig } from '../config/schema/index.js'
+import type { Logger } from '../log.js'
+import type { ParsedChatRequest, Usage } from '../openai/types.js'
+import type { RuntimeServices } from '../runtime/services.js'
+
+/** Version of the module API. A module built for another major version is refused at start-up. */
+export const PLUGIN_API_VERSION = 1
+
+export type Transport = 'gateway' | 'extproc'
+
+export interface RequestMeta {
+  readonly requestId: string
+  readonly transport: Transport
+  readonly method: string
+  readonly path: string
+  /** Lower-cased request headers as received (routing headers are never trusted). */
+  readonly headers: Readonly<Record<string, string>>
+  /** Client sent `Accept: text/event-stream`. */
+  readonly acceptsEventStream: boolean
+  /** performance.now() when the transport first saw the request. */
+  readonly startedAt: number
+  readonly signal?: AbortSignal
+}
+
+export interface EndpointTarget {
+  readonly name: string
+  readonly address: string
+  readonly port: number
+  readonly protocol: 'http' | 'https'
+  /** `address:port` (IPv6 in brackets), the value of the destination header. */
+  readonly hostPort: string
+  readonly apiKeyEnv?: string
+}
+
+export interface ReasoningDecision {
+  readonly enabled: boolean
+  /** Effort applied or computed (always computed for metrics, as upstream). */
+  readonly effort: string
+  /** reasoning_families key of the selected model, when it has one. */
+  readonly family?: string
+  /** Why: `category_config`, `entropy:<reason>`, `keyword_match_category_config`, ... */
+  readonly reason: string
+}
+
+/** A complete answer produced by the router itself (block, cache hit, model list, error). */
+export interface ImmediateResponse {
+  readonly status: number
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: string
+  readonly kind: 'jailbreak_block' | 'pii_block' | 'cache_hit' | 'models' | 'error'
+}
+
+/** Per-request state. Modules read and write it; the pipeline turns it into an outcome. */
+export interface RequestContext {
+  readonly meta: RequestMeta
+  readonly request: ParsedChatRequest
+  readonly config: RouterConfig
+  readonly services: RuntimeServices
+  readonly log: Logger
+  /** The request named the auto model (`auto_model_name`, or `auto`). */
+  readonly autoRouted: boolean
+  /** Text the classifiers see. */
+  readonly classificationText: string
+
+  /** Generic category name ('' when none or below threshold). */
+  category: string
+  confidence: number
+  classification: CategoryClassification | undefined
+  /** Model chosen (base name, used for endpoint and policy lookups). */
+  selectedModel: string
+  /** Name written into the body's `model` (a LoRA adapter name when one is configured). */
+  upstreamModel: string
+  reasonCode: string
+  reasoning: ReasoningDecision | undefined
+  systemPromptInjected: boolean
+  /** Set by any module that edits request.body. */
+  bodyChanged: boolean
+  /** Headers to set on the upstream request (lower-case names). */
+  readonly upstreamHeaders: Map<string, string>
+  /** Headers to add to the client response on success (x-vsr-*). */
+  readonly responseHeaders: Map<string, string>
+  /** Module-private state, keyed by module name. */
+  readonly moduleState: Map<string, unknown>
+  /** Milliseconds spent per stage, for logs. */
+  readonly timings: Record<string, number>
+  endpoint: EndpointTarget | undefined
+}
+
+/** What the transport learned about the upstream response. */
+export interface ResponseRecord {
+  readonly status: number
+  readonly streaming: boolean
+  /** Full body for non-streaming responses (bounded by upstream.max_response_bytes). */
+  readonly body?: Buffer
+  /** For streaming responses: the completion assembled from the SSE chunks. */
+  readonly assembled?: AssembledCompletion
+  readonly usage?: Usage
+  /** Seconds from request start to the first byte / first content token. */
+  readonly ttftSeconds?: number
+  readonly latencySeconds: number
+  /** Set when the response did not complete (client abort, upstream drop). */
+  readonly error?: string
+}
+
+/** A streamed completion put back together (what a cache stores for a streaming request). */
+export interface AssembledCompletion {
+  readonly id: string
+  readonly model: string
+  readonly created: number
+  readonly content: string
+  readonly reasoningContent: string
+  readonly finishReason: string | null
+  readonly usage?: Usage
+}
+
+export type RequestHookResult = void | ImmediateResponse | undefined
+
+/** A pipeline stage. */
+export interface PipelineModule {
+  readonly name: string
+  readonly apiVersion: number
+  /** Request phase. Return an ImmediateResponse to answer without calling upstream. */
+  onRequest?(ctx: RequestContext): RequestHookResult | Promise<RequestHookResult>
+  /** After the upstream response finished (or failed). Errors here are logged, never surfaced. */
+  onResponse?(ctx: RequestContext, response: ResponseRecord): void | Promise<void>
+  close?(): Promise<void>
+}
+
+export interface ModuleBuildContext {
+  readonly config: RouterConfig
+  readonly services: RuntimeServices
+}
+
+/** Registry entry for a module. */
+export interface ModuleFactory {
+  readonly name: string
+  readonly apiVersion: number
+  readonly description: string
+  /** Enabled when the config does not mention the module. */
+  readonly enabledByDefault: boolean
+  create(ctx: ModuleBuildContext): PipelineModule | null | Promise<PipelineModule | null>
+}
+
+export type RequestOutcome =
+  | {
+      readonly action: 'forward'
+      readonly ctx: RequestContext
+      /** Body to send upstream (the original bytes when nothing changed). */
+      readonly body: Buffer
+      readonly bodyChanged: boolean
+    }
+  | {
+      readonly action: 'respond'
+      readonly ctx: RequestContext
+      readonly response: ImmediateResponse
+    }

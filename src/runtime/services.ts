@@ -1,0 +1,24 @@
+/**
+ * Shared components built from one config: the sentence embedder and the guard detectors. Modules and
+ * classifiers get them from here instead of constructing their own, so one model is loaded once per
+ * process. Getters are lazy: a config that never uses embeddings never loads an embedding model.
+ */
+import type { Embedder } from '../embeddings/types.js'
+import type { JailbreakDetector, PiiDetector } from '../guards/types.js'
+import type { Logger } from '../log.js'
+import type { RouterMetrics } from '../metrics/router-metrics.js'
+
+export interface RuntimeServices {
+  readonly log: Logger
+  readonly metrics: RouterMetrics
+  /** Directory that relative paths in the config (model folders, tools_db) are resolved against. */
+  readonly baseDir: string
+  /** The embedder named by bert_model (or the embedded default). */
+  embedder(): Promise<Embedder>
+  /** The prompt_guard detector; null when jailbreak detection is disabled in config. */
+  jailbreakDetector(): Promise<JailbreakDetector | null>
+  /** The PII detector; null when PII detection is disabled in config. */
+  piiDetector(): Promise<PiiDetector | null>
+  /** Release models and workers. Idempotent. */
+  close(): Promise<void>
+}
