@@ -79,7 +79,7 @@ export function validateConfigObject(
     })
   }
 
-  const first = routerConfigSchema.safeParse(raw)
+  const first = routerConfigSchema.safeParse(raw, { reportInput: true })
   let config: RouterConfig | undefined = first.success ? first.data : undefined
   if (!first.success) {
     const stripped = structuredClone(raw)
@@ -97,7 +97,7 @@ export function validateConfigObject(
       }
     }
     if (!hasRealErrors) {
-      const second = routerConfigSchema.safeParse(stripped)
+      const second = routerConfigSchema.safeParse(stripped, { reportInput: true })
       if (second.success) config = second.data
       else
         for (const issue of second.error.issues)
@@ -148,8 +148,13 @@ function configError(source: string, issues: ConfigIssue[]): RouterError {
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
-    case 'invalid_type':
-      return `expected ${issue.expected}, got ${describeReceived(issue.input)}`
+    case 'invalid_type': {
+      const hint =
+        typeof issue.input === 'boolean' && issue.expected === 'string'
+          ? ' (YAML reads yes/no/on/off/true/false as booleans: quote the value)'
+          : ''
+      return `expected ${issue.expected}, got ${describeReceived(issue.input)}${hint}`
+    }
     case 'invalid_value':
       return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`
     case 'too_small':

@@ -7,10 +7,12 @@
  * hit). The transports never make routing decisions themselves: they turn bytes into a
  * RequestMeta + body, call the pipeline, and apply the outcome.
  */
+import type { ClassifierChain } from '../classify/chain.js'
 import type { CategoryClassification } from '../classify/types.js'
 import type { RouterConfig } from '../config/schema/index.js'
 import type { Logger } from '../log.js'
 import type { ParsedChatRequest, Usage } from '../openai/types.js'
+import type { RoutingTables } from '../routing/tables.js'
 import type { RuntimeServices } from '../runtime/services.js'
 
 /** Version of the module API. A module built for another major version is refused at start-up. */
@@ -139,6 +141,10 @@ export interface PipelineModule {
 export interface ModuleBuildContext {
   readonly config: RouterConfig
   readonly services: RuntimeServices
+  /** Category, endpoint and reasoning lookups compiled from the config. */
+  readonly tables: RoutingTables
+  /** The category classifier chain built from the config. */
+  readonly classifiers: ClassifierChain
 }
 
 /** Registry entry for a module. */
@@ -148,6 +154,8 @@ export interface ModuleFactory {
   readonly description: string
   /** Enabled when the config does not mention the module. */
   readonly enabledByDefault: boolean
+  /** Modules that must run before this one when both are enabled. */
+  readonly after?: readonly string[]
   create(ctx: ModuleBuildContext): PipelineModule | null | Promise<PipelineModule | null>
 }
 

@@ -114,6 +114,11 @@ model_config:
     assert.ok(issues[0]?.line !== undefined)
   })
 
+  it('explains YAML 1.1 booleans where a string was expected', () => {
+    const issues = issuesOf('default_model: off\n')
+    assert.match(issues[0]?.message ?? '', /got boolean false .*quote the value/)
+  })
+
   it('rejects a document that is not a mapping', () => {
     assert.equal(issuesOf('- a\n- b\n')[0]?.path, '(root)')
   })

@@ -1,0 +1,96 @@
+/**
+ * `classification`: runs the classifier chain for auto-routed requests, maps the label to a
+ * configured category, applies the category model's confidence threshold, and records the
+ * entropy-based reasoning input. Explicit models are not classified (upstream behaviour).
+ */
+import { decideByEntropy, type EntropyDecision } from '../../reasoning/entropy.js'
+import { label } from '../../metrics/router-metrics.js'
+import { PLUGIN_API_VERSION, type ModuleFactory, type RequestContext } from '../types.js'
+
+export interface ClassificationState {
+  /** Entropy decision when the result carried a full distribution (model classifiers). */
+  readonly entropy?: EntropyDecision
+}
+
+export const CLASSIFICATION = 'classification'
+
+export function classificationState(ctx: RequestContext): ClassificationState | undefined {
+  return ctx.moduleState.get(CLASSIFICATION) as ClassificationState | undefined
+}
+
+export const classificationModule: ModuleFactory = {
+  name: CLASSIFICATION,
+  apiVersion: PLUGIN_API_VERSION,
+  description: 'Classify the prompt into a category (keyword rules, embedding rules, model)',
+  enabledByDefault: true,
+  create({ config, tables, classifiers, services }) {
+    const threshold = config.classifier.category_model.threshold
+    const { metrics } = services
+    return {
+      name: CLASSIFICATION,
+      apiVersion: PLUGIN_API_VERSION,
+      async onRequest(ctx) {
+        if (!ctx.autoRouted || ctx.classificationText === '') return
+        const history = config.pipeline.classify_history
+          ? ctx.request.earlierUserTexts.slice(-config.pipeline.history_turns)
+          : []
+        const result = await classifiers.classify({
+          text: ctx.classificationText,
+          history,
+          signal: ctx.meta.signal,
+        })
+        if (!result) return
+        const category = tables.categories.translate(result.category)
+        let entropy: EntropyDecision | undefined
+        if (result.distribution && result.distribution.length > 0) {
+          const started = performance.now()
+          const translated = result.distribution.map((d) => ({
+            category: tables.categories.translate(d.category),
+            probability: d.probability,
+          }))
+          entropy = decideByEntropy(translated, tables.reasoningByCategory, threshold)
+          metrics.entropyLatency.observe((performance.now() - started) / 1000)
+          recordEntropyMetrics(ctx, entropy)
+        }
+        ctx.moduleState.set(CLASSIFICATION, { ...(entropy ? { entropy } : {}) })
+        ctx.classification = result
+        // Rules carry their own thresholds; the model threshold applies to model output only.
+        const confident = result.source !== 'model' || result.confidence >= threshold
+        if (!confident) return
+        ctx.category = category
+        ctx.confidence = result.confidence
+        metrics.categoryClassifications.inc({ category: label(category) })
+        metrics.classificationConfidence.observe(
+          { category: label(category), classification_method: result.source },
+          result.confidence,
+        )
+      },
+    }
+  },
+}
+
+function recordEntropyMetrics(ctx: RequestContext, e: EntropyDecision): void {
+  const m = ctx.services.metrics
+  m.entropyDecisions.inc({
+    uncertainty_level: e.level,
+    reasoning_enabled: String(e.useReasoning),
+    decision_reason: e.reason,
+    top_category: label(e.topCategory),
+  })
+  m.entropyValues.observe(
+    { category: label(e.topCategory), classification_type: 'entropy_based' },
+    e.entropy,
+  )
+  m.classificationConfidence.observe(
+    { category: label(e.topCategory), classification_method: 'entropy_based' },
+    e.confidence,
+  )
+  m.probabilityQuality.inc({
+    quality_check: 'sum_check',
+    status: e.distributionValid.sum ? 'valid' : 'invalid',
+  })
+  m.probabilityQuality.inc({
+    quality_check: 'negative_check',
+    status: e.distributionValid.nonNegative ? 'valid' : 'invalid',
+  })
+}

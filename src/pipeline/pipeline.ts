@@ -1,0 +1,216 @@
+/**
+ * The request pipeline: one path for both transports. Parse the body, run the modules in order
+ * (any may answer immediately), then finalise: model name, endpoint, upstream and response headers,
+ * and the body bytes (re-serialised only when something changed).
+ */
+import type { ClassifierChain } from '../classify/chain.js'
+import type { CategoryClassification } from '../classify/types.js'
+import type { RouterConfig } from '../config/schema/index.js'
+import { isRouterError, type RouterError } from '../errors.js'
+import { logEvent, type Logger } from '../log.js'
+import { label } from '../metrics/router-metrics.js'
+import { parseChatRequest } from '../openai/parse.js'
+import type { ParsedChatRequest } from '../openai/types.js'
+import type { RoutingTables } from '../routing/tables.js'
+import type { RuntimeServices } from '../runtime/services.js'
+import { modelsListBody } from './immediate.js'
+import { logDecision, ResponseTracker } from './response-tracker.js'
+import type {
+  ImmediateResponse,
+  PipelineModule,
+  RequestContext,
+  RequestMeta,
+  RequestOutcome,
+  Transport,
+} from './types.js'
+
+export interface PipelineOptions {
+  readonly config: RouterConfig
+  readonly services: RuntimeServices
+  readonly tables: RoutingTables
+  readonly classifiers: ClassifierChain
+  readonly modules: readonly PipelineModule[]
+}
+
+/** Error codes → upstream's `llm_request_errors_total` reason names. */
+const ERROR_REASONS: Partial<Record<RouterError['code'], string>> = {
+  invalid_json: 'parse_error',
+  invalid_request: 'parse_error',
+  missing_messages: 'parse_error',
+  classifier_failed: 'classification_failed',
+}
+
+export class Pipeline {
+  readonly config: RouterConfig
+  readonly services: RuntimeServices
+  readonly tables: RoutingTables
+  readonly classifiers: ClassifierChain
+  readonly modules: readonly PipelineModule[]
+  private readonly log: Logger
+
+  constructor(options: PipelineOptions) {
+    this.config = options.config
+    this.services = options.services
+    this.tables = options.tables
+    this.classifiers = options.classifiers
+    this.modules = options.modules
+    this.log = options.services.log
+  }
+
+  /** Decide what to do with one chat-completions request. Throws RouterError for bad input. */
+  async handleRequest(raw: Buffer, meta: RequestMeta): Promise<RequestOutcome> {
+    const metrics = this.services.metrics
+    let request: ParsedChatRequest
+    try {
+      request = parseChatRequest(raw)
+    } catch (err) {
+      metrics.modelRequests.inc({ model: 'unknown' })
+      this.fail(err, meta, undefined)
+    }
+    metrics.modelRequests.inc({ model: label(request.model) })
+    const ctx = this.createContext(request, meta)
+    try {
+      for (const module of this.modules) {
+        if (!module.onRequest) continue
+        const started = performance.now()
+        const answer = await module.onRequest(ctx)
+        ctx.timings[module.name] = performance.now() - started
+        if (answer) return this.respond(ctx, answer)
+      }
+    } catch (err) {
+      this.fail(err, meta, request.model)
+    }
+    return this.finalise(ctx)
+  }
+
+  /** Classify a text with the configured chain (classification API, `classify` CLI). */
+  async classifyText(text: string): Promise<{
+    category: string
+    confidence: number
+    classification: CategoryClassification | null
+  }> {
+    const result = await this.classifiers.classify({ text, history: [] })
+    if (!result) return { category: '', confidence: 0, classification: null }
+    const threshold = this.config.classifier.category_model.threshold
+    const confident = result.source !== 'model' || result.confidence >= threshold
+    return {
+      category: confident ? this.tables.categories.translate(result.category) : '',
+      confidence: result.confidence,
+      classification: result,
+    }
+  }
+
+  /** The `/v1/models` body. The gateway always lists configured models; ext_proc follows config. */
+  listModels(transport: Transport): Record<string, unknown> {
+    const include = transport === 'gateway' || this.config.include_config_models_in_list
+    const models = new Set<string>(include ? Object.keys(this.config.model_config) : [])
+    if (include) {
+      for (const params of Object.values(this.config.model_config))
+        for (const lora of params.loras) models.add(lora.name)
+      if (this.config.default_model !== '') models.add(this.config.default_model)
+    }
+    return modelsListBody({
+      autoModelName: this.config.auto_model_name,
+      configModels: [...models],
+      ownedBy: transport === 'gateway' ? 'upstream-endpoint' : 'vllm-semantic-router',
+    })
+  }
+
+  startResponse(ctx: RequestContext): ResponseTracker {
+    return new ResponseTracker(ctx, {
+      modules: this.modules,
+      maxResponseBytes: this.config.upstream.max_response_bytes,
+    })
+  }
+
+  private createContext(request: ParsedChatRequest, meta: RequestMeta): RequestContext {
+    return {
+      meta,
+      request,
+      config: this.config,
+      services: this.services,
+      log: this.log,
+      autoRouted: this.tables.autoNames.has(request.model),
+      classificationText:
+        request.userText !== '' ? request.userText : request.nonUserTexts.join(' '),
+      category: '',
+      confidence: 0,
+      classification: undefined,
+      selectedModel: request.model,
+      upstreamModel: request.model,
+      reasonCode: '',
+      reasoning: undefined,
+      systemPromptInjected: false,
+      bodyChanged: false,
+      upstreamHeaders: new Map(),
+      responseHeaders: new Map(),
+      moduleState: new Map(),
+      timings: {},
+      endpoint: undefined,
+    }
+  }
+
+  private finalise(ctx: RequestContext): RequestOutcome {
+    const metrics = this.services.metrics
+    const body = ctx.request.body
+    if (ctx.autoRouted && body.model !== ctx.upstreamModel) {
+      body.model = ctx.upstreamModel
+      ctx.bodyChanged = true
+    }
+    if (ctx.autoRouted && ctx.upstreamModel !== ctx.request.model)
+      metrics.routingModifications.inc({
+        source_model: label(ctx.request.model),
+        target_model: label(ctx.upstreamModel),
+      })
+    metrics.routingReasonCodes.inc({
+      reason_code: label(ctx.reasonCode),
+      model: label(ctx.upstreamModel),
+    })
+    ctx.endpoint = this.tables.endpoints.forModel(ctx.selectedModel)
+    ctx.upstreamHeaders.set('x-selected-model', ctx.upstreamModel)
+    this.setResponseHeaders(ctx)
+    const bytes = ctx.bodyChanged ? Buffer.from(JSON.stringify(body)) : ctx.request.raw
+    const total = performance.now() - ctx.meta.startedAt
+    ctx.timings['routing_total'] = total
+    metrics.routingLatency.observe(total / 1000)
+    return { action: 'forward', ctx, body: bytes, bodyChanged: ctx.bodyChanged }
+  }
+
+  private setResponseHeaders(ctx: RequestContext): void {
+    const h = ctx.responseHeaders
+    h.set('x-vsr-selected-model', ctx.upstreamModel)
+    if (ctx.category !== '') h.set('x-vsr-selected-category', ctx.category)
+    h.set('x-vsr-selected-reasoning', ctx.reasoning?.enabled ? 'on' : 'off')
+    h.set('x-vsr-injected-system-prompt', String(ctx.systemPromptInjected))
+    if (ctx.reasoning?.enabled) h.set('x-vsr-selected-reasoning-effort', ctx.reasoning.effort)
+  }
+
+  private respond(ctx: RequestContext, response: ImmediateResponse): RequestOutcome {
+    const total = performance.now() - ctx.meta.startedAt
+    ctx.timings['routing_total'] = total
+    logDecision(
+      ctx,
+      { status: response.status, latencySeconds: total / 1000, usage: undefined, error: undefined },
+      response.kind,
+    )
+    return { action: 'respond', ctx, response }
+  }
+
+  private fail(err: unknown, meta: RequestMeta, model: string | undefined): never {
+    if (isRouterError(err)) {
+      this.services.metrics.recordError(model, ERROR_REASONS[err.code] ?? err.code)
+      logEvent(
+        this.log,
+        'request_rejected',
+        {
+          request_id: meta.requestId,
+          transport: meta.transport,
+          code: err.code,
+          error: err.message,
+        },
+        err.status >= 500 ? 'error' : 'warn',
+      )
+    }
+    throw err
+  }
+}

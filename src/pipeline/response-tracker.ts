@@ -1,0 +1,207 @@
+/**
+ * Follows one upstream response through either transport: status and headers, then body chunks,
+ * then the end. Records usage, cost, latency, TTFT and TPOT, logs the request's single
+ * `routing_decision` event, and runs the modules' response hooks (e.g. the cache write).
+ */
+import { logEvent } from '../log.js'
+import { label } from '../metrics/router-metrics.js'
+import type { Usage } from '../openai/types.js'
+import { normaliseUsage, SseAssembler } from './sse-assembler.js'
+import type { PipelineModule, RequestContext, ResponseRecord } from './types.js'
+
+export interface TrackerDeps {
+  readonly modules: readonly PipelineModule[]
+  readonly maxResponseBytes: number
+}
+
+export class ResponseTracker {
+  private readonly ctx: RequestContext
+  private readonly deps: TrackerDeps
+  private status = 0
+  private streaming = false
+  private headersAt: number | undefined
+  private readonly chunks: Buffer[] = []
+  private bodyBytes = 0
+  private oversize = false
+  private assembler: SseAssembler | undefined
+  private finished: Promise<void> | undefined
+
+  constructor(ctx: RequestContext, deps: TrackerDeps) {
+    this.ctx = ctx
+    this.deps = deps
+  }
+
+  /** Record the upstream status and headers; returns the x-vsr-* headers to add for the client. */
+  onHeaders(
+    status: number,
+    headers: Readonly<Record<string, string | string[] | undefined>>,
+  ): Record<string, string> {
+    this.status = status
+    this.headersAt = performance.now()
+    const contentType = headers['content-type']
+    const type = Array.isArray(contentType) ? contentType.join(',') : (contentType ?? '')
+    this.streaming = type.includes('text/event-stream')
+    if (this.streaming) this.assembler = new SseAssembler(this.deps.maxResponseBytes)
+    const metrics = this.ctx.services.metrics
+    if (status >= 500) metrics.recordError(this.ctx.upstreamModel, 'upstream_5xx')
+    else if (status >= 400) metrics.recordError(this.ctx.upstreamModel, 'upstream_4xx')
+    return status >= 200 && status < 300 ? Object.fromEntries(this.ctx.responseHeaders) : {}
+  }
+
+  onChunk(chunk: Buffer): void {
+    if (this.assembler) {
+      this.assembler.push(chunk)
+      return
+    }
+    if (this.oversize) return
+    this.bodyBytes += chunk.length
+    if (this.bodyBytes > this.deps.maxResponseBytes) {
+      this.oversize = true
+      this.chunks.length = 0
+      return
+    }
+    this.chunks.push(chunk)
+  }
+
+  /** Finish the response (idempotent). `error` marks an incomplete response. */
+  finish(error?: string): Promise<void> {
+    this.finished ??= this.complete(error)
+    return this.finished
+  }
+
+  private async complete(error: string | undefined): Promise<void> {
+    const ctx = this.ctx
+    const now = performance.now()
+    const latencySeconds = (now - ctx.meta.startedAt) / 1000
+    const record = this.buildRecord(latencySeconds, error)
+    recordUsageMetrics(ctx, record)
+    logDecision(ctx, record)
+    for (const module of this.deps.modules) {
+      if (!module.onResponse) continue
+      try {
+        await module.onResponse(ctx, record)
+      } catch (err) {
+        logEvent(
+          ctx.log,
+          'module_response_hook_failed',
+          { request_id: ctx.meta.requestId, module: module.name, error: (err as Error).message },
+          'warn',
+        )
+      }
+    }
+  }
+
+  private buildRecord(latencySeconds: number, error: string | undefined): ResponseRecord {
+    const ctx = this.ctx
+    let usage: Usage | undefined
+    let body: Buffer | undefined
+    let ttft: number | undefined
+    const assembled = this.assembler
+    if (assembled) {
+      assembled.end()
+      usage = assembled.usage
+      if (assembled.firstTokenAt !== undefined)
+        ttft = (assembled.firstTokenAt - ctx.meta.startedAt) / 1000
+    } else {
+      if (!this.oversize && this.chunks.length > 0) body = Buffer.concat(this.chunks)
+      usage = body ? usageFromJson(body) : undefined
+      if (this.headersAt !== undefined) ttft = (this.headersAt - ctx.meta.startedAt) / 1000
+    }
+    const completion = assembled?.result()
+    const incomplete = error ?? (assembled && !assembled.sawDone ? 'stream_incomplete' : undefined)
+    return {
+      status: this.status,
+      streaming: this.streaming,
+      latencySeconds,
+      ...(body ? { body } : {}),
+      ...(completion ? { assembled: completion } : {}),
+      ...(usage ? { usage } : {}),
+      ...(ttft === undefined ? {} : { ttftSeconds: ttft }),
+      ...(incomplete === undefined ? {} : { error: incomplete }),
+    }
+  }
+}
+
+function usageFromJson(body: Buffer): Usage | undefined {
+  try {
+    const parsed = JSON.parse(body.toString('utf8')) as { usage?: Record<string, unknown> }
+    return parsed.usage ? normaliseUsage(parsed.usage) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+export interface CostResult {
+  readonly cost: number
+  readonly currency: string
+  readonly priced: boolean
+}
+
+export function costOf(ctx: RequestContext, usage: Usage | undefined): CostResult {
+  const pricing = ctx.config.model_config[ctx.selectedModel]?.pricing
+  if (!pricing || !usage)
+    return { cost: 0, currency: pricing?.currency ?? 'unknown', priced: false }
+  const cost =
+    (usage.prompt_tokens * pricing.prompt_per_1m +
+      usage.completion_tokens * pricing.completion_per_1m) /
+    1e6
+  return { cost, currency: pricing.currency, priced: true }
+}
+
+function recordUsageMetrics(ctx: RequestContext, record: ResponseRecord): void {
+  const m = ctx.services.metrics
+  const model = label(ctx.upstreamModel)
+  if (record.status >= 200 && record.status < 300 && !record.error)
+    m.completionLatency.observe({ model }, record.latencySeconds)
+  if (record.ttftSeconds !== undefined) m.ttft.observe({ model }, record.ttftSeconds)
+  const usage = record.usage
+  if (!usage) return
+  m.modelPromptTokens.inc({ model }, usage.prompt_tokens)
+  m.modelCompletionTokens.inc({ model }, usage.completion_tokens)
+  m.modelTokens.inc({ model }, usage.prompt_tokens + usage.completion_tokens)
+  m.promptTokensPerRequest.observe({ model }, usage.prompt_tokens)
+  m.completionTokensPerRequest.observe({ model }, usage.completion_tokens)
+  if (usage.completion_tokens > 0) {
+    const generation =
+      record.streaming && record.ttftSeconds !== undefined
+        ? record.latencySeconds - record.ttftSeconds
+        : record.latencySeconds
+    m.tpot.observe({ model }, Math.max(0, generation) / usage.completion_tokens)
+  }
+  const cost = costOf(ctx, usage)
+  if (cost.priced) m.modelCost.inc({ model, currency: cost.currency }, cost.cost)
+}
+
+/** The request's one `routing_decision` event (decision, usage, cost, latency). */
+export function logDecision(
+  ctx: RequestContext,
+  record: Pick<ResponseRecord, 'status' | 'latencySeconds' | 'usage' | 'error'>,
+  outcome = 'forwarded',
+): void {
+  const cost = costOf(ctx, record.usage)
+  logEvent(ctx.log, 'routing_decision', {
+    request_id: ctx.meta.requestId,
+    transport: ctx.meta.transport,
+    outcome,
+    reason_code: ctx.reasonCode,
+    original_model: ctx.request.model,
+    selected_model: ctx.upstreamModel,
+    category: ctx.category,
+    confidence: Number(ctx.confidence.toFixed(4)),
+    classifier: ctx.classification?.source ?? '',
+    reasoning_enabled: ctx.reasoning?.enabled ?? false,
+    reasoning_effort: ctx.reasoning?.enabled ? ctx.reasoning.effort : '',
+    reasoning_reason: ctx.reasoning?.reason ?? '',
+    system_prompt_injected: ctx.systemPromptInjected,
+    selected_endpoint: ctx.endpoint?.hostPort ?? '',
+    status: record.status,
+    prompt_tokens: record.usage?.prompt_tokens ?? 0,
+    completion_tokens: record.usage?.completion_tokens ?? 0,
+    total_tokens: record.usage?.total_tokens ?? 0,
+    cost: cost.cost,
+    currency: cost.currency,
+    routing_latency_ms: Number((ctx.timings['routing_total'] ?? 0).toFixed(3)),
+    latency_ms: Number((record.latencySeconds * 1000).toFixed(3)),
+    ...(record.error === undefined ? {} : { error: record.error }),
+  })
+}

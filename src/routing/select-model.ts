@@ -1,0 +1,56 @@
+/** Choosing a model for a category: the highest `score` wins, ties go to the first entry. */
+import type { CategoryConfig, ModelScoreConfig, RouterConfig } from '../config/schema/index.js'
+
+export interface ModelChoice {
+  /** Base model name (endpoint and policy lookups). */
+  readonly model: string
+  /** Name to put in the request body: the LoRA adapter when configured, else the model. */
+  readonly upstreamModel: string
+  readonly score: ModelScoreConfig | undefined
+}
+
+/** Model scores of a category, best first (stable for ties). */
+export function rankedModelScores(category: CategoryConfig): ModelScoreConfig[] {
+  return category.model_scores
+    .map((score, index) => ({ score, index }))
+    .sort((a, b) => b.score.score - a.score.score || a.index - b.index)
+    .map((x) => x.score)
+}
+
+export function bestModelForCategory(
+  category: CategoryConfig,
+  accept: (model: string) => boolean = () => true,
+): ModelChoice | undefined {
+  for (const score of rankedModelScores(category)) {
+    if (!accept(score.model)) continue
+    return { model: score.model, upstreamModel: score.lora_name ?? score.model, score }
+  }
+  return undefined
+}
+
+/** Whether reasoning is configured for this (category, model) pair; Sep-2025 category-level fallback. */
+export function useReasoningFor(
+  category: CategoryConfig,
+  score: ModelScoreConfig | undefined,
+): boolean {
+  return score?.use_reasoning ?? category.use_reasoning ?? false
+}
+
+/** Whether `model` is a name the config knows (model_config key, LoRA, scored model, default). */
+export function isKnownModel(config: RouterConfig, model: string): boolean {
+  if (model === config.default_model) return true
+  if (Object.hasOwn(config.model_config, model)) return true
+  for (const params of Object.values(config.model_config))
+    if (params.loras.some((l) => l.name === model)) return true
+  return config.categories.some((c) =>
+    c.model_scores.some((s) => s.model === model || s.lora_name === model),
+  )
+}
+
+/** Base model of a LoRA adapter name (LoRA names inherit their base model's policies). */
+export function baseModelOf(config: RouterConfig, model: string): string {
+  if (Object.hasOwn(config.model_config, model)) return model
+  for (const [base, params] of Object.entries(config.model_config))
+    if (params.loras.some((l) => l.name === model)) return base
+  return model
+}

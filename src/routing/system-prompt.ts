@@ -1,0 +1,37 @@
+/**
+ * Per-category system prompt injection. `replace` overwrites an existing first system message;
+ * `insert` puts the category prompt before the existing text (separated by a blank line). With no
+ * system message, one is prepended. Array-form system content gets the prompt as its first text part
+ * (upstream handled string content only).
+ */
+import type { CategoryConfig } from '../config/schema/index.js'
+import type { ChatMessage, ContentPart } from '../openai/types.js'
+
+export function systemPromptEnabled(category: CategoryConfig): boolean {
+  if (category.system_prompt === '') return false
+  return category.system_prompt_enabled ?? true
+}
+
+/** Mutates `messages`; returns true when a prompt was injected. */
+export function injectSystemPrompt(messages: ChatMessage[], category: CategoryConfig): boolean {
+  if (!systemPromptEnabled(category)) return false
+  const prompt = category.system_prompt
+  const first = messages[0]
+  if (first?.role !== 'system') {
+    messages.unshift({ role: 'system', content: prompt })
+    return true
+  }
+  if (category.system_prompt_mode === 'replace') {
+    first.content = prompt
+    return true
+  }
+  const content = first.content
+  if (Array.isArray(content)) {
+    const part: ContentPart = { type: 'text', text: prompt }
+    first.content = [part, ...content]
+  } else {
+    const existing = typeof content === 'string' ? content : ''
+    first.content = existing === '' ? prompt : `${prompt}\n\n${existing}`
+  }
+  return true
+}

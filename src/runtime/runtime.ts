@@ -1,0 +1,69 @@
+/**
+ * A Runtime is everything built from one config: shared services (models, detectors), the
+ * classifier chain, the pipeline modules and the pipeline. Hot reload builds a new Runtime and swaps
+ * it in; requests in flight finish on the one they started with.
+ */
+import { dirname, resolve } from 'node:path'
+import { buildClassifierChain } from '../classify/registry.js'
+import type { LoadedConfig } from '../config/load.js'
+import type { RouterConfig } from '../config/schema/index.js'
+import type { Logger } from '../log.js'
+import type { RouterMetrics } from '../metrics/router-metrics.js'
+import { buildModules } from '../pipeline/modules/registry.js'
+import { Pipeline } from '../pipeline/pipeline.js'
+import { RoutingTables } from '../routing/tables.js'
+import { createRuntimeServices } from './build-services.js'
+import type { RuntimeServices } from './services.js'
+
+export interface Runtime {
+  readonly loaded: LoadedConfig
+  readonly config: RouterConfig
+  readonly services: RuntimeServices
+  readonly pipeline: Pipeline
+  /** Release classifiers, modules and services. Idempotent. */
+  close(): Promise<void>
+}
+
+export interface RuntimeDeps {
+  readonly log: Logger
+  readonly metrics: RouterMetrics
+  /** Base for relative paths in the config; defaults to the config file's directory. */
+  readonly baseDir?: string
+  /** Reuse services (e.g. loaded models) instead of building new ones. */
+  readonly services?: RuntimeServices
+}
+
+export async function buildRuntime(loaded: LoadedConfig, deps: RuntimeDeps): Promise<Runtime> {
+  const config = loaded.config
+  const baseDir =
+    deps.baseDir ??
+    (loaded.source.startsWith('<') ? process.cwd() : dirname(resolve(loaded.source)))
+  const ownsServices = deps.services === undefined
+  const services =
+    deps.services ??
+    (await createRuntimeServices(config, { log: deps.log, metrics: deps.metrics, baseDir }))
+  try {
+    const tables = new RoutingTables(config)
+    const classifiers = await buildClassifierChain(config, services)
+    const modules = await buildModules({ config, services, tables, classifiers })
+    const pipeline = new Pipeline({ config, services, tables, classifiers, modules })
+    let closed: Promise<void> | undefined
+    return {
+      loaded,
+      config,
+      services,
+      pipeline,
+      close() {
+        closed ??= (async () => {
+          await Promise.allSettled(modules.map((m) => m.close?.() ?? Promise.resolve()))
+          await classifiers.close()
+          if (ownsServices) await services.close()
+        })()
+        return closed
+      },
+    }
+  } catch (err) {
+    if (ownsServices) await services.close()
+    throw err
+  }
+}
