@@ -9,6 +9,12 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 
 const GO_DEF_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+/**
+ * Upstream uses Go's default buckets (max 10 s) for completion latency, so every completion slower
+ * than 10 s lands in +Inf and histogram_quantile can never report more than 10 s: a p99 SLO above
+ * that could not fire. We keep upstream's boundaries (queries work unchanged) and extend them.
+ */
+const COMPLETION_BUCKETS = [...GO_DEF_BUCKETS, 15, 30, 60, 120, 300]
 const TOKEN_BUCKETS = [0, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384]
 const FAST_BUCKETS = [
   0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
@@ -163,7 +169,7 @@ export class RouterMetrics {
       name: 'llm_model_completion_latency_seconds',
       help: 'Time from request to the end of the completion',
       labelNames: ['model'] as const,
-      buckets: GO_DEF_BUCKETS,
+      buckets: COMPLETION_BUCKETS,
       registers,
     })
     this.ttft = new Histogram({
@@ -295,6 +301,10 @@ export class RouterMetrics {
       labelNames: ['result'] as const,
       registers,
     })
+    // Both series exist from the start: increase() cannot see a counter's first increment when
+    // the series is born at 1, and the reload-failure alert needs to see exactly that one.
+    this.configReloads.inc({ result: 'success' }, 0)
+    this.configReloads.inc({ result: 'failure' }, 0)
     this.configLastReloadSuccess = new Gauge({
       name: 'llm_config_last_reload_success_timestamp_seconds',
       help: 'Unix time of the last successful config load (ours)',
