@@ -4,7 +4,8 @@ import { RouterMetrics } from '../../src/metrics/router-metrics.js'
 export async function exportedSeriesNames(): Promise<Set<string>> {
   const names = new Set<string>()
   for (const metric of await new RouterMetrics().registry.getMetricsAsJSON()) {
-    if (metric.type === 'histogram') {
+    // prom-client's typings say a numeric enum; at run time the type is the exposition string.
+    if (String(metric.type) === 'histogram') {
       for (const suffix of ['_bucket', '_sum', '_count']) names.add(`${metric.name}${suffix}`)
     } else {
       names.add(metric.name)
