@@ -104,6 +104,13 @@ export const ERROR_CODES = {
     message: 'Configuration file could not be read',
   },
 
+  // Semantic cache (never surfaced to clients: the cache is bypassed instead)
+  cache_backend_unavailable: {
+    status: 503,
+    type: 'server_error',
+    message: 'The configured semantic cache backend is not available',
+  },
+
   // Catch-all
   internal_error: { status: 500, type: 'server_error', message: 'Internal error' },
 } as const satisfies Record<string, ErrorSpec>

@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, it } from 'node:test'
+import { parseMilvusConfig } from '../../src/cache/milvus/milvus-config.js'
+import { backendFactory } from '../../src/cache/registry.js'
+import { isRouterError } from '../../src/errors.js'
+import { buildOptions } from './conformance.js'
+
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'upstream-configs')
+
+describe('milvus backend config', () => {
+  it("parses upstream's milvus.yaml with its own schema", () => {
+    const config = parseMilvusConfig(
+      readFileSync(join(FIXTURES, 'semantic-cache_milvus.yaml'), 'utf8'),
+    )
+    assert.equal(config.connection.port, 19530)
+    assert.equal(config.connection.database, 'semantic_router_cache')
+    assert.equal(config.collection.vector_field.metric_type, 'IP')
+    assert.equal(config.collection.index.params.efConstruction, 64)
+    assert.equal(config.search.consistency_level, 'Session')
+    assert.equal(config.development.drop_collection_on_startup, true)
+  })
+
+  it('reports every mistake with its path', () => {
+    assert.throws(
+      () => parseMilvusConfig('connection: { port: "abc" }\nsearch: { topk: 0 }\n', 'bad.yaml'),
+      (err: unknown) =>
+        isRouterError(err) &&
+        err.code === 'config_invalid' &&
+        /connection\.port/.test(err.message) &&
+        /search\.topk/.test(err.message),
+    )
+  })
+
+  it('is recognised but not available: a clear error, not a crash', async () => {
+    const factory = backendFactory('milvus')
+    await assert.rejects(
+      factory.create(
+        buildOptions({
+          backendConfigPath: 'semantic-cache_milvus.yaml',
+          baseDir: FIXTURES,
+        }),
+      ),
+      (err: unknown) =>
+        isRouterError(err) &&
+        err.code === 'cache_backend_unavailable' &&
+        /not available in this build/.test(err.message) &&
+        /localhost:19530\/semantic_cache/.test(err.message),
+    )
+  })
+
+  it('maps the empty backend_type to memory, as upstream', () => {
+    assert.equal(backendFactory('').name, 'memory')
+    assert.equal(backendFactory('hybrid').capabilities.shared, true)
+  })
+})
