@@ -77,7 +77,7 @@ backendConformance('postgres (embedded PGlite with a data directory)', {
       shared(() => embedded),
       withPg,
     )
-    return {
+    return Promise.resolve({
       backend,
       async reopen() {
         // A real restart: close the database files and open them again.
@@ -88,7 +88,7 @@ backendConformance('postgres (embedded PGlite with a data directory)', {
           withPg,
         )
       },
-    }
+    })
   },
 })
 
