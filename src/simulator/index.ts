@@ -1,0 +1,12 @@
+/** The simulated OpenAI-compatible (vLLM-like) backend. See docs/simulator.md. */
+export { startSimulator } from './server.js'
+export type { Simulator, SimulatorOptions, SimulatedModelOptions } from './server.js'
+export { startSimulators, loadSimulatorFile, simulatorOptionsFromFile } from './fleet.js'
+export type { SimulatorFleet } from './fleet.js'
+export { DEFAULT_BEHAVIOUR, mergeBehaviour } from './behaviour.js'
+export type { BehaviourPatch, FaultSpec, ModelBehaviour } from './behaviour.js'
+export { FAULT_HEADER, parseFaultSpec } from './faults.js'
+export { SIMULATOR_HEADER, SIMULATOR_NAME } from './http-util.js'
+export type { ReceivedRequest } from './recorder.js'
+export type { Responder, ResponderInput } from './chat.js'
+export type { ReasoningDecision } from './generate.js'
