@@ -1,0 +1,320 @@
+/**
+ * One ext_proc stream = one HTTP request. Envoy sends the request headers, the request body (one
+ * BUFFERED message or several STREAMED chunks), then the response headers and body; each message
+ * gets exactly one reply, in order (none in observability mode). This class turns each message
+ * into its reply; the server (server.ts) owns the gRPC plumbing.
+ *
+ * Routing is the pipeline's job: this class only collects the request, calls the pipeline once
+ * the body is complete, and translates the outcome into header/body mutations or an
+ * ImmediateResponse.
+ */
+import { RouterError, toRouterError } from '../errors.js'
+import { logEvent, type Logger } from '../log.js'
+import type { RequestContext, RequestMeta, RequestOutcome } from '../pipeline/types.js'
+import {
+  describeRequest,
+  errorImmediate,
+  forwardReply,
+  headerlessRequest,
+  modelsImmediate,
+  pipelineImmediate,
+  routingHeaderRemovals,
+  type RequestInfo,
+} from './request-phase.js'
+import { streamSettings, type StreamSettings } from './settings.js'
+import type { ExtProcResponseTracker, ExtProcRuntime } from './types.js'
+import {
+  BodySendMode,
+  headersToRecord,
+  setHeaders,
+  type CommonResponse,
+  type HttpBody,
+  type HttpHeaders,
+  type ProcessingRequest,
+  type ProcessingResponse,
+  type ProtocolConfiguration,
+} from './wire.js'
+
+/** A message Envoy would never send in this state; the stream ends with INVALID_ARGUMENT. */
+export class ExtProcProtocolError extends Error {
+  override readonly name = 'ExtProcProtocolError'
+}
+
+/** Non-chat requests: ask Envoy (when overrides are allowed) to send nothing more. */
+const PASSTHROUGH_MODE = {
+  response_header_mode: 2, // SKIP
+  request_body_mode: BodySendMode.NONE,
+  response_body_mode: BodySendMode.NONE,
+}
+
+const CONTINUE: CommonResponse = {}
+
+type Phase = 'request_headers' | 'request_body'
+
+export class ExtProcStream {
+  private readonly runtime: ExtProcRuntime
+  private readonly settings: StreamSettings
+  private readonly log: Logger
+  private readonly abort = new AbortController()
+  private readonly startedAt = performance.now()
+  private protocol: ProtocolConfiguration | undefined
+  private info: RequestInfo | undefined
+  private removals: readonly string[] = []
+  private headersSeen = false
+  private chunks: Buffer[] = []
+  private bodyBytes = 0
+  private chunked = false
+  /** The pipeline was called (or the request was answered): later request bodies pass through. */
+  private decided = false
+  private ctx: RequestContext | undefined
+  private tracker: ExtProcResponseTracker | undefined
+  private responseFinished = false
+  private closed = false
+
+  constructor(runtime: ExtProcRuntime) {
+    this.runtime = runtime
+    this.settings = streamSettings(runtime.config)
+    this.log = runtime.services.log
+  }
+
+  /** The reply to one message, or null when Envoy expects none (observability mode). */
+  async handle(message: ProcessingRequest): Promise<ProcessingResponse | null> {
+    if (message.protocol_config) this.protocol = message.protocol_config
+    const reply = await this.dispatch(message)
+    return message.observability_mode === true ? null : reply
+  }
+
+  private dispatch(message: ProcessingRequest): Promise<ProcessingResponse> | ProcessingResponse {
+    switch (message.request) {
+      case 'request_headers':
+        return this.onRequestHeaders(message.request_headers ?? {})
+      case 'request_body':
+        return this.onRequestBody(message.request_body ?? {})
+      case 'response_headers':
+        return this.onResponseHeaders(message.response_headers ?? {})
+      case 'response_body':
+        return this.onResponseBody(message.response_body ?? {})
+      case 'request_trailers':
+        return { request_trailers: {} }
+      case 'response_trailers':
+        return this.finishResponse(undefined).then(() => ({ response_trailers: {} }))
+      case undefined:
+        throw new ExtProcProtocolError('ProcessingRequest carries no request')
+    }
+  }
+
+  private async onRequestHeaders(message: HttpHeaders): Promise<ProcessingResponse> {
+    if (this.headersSeen) throw new ExtProcProtocolError('request_headers received twice')
+    this.headersSeen = true
+    const info = describeRequest(headersToRecord(message.headers))
+    this.info = info
+    if (info.kind === 'models') {
+      this.decided = true
+      return modelsImmediate(this.runtime.pipeline.listModels('extproc'))
+    }
+    this.removals = routingHeaderRemovals(info.headers, this.settings)
+    const strip: CommonResponse = { header_mutation: { remove_headers: [...this.removals] } }
+    if (info.kind === 'passthrough') {
+      this.decided = true
+      return { request_headers: { response: strip }, mode_override: PASSTHROUGH_MODE }
+    }
+    if (message.end_of_stream === true) return this.decide(Buffer.alloc(0), 'request_headers')
+    return { request_headers: { response: strip } }
+  }
+
+  private async onRequestBody(message: HttpBody): Promise<ProcessingResponse> {
+    if (!this.info) {
+      // request_header_mode SKIP: the first message is the body.
+      this.info = headerlessRequest()
+      this.removals = routingHeaderRemovals({}, this.settings)
+    }
+    if (this.decided || this.info.kind !== 'chat') return { request_body: { response: CONTINUE } }
+    const chunk = message.body ?? Buffer.alloc(0)
+    this.bodyBytes += chunk.length
+    if (this.bodyBytes > this.settings.maxBodyBytes) return this.tooLarge()
+    if (chunk.length > 0) this.chunks.push(chunk)
+    const end = message.end_of_stream === true || message.end_of_stream_without_message === true
+    if (!end) {
+      // BUFFERED_PARTIAL stops here when the body outgrew Envoy's buffer: we never see the rest.
+      if (this.protocol?.request_body_mode === BodySendMode.BUFFERED_PARTIAL) return this.tooLarge()
+      // STREAMED: hold each chunk back; the whole (possibly rewritten) body goes out with the last.
+      this.chunked = true
+      return { request_body: { response: { body_mutation: { clear_body: true } } } }
+    }
+    const body = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks)
+    this.chunks = []
+    return this.decide(body, 'request_body')
+  }
+
+  private tooLarge(): ProcessingResponse {
+    this.decided = true
+    this.chunks = []
+    const err = new RouterError(
+      'body_too_large',
+      `Request body exceeds ${this.settings.maxBodyBytes} bytes`,
+    )
+    this.runtime.services.metrics.recordError(undefined, err.code)
+    this.logRejected(err)
+    return this.answered(errorImmediate(err))
+  }
+
+  /** The router answered the request itself: nothing of the response is left to track. */
+  private answered(reply: ProcessingResponse): ProcessingResponse {
+    this.responseFinished = true
+    return reply
+  }
+
+  /** Run the pipeline on the complete body and turn its outcome into the reply for `phase`. */
+  private async decide(body: Buffer, phase: Phase): Promise<ProcessingResponse> {
+    this.decided = true
+    const info = this.info!
+    const meta: RequestMeta = {
+      requestId: info.requestId,
+      transport: 'extproc',
+      method: info.method,
+      path: info.path,
+      headers: info.headers,
+      acceptsEventStream: info.acceptsEventStream,
+      startedAt: this.startedAt,
+      signal: this.abort.signal,
+    }
+    let outcome: RequestOutcome
+    try {
+      outcome = await this.withinBudget(this.runtime.pipeline.handleRequest(body, meta))
+    } catch (err) {
+      return this.failure(err, body, phase)
+    }
+    if (outcome.action === 'respond') return this.answered(pipelineImmediate(outcome.response))
+    this.ctx = outcome.ctx
+    // Envoy gave up while the pipeline ran: record the decision as cancelled; no reply is read.
+    if (this.closed) await this.finishResponse('cancelled')
+    const reply = forwardReply(outcome, {
+      settings: this.settings,
+      chunked: this.chunked,
+      removals: this.headersSeen ? [] : this.removals,
+    })
+    const response: ProcessingResponse =
+      phase === 'request_body'
+        ? { request_body: { response: reply.common } }
+        : { request_headers: { response: reply.common } }
+    if (reply.dynamicMetadata) response.dynamic_metadata = reply.dynamicMetadata
+    return response
+  }
+
+  /** Rejects with processing_timeout when the pipeline outlives the per-message budget. */
+  private withinBudget<T>(work: Promise<T>): Promise<T> {
+    const ms = this.settings.messageTimeoutMs
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        this.abort.abort()
+        reject(new RouterError('processing_timeout', `Processing exceeded ${ms} ms`))
+      }, ms)
+    })
+    return Promise.race([work, timeout]).finally(() => clearTimeout(timer))
+  }
+
+  /**
+   * Bad input is answered as the gateway would (4xx). Anything else follows failure_mode: open
+   * lets the request through unmodified (re-emitting held-back chunks), closed answers an error.
+   */
+  private failure(err: unknown, body: Buffer, phase: Phase): ProcessingResponse {
+    const error = toRouterError(err)
+    if (error.status < 500) return this.answered(errorImmediate(error))
+    if (!(err instanceof RouterError) || error.code === 'processing_timeout')
+      this.runtime.services.metrics.recordError(
+        undefined,
+        error.code === 'processing_timeout' ? 'timeout' : error.code,
+      )
+    this.logRejected(error, err)
+    if (this.settings.failureMode === 'closed') return this.answered(errorImmediate(error))
+    const common: CommonResponse = this.chunked
+      ? { body_mutation: { body }, header_mutation: { remove_headers: ['content-length'] } }
+      : CONTINUE
+    return phase === 'request_body'
+      ? { request_body: { response: common } }
+      : { request_headers: { response: common } }
+  }
+
+  private logRejected(error: RouterError, cause?: unknown): void {
+    logEvent(
+      this.log,
+      'extproc_request_failed',
+      {
+        request_id: this.info?.requestId ?? '',
+        code: error.code,
+        error: error.message,
+        failure_mode: this.settings.failureMode,
+        ...(cause instanceof Error && !(cause instanceof RouterError)
+          ? { cause: cause.message }
+          : {}),
+      },
+      error.status >= 500 ? 'error' : 'warn',
+    )
+  }
+
+  private async onResponseHeaders(message: HttpHeaders): Promise<ProcessingResponse> {
+    const ctx = this.ctx
+    if (!ctx || this.tracker) return { response_headers: { response: CONTINUE } }
+    const headers = headersToRecord(message.headers)
+    const status = Number.parseInt(headers[':status'] ?? '', 10) || 0
+    const tracker = this.runtime.pipeline.startResponse(ctx)
+    this.tracker = tracker
+    const add = tracker.onHeaders(status, headers)
+    const reply: ProcessingResponse = {
+      response_headers: {
+        response: { header_mutation: { set_headers: setHeaders(Object.entries(add)) } },
+      },
+    }
+    // SSE must flow chunk by chunk to the client; Envoy would otherwise buffer the whole stream.
+    if ((headers['content-type'] ?? '').includes('text/event-stream'))
+      reply.mode_override = { response_body_mode: BodySendMode.STREAMED }
+    if (message.end_of_stream === true) await this.finishResponse(undefined)
+    return reply
+  }
+
+  private async onResponseBody(message: HttpBody): Promise<ProcessingResponse> {
+    const tracker = this.tracker
+    if (tracker) {
+      if (message.body && message.body.length > 0) tracker.onChunk(message.body)
+      if (message.end_of_stream === true) await this.finishResponse(undefined)
+    }
+    return { response_body: { response: CONTINUE } }
+  }
+
+  private async finishResponse(error: string | undefined): Promise<void> {
+    const ctx = this.ctx
+    if (!ctx || this.responseFinished) return
+    this.responseFinished = true
+    this.tracker ??= this.runtime.pipeline.startResponse(ctx)
+    try {
+      await this.tracker.finish(error)
+    } catch (err) {
+      logEvent(
+        this.log,
+        'extproc_response_tracking_failed',
+        { request_id: ctx.meta.requestId, error: (err as Error).message },
+        'warn',
+      )
+    }
+  }
+
+  /**
+   * The stream ended. `end`: Envoy half-closed (the response may have finished with trailers we
+   * were not sent, or Envoy skipped the response phases). `cancelled`: Envoy reset the stream
+   * (client gone, timeout); work in flight is aborted and the request counted as cancelled.
+   */
+  async close(reason: 'end' | 'cancelled'): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    if (reason === 'cancelled') {
+      this.abort.abort()
+      const inFlight = this.info?.kind === 'chat' && !this.responseFinished
+      if (inFlight)
+        this.runtime.services.metrics.recordError(this.ctx?.upstreamModel, 'cancellation')
+      await this.finishResponse('cancelled')
+      return
+    }
+    await this.finishResponse(this.tracker ? undefined : 'response_not_observed')
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * What the ext_proc transport needs from the rest of the router. The request pipeline
+ * (src/pipeline) satisfies these interfaces; ext_proc holds no routing logic of its own.
+ */
+import type { RouterConfig } from '../config/schema/index.js'
+import type { Logger } from '../log.js'
+import type { RouterMetrics } from '../metrics/router-metrics.js'
+import type { RequestContext, RequestMeta, RequestOutcome, Transport } from '../pipeline/types.js'
+
+export interface ExtProcResponseTracker {
+  /** Upstream status and headers; returns the x-vsr-* headers to add to the client response. */
+  onHeaders(status: number, headers: Readonly<Record<string, string>>): Record<string, string>
+  onChunk(chunk: Buffer): void
+  /** Idempotent. `error` marks a response that did not complete. */
+  finish(error?: string): Promise<void>
+}
+
+export interface ExtProcPipeline {
+  /** Throws RouterError for bad input (already counted and logged by the pipeline). */
+  handleRequest(raw: Buffer, meta: RequestMeta): Promise<RequestOutcome>
+  listModels(transport: Transport): Record<string, unknown>
+  startResponse(ctx: RequestContext): ExtProcResponseTracker
+}
+
+/** The live runtime. Each stream binds to the runtime current when it opened (hot reload safe). */
+export interface ExtProcRuntime {
+  readonly config: RouterConfig
+  readonly pipeline: ExtProcPipeline
+  readonly services: { readonly log: Logger; readonly metrics: RouterMetrics }
+}
