@@ -8,4 +8,10 @@ export {
   LOADER_OPTIONS,
   loadServices,
 } from './proto.js'
-export type { ExtProcPipeline, ExtProcResponseTracker, ExtProcRuntime } from './types.js'
+export type {
+  ExtProcLease,
+  ExtProcPipeline,
+  ExtProcResponseTracker,
+  ExtProcRuntime,
+  ExtProcRuntimeSource,
+} from './types.js'

@@ -17,15 +17,15 @@ import { HealthService } from './health.js'
 import { loadServices } from './proto.js'
 import { ExtProcProtocolError, ExtProcStream } from './stream.js'
 import { serverCredentials, type TlsSettings } from './tls.js'
-import type { ExtProcRuntime } from './types.js'
+import type { ExtProcRuntimeSource } from './types.js'
 import type { ProcessingRequest, ProcessingResponse } from './wire.js'
 
 export interface ExtProcServerOptions {
   readonly host: string
   /** 0 picks a free port (tests). */
   readonly port: number
-  /** The current runtime; read once per stream so a config reload never changes a stream midway. */
-  readonly runtime: () => ExtProcRuntime
+  /** Leased once per stream, so a config reload never changes the rules under an open stream. */
+  readonly runtimes: ExtProcRuntimeSource
   readonly log: Logger
   readonly tls?: TlsSettings
   /** Largest gRPC message accepted or sent (a BUFFERED body arrives as one message). */
@@ -93,7 +93,8 @@ export class ExtProcServer {
   }
 
   private process(call: ProcessCall): void {
-    const runtime = this.options.runtime()
+    const lease = this.options.runtimes.acquire()
+    const runtime = lease.runtime
     const stream = new ExtProcStream(runtime)
     const inflight = runtime.services.metrics.inflightRequests
     inflight.inc({ transport: 'extproc' })
@@ -105,6 +106,7 @@ export class ExtProcServer {
     const settle = (): void => {
       if (!this.calls.delete(call)) return
       inflight.dec({ transport: 'extproc' })
+      lease.release()
     }
     const fail = (err: unknown): void => {
       if (failed || cancelled) return

@@ -133,8 +133,7 @@ export class ExtProcStream {
     this.bodyBytes += chunk.length
     if (this.bodyBytes > this.settings.maxBodyBytes) return this.tooLarge()
     if (chunk.length > 0) this.chunks.push(chunk)
-    const end = message.end_of_stream === true || message.end_of_stream_without_message === true
-    if (!end) {
+    if (!this.bodyComplete(message)) {
       // BUFFERED_PARTIAL stops here when the body outgrew Envoy's buffer: we never see the rest.
       if (this.protocol?.request_body_mode === BodySendMode.BUFFERED_PARTIAL) return this.tooLarge()
       // STREAMED: hold each chunk back; the whole (possibly rewritten) body goes out with the last.
@@ -144,6 +143,17 @@ export class ExtProcStream {
     const body = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks)
     this.chunks = []
     return this.decide(body, 'request_body')
+  }
+
+  /**
+   * The body is complete at end_of_stream, or, when trailers follow (the last body message then
+   * lacks end_of_stream), once Envoy says it buffers or content-length bytes have arrived.
+   */
+  private bodyComplete(message: HttpBody): boolean {
+    if (message.end_of_stream === true || message.end_of_stream_without_message === true) return true
+    if (this.protocol?.request_body_mode === BodySendMode.BUFFERED) return true
+    const declared = this.info?.headers['content-length']
+    return declared !== undefined && declared !== '' && this.bodyBytes >= Number(declared)
   }
 
   private tooLarge(): ProcessingResponse {

@@ -28,3 +28,14 @@ export interface ExtProcRuntime {
   readonly pipeline: ExtProcPipeline
   readonly services: { readonly log: Logger; readonly metrics: RouterMetrics }
 }
+
+/** A runtime held for one stream; released when the stream ends (see src/runtime/live.ts). */
+export interface ExtProcLease {
+  readonly runtime: ExtProcRuntime
+  release(): void
+}
+
+/** Where streams get their runtime: the current one, leased for the stream's lifetime. */
+export interface ExtProcRuntimeSource {
+  acquire(): ExtProcLease
+}

@@ -221,10 +221,18 @@ export class EnvoyClient {
   }
 
   /** A raw stream, for tests that script messages by hand. */
-  open(): { stream: Stream; next: (timeoutMs?: number) => Promise<ProcessingResponse> } {
+  open(): {
+    stream: Stream
+    next: (timeoutMs?: number) => Promise<ProcessingResponse>
+    /** The gRPC status the server closed the stream with. */
+    status: Promise<{ code: number; details: string }>
+  } {
     const stream = (this.client as unknown as { Process(): Stream }).Process()
     const reader = new ReplyReader(stream)
-    return { stream, next: (t = 30_000) => reader.next(t) }
+    const status = new Promise<{ code: number; details: string }>((resolve) =>
+      stream.on('status', (s: { code: number; details: string }) => resolve(s)),
+    )
+    return { stream, next: (t = 30_000) => reader.next(t), status }
   }
 
   close(): void {
@@ -238,7 +246,7 @@ export class EnvoyClient {
     config: FilterConfig = UPSTREAM_FILTER,
     hooks: { cancelAfter?: string } = {},
   ): Promise<Exchange> {
-    const { stream, next } = this.open()
+    const { stream, next, status: closed } = this.open()
     const transcript: string[] = []
     const timeout = config.message_timeout_ms
     const observe = config.observability_mode
@@ -274,8 +282,11 @@ export class EnvoyClient {
         throw new Error(`expected ${expected} reply, got ${kind}`)
       return reply
     }
-    const done = (exchange: Omit<Exchange, 'transcript'>): Exchange => {
+    // Envoy half-closes when the exchange is over; the server then finishes and closes with OK.
+    const done = async (exchange: Omit<Exchange, 'transcript'>): Promise<Exchange> => {
       stream.end()
+      const final = await closed
+      if (final.code !== 0) throw new Error(`stream closed with gRPC status ${final.code}: ${final.details}`)
       return { ...exchange, transcript }
     }
 
@@ -298,7 +309,7 @@ export class EnvoyClient {
     let clearRouteCache = false
     let dynamicMetadata: Record<string, unknown> | undefined
     let ignored = 0
-    const immediate = (reply: ProcessingResponse): Exchange => {
+    const immediate = (reply: ProcessingResponse): Promise<Exchange> => {
       const ir = reply.immediate_response!
       const h: Headers = {}
       applyHeaderMutation(h, ir.headers)
