@@ -37,7 +37,7 @@ function serviceOf(pkg: ReturnType<typeof loadSync>, name: string): ServiceDefin
   const definition = pkg[name]
   if (!definition || !('Process' in definition || 'Check' in definition))
     throw new Error(`service ${name} missing from the loaded protos`)
-  return definition as ServiceDefinition
+  return definition
 }
 
 /** Parse the protos once per process. */

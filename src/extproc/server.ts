@@ -140,8 +140,12 @@ export class ExtProcServer {
     })
     call.on('end', () => {
       queue = queue.then(async () => {
+        // grpc-js signals a reset stream as 'end' followed by 'cancelled' in the same I/O turn:
+        // look one turn later so a cancel is not mistaken for Envoy's normal half-close.
+        await new Promise((resolve) => setImmediate(resolve))
+        if (cancelled || failed) return
         await stream.close('end')
-        if (!cancelled && !failed) call.end()
+        call.end()
         settle()
       })
     })

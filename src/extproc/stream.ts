@@ -150,7 +150,8 @@ export class ExtProcStream {
    * lacks end_of_stream), once Envoy says it buffers or content-length bytes have arrived.
    */
   private bodyComplete(message: HttpBody): boolean {
-    if (message.end_of_stream === true || message.end_of_stream_without_message === true) return true
+    if (message.end_of_stream === true || message.end_of_stream_without_message === true)
+      return true
     if (this.protocol?.request_body_mode === BodySendMode.BUFFERED) return true
     const declared = this.info?.headers['content-length']
     return declared !== undefined && declared !== '' && this.bodyBytes >= Number(declared)

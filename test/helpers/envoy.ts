@@ -24,6 +24,7 @@ import {
 import { makeGenericClientConstructor } from '@grpc/grpc-js'
 import { loadServices } from '../../src/extproc/proto.js'
 import type {
+  CommonResponse,
   HeaderMutation,
   HeaderValue,
   ProcessingMode,
@@ -286,7 +287,8 @@ export class EnvoyClient {
     const done = async (exchange: Omit<Exchange, 'transcript'>): Promise<Exchange> => {
       stream.end()
       const final = await closed
-      if (final.code !== 0) throw new Error(`stream closed with gRPC status ${final.code}: ${final.details}`)
+      if (final.code !== 0)
+        throw new Error(`stream closed with gRPC status ${final.code}: ${final.details}`)
       return { ...exchange, transcript }
     }
 
@@ -334,7 +336,7 @@ export class EnvoyClient {
     const common = (reply: ProcessingResponse | undefined, kind: keyof ProcessingResponse) =>
       (
         reply?.[kind] as
-          { response?: import('../../src/extproc/wire.js').CommonResponse } | undefined
+          { response?: CommonResponse } | undefined
       )?.response
 
     try {
