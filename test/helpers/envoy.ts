@@ -334,10 +334,7 @@ export class EnvoyClient {
       responseHeaderMode = mode.response_header_mode === 2 ? 'SKIP' : 'SEND'
     }
     const common = (reply: ProcessingResponse | undefined, kind: keyof ProcessingResponse) =>
-      (
-        reply?.[kind] as
-          { response?: CommonResponse } | undefined
-      )?.response
+      (reply?.[kind] as { response?: CommonResponse } | undefined)?.response
 
     try {
       // Request headers
