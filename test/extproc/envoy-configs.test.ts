@@ -124,9 +124,10 @@ function checkProcessingMode(where: string, mode: unknown): void {
     'request_trailer_mode',
     'response_trailer_mode',
   ])
-    if (mode[key] !== undefined) assert.ok(HEADER_MODES.has(String(mode[key])), `${where}: ${key}`)
+    if (mode[key] !== undefined)
+      assert.ok(HEADER_MODES.has(mode[key] as string), `${where}: ${key}`)
   for (const key of ['request_body_mode', 'response_body_mode'])
-    if (mode[key] !== undefined) assert.ok(BODY_MODES.has(String(mode[key])), `${where}: ${key}`)
+    if (mode[key] !== undefined) assert.ok(BODY_MODES.has(mode[key] as string), `${where}: ${key}`)
 }
 
 function checkRouterFilter(where: string, filter: Obj): void {
@@ -173,12 +174,12 @@ function checkBootstrap(name: string, root: Obj, config: RouterConfig): void {
         assert.ok(clusters.has(o[key]), `${name}: cluster ${o[key]} is defined`)
     }
     if (isObj(o['weighted_clusters']))
-      for (const w of (o['weighted_clusters'] as Obj)['clusters'] as Obj[])
+      for (const w of o['weighted_clusters']['clusters'] as Obj[])
         assert.ok(clusters.has(String(w['name'])), `${name}: weighted cluster ${String(w['name'])}`)
     if (
       Array.isArray(o['headers']) &&
       isObj(o['headers'][0]) &&
-      'string_match' in (o['headers'][0] as Obj)
+      'string_match' in o['headers'][0]
     ) {
       for (const h of o['headers'] as Obj[]) {
         assert.ok(
@@ -329,7 +330,7 @@ function checkKubernetes(
         for (const rule of spec['rules'] as Obj[])
           for (const ref of rule['backendRefs'] as Obj[])
             assert.ok(
-              names(String(ref['kind'] ?? 'Service')).has(String(ref['name'])),
+              names((ref['kind'] as string | undefined) ?? 'Service').has(String(ref['name'])),
               `${name}: ${String(ref['kind'])} ${String(ref['name'])}`,
             )
         break
