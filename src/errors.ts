@@ -56,6 +56,11 @@ export const ERROR_CODES = {
   },
   route_not_found: { status: 404, type: 'not_found_error', message: 'No such route' },
   method_not_allowed: { status: 405, type: 'invalid_request_error', message: 'Method not allowed' },
+  not_ready: {
+    status: 503,
+    type: 'server_error',
+    message: 'The router is still starting (models are loading)',
+  },
 
   // Upstream (the LLM endpoint)
   no_endpoint: {

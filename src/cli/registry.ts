@@ -1,8 +1,15 @@
 /**
  * Every CLI subcommand. Adding a command: one file exporting a CliCommand, one line here.
  */
+import { classifyCommand } from './classify.js'
+import { serveCommand } from './serve.js'
 import { simulateCommand } from './simulate.js'
 import type { CliCommand } from './types.js'
 import { validateConfigCommand } from './validate-config.js'
 
-export const COMMANDS: readonly CliCommand[] = [validateConfigCommand, simulateCommand]
+export const COMMANDS: readonly CliCommand[] = [
+  serveCommand,
+  validateConfigCommand,
+  simulateCommand,
+  classifyCommand,
+]

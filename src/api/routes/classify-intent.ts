@@ -1,0 +1,86 @@
+/**
+ * POST /api/v1/classify/intent — classify a text with the configured classifier chain (the same
+ * chain the router uses for `auto` requests).
+ *
+ * Request (upstream's shape): `{"text", "options"?: {"return_probabilities", "confidence_threshold",
+ * "include_explanation"}}`. Response: `{"classification":{"category","confidence",
+ * "processing_time_ms"}, "probabilities"?, "recommended_model", "routing_decision"}`. Unlike
+ * upstream, `recommended_model` is the model the router would really pick for the category, and
+ * `probabilities` is the full distribution when the classifier has one. `classification.source`
+ * (which classifier decided) is ours.
+ */
+import { bestModelForCategory } from '../../routing/select-model.js'
+import {
+  optionalBoolean,
+  optionalNumber,
+  optionalObject,
+  requireObject,
+  requireRuntime,
+  requireText,
+} from '../errors.js'
+import type { ApiRoute } from '../types.js'
+
+/** Upstream's default split between "specialised" and "general" routing. */
+const DEFAULT_CONFIDENCE_THRESHOLD = 0.7
+
+export const classifyIntentRoute: ApiRoute = {
+  method: 'POST',
+  path: '/api/v1/classify/intent',
+  summary: 'Classify a text into a category with the configured classifier chain',
+  handle: async (req, ctx) => {
+    const body = requireObject(req.body)
+    const text = requireText(body)
+    const options = optionalObject(body, 'options')
+    const withProbabilities = optionalBoolean(
+      options,
+      'return_probabilities',
+      'options.return_probabilities',
+    )
+    const threshold = optionalNumber(
+      options,
+      'confidence_threshold',
+      'options.confidence_threshold',
+      DEFAULT_CONFIDENCE_THRESHOLD,
+    )
+    const runtime = requireRuntime(ctx)
+    const { pipeline, config } = runtime
+    const started = performance.now()
+    const result = await pipeline.classifyText(text)
+    const processingMs = performance.now() - started
+
+    const category = pipeline.tables.categories.get(result.category)
+    const recommended =
+      (category && bestModelForCategory(category)?.upstreamModel) || config.default_model
+    const response: Record<string, unknown> = {
+      classification: {
+        category: result.category,
+        confidence: result.confidence,
+        processing_time_ms: round(processingMs),
+        source: result.classification?.source ?? null,
+      },
+      recommended_model: recommended,
+      routing_decision:
+        result.category !== '' && result.confidence >= threshold
+          ? 'high_confidence_specialized'
+          : 'low_confidence_general',
+    }
+    if (withProbabilities) {
+      const distribution = result.classification?.distribution
+      response['probabilities'] = distribution
+        ? Object.fromEntries(
+            pipeline.tables.categories
+              .translateDistribution(distribution)
+              .sort((a, b) => b.probability - a.probability)
+              .map((p) => [p.category, p.probability]),
+          )
+        : result.category === ''
+          ? {}
+          : { [result.category]: result.confidence }
+    }
+    return { body: response }
+  },
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000
+}

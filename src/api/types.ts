@@ -1,0 +1,47 @@
+/**
+ * The classification API's route contract. Each endpoint is one file under routes/ exporting an
+ * ApiRoute; routes/index.ts lists them. Adding an endpoint: write the file, add one line there.
+ */
+import type { IncomingHttpHeaders } from 'node:http'
+import type { Logger } from '../log.js'
+import type { RouterMetrics } from '../metrics/router-metrics.js'
+import type { Runtime } from '../runtime/runtime.js'
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE'
+
+export interface ApiRequest {
+  readonly method: HttpMethod
+  readonly path: string
+  readonly query: URLSearchParams
+  readonly headers: IncomingHttpHeaders
+  /** Parsed JSON body for POST/PUT (size-bounded); undefined for GET. */
+  readonly body: unknown
+  readonly requestId: string
+  /** Aborted when the client disconnects or the route exceeds its time budget. */
+  readonly signal: AbortSignal
+}
+
+export interface ApiResponse {
+  readonly status?: number
+  /** Serialised as JSON. */
+  readonly body: unknown
+  readonly headers?: Readonly<Record<string, string>>
+}
+
+export interface ApiContext {
+  readonly log: Logger
+  readonly metrics: RouterMetrics
+  /** The runtime serving requests; undefined while the router is still starting. */
+  runtime(): Runtime | undefined
+  /** When the process started serving the API. */
+  readonly startedAt: Date
+}
+
+export interface ApiRoute {
+  readonly method: HttpMethod
+  /** Exact path, e.g. `/api/v1/classify/intent`. */
+  readonly path: string
+  /** One line for the API overview and the OpenAPI document. */
+  readonly summary: string
+  handle(req: ApiRequest, ctx: ApiContext): ApiResponse | Promise<ApiResponse>
+}

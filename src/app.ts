@@ -1,0 +1,304 @@
+/**
+ * Composition root: config → runtime → listeners, and hot reload.
+ *
+ * Start-up order is chosen for probes: the metrics and classification API listeners come up first
+ * (so `/health` answers and `/ready` says 503 while models load), then the runtime is built, then
+ * the traffic listeners (gateway, ext_proc) open and `/ready` turns 200. A config file given by path
+ * is watched; a new file that fails to load or build keeps the last good runtime running.
+ */
+import { loadConfigFile, parseConfigText, type LoadedConfig } from './config/load.js'
+import type { ServerConfig } from './config/schema/index.js'
+import { ConfigWatcher } from './config/watch.js'
+import { ApiServer } from './api/server.js'
+import { isRouterError, toRouterError } from './errors.js'
+import { Gateway } from './gateway/server.js'
+import type { Listening } from './http/listen.js'
+import { createLogger, logEvent, type Logger } from './log.js'
+import { RouterMetrics } from './metrics/router-metrics.js'
+import { MetricsServer } from './metrics/server.js'
+import { LiveRuntime, type RuntimeSource } from './runtime/live.js'
+import { buildRuntime, type Runtime } from './runtime/runtime.js'
+
+/**
+ * Slot for the Envoy ext_proc listener (src/extproc). It receives the same runtime source as the
+ * gateway, so both transports always run the same pipeline and reload together.
+ */
+export interface ExtprocListener {
+  readonly listening: Listening
+  close(graceMs: number): Promise<void>
+}
+export type ExtprocStarter = (args: {
+  readonly runtimes: RuntimeSource<Runtime>
+  readonly log: Logger
+  readonly metrics: RouterMetrics
+  readonly host: string
+  readonly port: number
+}) => Promise<ExtprocListener>
+const EXTPROC: ExtprocStarter | undefined = undefined
+
+export interface ListenOverrides {
+  host?: string
+  gatewayPort?: number
+  apiPort?: number
+  metricsPort?: number
+  extprocPort?: number
+  enableGateway?: boolean
+  enableApi?: boolean
+  enableMetrics?: boolean
+  enableExtproc?: boolean
+}
+
+export interface RouterAppOptions {
+  /** Config file; watched for changes unless `watch` is false. */
+  configPath?: string
+  /** The config already loaded (from configPath, or in memory when there is no file). */
+  loaded?: LoadedConfig
+  watch?: boolean
+  /** Command-line overrides of the `server` section. */
+  listen?: ListenOverrides
+  log?: Logger
+  metrics?: RouterMetrics
+  /** Quiet time after a file change before reloading (default 250 ms). */
+  reloadDebounceMs?: number
+  /** Ext_proc listener implementation (defaults to src/extproc when present). */
+  extproc?: ExtprocStarter
+}
+
+export type ReloadResult =
+  { readonly ok: true; readonly changed: boolean } | { readonly ok: false; readonly error: string }
+
+export interface RouterApp {
+  readonly log: Logger
+  readonly metrics: RouterMetrics
+  readonly gateway: Listening | undefined
+  readonly api: Listening | undefined
+  readonly metricsServer: Listening | undefined
+  readonly extproc: Listening | undefined
+  /** The runtime serving new requests. */
+  runtime(): Runtime
+  /** Re-read the config file now (what the watcher does on change). */
+  reload(): Promise<ReloadResult>
+  /** Graceful stop: refuse new work, let requests finish within `server.shutdown_grace_ms`. */
+  close(): Promise<void>
+}
+
+/** Effective listener settings: config `server` section with command-line overrides applied. */
+export function listenerSettings(server: ServerConfig, o: ListenOverrides = {}): ServerConfig {
+  return {
+    ...server,
+    host: o.host ?? server.host,
+    gateway_port: o.gatewayPort ?? server.gateway_port,
+    api_port: o.apiPort ?? server.api_port,
+    metrics_port: o.metricsPort ?? server.metrics_port,
+    extproc_port: o.extprocPort ?? server.extproc_port,
+    enable_gateway: o.enableGateway ?? server.enable_gateway,
+    enable_api: o.enableApi ?? server.enable_api,
+    enable_metrics: o.enableMetrics ?? server.enable_metrics,
+    enable_extproc: o.enableExtproc ?? server.enable_extproc,
+  }
+}
+
+export async function createRouterApp(options: RouterAppOptions): Promise<RouterApp> {
+  const log = options.log ?? createLogger()
+  const metrics = options.metrics ?? new RouterMetrics({ processMetrics: true })
+  const loaded = options.loaded ?? (await loadConfigFile(requirePath(options.configPath)))
+  for (const w of loaded.warnings)
+    logEvent(
+      log,
+      'config_warning',
+      { source: loaded.source, path: w.path, warning: w.message },
+      'warn',
+    )
+  metrics.configLastReloadSuccess.setToCurrentTime()
+  const settings = listenerSettings(loaded.config.server, options.listen)
+  const closers: (() => Promise<void>)[] = []
+  const closeAll = async (): Promise<void> => {
+    for (const close of closers.splice(0).reverse()) await close().catch(() => undefined)
+  }
+
+  let live: LiveRuntime<Runtime> | undefined
+  const listening: Record<'gateway' | 'api' | 'metrics' | 'extproc', Listening | undefined> = {
+    gateway: undefined,
+    api: undefined,
+    metrics: undefined,
+    extproc: undefined,
+  }
+  try {
+    if (settings.enable_metrics) {
+      const server = new MetricsServer(metrics, log)
+      listening.metrics = await server.listen(settings.metrics_port, settings.host)
+      closers.push(() => server.close())
+    }
+    if (settings.enable_api) {
+      const api = new ApiServer({
+        log,
+        metrics,
+        runtime: () => live?.current(),
+        startedAt: new Date(),
+        maxBodyBytes: loaded.config.server.max_body_bytes,
+      })
+      listening.api = await api.listen(settings.api_port, settings.host)
+      closers.push(() => api.close())
+    }
+    const initial = await buildRuntime(loaded, { log, metrics })
+    live = new LiveRuntime(initial, {
+      graceMs: settings.shutdown_grace_ms,
+      onCloseError: (err) => logEvent(log, 'runtime_close_failed', { error: String(err) }, 'warn'),
+    })
+    const runtimes = live
+    closers.push(() => runtimes.close(settings.shutdown_grace_ms))
+    if (settings.enable_gateway) {
+      const gateway = new Gateway({ runtimes, log, metrics })
+      listening.gateway = await gateway.listen(settings.gateway_port, settings.host)
+      closers.push(() => gateway.close(settings.shutdown_grace_ms))
+    }
+    const extproc = options.extproc ?? EXTPROC
+    if (settings.enable_extproc && extproc) {
+      const listener = await extproc({
+        runtimes,
+        log,
+        metrics,
+        host: settings.host,
+        port: settings.extproc_port,
+      })
+      listening.extproc = listener.listening
+      closers.push(() => listener.close(settings.shutdown_grace_ms))
+    }
+  } catch (err) {
+    await closeAll()
+    throw err
+  }
+  const runtimes = live
+
+  const reloader = new Reloader(runtimes, log, metrics)
+  let watcher: ConfigWatcher | undefined
+  if (options.configPath !== undefined && options.watch !== false) {
+    const path = options.configPath
+    watcher = new ConfigWatcher(path, {
+      debounceMs: options.reloadDebounceMs ?? 250,
+      initialHash: loaded.hash,
+      onChange: async (text) => {
+        await reloader.apply(() => Promise.resolve(parseConfigText(text, { source: path })))
+      },
+      onError: (err) =>
+        logEvent(log, 'config_watcher_error', { source: path, error: err.message }, 'warn'),
+    })
+    watcher.start()
+    const w = watcher
+    closers.push(() => {
+      w.close()
+      return Promise.resolve()
+    })
+  }
+
+  logEvent(log, 'router_started', {
+    config: loaded.source,
+    gateway: listening.gateway?.url,
+    api: listening.api?.url,
+    metrics: listening.metrics?.url,
+    extproc: listening.extproc?.url,
+  })
+
+  let closing: Promise<void> | undefined
+  return {
+    log,
+    metrics,
+    gateway: listening.gateway,
+    api: listening.api,
+    metricsServer: listening.metrics,
+    extproc: listening.extproc,
+    runtime: () => runtimes.current(),
+    reload: () => {
+      const path = options.configPath
+      if (path === undefined)
+        return Promise.resolve({ ok: false, error: 'no config file to reload from' })
+      return reloader.apply(() => loadConfigFile(path))
+    },
+    close: () => {
+      closing ??= (async () => {
+        logEvent(log, 'router_stopping', { grace_ms: settings.shutdown_grace_ms })
+        await watcher?.settled()
+        await closeAll()
+        logEvent(log, 'router_stopped', {})
+      })()
+      return closing
+    },
+  }
+}
+
+/** Applies new configs one at a time; a failure leaves the running runtime untouched. */
+class Reloader {
+  private queue: Promise<unknown> = Promise.resolve()
+  private readonly live: LiveRuntime<Runtime>
+  private readonly log: Logger
+  private readonly metrics: RouterMetrics
+
+  constructor(live: LiveRuntime<Runtime>, log: Logger, metrics: RouterMetrics) {
+    this.live = live
+    this.log = log
+    this.metrics = metrics
+  }
+
+  apply(load: () => Promise<LoadedConfig>): Promise<ReloadResult> {
+    const next = this.queue.then(() => this.run(load))
+    this.queue = next
+    return next
+  }
+
+  private async run(load: () => Promise<LoadedConfig>): Promise<ReloadResult> {
+    let loaded: LoadedConfig
+    let runtime: Runtime
+    try {
+      loaded = await load()
+      if (loaded.hash === this.live.current().loaded.hash) return { ok: true, changed: false }
+      runtime = await buildRuntime(loaded, { log: this.log, metrics: this.metrics })
+    } catch (err) {
+      const error = toRouterError(err)
+      this.metrics.configReloads.inc({ result: 'failure' })
+      logEvent(
+        this.log,
+        'config_reload_failed',
+        {
+          source: this.live.current().loaded.source,
+          code: error.code,
+          error: error.message,
+          issues: isRouterError(err) && Array.isArray(err.details) ? err.details : [],
+          kept_hash: this.live.current().loaded.hash,
+        },
+        'error',
+      )
+      return { ok: false, error: error.message }
+    }
+    const previous = this.live.current().loaded
+    const restart = restartOnlyChanges(previous.config.server, loaded.config.server)
+    this.live.swap(runtime)
+    this.metrics.configReloads.inc({ result: 'success' })
+    this.metrics.configLastReloadSuccess.setToCurrentTime()
+    logEvent(this.log, 'config_reloaded', {
+      source: loaded.source,
+      hash: loaded.hash,
+      previous_hash: previous.hash,
+      warnings: loaded.warnings.length,
+      categories: loaded.config.categories.length,
+    })
+    if (restart.length > 0)
+      logEvent(
+        this.log,
+        'config_restart_required',
+        { keys: restart, note: 'listener settings apply at the next start' },
+        'warn',
+      )
+    return { ok: true, changed: true }
+  }
+}
+
+/** `server.*` keys that only take effect when the process restarts. */
+function restartOnlyChanges(running: ServerConfig, next: ServerConfig): string[] {
+  const keys = ['host', 'gateway_port', 'api_port', 'metrics_port', 'extproc_port'] as const
+  return keys.filter((k) => running[k] !== next[k]).map((k) => `server.${k}`)
+}
+
+function requirePath(path: string | undefined): string {
+  if (path === undefined) throw new Error('createRouterApp needs configPath or loaded')
+  return path
+}

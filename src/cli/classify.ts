@@ -1,0 +1,129 @@
+/**
+ * `semantic-router classify`: run one text through the router's pipeline, exactly as an `auto`
+ * request would go, and print the routing decision as JSON (category, confidence, classifier,
+ * selected model, reasoning, endpoint). Nothing is sent upstream.
+ */
+import { readFileSync } from 'node:fs'
+import { parseArgs } from 'node:util'
+import { loadConfigFile } from '../config/load.js'
+import { isRouterError } from '../errors.js'
+import { createLogger, silentLogger } from '../log.js'
+import { RouterMetrics } from '../metrics/router-metrics.js'
+import type { RequestOutcome } from '../pipeline/types.js'
+import { buildRuntime } from '../runtime/runtime.js'
+import { EXIT, type CliCommand } from './types.js'
+
+const HELP = `Usage: semantic-router classify [--config <file>] [--model <name>] [<text>...]
+
+Classifies a prompt with the configured classifier chain and prints the routing decision the
+router would make for it, as JSON: category, confidence, which classifier decided, selected model,
+reasoning mode and effort, endpoint, and whether a system prompt would be injected. The text is
+taken from the arguments, or read from standard input when there are none. Nothing is sent to any
+endpoint.
+
+Options:
+  -c, --config <file>   Config file (default: config/config.yaml).
+  -m, --model <name>    Model named in the request (default: the config's auto_model_name).
+  -v, --verbose         Print the router's logs to standard error.
+  -h, --help            Show this help.
+
+Examples:
+  semantic-router classify "What is the derivative of x^2?"
+  echo "Write a SQL query that joins two tables" | semantic-router classify -c my.yaml`
+
+export const classifyCommand: CliCommand = {
+  name: 'classify',
+  summary: 'Print the routing decision for a text (no request is sent)',
+  help: HELP,
+  async run(argv) {
+    let parsed
+    try {
+      parsed = parseArgs({
+        args: [...argv],
+        allowPositionals: true,
+        options: {
+          config: { type: 'string', short: 'c', default: 'config/config.yaml' },
+          model: { type: 'string', short: 'm' },
+          verbose: { type: 'boolean', short: 'v', default: false },
+          help: { type: 'boolean', short: 'h', default: false },
+        },
+      })
+    } catch (err) {
+      process.stderr.write(`${(err as Error).message}\n\n${HELP}\n`)
+      return EXIT.usage
+    }
+    const { values, positionals } = parsed
+    if (values.help) {
+      process.stdout.write(`${HELP}\n`)
+      return EXIT.ok
+    }
+    const text = positionals.length > 0 ? positionals.join(' ') : readStdin()
+    if (text.trim() === '') {
+      process.stderr.write(`no text to classify\n\n${HELP}\n`)
+      return EXIT.usage
+    }
+    const log = values.verbose
+      ? createLogger({ destination: { write: (s: string) => process.stderr.write(s) } })
+      : silentLogger()
+    try {
+      const loaded = await loadConfigFile(values.config)
+      const runtime = await buildRuntime(loaded, { log, metrics: new RouterMetrics() })
+      try {
+        const model = values.model ?? loaded.config.auto_model_name
+        const body = Buffer.from(
+          JSON.stringify({ model, messages: [{ role: 'user', content: text }] }),
+        )
+        const outcome = await runtime.pipeline.handleRequest(body, {
+          requestId: 'cli-classify',
+          transport: 'gateway',
+          method: 'POST',
+          path: '/v1/chat/completions',
+          headers: {},
+          acceptsEventStream: false,
+          startedAt: performance.now(),
+        })
+        process.stdout.write(`${JSON.stringify(describeOutcome(outcome), null, 2)}\n`)
+      } finally {
+        await runtime.close()
+      }
+      return EXIT.ok
+    } catch (err) {
+      process.stderr.write(`${isRouterError(err) ? err.message : String(err)}\n`)
+      return EXIT.failure
+    }
+  },
+}
+
+function readStdin(): string {
+  if (process.stdin.isTTY) return ''
+  try {
+    return readFileSync(0, 'utf8')
+  } catch {
+    return ''
+  }
+}
+
+/** The decision as a plain object (no prompt text). */
+export function describeOutcome(outcome: RequestOutcome): Record<string, unknown> {
+  const ctx = outcome.ctx
+  const decision: Record<string, unknown> = {
+    action: outcome.action,
+    requested_model: ctx.request.model,
+    category: ctx.category,
+    confidence: ctx.confidence,
+    classifier: ctx.classification?.source ?? null,
+    classifier_detail: ctx.classification?.detail ?? null,
+    selected_model: ctx.selectedModel,
+    upstream_model: ctx.upstreamModel,
+    reason_code: ctx.reasonCode,
+    reasoning: ctx.reasoning ?? null,
+    system_prompt_injected: ctx.systemPromptInjected,
+    endpoint: ctx.endpoint ? { name: ctx.endpoint.name, address: ctx.endpoint.hostPort } : null,
+  }
+  if (outcome.action === 'respond')
+    decision['immediate_response'] = {
+      kind: outcome.response.kind,
+      status: outcome.response.status,
+    }
+  return decision
+}

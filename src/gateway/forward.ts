@@ -1,0 +1,193 @@
+/**
+ * Forward one request to its endpoint and relay the response to the client as it arrives.
+ *
+ * Uses undici's dispatch handler API directly: no intermediate streams, and backpressure is exact —
+ * when the client socket is full the upstream read is paused until it drains. Server-sent events go
+ * out chunk by chunk as they come in (headers are flushed at once for streams so clients see the
+ * status before the first token).
+ *
+ * Failures before the response started become a RouterError for the caller to answer with
+ * (502/504). Failures after it started cannot change the status any more: a stream gets an OpenAI
+ * error event and ends; a JSON body is cut (the socket is destroyed so the client sees a truncated
+ * response, never a silently short one).
+ */
+import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerResponse } from 'node:http'
+import type { Dispatcher } from 'undici'
+import { RouterError, toOpenAIErrorBody, type ErrorCode } from '../errors.js'
+import type { ResponseTracker } from '../pipeline/response-tracker.js'
+import { clientResponseHeaders } from './headers.js'
+
+export interface ForwardRequest {
+  readonly dispatcher: Dispatcher
+  readonly path: string
+  readonly headers: string[]
+  readonly body: Buffer
+  readonly res: ServerResponse
+  readonly tracker: ResponseTracker
+  /** Headers the router adds to every response (x-request-id). */
+  readonly extraHeaders: Readonly<Record<string, string>>
+  /** Aborted when the client goes away. */
+  readonly signal: AbortSignal
+}
+
+export type ForwardResult =
+  | { readonly kind: 'done' }
+  /** The client went away; the upstream call was aborted. */
+  | { readonly kind: 'cancelled' }
+  /** Nothing was sent to the client yet: the caller answers with `error`. */
+  | { readonly kind: 'failed'; readonly error: RouterError }
+  /** The response had started; it has been ended or cut here. */
+  | { readonly kind: 'broken'; readonly error: RouterError }
+
+/** Thrown into undici when the client disconnects. */
+export class ClientGoneError extends Error {
+  override readonly name = 'ClientGoneError'
+  readonly code = 'client_disconnected'
+}
+
+export function forward(req: ForwardRequest): Promise<ForwardResult> {
+  return new Promise((resolve) => {
+    new RelayHandler(req, resolve).dispatch()
+  })
+}
+
+class RelayHandler implements Dispatcher.DispatchHandler {
+  private readonly req: ForwardRequest
+  private readonly resolve: (r: ForwardResult) => void
+  private controller: Dispatcher.DispatchController | undefined
+  private started = false
+  private streaming = false
+  private settled = false
+  private readonly onAbort = (): void => {
+    this.controller?.abort(new ClientGoneError('client disconnected'))
+  }
+
+  constructor(req: ForwardRequest, resolve: (r: ForwardResult) => void) {
+    this.req = req
+    this.resolve = resolve
+  }
+
+  dispatch(): void {
+    const { signal } = this.req
+    if (signal.aborted) {
+      this.settle({ kind: 'cancelled' })
+      return
+    }
+    signal.addEventListener('abort', this.onAbort, { once: true })
+    this.req.dispatcher.dispatch(
+      { method: 'POST', path: this.req.path, headers: this.req.headers, body: this.req.body },
+      this,
+    )
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller
+    if (this.req.signal.aborted) this.onAbort()
+  }
+
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: IncomingHttpHeaders,
+  ): void {
+    const { res, tracker } = this.req
+    const routerHeaders = tracker.onHeaders(statusCode, headers)
+    const out: OutgoingHttpHeaders = clientResponseHeaders(headers)
+    Object.assign(out, routerHeaders, this.req.extraHeaders)
+    this.started = true
+    const type = headers['content-type']
+    this.streaming = typeof type === 'string' && type.startsWith('text/event-stream')
+    res.writeHead(statusCode, out)
+    if (this.streaming) res.flushHeaders()
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.req.tracker.onChunk(chunk)
+    if (!this.req.res.write(chunk)) {
+      controller.pause()
+      this.req.res.once('drain', () => controller.resume())
+    }
+  }
+
+  onResponseEnd(): void {
+    this.req.res.end()
+    this.settle({ kind: 'done' })
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
+    const { res } = this.req
+    if (err instanceof ClientGoneError || this.req.signal.aborted) {
+      if (!res.destroyed) res.destroy()
+      this.settle({ kind: 'cancelled' })
+      return
+    }
+    const error = classify(err, this.started)
+    if (!this.started) {
+      this.settle({ kind: 'failed', error })
+      return
+    }
+    if (this.streaming && !res.destroyed) {
+      // OpenAI clients surface an `error` event as an APIError instead of a silent short stream.
+      res.end(`data: ${JSON.stringify(toOpenAIErrorBody(error))}\n\n`)
+    } else {
+      res.destroy()
+    }
+    this.settle({ kind: 'broken', error })
+  }
+
+  private settle(result: ForwardResult): void {
+    if (this.settled) return
+    this.settled = true
+    this.req.signal.removeEventListener('abort', this.onAbort)
+    this.resolve(result)
+  }
+}
+
+const UNAVAILABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_DESTROYED',
+])
+const TIMEOUT = new Set([
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+])
+
+/** Map an undici / socket error to a stable router error code. */
+export function classify(err: Error, started = false): RouterError {
+  if (err instanceof RouterError) return err
+  const code = (err as { code?: unknown }).code
+  let routerCode: ErrorCode
+  let message: string
+  if (typeof code === 'string' && TIMEOUT.has(code)) {
+    routerCode = 'upstream_timeout'
+    message = `upstream timed out (${timeoutPhase(code)})`
+  } else if (started) {
+    routerCode = 'upstream_stream_aborted'
+    message = `upstream response ended unexpectedly: ${err.message}`
+  } else if (typeof code === 'string' && UNAVAILABLE.has(code)) {
+    routerCode = 'upstream_unavailable'
+    message = `upstream unreachable: ${err.message}`
+  } else if (typeof code === 'string' && (code.startsWith('HPE_') || code === 'UND_ERR_INFO')) {
+    routerCode = 'upstream_protocol_error'
+    message = `upstream sent an invalid response: ${err.message}`
+  } else {
+    routerCode = 'upstream_unavailable'
+    message = `upstream request failed: ${err.message}`
+  }
+  return new RouterError(routerCode, message, { cause: err })
+}
+
+function timeoutPhase(code: string): string {
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') return 'connect'
+  if (code === 'UND_ERR_HEADERS_TIMEOUT') return 'waiting for response headers'
+  return 'waiting for the response body'
+}

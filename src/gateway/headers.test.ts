@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import {
+  acceptableRequestId,
+  clientMetaHeaders,
+  clientResponseHeaders,
+  upstreamRequestHeaders,
+} from './headers.js'
+
+const pairs = (flat: string[]): Record<string, string> => {
+  const out: Record<string, string> = {}
+  for (let i = 0; i < flat.length; i += 2) {
+    assert.ok(!(flat[i]! in out), `${flat[i]} set once`)
+    out[flat[i]!] = flat[i + 1]!
+  }
+  return out
+}
+
+describe('gateway headers', () => {
+  it('removes routing headers from what the pipeline sees, under every historical name', () => {
+    const meta = clientMetaHeaders(
+      {
+        'x-vsr-selected-model': 'a',
+        'x-my-dest': 'b',
+        'x-selected-model': 'c',
+        'x-gateway-destination-endpoint': 'd',
+        'x-semantic-destination-endpoint': 'e',
+        'x-ai-eg-model': 'f',
+        accept: 'text/event-stream',
+        cookie: undefined,
+      },
+      'x-my-dest',
+    )
+    assert.deepEqual(meta, { accept: 'text/event-stream' })
+  })
+
+  it('builds upstream headers: pipeline values win, API key replaces the client key', () => {
+    const headers = pairs(
+      upstreamRequestHeaders({
+        client: {
+          authorization: 'Bearer client',
+          'content-type': 'application/json',
+          host: 'router:8801',
+          'content-length': '999',
+          'transfer-encoding': 'chunked',
+          te: 'trailers',
+          'x-hop': '1',
+          'x-keep': 'yes',
+          'x-selected-model': 'spoof',
+        },
+        connection: 'keep-alive, X-Hop',
+        requestId: 'rid-1',
+        bodyLength: 42,
+        fromPipeline: new Map([['x-selected-model', 'qwen3-8b']]),
+        apiKey: 'secret',
+        hostPort: '10.0.0.1:8000',
+      }),
+    )
+    assert.deepEqual(headers, {
+      'content-type': 'application/json',
+      'x-keep': 'yes',
+      'x-selected-model': 'qwen3-8b',
+      authorization: 'Bearer secret',
+      host: '10.0.0.1:8000',
+      'x-request-id': 'rid-1',
+      'accept-encoding': 'identity',
+      'content-length': '42',
+    })
+  })
+
+  it('keeps the client Authorization when the endpoint has no key, and defaults content-type', () => {
+    const headers = pairs(
+      upstreamRequestHeaders({
+        client: { authorization: 'Bearer client' },
+        connection: undefined,
+        requestId: 'r',
+        bodyLength: 1,
+        fromPipeline: new Map(),
+        apiKey: undefined,
+        hostPort: 'h:1',
+      }),
+    )
+    assert.equal(headers['authorization'], 'Bearer client')
+    assert.equal(headers['content-type'], 'application/json')
+  })
+
+  it('drops hop-by-hop and upstream x-vsr-* headers from responses', () => {
+    assert.deepEqual(
+      clientResponseHeaders({
+        connection: 'close, x-internal',
+        'x-internal': '1',
+        'keep-alive': 'timeout=5',
+        'transfer-encoding': 'chunked',
+        'x-vsr-selected-model': 'spoof',
+        'content-type': 'application/json',
+        'content-length': '10',
+      }),
+      { 'content-type': 'application/json', 'content-length': '10' },
+    )
+  })
+
+  it('echoes only well-formed client request ids', () => {
+    assert.equal(acceptableRequestId('abc-123_X.y:z'), 'abc-123_X.y:z')
+    assert.equal(acceptableRequestId('has space'), undefined)
+    assert.equal(acceptableRequestId('a\nb'), undefined)
+    assert.equal(acceptableRequestId('x'.repeat(129)), undefined)
+    assert.equal(acceptableRequestId(['a', 'b']), undefined)
+  })
+})

@@ -1,0 +1,146 @@
+/**
+ * Header hygiene for the gateway, in both directions.
+ *
+ * Towards the upstream: the client's headers are forwarded except hop-by-hop headers (RFC 9110
+ * §7.6.1, plus any named in `Connection`), framing headers we recompute, and every routing header a
+ * client could use to steer or spoof the router (`x-vsr-*`, `x-selected-model`, destination headers
+ * under all their historical names). `accept-encoding` is replaced by `identity` because the
+ * router reads the response (usage, cache) and must see plain bytes.
+ *
+ * Towards the client: upstream headers minus hop-by-hop and minus any `x-vsr-*` the upstream sent
+ * (only the router's own tracking headers are trusted).
+ */
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http'
+
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+])
+
+/** Headers never copied from the client to the upstream request. */
+const NOT_FORWARDED = new Set([
+  ...HOP_BY_HOP,
+  'host',
+  'content-length',
+  'expect',
+  'accept-encoding',
+  'x-request-id',
+  'x-selected-model',
+  'x-gateway-destination-endpoint',
+  'x-semantic-destination-endpoint',
+  'x-ai-eg-model',
+])
+
+/** Headers never copied from the upstream response to the client. */
+const NOT_RETURNED = HOP_BY_HOP
+
+/** True for a header a client may not set because the router owns it. */
+export function isRoutingHeader(name: string, destinationHeader: string): boolean {
+  return (
+    name.startsWith('x-vsr-') ||
+    name === destinationHeader ||
+    name === 'x-selected-model' ||
+    name === 'x-gateway-destination-endpoint' ||
+    name === 'x-semantic-destination-endpoint' ||
+    name === 'x-ai-eg-model'
+  )
+}
+
+function connectionTokens(value: string | string[] | undefined): Set<string> | undefined {
+  if (value === undefined) return undefined
+  const joined = Array.isArray(value) ? value.join(',') : value
+  const tokens = joined
+    .split(',')
+    .map((t) => t.trim().toLowerCase())
+    .filter((t) => t !== '' && t !== 'close' && t !== 'keep-alive')
+  return tokens.length === 0 ? undefined : new Set(tokens)
+}
+
+/**
+ * The client's headers as the pipeline sees them: lower-cased, single-valued, routing headers
+ * removed so no module can be tricked into trusting them.
+ */
+export function clientMetaHeaders(
+  headers: IncomingHttpHeaders,
+  destinationHeader: string,
+): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const name in headers) {
+    const value = headers[name]
+    if (value === undefined || isRoutingHeader(name, destinationHeader)) continue
+    out[name] = Array.isArray(value) ? value.join(', ') : value
+  }
+  return out
+}
+
+export interface UpstreamHeaderInput {
+  /** Client headers after clientMetaHeaders(). */
+  readonly client: Readonly<Record<string, string>>
+  /** Connection tokens of the original request (headers named there are hop-by-hop). */
+  readonly connection: string | string[] | undefined
+  readonly requestId: string
+  readonly bodyLength: number
+  /** Headers the pipeline wants set (x-selected-model, destination, ...). */
+  readonly fromPipeline: ReadonlyMap<string, string>
+  /** Per-endpoint API key (from `api_key_env`); replaces the client's Authorization. */
+  readonly apiKey: string | undefined
+  readonly hostPort: string
+}
+
+/** Build the upstream request headers as a flat [name, value, ...] list (undici's fast path). */
+export function upstreamRequestHeaders(input: UpstreamHeaderInput): string[] {
+  const dropped = connectionTokens(input.connection)
+  const out: string[] = []
+  for (const name in input.client) {
+    if (NOT_FORWARDED.has(name) || dropped?.has(name)) continue
+    if (input.fromPipeline.has(name)) continue
+    if (name === 'authorization' && input.apiKey !== undefined) continue
+    out.push(name, input.client[name] as string)
+  }
+  for (const [name, value] of input.fromPipeline) {
+    if (name === 'content-length') continue
+    out.push(name, value)
+  }
+  if (input.apiKey !== undefined) out.push('authorization', `Bearer ${input.apiKey}`)
+  out.push(
+    'host',
+    input.hostPort,
+    'x-request-id',
+    input.requestId,
+    'accept-encoding',
+    'identity',
+    'content-length',
+    String(input.bodyLength),
+  )
+  if (input.client['content-type'] === undefined) out.push('content-type', 'application/json')
+  return out
+}
+
+/** Upstream response headers to pass to the client (before the router's own headers are added). */
+export function clientResponseHeaders(
+  upstream: Readonly<Record<string, string | string[] | undefined>>,
+): OutgoingHttpHeaders {
+  const dropped = connectionTokens(upstream['connection'])
+  const out: OutgoingHttpHeaders = {}
+  for (const name in upstream) {
+    const value = upstream[name]
+    if (value === undefined || NOT_RETURNED.has(name) || dropped?.has(name)) continue
+    if (name.startsWith('x-vsr-')) continue
+    out[name] = value
+  }
+  return out
+}
+
+/** A client request id we are willing to echo: short, printable, no separators that break logs. */
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/
+
+export function acceptableRequestId(value: string | string[] | undefined): string | undefined {
+  return typeof value === 'string' && SAFE_REQUEST_ID.test(value) ? value : undefined
+}

@@ -1,0 +1,154 @@
+/**
+ * Starts the whole router (createRouterApp) on port 0 in front of real simulator listeners, with
+ * captured logs and a private metrics registry, for integration tests.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createRouterApp, type RouterApp, type RouterAppOptions } from '../../src/app.js'
+import { createLogger } from '../../src/log.js'
+import { RouterMetrics } from '../../src/metrics/router-metrics.js'
+import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/index.js'
+import { logCapture, type LogLine } from './runtime.js'
+
+export interface TestRouter {
+  app: RouterApp
+  /** Gateway base URL including /v1 (what an OpenAI client takes). */
+  baseURL: string
+  gatewayUrl: string
+  apiUrl: string
+  metricsUrl: string
+  configPath: string
+  logs: LogLine[]
+  events(name: string): LogLine[]
+  metricsText(): Promise<string>
+  close(): Promise<void>
+}
+
+export const LOOPBACK_PORTS = {
+  host: '127.0.0.1',
+  gatewayPort: 0,
+  apiPort: 0,
+  metricsPort: 0,
+  enableExtproc: false,
+}
+
+/** Start the router from YAML text written to a temporary file (so reload tests can rewrite it). */
+export async function startRouter(
+  yaml: string,
+  options: Partial<RouterAppOptions> = {},
+): Promise<TestRouter> {
+  const dir = await mkdtemp(join(tmpdir(), 'sr-router-'))
+  const configPath = join(dir, 'config.yaml')
+  await writeFile(configPath, yaml)
+  const capture = logCapture()
+  const log = createLogger({ level: 'debug', destination: capture.stream })
+  const metrics = new RouterMetrics({ processMetrics: true })
+  let app: RouterApp
+  try {
+    app = await createRouterApp({
+      configPath,
+      log,
+      metrics,
+      watch: false,
+      reloadDebounceMs: 50,
+      ...options,
+      listen: { ...LOOPBACK_PORTS, ...options.listen },
+    })
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true })
+    throw err
+  }
+  return {
+    app,
+    baseURL: `${app.gateway?.url ?? ''}/v1`,
+    gatewayUrl: app.gateway?.url ?? '',
+    apiUrl: app.api?.url ?? '',
+    metricsUrl: app.metricsServer?.url ?? '',
+    configPath,
+    logs: capture.lines,
+    events: (name) => capture.lines.filter((l) => l.event === name),
+    metricsText: () => metrics.registry.metrics(),
+    close: async () => {
+      await app.close()
+      await rm(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+export function startSim(options: SimulatorOptions): Promise<Simulator> {
+  return startSimulator({ host: '127.0.0.1', port: 0, ...options })
+}
+
+/**
+ * A config with three model families on one simulator: qwen3 (chat_template_kwargs
+ * enable_thinking), deepseek (chat_template_kwargs thinking), gpt-oss (reasoning_effort), and a
+ * model with no family. Keyword rules pick the category.
+ */
+export function familiesConfig(simPort: number, extra = ''): string {
+  return `
+vllm_endpoints:
+  - { name: sim, address: 127.0.0.1, port: ${simPort}, weight: 1 }
+model_config:
+  qwen3-8b: { reasoning_family: qwen3, preferred_endpoints: [sim], pricing: { prompt_per_1m: 1, completion_per_1m: 2 } }
+  deepseek-v31: { reasoning_family: deepseek, preferred_endpoints: [sim] }
+  gpt-oss-20b: { reasoning_family: gpt-oss, preferred_endpoints: [sim] }
+  plain-model: { preferred_endpoints: [sim] }
+default_model: plain-model
+reasoning_families:
+  qwen3: { type: chat_template_kwargs, parameter: enable_thinking }
+  deepseek: { type: chat_template_kwargs, parameter: thinking }
+  gpt-oss: { type: reasoning_effort, parameter: reasoning_effort }
+keyword_rules:
+  - { category: math, operator: OR, keywords: [integral] }
+  - { category: chat, operator: OR, keywords: [weather] }
+  - { category: code, operator: OR, keywords: [python] }
+  - { category: essay, operator: OR, keywords: [essay] }
+  - { category: plain, operator: OR, keywords: [hello] }
+categories:
+  - name: math
+    system_prompt: You are a mathematician.
+    model_scores: [{ model: qwen3-8b, score: 0.9, use_reasoning: true }]
+  - name: chat
+    model_scores: [{ model: qwen3-8b, score: 0.9, use_reasoning: false }]
+  - name: code
+    system_prompt: Prefer runnable code.
+    system_prompt_mode: insert
+    model_scores: [{ model: deepseek-v31, score: 0.9, use_reasoning: true }]
+  - name: essay
+    model_scores: [{ model: gpt-oss-20b, score: 0.9, use_reasoning: true, reasoning_effort: high }]
+  - name: plain
+    model_scores: [{ model: plain-model, score: 0.9, use_reasoning: true }]
+${extra}`
+}
+
+export const FAMILY_MODELS = ['qwen3-8b', 'deepseek-v31', 'gpt-oss-20b', 'plain-model']
+
+/** Parsed JSON of unknown shape (tests index into it freely). */
+export type Json = ReturnType<typeof JSON.parse>
+
+/** The body of a fetch response as JSON. */
+export async function readJson(res: Response): Promise<Json> {
+  return JSON.parse(await res.text())
+}
+
+/** POST JSON (or raw bytes) to a URL with fetch; returns status, headers and parsed body. */
+export async function postJson(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; json: Json; text: string }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body),
+  })
+  const text = await res.text()
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch {
+    json = undefined
+  }
+  return { status: res.status, headers: res.headers, json, text }
+}
