@@ -90,6 +90,7 @@ export class RouterMetrics {
   readonly configLastReloadSuccess: Gauge
   readonly inflightRequests: Gauge<'transport'>
   readonly classifierErrors: Counter<'classifier' | 'policy'>
+  readonly categoryCost: Counter<'category' | 'currency'>
 
   constructor(options: RouterMetricsOptions = {}) {
     const registry = options.registry ?? new Registry()
@@ -299,6 +300,12 @@ export class RouterMetrics {
       name: 'llm_config_reloads_total',
       help: 'Config reload attempts by result (success | failure) (ours)',
       labelNames: ['result'] as const,
+      registers,
+    })
+    this.categoryCost = new Counter({
+      name: 'llm_category_cost_total',
+      help: 'Cost of completions attributed to the prompt category of the request (ours)',
+      labelNames: ['category', 'currency'] as const,
       registers,
     })
     // Both series exist from the start: increase() cannot see a counter's first increment when

@@ -169,7 +169,9 @@ function recordUsageMetrics(ctx: RequestContext, record: ResponseRecord): void {
     m.tpot.observe({ model }, Math.max(0, generation) / usage.completion_tokens)
   }
   const cost = costOf(ctx, usage)
-  if (cost.priced) m.modelCost.inc({ model, currency: cost.currency }, cost.cost)
+  if (!cost.priced) return
+  m.modelCost.inc({ model, currency: cost.currency }, cost.cost)
+  m.categoryCost.inc({ category: label(ctx.category), currency: cost.currency }, cost.cost)
 }
 
 /** The request's one `routing_decision` event (decision, usage, cost, latency). */

@@ -11,6 +11,7 @@ import { parse as parseYaml } from 'yaml'
 import { DEPLOY, ROOT, requireTool, run } from './tools.js'
 import { exportedSeriesNames, routerMetricsIn } from './metric-names.js'
 import { serverSchema } from '../../src/config/schema/server.js'
+import { headingAnchors } from './markdown.js'
 
 const PROM_DIR = join(DEPLOY, 'prometheus')
 const RULE_FILES = ['thresholds.yaml', 'alerts.yaml'].map((f) => join(PROM_DIR, f))
@@ -147,15 +148,7 @@ test('alerts only use metrics the router exports', async () => {
 
 test('every alert links to a runbook section in docs/operations.md', () => {
   const doc = readFileSync(join(ROOT, 'docs', 'operations.md'), 'utf8')
-  const anchors = new Set(
-    [...doc.matchAll(/^#+\s+(.+)$/gm)].map((m) =>
-      (m[1] ?? '')
-        .trim()
-        .toLowerCase()
-        .replace(/[^a-z0-9 -]/g, '')
-        .replace(/ /g, '-'),
-    ),
-  )
+  const anchors = headingAnchors(doc)
   for (const rule of alerts) {
     const runbook = rule.annotations?.['runbook'] ?? ''
     const [file, anchor] = runbook.split('#')

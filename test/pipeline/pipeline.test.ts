@@ -231,6 +231,7 @@ describe('pipeline', () => {
     await tracker.finish()
     const text = await t.metricsText()
     assert.match(text, /llm_model_cost_total\{model="qwen3-32b",currency="USD"\} 0\.002/)
+    assert.match(text, /llm_category_cost_total\{category="math",currency="USD"\} 0\.002/)
     assert.match(text, /llm_model_completion_tokens_total\{model="qwen3-32b"\} 500/)
     assert.match(text, /llm_model_ttft_seconds_count\{model="qwen3-32b"\} 1/)
     const decision = t.events('routing_decision').find((e) => e['request_id'] === 'stream-1')

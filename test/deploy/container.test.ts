@@ -1,0 +1,231 @@
+/**
+ * The container recipe, checked without a Docker engine: the Dockerfile's structure, that every
+ * path it copies exists and survives .dockerignore, that the runtime needs only production
+ * dependencies, and that the entrypoint works when run directly from a staged copy of the image's
+ * filesystem (as the image's non-root user, with nothing writable).
+ */
+import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs'
+import { builtinModules } from 'node:module'
+import { tmpdir } from 'node:os'
+import { dirname, join, posix, relative } from 'node:path'
+import { after, test } from 'node:test'
+import { parse as parseYaml } from 'yaml'
+import { serverSchema } from '../../src/config/schema/server.js'
+import { DockerIgnore, parseDockerfile, type Stage } from './dockerfile.js'
+import { DEPLOY, ROOT } from './tools.js'
+
+const stages = parseDockerfile(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'))
+const runtime = stages.at(-1)!
+const ignore = new DockerIgnore(readFileSync(join(ROOT, '.dockerignore'), 'utf8'))
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  dependencies: Record<string, string>
+}
+
+function filesUnder(path: string): string[] {
+  const abs = join(ROOT, path)
+  if (!statSync(abs).isDirectory()) return [path]
+  return readdirSync(abs, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => relative(ROOT, join(e.parentPath, e.name)))
+}
+
+function contextFiles(source: string): string[] {
+  return filesUnder(source.replace(/^\.\//, '')).filter((f) => !ignore.excludes(f))
+}
+
+function absoluteDest(stage: Stage, dest: string): string {
+  return posix.isAbsolute(dest) ? dest : posix.join(stage.workdir, dest)
+}
+
+test('the recipe is multi-stage with a slim, non-root runtime and a health check', () => {
+  assert.ok(stages.length >= 2, 'expected a build stage and a runtime stage')
+  assert.match(runtime.image, /^node:[\d.]+-\w+-slim$/)
+  assert.match(runtime.user ?? '', /^[1-9]\d*:[1-9]\d*$/, 'USER must be a numeric non-root uid:gid')
+  const deployment = parseYaml(
+    readFileSync(join(DEPLOY, 'kubernetes', 'base', 'deployment.yaml'), 'utf8'),
+  )
+  const podUser = deployment.spec.template.spec.securityContext.runAsUser
+  assert.equal(runtime.user, `${podUser}:${podUser}`, 'image user and Kubernetes runAsUser differ')
+  assert.ok(runtime.healthcheck, 'no HEALTHCHECK')
+  assert.ok(runtime.entrypoint && runtime.cmd, 'ENTRYPOINT and CMD must be exec form')
+  assert.equal(runtime.env['TSX_DISABLE_CACHE'], '1', 'tsx would write a cache to a read-only /tmp')
+  const d = serverSchema.parse({})
+  assert.deepEqual(
+    [...runtime.expose].sort(),
+    [d.gateway_port, d.extproc_port, d.api_port, d.metrics_port].sort(),
+  )
+  assert.match(runtime.env['SR_HEALTHCHECK_URL'] ?? '', new RegExp(`:${d.api_port}/health$`))
+})
+
+test('every path the recipe copies exists and is in the build context', () => {
+  for (const stage of stages) {
+    for (const copy of stage.copies) {
+      if (copy.from !== undefined) {
+        const source = stages.find((s) => s.name === copy.from)
+        assert.ok(
+          source && stages.indexOf(source) < stages.indexOf(stage),
+          `unknown stage ${copy.from}`,
+        )
+        for (const src of copy.sources)
+          assert.ok(
+            src.startsWith(source.workdir),
+            `${src} is outside stage ${copy.from}'s WORKDIR`,
+          )
+        continue
+      }
+      for (const src of copy.sources) {
+        assert.ok(existsSync(join(ROOT, src)), `COPY ${src}: not in the repository`)
+        assert.ok(contextFiles(src).length > 0, `COPY ${src}: excluded by .dockerignore`)
+      }
+    }
+  }
+})
+
+test('.dockerignore keeps tests, dependencies and history out of the context', () => {
+  for (const path of [
+    'node_modules/yaml/package.json',
+    '.git/HEAD',
+    'test/deploy/tools.ts',
+    'src/pipeline/sse-assembler.test.ts',
+    'bench/x.ts',
+  ])
+    assert.ok(ignore.excludes(path), `${path} should be excluded`)
+  for (const path of ['src/main.ts', 'bin/semantic-router.js', 'package-lock.json'])
+    assert.ok(!ignore.excludes(path), `${path} should be included`)
+  // The matcher itself: `**`, exceptions and parent-directory matches.
+  const m = new DockerIgnore('**\n!keep\nkeep/**/*.tmp\n')
+  assert.deepEqual(
+    ['a', 'keep/x.js', 'keep/deep/y.tmp', 'keep/z.tmp'].map((p) => m.excludes(p)),
+    [true, false, true, true],
+  )
+})
+
+test('the runtime needs only production dependencies (the image installs --omit=dev)', () => {
+  const builtins = new Set(builtinModules)
+  const missing = new Set<string>()
+  for (const file of filesUnder('src').filter(
+    (f) => f.endsWith('.ts') && !f.endsWith('.test.ts'),
+  )) {
+    const text = readFileSync(join(ROOT, file), 'utf8')
+    const specifiers = [
+      ...text.matchAll(/^(?:import|export)\s+(?!type\b)[^'"]*?from\s+['"]([^'"]+)['"]/gm),
+      ...text.matchAll(/^import\s+['"]([^'"]+)['"]/gm),
+      ...text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g),
+    ].map((m) => m[1]!)
+    for (const spec of specifiers) {
+      if (spec.startsWith('.') || spec.startsWith('node:') || builtins.has(spec)) continue
+      const name = spec.startsWith('@')
+        ? spec.split('/').slice(0, 2).join('/')
+        : spec.split('/')[0]!
+      if (!(name in pkg.dependencies)) missing.add(`${name} (${file})`)
+    }
+  }
+  assert.deepEqual([...missing], [])
+})
+
+/** Lay out the runtime stage's filesystem under a temp root, honouring .dockerignore. */
+function stageImage(): string {
+  const root = mkdtempSync(join(tmpdir(), 'sr-image-'))
+  for (const copy of runtime.copies) {
+    const dest = join(root, absoluteDest(runtime, copy.dest))
+    if (copy.from !== undefined) {
+      assert.deepEqual(
+        copy.sources,
+        ['/app/node_modules'],
+        'only node_modules comes from the build stage',
+      )
+      mkdirSync(dirname(dest), { recursive: true })
+      symlinkSync(join(ROOT, 'node_modules'), dest)
+      continue
+    }
+    for (const src of copy.sources) {
+      const base = src.replace(/^\.\//, '')
+      const isDir = statSync(join(ROOT, base)).isDirectory()
+      for (const file of contextFiles(base)) {
+        const target = isDir ? join(dest, relative(base, file)) : join(dest, posix.basename(file))
+        mkdirSync(dirname(target), { recursive: true })
+        cpSync(join(ROOT, file), target)
+      }
+    }
+  }
+  // What Kubernetes mounts: the base config at the path the CMD reads.
+  const configDir = join(root, 'etc', 'semantic-router')
+  mkdirSync(configDir, { recursive: true })
+  cpSync(join(DEPLOY, 'kubernetes', 'base', 'config.yaml'), join(configDir, 'config.yaml'))
+  mkdirSync(join(root, 'tmp'))
+  // Nothing in the image is writable by the router's user.
+  for (const entry of readdirSync(root, { recursive: true, withFileTypes: true }))
+    if (!entry.isSymbolicLink())
+      chmodSync(join(entry.parentPath, entry.name), entry.isDirectory() ? 0o555 : 0o444)
+  chmodSync(root, 0o555)
+  return root
+}
+
+const imageRoot = stageImage()
+after(() => {
+  chmodSync(imageRoot, 0o755)
+  for (const entry of readdirSync(imageRoot, { recursive: true, withFileTypes: true }))
+    if (entry.isDirectory()) chmodSync(join(entry.parentPath, entry.name), 0o755)
+  rmSync(imageRoot, { recursive: true, force: true })
+})
+
+/** Run the image's ENTRYPOINT with these arguments, as the image's user, paths mapped into the staged root. */
+function runEntrypoint(args: readonly string[]): {
+  status: number | null
+  stdout: string
+  stderr: string
+} {
+  const mapPath = (p: string): string => (p.startsWith('/') ? join(imageRoot, p) : p)
+  const [command, ...rest] = runtime.entrypoint!
+  const [uid, gid] = (runtime.user ?? '').split(':').map(Number)
+  const asImageUser = process.getuid?.() === 0
+  const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'] }
+  for (const [k, v] of Object.entries(runtime.env)) env[k] = v.startsWith('/') ? mapPath(v) : v
+  env['TMPDIR'] = mapPath('/tmp')
+  const result = spawnSync(
+    command === 'node' ? process.execPath : command!,
+    [...rest.map(mapPath), ...args.map(mapPath)],
+    {
+      cwd: mapPath(runtime.workdir),
+      env,
+      encoding: 'utf8',
+      timeout: 60_000,
+      ...(asImageUser ? { uid, gid } : {}),
+    },
+  )
+  if (result.error) throw result.error
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr }
+}
+
+test('the entrypoint runs from the staged image as its user with a read-only filesystem', () => {
+  const help = runEntrypoint(['--help'])
+  assert.equal(help.status, 0, help.stderr)
+  assert.match(help.stdout, /Usage: semantic-router <command>/)
+  assert.match(help.stdout, /validate-config/)
+})
+
+test('the image validates the config Kubernetes mounts at the CMD path', () => {
+  const configArg = runtime.cmd![runtime.cmd!.indexOf('--config') + 1]!
+  const result = runEntrypoint(['validate-config', '--config', configArg])
+  assert.equal(result.status, 0, result.stdout + result.stderr)
+  assert.match(result.stdout, /valid/)
+  const missing = runEntrypoint([
+    'validate-config',
+    '--config',
+    '/etc/semantic-router/missing.yaml',
+  ])
+  assert.notEqual(missing.status, 0)
+})
