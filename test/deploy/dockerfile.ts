@@ -51,7 +51,7 @@ function execForm(args: string): string[] {
   const parsed: unknown = JSON.parse(args)
   if (!Array.isArray(parsed) || !parsed.every((a) => typeof a === 'string'))
     throw new Error(`not an exec-form JSON array: ${args}`)
-  return parsed as string[]
+  return parsed
 }
 
 function parseCopy(args: string): Copy {

@@ -18,7 +18,7 @@ export const ROUTER = 'semantic-router'
 export const METRICS_JOB = 'semantic-router'
 
 type Labels = Record<string, string>
-/* eslint-disable @typescript-eslint/no-explicit-any -- manifests are free-form YAML */
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-return -- manifests are free-form YAML */
 type Obj = K8sObject & Record<string, any>
 
 function matches(selector: Labels | undefined, labels: Labels | undefined): boolean {
