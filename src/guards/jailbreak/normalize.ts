@@ -1,0 +1,133 @@
+/**
+ * Text views the jailbreak rules run on. Attackers hide the same instruction behind case tricks,
+ * look-alike letters, zero-width characters, spacing (`i g n o r e`), leetspeak (`1gn0r3`),
+ * base64 / hex / percent encoding, reversal and ROT13. Instead of teaching every rule every trick,
+ * each text is turned into a few canonical views and every rule runs on each view; a rule fires
+ * if it matches any view. Views are only built when they differ from the canonical one, so plain
+ * prompts cost one pass.
+ */
+
+export interface TextView {
+  /** `canonical`, `deobfuscated`, `decoded`, `joined`, `reversed`, `rot13`. */
+  readonly name: string
+  readonly text: string
+}
+
+/** Latin look-alikes from Cyrillic, Greek, small capitals and IPA that NFKC leaves alone. */
+/** Latin look-alikes from Cyrillic, Greek, small capitals and IPA that NFKC leaves alone. */
+const CONFUSABLE_PAIRS =
+  'аa вb еe ёe кk мm нh оo рp сc тt уy хx іi їi јj ѕs ԁd һh ӏl ԛq ԝw αa βb εe ηn ιi κk νv οo ρp τt υu χx ωw ᴀa ʙb ᴄc ᴅd ᴇe ꜰf ɢg ʜh ɪi ᴊj ᴋk ʟl ᴍm ɴn ᴏo ᴘp ǫq ʀr ꜱs ᴛt ᴜu ᴠv ᴡw ʏy ᴢz ɡg ıi ℓl'
+const CONFUSABLES = new Map(CONFUSABLE_PAIRS.split(' ').map((p) => [p.slice(0, -1), p.slice(-1)]))
+const CONFUSABLE_RE = new RegExp(`[${[...CONFUSABLES.keys()].join('')}]`, 'g')
+
+// Zero-width and format characters, soft hyphen, BOM, bidi controls; C0/C1 controls except \t \n.
+// eslint-disable-next-line no-control-regex
+const INVISIBLE_RE = /[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g
+const COMBINING_RE = /\p{M}+/gu
+
+/** NFKC, no accents, Latin look-alikes, lower case, no invisible characters, single spaces. */
+export function canonicalize(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(COMBINING_RE, '')
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(INVISIBLE_RE, '')
+    .replace(CONFUSABLE_RE, (c) => CONFUSABLES.get(c) ?? c)
+    .replace(/_/g, ' ')
+    .replace(/[ \t\r\f\v]+/g, ' ')
+    .replace(/\n\s*/g, '\n')
+    .trim()
+}
+
+const LEET = new Map(Object.entries({ 0: 'o', 1: 'i', 3: 'e', 4: 'a', 5: 's', 7: 't', 8: 'b' }))
+LEET.set('@', 'a').set('$', 's').set('!', 'i').set('|', 'l')
+
+/** `1gn0r3` → `ignore`, only inside tokens that also contain letters (numbers stay numbers). */
+function deleet(text: string): string {
+  return text.replace(/[a-z0-9@$!|]+/g, (tok) =>
+    /[a-z]/.test(tok) && /[0-9@$!|]/.test(tok) ? tok.replace(/[0-9@$!|]/g, (c) => LEET.get(c) ?? c) : tok,
+  )
+}
+
+/** `i g n o r e   a l l` and `i.g.n.o.r.e` → `ignore all`; `ign-ore` / `ig.nore` → `ignore`. */
+function despace(text: string): string {
+  return text
+    .split(/ {2,}/)
+    .map((segment) =>
+      segment.replace(/\b(?:[a-z0-9][ .\-*·]){2,}[a-z0-9]\b/g, (run) => run.replace(/[ .\-*·]/g, '')),
+    )
+    .join(' ')
+    .replace(/(?<=[a-z]{2})[-.*·](?=[a-z]{2})/g, '')
+}
+
+const BASE64_RE = /[A-Za-z0-9+/]{16,}={0,2}/g
+const HEX_RE = /\b(?:[0-9a-fA-F]{2}){8,}\b/g
+const PERCENT_RE = /(?:%[0-9a-fA-F]{2}){3,}/g
+
+function mostlyText(s: string): boolean {
+  if (s.length < 6) return false
+  let printable = 0
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if ((c >= 32 && c < 127) || c === 10) printable++
+  }
+  return printable / s.length > 0.9 && /[a-z]{3,} [a-z]/i.test(s)
+}
+
+/** Base64, hex and percent-encoded segments decoded to text (only those that decode to words). */
+function decodeSegments(original: string): string[] {
+  const out: string[] = []
+  for (const m of original.matchAll(BASE64_RE)) {
+    const decoded = Buffer.from(m[0], 'base64').toString('latin1')
+    if (mostlyText(decoded)) out.push(decoded)
+  }
+  for (const m of original.matchAll(HEX_RE)) {
+    const decoded = Buffer.from(m[0], 'hex').toString('latin1')
+    if (mostlyText(decoded)) out.push(decoded)
+  }
+  for (const m of original.matchAll(PERCENT_RE)) {
+    try {
+      const decoded = decodeURIComponent(m[0])
+      if (mostlyText(decoded)) out.push(decoded)
+    } catch {
+      // Not valid percent-encoding: nothing hidden there.
+    }
+  }
+  return out
+}
+
+/** Quoted fragments and `a + b` pieces glued together (payload splitting). */
+function joinFragments(canonical: string): string | undefined {
+  const quoted = [...canonical.matchAll(/["'“”‘’«»]([^"'“”‘’«»\n]{1,200})["'“”‘’«»]/g)].map((m) => m[1]!)
+  const parts: string[] = []
+  if (quoted.length >= 2) parts.push(quoted.join(''), quoted.join(' '))
+  if (/\w ?\+ ?\w/.test(canonical)) {
+    const plusJoined = canonical.replace(/ ?\+ ?/g, '')
+    parts.push(plusJoined)
+  }
+  return parts.length > 0 ? parts.join('\n') : undefined
+}
+
+function rot13(s: string): string {
+  return s.replace(/[a-z]/g, (c) => String.fromCharCode(((c.charCodeAt(0) - 97 + 13) % 26) + 97))
+}
+
+/** Every view of a text the rules should see. The first is always `canonical`. */
+export function buildViews(original: string): TextView[] {
+  const canonical = canonicalize(original)
+  const views: TextView[] = [{ name: 'canonical', text: canonical }]
+  const deobfuscated = deleet(despace(canonical))
+  if (deobfuscated !== canonical) views.push({ name: 'deobfuscated', text: deobfuscated })
+  const decoded = decodeSegments(original)
+  if (decoded.length > 0)
+    views.push({ name: 'decoded', text: decoded.map((d) => canonicalize(d)).join('\n') })
+  const joined = joinFragments(canonical)
+  if (joined !== undefined) views.push({ name: 'joined', text: despace(joined) })
+  // Reversal and ROT13 are whole-text transforms; they matter only for short instructions.
+  if (canonical.length <= 4096) {
+    views.push({ name: 'reversed', text: [...canonical].reverse().join('') })
+    views.push({ name: 'rot13', text: rot13(canonical) })
+  }
+  return views
+}
