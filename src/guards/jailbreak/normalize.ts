@@ -26,8 +26,8 @@ const INVISIBLE_RE = /[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u0000
 const COMBINING_RE = /\p{M}+/gu
 
 /** NFKC, no accents, Latin look-alikes, lower case, no invisible characters, single spaces. */
-export function canonicalize(text: string): string {
-  return text
+export function canonicalize(text: string, collapseSpaces = true): string {
+  const canonical = text
     .normalize('NFKD')
     .replace(COMBINING_RE, '')
     .normalize('NFKC')
@@ -35,6 +35,8 @@ export function canonicalize(text: string): string {
     .replace(INVISIBLE_RE, '')
     .replace(CONFUSABLE_RE, (c) => CONFUSABLES.get(c) ?? c)
     .replace(/_/g, ' ')
+  if (!collapseSpaces) return canonical.trim()
+  return canonical
     .replace(/[ \t\r\f\v]+/g, ' ')
     .replace(/\n\s*/g, '\n')
     .trim()
@@ -117,7 +119,8 @@ function rot13(s: string): string {
 export function buildViews(original: string): TextView[] {
   const canonical = canonicalize(original)
   const views: TextView[] = [{ name: 'canonical', text: canonical }]
-  const deobfuscated = deleet(despace(canonical))
+  // Spaced-out letters use wider gaps between words, so despace before spaces are collapsed.
+  const deobfuscated = deleet(despace(canonicalize(original, false)))
   if (deobfuscated !== canonical) views.push({ name: 'deobfuscated', text: deobfuscated })
   const decoded = decodeSegments(original)
   if (decoded.length > 0)

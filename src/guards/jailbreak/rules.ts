@@ -268,7 +268,7 @@ export const JAILBREAK_RULES: readonly JailbreakRule[] = [
     weight: 0.85,
     all: [
       r(
-        `\\b(?:ai|assistant|chatbot|bot|model|gpt|llm|version of (?:yourself|you))\\b(?: [a-z',]+){0,6} (?:with no|without(?: any)?|free of|free from|not bound by(?: any)?|that ignores|who ignores|that has no|who has no|which has no|that doesn'?t have|does not have to abide by|doesn'?t care about|never refuses?|that never refuses|who never refuses|that answers (?:any|every)|who answers (?:any|every)|that can do anything|who can do anything|can do anything|(?:was |is )?never (?:trained|programmed) with|(?:was |is )?not (?:trained|programmed) with)(?: any)?\\b`,
+        `\\b(?:ai|assistant|chatbot|bot|model|gpt|llm|version of (?:yourself|you))\\b(?: [a-z',]+){0,6} (?:(?:with no|without|free of|free from|not bound by|that ignores|who ignores|that has no|who has no|which has no|that doesn'?t have|does not have to abide by|doesn'?t care about|(?:was |is )?(?:never|not) (?:trained|programmed) with)(?: any)?(?: safety| content| ethical| moral)? (?:${NO_LIMITS})|never refuses?|that never refuses|who never refuses|that answers (?:any|every)|who answers (?:any|every)|that can do anything|who can do anything|can do anything)\\b`,
       ),
     ],
   },
