@@ -1,7 +1,7 @@
 /**
  * Rebuilds src/guards/pii/name-lists.json, the given-name and surname lists the PERSON recognizer
  * uses. Sources: the lexicon of the `compromise` npm package (MIT licence; words it tags
- * FirstName/MaleName/FemaleName or LastName) plus data/guards/extra-first-names.txt (our own).
+ * FirstName/MaleName/FemaleName or LastName) plus training/data/guards/extra-first-names.txt (our own).
  * Run: node --import tsx training/guards/build-name-lists.ts
  */
 import { readFileSync, writeFileSync } from 'node:fs'
@@ -18,14 +18,14 @@ for (const [word, tags] of Object.entries(lexicon)) {
   if (list.some((t) => t === 'FirstName' || t === 'MaleName' || t === 'FemaleName')) first.add(word)
   if (list.includes('LastName')) last.add(word)
 }
-const extra = readFileSync(join(root, 'data/guards/extra-first-names.txt'), 'utf8')
+const extra = readFileSync(join(root, 'training/data/guards/extra-first-names.txt'), 'utf8')
   .split('\n')
   .filter((line) => !line.startsWith('#'))
   .flatMap((line) => line.split(/\s+/))
   .filter((w) => w.length > 1)
 for (const w of extra) first.add(w)
 const out = {
-  source: 'compromise lexicon (MIT) + data/guards/extra-first-names.txt; built by training/guards/build-name-lists.ts',
+  source: 'compromise lexicon (MIT) + training/data/guards/extra-first-names.txt; built by training/guards/build-name-lists.ts',
   first: [...first].sort().join(' '),
   last: [...last].sort().join(' '),
 }

@@ -1,4 +1,4 @@
-/** Loader for the labelled jailbreak sets in data/guards/*.tsv (format in the files' headers). */
+/** Loader for the labelled jailbreak sets in training/data/guards/*.tsv (format in the files' headers). */
 import { readFileSync } from 'node:fs'
 
 export interface JailbreakExample {

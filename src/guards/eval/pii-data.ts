@@ -1,4 +1,4 @@
-/** Loader for the labelled PII sets (data/guards/pii-*.txt): inline `[[TYPE:value]]` marks. */
+/** Loader for the labelled PII sets (training/data/guards/pii-*.txt): inline `[[TYPE:value]]` marks. */
 import { readFileSync } from 'node:fs'
 
 export interface GoldEntity {

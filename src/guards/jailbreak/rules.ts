@@ -6,7 +6,7 @@
  *
  * Patterns run on lower-cased canonical views (see normalize.ts), so they never need to handle
  * case, accents, look-alike letters or leetspeak themselves. They were written and weighted
- * against data/guards/jailbreak-train.tsv only; the held-out test set was never used to edit them.
+ * against training/data/guards/jailbreak-train.tsv only; the held-out test set was never used to edit them.
  */
 
 export interface JailbreakRule {
