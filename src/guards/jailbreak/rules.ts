@@ -169,6 +169,11 @@ const NO_LIMITS = alt([
 ])
 
 const r = (source: string): RegExp => new RegExp(source)
+/**
+ * Not preceded by a negation: system prompts say "never reveal your system prompt" and "do not
+ * ignore these instructions", which must not read as the attack they forbid.
+ */
+const NOT_NEGATED = `(?<!\\b(?:not|never|n't|dont|cannot|refuse to|must not|should not|shouldn't|asks? you to|tells? you to|told you to|tries to (?:make|get) you to) )`
 
 export const JAILBREAK_RULES: readonly JailbreakRule[] = [
   // --- Instruction override -------------------------------------------------------------------
@@ -176,13 +181,13 @@ export const JAILBREAK_RULES: readonly JailbreakRule[] = [
     id: 'ignore_previous_instructions',
     family: 'instruction_override',
     weight: 0.93,
-    all: [r(`\\b${IGNORE} (?:${FILLER} ){0,4}${EARLIER} (?:[a-z]+ ){0,2}${TARGET}\\b`)],
+    all: [r(`${NOT_NEGATED}\\b${IGNORE} (?:${FILLER} ){0,4}${EARLIER} (?:[a-z]+ ){0,2}${TARGET}\\b`)],
   },
   {
     id: 'ignore_your_rules',
     family: 'instruction_override',
     weight: 0.88,
-    all: [r(`\\b${IGNORE} (?:${FILLER} ){1,4}${TARGET}\\b`)],
+    all: [r(`${NOT_NEGATED}\\b${IGNORE} (?:${FILLER} ){1,4}${TARGET}\\b`)],
   },
   {
     id: 'ignore_everything_above',
@@ -358,7 +363,7 @@ export const JAILBREAK_RULES: readonly JailbreakRule[] = [
     weight: 0.85,
     all: [
       r(
-        `\\b(?:reveal|print|show|output|repeat|display|leak|dump|expose|recite|quote|spell out|tell|give|paste|copy|share)(?: me)?(?: [a-z]+){0,3} (?:your |the |all |its )?(?:full |exact |entire |complete |hidden |secret |original |initial |confidential |very first )*(?:system (?:prompt|message|instructions)|initial (?:prompt|instructions)|hidden (?:instructions|prompt|message|developer message)|(?:secret|original|confidential|developer) (?:instructions|prompt|message)|developer message|instructions (?:you were given|you received|above|that came before)|(?:prompt|text) above|(?:previous|prior|preceding) prompt|everything (?:above|that was written)|your (?:instructions|prompt|configuration|rules|pre-?prompt))\\b`,
+        `${NOT_NEGATED}\\b(?:reveal|print|show|output|repeat|display|leak|dump|expose|recite|quote|spell out|tell|give|paste|copy|share)(?: me)?(?: [a-z]+){0,3} (?:your |the |all |its )?(?:full |exact |entire |complete |hidden |secret |original |initial |confidential |very first )*(?:system (?:prompt|message|instructions)|initial (?:prompt|instructions)|hidden (?:instructions|prompt|message|developer message)|(?:secret|original|confidential|developer) (?:instructions|prompt|message)|developer message|instructions (?:you were given|you received|above|that came before)|(?:prompt|text) above|(?:previous|prior|preceding) prompt|everything (?:above|that was written)|your (?:instructions|prompt|configuration|rules|pre-?prompt))\\b`,
       ),
     ],
   },
@@ -467,7 +472,7 @@ export const JAILBREAK_RULES: readonly JailbreakRule[] = [
     weight: 0.9,
     all: [
       r(
-        `\\b(?:ignorez|ignore|ignorer|ignora|ignorar|ignoriere|ignorieren sie|ignorier|oubliez|oublie|olvida|olvide|olvidate de|vergiss|vergessen sie|dimentica|dimenticate|esqueca|esquece|negeer|vergeet)(?: [a-z]+){0,3} (?:instructions?|regles|consignes|directives|instrucciones|reglas|indicaciones|anweisungen|regeln|vorgaben|richtlinien|istruzioni|regole|instrucoes|regras|instructies|regels)\\b|игнорируй|забудь (?:все )?(?:инструкции|правила)|忽略.{0,6}(?:指令|指示|说明|规则)`,
+        `${NOT_NEGATED}\\b(?:ignore (?:as |todas as |toutes? (?:les )?|tous (?:les )?|les )(?:instrucoes|regras|regles|instructions|consignes)|(?:ignorez|ignorer|ignora|ignorar|ignoriere|ignorieren sie|ignorier|oubliez|oublie|olvida|olvide|olvidate de|vergiss|vergessen sie|dimentica|dimenticate|esqueca|esquece|negeer|vergeet)(?: [a-z]+){0,3} (?:instructions?|regles|consignes|directives|instrucciones|reglas|indicaciones|anweisungen|regeln|vorgaben|richtlinien|istruzioni|regole|instrucoes|regras|instructies|regels))\\b|игнорируй|забудь (?:все )?(?:инструкции|правила)|忽略.{0,6}(?:指令|指示|说明|规则)`,
       ),
     ],
   },
@@ -622,7 +627,7 @@ export const JAILBREAK_RULES: readonly JailbreakRule[] = [
     id: 'if_no_rules',
     family: 'hypothetical',
     weight: 0.8,
-    all: [r(`\\bif you (?:had no|were not bound by|weren'?t bound by|didn'?t have|did not have|were free of|had no)(?: any)? (?:${NO_LIMITS})\\b|\\b(?:${NO_LIMITS}) (?:didn'?t|did not|don'?t|do not|no longer) (?:exist|apply)\\b|\\bwhere (?:laws|rules|restrictions|ai have no)(?: [a-z]+){0,2} (?:don'?t|do not|no longer)? ?(?:exist|safety rules)|\\bwith(?: your)? (?:rules|filters|restrictions|guidelines|safety) (?:switched|turned) off\\b|\\b(?:ignoring|ignore|without) your (?:ethics|guidelines|rules|filters|content rules)\\b|\\bcan ignore your (?:ethics|rules|guidelines)\\b`)],
+    all: [r(`\\bif you (?:had no|were not bound by|weren'?t bound by|didn'?t have|did not have|were free of|had no)(?: any)? (?:${NO_LIMITS})\\b|\\b(?:${NO_LIMITS}) (?:didn'?t|did not|don'?t|do not|no longer) (?:exist|apply)\\b|\\bwhere (?:laws|rules|restrictions|ai have no)(?: [a-z]+){0,2} (?:don'?t|do not|no longer)? ?(?:exist|safety rules)|\\bwith(?: your)? (?:rules|filters|restrictions|guidelines|safety) (?:switched|turned) off\\b|${NOT_NEGATED}\\b(?:ignoring|ignore|without) your (?:ethics|guidelines|rules|filters|content rules)\\b|\\bcan ignore your (?:ethics|rules|guidelines)\\b`)],
   },
   // --- Opposite day / inverted rules -----------------------------------------------------------
   {
