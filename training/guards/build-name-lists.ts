@@ -25,7 +25,8 @@ const extra = readFileSync(join(root, 'training/data/guards/extra-first-names.tx
   .filter((w) => w.length > 1)
 for (const w of extra) first.add(w)
 const out = {
-  source: 'compromise lexicon (MIT) + training/data/guards/extra-first-names.txt; built by training/guards/build-name-lists.ts',
+  source:
+    'compromise lexicon (MIT) + training/data/guards/extra-first-names.txt; built by training/guards/build-name-lists.ts',
   first: [...first].sort().join(' '),
   last: [...last].sort().join(' '),
 }

@@ -21,8 +21,9 @@ const CONFUSABLES = new Map(CONFUSABLE_PAIRS.split(' ').map((p) => [p.slice(0, -
 const CONFUSABLE_RE = new RegExp(`[${[...CONFUSABLES.keys()].join('')}]`, 'g')
 
 // Zero-width and format characters, soft hyphen, BOM, bidi controls; C0/C1 controls except \t \n.
-// eslint-disable-next-line no-control-regex
-const INVISIBLE_RE = /[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g
+const INVISIBLE_RE =
+  // eslint-disable-next-line no-control-regex
+  /[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g
 const COMBINING_RE = /\p{M}+/gu
 
 /** NFKC, no accents, Latin look-alikes, lower case, no invisible characters, single spaces. */
@@ -48,7 +49,9 @@ LEET.set('@', 'a').set('$', 's').set('!', 'i').set('|', 'l')
 /** `1gn0r3` → `ignore`, only inside tokens that also contain letters (numbers stay numbers). */
 function deleet(text: string): string {
   return text.replace(/[a-z0-9@$!|]+/g, (tok) =>
-    /[a-z]/.test(tok) && /[0-9@$!|]/.test(tok) ? tok.replace(/[0-9@$!|]/g, (c) => LEET.get(c) ?? c) : tok,
+    /[a-z]/.test(tok) && /[0-9@$!|]/.test(tok)
+      ? tok.replace(/[0-9@$!|]/g, (c) => LEET.get(c) ?? c)
+      : tok,
   )
 }
 
@@ -57,7 +60,9 @@ function despace(text: string): string {
   return text
     .split(/ {2,}/)
     .map((segment) =>
-      segment.replace(/\b(?:[a-z0-9][ .\-*·]){2,}[a-z0-9]\b/g, (run) => run.replace(/[ .\-*·]/g, '')),
+      segment.replace(/\b(?:[a-z0-9][ .\-*·]){2,}[a-z0-9]\b/g, (run) =>
+        run.replace(/[ .\-*·]/g, ''),
+      ),
     )
     .join(' ')
     .replace(/(?<=[a-z]{2})[-.*·](?=[a-z]{2})/g, '')
@@ -101,7 +106,9 @@ function decodeSegments(original: string): string[] {
 
 /** Quoted fragments and `a + b` pieces glued together (payload splitting). */
 function joinFragments(canonical: string): string | undefined {
-  const quoted = [...canonical.matchAll(/["'“”‘’«»]([^"'“”‘’«»\n]{1,200})["'“”‘’«»]/g)].map((m) => m[1]!)
+  const quoted = [...canonical.matchAll(/["'“”‘’«»]([^"'“”‘’«»\n]{1,200})["'“”‘’«»]/g)].map(
+    (m) => m[1]!,
+  )
   const parts: string[] = []
   if (quoted.length >= 2) parts.push(quoted.join(''), quoted.join(' '))
   if (/\w ?\+ ?\w/.test(canonical)) {

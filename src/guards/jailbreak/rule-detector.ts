@@ -12,7 +12,7 @@
 import type { JailbreakDetector, JailbreakVerdict } from '../types.js'
 import { splitWindows } from '../windows.js'
 import { buildViews } from './normalize.js'
-import { JAILBREAK_RULES, type JailbreakRule } from './rules.js'
+import { JAILBREAK_RULES, type JailbreakRule } from './rules/index.js'
 
 /** Rules that need two cues look for them within one window of this many characters. */
 const WINDOW = { size: 2000, overlap: 400 }
@@ -70,7 +70,10 @@ export function describeHits(hits: readonly RuleHit[]): string {
   return [...hits]
     .sort((a, b) => b.rule.weight - a.rule.weight)
     .slice(0, 4)
-    .map((h) => `${h.rule.id}${h.view === 'canonical' ? '' : `@${h.view}`}(${h.rule.weight.toFixed(2)})`)
+    .map(
+      (h) =>
+        `${h.rule.id}${h.view === 'canonical' ? '' : `@${h.view}`}(${h.rule.weight.toFixed(2)})`,
+    )
     .join('+')
 }
 
@@ -83,7 +86,9 @@ export function verdictFromScore(s: RuleScore, source: string): JailbreakVerdict
     confidence: isJailbreak ? s.score : 1 - s.score,
     source,
     ...(s.hits.length > 0
-      ? { detail: `${describeHits(s.hits)} family=${top?.rule.family ?? ''} score=${s.score.toFixed(3)}` }
+      ? {
+          detail: `${describeHits(s.hits)} family=${top?.rule.family ?? ''} score=${s.score.toFixed(3)}`,
+        }
       : {}),
   }
 }

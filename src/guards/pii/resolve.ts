@@ -6,7 +6,8 @@ import type { PiiEntity } from '../types.js'
 
 export function resolveOverlaps(candidates: readonly PiiEntity[]): PiiEntity[] {
   const ranked = [...candidates].sort(
-    (a, b) => b.confidence - a.confidence || b.end - b.start - (a.end - a.start) || a.start - b.start,
+    (a, b) =>
+      b.confidence - a.confidence || b.end - b.start - (a.end - a.start) || a.start - b.start,
   )
   const kept: PiiEntity[] = []
   for (const c of ranked) {

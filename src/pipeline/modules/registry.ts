@@ -16,6 +16,8 @@ import {
   type PipelineModule,
 } from '../types.js'
 import { classificationModule } from './classification.js'
+import { jailbreakModule } from './jailbreak.js'
+import { piiModule } from './pii.js'
 import { reasoningModule } from './reasoning.js'
 import { routingModule } from './routing.js'
 import { systemPromptModule } from './system-prompt.js'
@@ -23,7 +25,10 @@ import { systemPromptModule } from './system-prompt.js'
 export const MODULE_FACTORIES: readonly ModuleFactory[] = [
   classificationModule,
   routingModule,
-  // jailbreak, pii (guards) and semantic_cache run here, after the model is known.
+  // Guards run once the category (for per-category settings) and the model (for PII policy) are known.
+  jailbreakModule,
+  piiModule,
+  // semantic_cache runs here.
   reasoningModule,
   systemPromptModule,
 ]

@@ -7,10 +7,48 @@ import type { PiiEntity } from '../../types.js'
 import { entity, type Recognizer } from './types.js'
 
 const STREET_TYPES = [
-  'Street', 'St', 'Avenue', 'Ave', 'Road', 'Rd', 'Boulevard', 'Blvd', 'Lane', 'Ln', 'Drive', 'Dr',
-  'Court', 'Ct', 'Place', 'Pl', 'Terrace', 'Way', 'Parkway', 'Pkwy', 'Circle', 'Cir', 'Highway',
-  'Hwy', 'Square', 'Sq', 'Trail', 'Close', 'Crescent', 'Loop', 'Row', 'Alley', 'Plaza', 'Grove',
-  'Gardens', 'Walk', 'Hill', 'Mews', 'Expressway', 'Pike', 'Path', 'Commons',
+  'Street',
+  'St',
+  'Avenue',
+  'Ave',
+  'Road',
+  'Rd',
+  'Boulevard',
+  'Blvd',
+  'Lane',
+  'Ln',
+  'Drive',
+  'Dr',
+  'Court',
+  'Ct',
+  'Place',
+  'Pl',
+  'Terrace',
+  'Way',
+  'Parkway',
+  'Pkwy',
+  'Circle',
+  'Cir',
+  'Highway',
+  'Hwy',
+  'Square',
+  'Sq',
+  'Trail',
+  'Close',
+  'Crescent',
+  'Loop',
+  'Row',
+  'Alley',
+  'Plaza',
+  'Grove',
+  'Gardens',
+  'Walk',
+  'Hill',
+  'Mews',
+  'Expressway',
+  'Pike',
+  'Path',
+  'Commons',
 ].join('|')
 const NAME_WORD = `(?:[A-Z][a-z]+|[A-Z]{2,}|\\d{1,3}(?:st|nd|rd|th))`
 const UNIT = `(?:,? (?:Apt|Apartment|Suite|Ste|Unit|Floor|Fl|#)\\.? ?[A-Za-z0-9-]+)?`
@@ -31,7 +69,16 @@ export const addressRecognizer: Recognizer = {
       if (value.endsWith('.') && !/\b(?:St|Ave|Rd|Blvd|Ln|Dr|Ct|Pl|Pkwy|Cir|Hwy|Sq)\.$/.test(value))
         value = value.slice(0, -1)
       const full = /\d{5}(?:-\d{4})?$/.test(value)
-      out.push(entity('STREET_ADDRESS', text, m.index, m.index + value.length, full ? 0.95 : 0.85, 'address'))
+      out.push(
+        entity(
+          'STREET_ADDRESS',
+          text,
+          m.index,
+          m.index + value.length,
+          full ? 0.95 : 0.85,
+          'address',
+        ),
+      )
     }
     for (const m of text.matchAll(PO_BOX_RE))
       out.push(entity('STREET_ADDRESS', text, m.index, m.index + m[0].length, 0.85, 'address'))

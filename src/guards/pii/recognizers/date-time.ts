@@ -11,7 +11,8 @@ import { before, entity, type Recognizer } from './types.js'
 
 const MONTHS =
   'January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec'
-const WEEKDAYS = 'Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Mon|Tue|Tues|Wed|Thu|Thurs|Fri|Sat|Sun'
+const WEEKDAYS =
+  'Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Mon|Tue|Tues|Wed|Thu|Thurs|Fri|Sat|Sun'
 const DAY = `(?:[12]\\d|3[01]|0?[1-9])(?:st|nd|rd|th)?`
 const YEAR = `(?:1[6-9]\\d\\d|2[01]\\d\\d)`
 const WEEKDAY_PREFIX = `(?:(?:${WEEKDAYS}),? )?`
@@ -20,15 +21,21 @@ const MONTH_FIRST = new RegExp(
   `\\b${WEEKDAY_PREFIX}(?:${MONTHS})\\.? ${DAY}(?:,? ${YEAR})?(?![\\d:])`,
   'g',
 )
-const DAY_FIRST = new RegExp(`\\b${WEEKDAY_PREFIX}${DAY} (?:of )?(?:${MONTHS})\\.?(?:,? ${YEAR})?\\b`, 'g')
+const DAY_FIRST = new RegExp(
+  `\\b${WEEKDAY_PREFIX}${DAY} (?:of )?(?:${MONTHS})\\.?(?:,? ${YEAR})?\\b`,
+  'g',
+)
 const MONTH_YEAR = new RegExp(`\\b(?:${MONTHS}) ${YEAR}\\b`, 'g')
-const ISO_RE = /\b(\d{4})-(\d{2})-(\d{2})(?:[T ](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b/g
+const ISO_RE =
+  /\b(\d{4})-(\d{2})-(\d{2})(?:[T ](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b/g
 const NUMERIC_RE = /(?<![\d./-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?!\d|[./-]\d)/g
-const TIME_RE = /(?<![\d:.])(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?: ?(?:[ap]\.?m\.?)(?![a-z]))?(?![\d:])/gi
+const TIME_RE =
+  /(?<![\d:.])(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?: ?(?:[ap]\.?m\.?)(?![a-z]))?(?![\d:])/gi
 const HOUR_AMPM_RE = /(?<![\d:.])(?:1[0-2]|0?[1-9]) ?(?:[ap]\.m\.|[ap]m)(?![a-z])/gi
 const NAMED_TIME_RE = /\b(?:at|by|until|till|before|after|around) (noon|midnight)\b/gi
 // "3:16" after a book name or "verse", and ratios like "odds of 3:1", are not times.
-const NOT_TIME = /\b(?:verse|chapter|ratio|odds|score|scored|aspect|john|luke|mark|matthew|genesis|psalms?)\s*$/
+const NOT_TIME =
+  /\b(?:verse|chapter|ratio|odds|score|scored|aspect|john|luke|mark|matthew|genesis|psalms?)\s*$/
 
 function validDate(year: number, month: number, day: number): boolean {
   if (month < 1 || month > 12 || day < 1) return false
@@ -60,7 +67,8 @@ export const dateTimeRecognizer: Recognizer = {
       if (numericDate(m)) add(m.index, m.index + m[0].length, 0.85, 'date')
     for (const re of [TIME_RE, HOUR_AMPM_RE])
       for (const m of text.matchAll(re))
-        if (!NOT_TIME.test(before(text, m.index, 20))) add(m.index, m.index + m[0].length, 0.8, 'time')
+        if (!NOT_TIME.test(before(text, m.index, 20)))
+          add(m.index, m.index + m[0].length, 0.8, 'time')
     for (const m of text.matchAll(NAMED_TIME_RE)) {
       const start = m.index + m[0].length - (m[1]?.length ?? 0)
       add(start, m.index + m[0].length, 0.75, 'time')

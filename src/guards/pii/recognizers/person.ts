@@ -27,7 +27,8 @@ const CUE_RE = new RegExp(
   `\\b(?:my name is|my name's|name:|i am|i'm|im|this is|call me|named|called|signed|regards,|thanks,|cheers,|sincerely,|dear|hi|hello|hey|patient|customer|client|employee|applicant|candidate|contact|ask|from|by|with|to|for|cc|attn:?) (${FULL_NAME})`,
   'giu',
 )
-const STRONG_CUE = /^(?:my name is|my name's|name:|call me|named|signed|dear|i'm|i am|im|this is)\b/i
+const STRONG_CUE =
+  /^(?:my name is|my name's|name:|call me|named|signed|dear|i'm|i am|im|this is)\b/i
 const SINGLE_RE = new RegExp(`(?<![\\p{L}'’-])(${NAME})(?![\\p{L}'’-])`, 'gu')
 
 /** Words that end a name (capitalised for other reasons): places, organisations, calendar. */
@@ -47,11 +48,28 @@ const NOT_NAME = new Set(
 )
 /** Famous organisations whose names are person names. */
 const ORG_NAMES = new Set([
-  'morgan stanley', 'goldman sachs', 'wells fargo', 'charles schwab', 'jp morgan', 'harley davidson',
-  'louis vuitton', 'calvin klein', 'tommy hilfiger', 'ralph lauren', 'johnson controls', 'dean foods',
-  'john deere', 'estee lauder', 'marks spencer', 'ernst young', 'ben jerry', 'hugo boss', 'kate spade',
+  'morgan stanley',
+  'goldman sachs',
+  'wells fargo',
+  'charles schwab',
+  'jp morgan',
+  'harley davidson',
+  'louis vuitton',
+  'calvin klein',
+  'tommy hilfiger',
+  'ralph lauren',
+  'johnson controls',
+  'dean foods',
+  'john deere',
+  'estee lauder',
+  'marks spencer',
+  'ernst young',
+  'ben jerry',
+  'hugo boss',
+  'kate spade',
 ])
-const ORG_AFTER = /^(?:,? (?:Inc|Corp|LLC|Ltd|Co|Company|Group|Bank|Motors|& (?:Co|Sons|Partners|\p{Lu}\p{Ll}+)|and Company|Foundation|University|Institute))\b/u
+const ORG_AFTER =
+  /^(?:,? (?:Inc|Corp|LLC|Ltd|Co|Company|Group|Bank|Motors|& (?:Co|Sons|Partners|\p{Lu}\p{Ll}+)|and Company|Foundation|University|Institute))\b/u
 
 const lower = (s: string): string => s.toLowerCase()
 const isNameWord = (w: string): boolean => !NOT_NAME.has(lower(w))
@@ -69,7 +87,9 @@ function nameWords(value: string): string[] {
 }
 
 function isOrg(text: string, start: number, value: string): boolean {
-  const key = lower(value).replace(/[^a-z ]/g, '').replace(/ +/g, ' ')
+  const key = lower(value)
+    .replace(/[^a-z ]/g, '')
+    .replace(/ +/g, ' ')
   return ORG_NAMES.has(key) || ORG_AFTER.test(text.slice(start + value.length))
 }
 

@@ -15,7 +15,18 @@ const NOT_A_PHONE =
 const PHONE_CONTEXT =
   /\b(?:call|phone|mobile|cell|tel|telephone|fax|text|whatsapp|reach|contact|dial|line|ring)\b/
 const CANDIDATE_RE = /(?<![\w+])(?:\+|00)?\(?\d[\d ().-]{5,22}\d(?![\w])/g
-const TRUNK_REGIONS: readonly CountryCode[] = ['GB', 'DE', 'FR', 'IT', 'ES', 'NL', 'AU', 'IN', 'IE', 'BR']
+const TRUNK_REGIONS: readonly CountryCode[] = [
+  'GB',
+  'DE',
+  'FR',
+  'IT',
+  'ES',
+  'NL',
+  'AU',
+  'IN',
+  'IE',
+  'BR',
+]
 
 function validIn(candidate: string, region: CountryCode): boolean {
   return parsePhoneNumberFromString(candidate, region)?.isValid() ?? false
@@ -44,7 +55,16 @@ export function createPhoneRecognizer(defaultRegion: CountryCode = 'US'): Recogn
         const ctx = before(text, start, 30)
         if (NOT_A_PHONE.test(ctx)) continue
         const confidence = PHONE_CONTEXT.test(ctx) ? 0.95 : 0.85
-        out.push(entity('PHONE_NUMBER', text, start, start + candidate.length, confidence, 'libphonenumber'))
+        out.push(
+          entity(
+            'PHONE_NUMBER',
+            text,
+            start,
+            start + candidate.length,
+            confidence,
+            'libphonenumber',
+          ),
+        )
       }
       return out
     },

@@ -7,12 +7,12 @@
  */
 import { isIP } from 'node:net'
 import { electronicFormatIBAN, isValidIBAN } from 'ibantools'
-import isCreditCard from 'validator/lib/isCreditCard.js'
-import isEmail from 'validator/lib/isEmail.js'
+import validator from 'validator'
 import type { PiiEntity } from '../../types.js'
 import { before, entity, type Recognizer } from './types.js'
 
-const EMAIL_RE = /[A-Za-z0-9](?:[A-Za-z0-9._%+-]{0,63})@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.)+[A-Za-z]{2,24}\b/g
+const EMAIL_RE =
+  /[A-Za-z0-9](?:[A-Za-z0-9._%+-]{0,63})@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.)+[A-Za-z]{2,24}\b/g
 
 export const emailRecognizer: Recognizer = {
   name: 'email',
@@ -20,7 +20,8 @@ export const emailRecognizer: Recognizer = {
   find(text) {
     const out: PiiEntity[] = []
     for (const m of text.matchAll(EMAIL_RE)) {
-      if (isEmail(m[0])) out.push(entity('EMAIL_ADDRESS', text, m.index, m.index + m[0].length, 0.95, 'email'))
+      if (validator.isEmail(m[0]))
+        out.push(entity('EMAIL_ADDRESS', text, m.index, m.index + m[0].length, 0.95, 'email'))
     }
     return out
   },
@@ -36,9 +37,13 @@ export const creditCardRecognizer: Recognizer = {
     const out: PiiEntity[] = []
     for (const m of text.matchAll(CARD_RE)) {
       const digits = m[0].replace(/[ -]/g, '')
-      if (isCreditCard(digits)) {
-        const context = /\b(?:card|visa|mastercard|amex|discover|credit|debit|cc)\b/.test(before(text, m.index, 40))
-        out.push(entity('CREDIT_CARD', text, m.index, m.index + m[0].length, context ? 0.98 : 0.9, 'luhn'))
+      if (validator.isCreditCard(digits)) {
+        const context = /\b(?:card|visa|mastercard|amex|discover|credit|debit|cc)\b/.test(
+          before(text, m.index, 40),
+        )
+        out.push(
+          entity('CREDIT_CARD', text, m.index, m.index + m[0].length, context ? 0.98 : 0.9, 'luhn'),
+        )
       }
     }
     return out
@@ -97,7 +102,8 @@ export const ibanRecognizer: Recognizer = {
 }
 
 const IPV4_RE = /(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?!\d|\.\d)/g
-const IPV6_RE = /(?<![0-9A-Fa-f:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?:%\w+)?(?![0-9A-Fa-f:])/g
+const IPV6_RE =
+  /(?<![0-9A-Fa-f:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?:%\w+)?(?![0-9A-Fa-f:])/g
 const VERSION_CONTEXT = /\b(?:version|release|v|ver|build|firmware|section|chapter|rev)\.?\s*$/
 
 export const ipRecognizer: Recognizer = {

@@ -1,0 +1,60 @@
+/**
+ * A user's jailbreak model (prompt_guard.model_id) combined with the embedded rules.
+ *
+ * Rule: take the larger jailbreak probability of the two (max / OR). Either detector alone can
+ * flag a prompt; neither can veto the other. This keeps the rules' guarantees (evasion by padding,
+ * encodings, spacing) when a model is configured, and the model's coverage of paraphrases the rules
+ * do not know. If the model fails but the rules already flag the text, the rules' verdict stands;
+ * if the model fails and the rules do not flag it, the error propagates so `on_error` decides.
+ */
+import type { JailbreakDetector, JailbreakVerdict } from '../types.js'
+
+/** Probability that the text is an attack, from either kind of verdict. */
+export function attackProbability(v: JailbreakVerdict): number {
+  return v.isJailbreak ? v.confidence : 1 - v.confidence
+}
+
+export class CombinedJailbreakDetector implements JailbreakDetector {
+  readonly kind: string
+
+  constructor(
+    private readonly rules: JailbreakDetector,
+    private readonly model: JailbreakDetector,
+  ) {
+    this.kind = `${rules.kind}+${model.kind}`
+  }
+
+  async detect(text: string, signal?: AbortSignal): Promise<JailbreakVerdict> {
+    const [ruleResult, modelResult] = await Promise.allSettled([
+      this.rules.detect(text, signal),
+      this.model.detect(text, signal),
+    ])
+    if (ruleResult.status === 'rejected') throw ruleResult.reason
+    const byRules = ruleResult.value
+    if (modelResult.status === 'rejected') {
+      if (byRules.isJailbreak) return byRules
+      throw modelResult.reason
+    }
+    const byModel = modelResult.value
+    const pRules = attackProbability(byRules)
+    const pModel = attackProbability(byModel)
+    const winner = pModel > pRules ? byModel : byRules
+    const p = Math.max(pRules, pModel)
+    const parts = [
+      `${this.model.kind}=${pModel.toFixed(3)}`,
+      `rules=${pRules.toFixed(3)}`,
+      ...(winner.detail ? [winner.detail] : []),
+    ]
+    return {
+      isJailbreak: p >= 0.5,
+      label: p >= 0.5 ? (byModel.isJailbreak ? byModel.label : 'jailbreak') : 'benign',
+      confidence: p >= 0.5 ? p : 1 - p,
+      source: winner === byModel ? this.model.kind : this.rules.kind,
+      detail: parts.join(' '),
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.rules.close?.(), this.model.close?.()])
+  }
+}
