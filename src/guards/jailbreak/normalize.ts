@@ -55,14 +55,32 @@ function deleet(text: string): string {
   )
 }
 
+/** Every digit/symbol mapped, including stand-alone ones ("70 4c7 45" → "to act as"). */
+function deleetAll(text: string): string {
+  return text.replace(/[0-9@$!|]/g, (c) => LEET.get(c) ?? c)
+}
+
+/** Text written mostly in leetspeak: several tokens mixing letters with digits or symbols. */
+function leetHeavy(text: string): boolean {
+  let mixed = 0
+  for (const m of text.matchAll(/[a-z0-9@$!|]+/g))
+    if (/[a-z]/.test(m[0]) && /[0-9@$!|]/.test(m[0]) && ++mixed >= 3) return true
+  return false
+}
+
 /** `i g n o r e   a l l` and `i.g.n.o.r.e` → `ignore all`; `ign-ore` / `ig.nore` → `ignore`. */
 function despace(text: string): string {
-  return text
-    .split(/ {2,}/)
+  const segments = text.split(/ {2,}/)
+  // Wide gaps between words mean every single space is a gap between letters, even in 2-letter words.
+  const wide = segments.length > 2
+  const spaced = wide ? /\b(?:[a-z0-9'’] ?){1,}[a-z0-9]\b/g : /\b(?:[a-z0-9] ){2,}[a-z0-9]\b/g
+  return segments
     .map((segment) =>
-      segment.replace(/\b(?:[a-z0-9][ .\-*·]){2,}[a-z0-9]\b/g, (run) =>
-        run.replace(/[ .\-*·]/g, ''),
-      ),
+      segment
+        // Punctuation-separated letters first, so "d.i.s.r.e.g.a.r.d y.o.u.r" keeps its word gap.
+        .replace(/\b(?:[a-z0-9][.\-*·]){2,}[a-z0-9]\b/g, (run) => run.replace(/[.\-*·]/g, ''))
+        .replace(spaced, (run) => run.replace(/ /g, ''))
+        .replace(wide ? / (?=[.,;:!?])/g : /$^/g, ''),
     )
     .join(' ')
     .replace(/(?<=[a-z]{2})[-.*·](?=[a-z]{2})/g, '')
@@ -129,6 +147,8 @@ export function buildViews(original: string): TextView[] {
   // Spaced-out letters use wider gaps between words, so despace before spaces are collapsed.
   const deobfuscated = deleet(despace(canonicalize(original, false)))
   if (deobfuscated !== canonical) views.push({ name: 'deobfuscated', text: deobfuscated })
+  if (leetHeavy(canonical))
+    views.push({ name: 'deleet', text: despace(deleetAll(canonicalize(original, false))) })
   const decoded = decodeSegments(original)
   if (decoded.length > 0)
     views.push({ name: 'decoded', text: decoded.map((d) => canonicalize(d)).join('\n') })

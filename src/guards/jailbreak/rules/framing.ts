@@ -8,7 +8,9 @@ export const FRAMING_RULES: readonly JailbreakRule[] = [
     family: 'fake_system',
     weight: 0.85,
     all: [
-      r(`<\\|(?:im_start|im_end|system|endoftext|assistant|user)\\|>|<<\\/?sys>>|\\[\\/?inst\\]`),
+      r(
+        `<\\|(?:im[_ ]start|im[_ ]end|system|endoftext|assistant|user)\\|>|<<\\/?sys>>|\\[\\/?inst\\]`,
+      ),
     ],
   },
   {

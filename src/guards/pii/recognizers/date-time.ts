@@ -30,7 +30,7 @@ const ISO_RE =
   /\b(\d{4})-(\d{2})-(\d{2})(?:[T ](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b/g
 const NUMERIC_RE = /(?<![\d./-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?!\d|[./-]\d)/g
 const TIME_RE =
-  /(?<![\d:.])(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?: ?(?:[ap]\.?m\.?)(?![a-z]))?(?![\d:])/gi
+  /(?<![\d:.])(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?: ?(?:[ap]\.m\.|[ap]m)(?![a-z]))?(?![\d:])/gi
 const HOUR_AMPM_RE = /(?<![\d:.])(?:1[0-2]|0?[1-9]) ?(?:[ap]\.m\.|[ap]m)(?![a-z])/gi
 const NAMED_TIME_RE = /\b(?:at|by|until|till|before|after|around) (noon|midnight)\b/gi
 // "3:16" after a book name or "verse", and ratios like "odds of 3:1", are not times.

@@ -1,0 +1,29 @@
+/**
+ * The issue's accuracy targets, checked on the held-out sets on every test run (they take tens of
+ * milliseconds): jailbreak recall ≥ 90 % at ≤ 5 % false positives (also on the hard benign subset)
+ * at the default prompt_guard threshold, and PII micro F1 ≥ 0.9 at the default pii_model threshold.
+ * `semantic-router eval guards` prints the full report.
+ */
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { evaluateJailbreak, evaluatePii, GUARD_SETS } from '../../src/guards/eval/evaluate.js'
+import { RuleJailbreakDetector } from '../../src/guards/jailbreak/rule-detector.js'
+import { ValidatorPiiDetector } from '../../src/guards/pii/validator-detector.js'
+
+describe('held-out accuracy', () => {
+  it('jailbreak rules meet recall and false-positive targets', async () => {
+    const r = await evaluateJailbreak(new RuleJailbreakDetector(), GUARD_SETS.jailbreakTest, 0.7)
+    assert.ok(r.attacks > 100 && r.benign > 100, 'the held-out set is complete')
+    assert.ok(r.recall >= 0.9, `recall ${r.recall}`)
+    assert.ok(r.falsePositiveRate <= 0.05, `FPR ${r.falsePositiveRate}`)
+    assert.ok(r.hardFalsePositiveRate <= 0.05, `hard FPR ${r.hardFalsePositiveRate}`)
+  })
+
+  it('PII validators meet the F1 target', async () => {
+    const r = await evaluatePii(new ValidatorPiiDetector(), GUARD_SETS.piiTest, 0.7)
+    assert.ok(r.micro.tp + r.micro.fn > 70, 'the held-out set is complete')
+    assert.ok(r.micro.f1 >= 0.9, `F1 ${r.micro.f1}`)
+    for (const type of ['EMAIL_ADDRESS', 'PHONE_NUMBER', 'CREDIT_CARD', 'US_SSN', 'IBAN_CODE'])
+      assert.ok((r.perType[type]?.f1 ?? 0) >= 0.9, `${type} F1`)
+  })
+})
