@@ -131,7 +131,7 @@ describe('pipeline modules', () => {
     const names = resolveModuleOrder(bad('[{ name: system_prompt, enabled: false }]')).map(
       (f) => f.name,
     )
-    assert.deepEqual(names, ['classification', 'routing', 'reasoning'])
+    assert.deepEqual(names, ['classification', 'routing', 'jailbreak', 'pii', 'reasoning'])
   })
 
   it('rejects unknown classifier kinds in the chain', async () => {
