@@ -1,4 +1,5 @@
 export { ExtProcServer, type ExtProcServerOptions } from './server.js'
+export { startExtProcListener, type ExtProcListener, type ExtProcListening } from './listener.js'
 export { ExtProcStream, ExtProcProtocolError } from './stream.js'
 export { HealthService, HEALTH_SERVICES, ServingStatus } from './health.js'
 export {
