@@ -16,6 +16,7 @@ import type { Listening } from './http/listen.js'
 import { createLogger, logEvent, type Logger } from './log.js'
 import { RouterMetrics } from './metrics/router-metrics.js'
 import { MetricsServer } from './metrics/server.js'
+import { startExtProcListener } from './extproc/listener.js'
 import { LiveRuntime, type RuntimeSource } from './runtime/live.js'
 import { buildRuntime, type Runtime } from './runtime/runtime.js'
 
@@ -34,7 +35,7 @@ export type ExtprocStarter = (args: {
   readonly host: string
   readonly port: number
 }) => Promise<ExtprocListener>
-const EXTPROC: ExtprocStarter | undefined = undefined
+const EXTPROC: ExtprocStarter = startExtProcListener
 
 export interface ListenOverrides {
   host?: string

@@ -1,0 +1,173 @@
+/**
+ * One pipeline, two transports: the same request through the standalone gateway and through
+ * ext_proc (Envoy played by the test client, forwarding to where the router said) reaches the
+ * simulator with the same body, gets the same x-vsr-* headers and logs the same decision.
+ */
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import type { Simulator } from '../../src/simulator/index.js'
+import {
+  EnvoyClient,
+  type Headers,
+  type UpstreamRequest,
+  type UpstreamResponse,
+} from '../helpers/envoy.js'
+import {
+  FAMILY_MODELS,
+  familiesConfig,
+  startRouter,
+  startSim,
+  type TestRouter,
+} from '../helpers/router.js'
+
+const DECISION_FIELDS = [
+  'outcome',
+  'reason_code',
+  'original_model',
+  'selected_model',
+  'category',
+  'reasoning_enabled',
+  'reasoning_effort',
+  'system_prompt_injected',
+  'selected_endpoint',
+  'status',
+] as const
+
+const CASES: { name: string; body: Record<string, unknown> }[] = [
+  {
+    name: 'math → qwen3 thinking on',
+    body: { model: 'MoM', messages: [{ role: 'user', content: 'an integral' }] },
+  },
+  {
+    name: 'chat → qwen3 thinking off',
+    body: { model: 'MoM', messages: [{ role: 'user', content: 'the weather' }] },
+  },
+  {
+    name: 'code → deepseek, inserted prompt',
+    body: {
+      model: 'auto',
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'python sort' },
+      ],
+    },
+  },
+  {
+    name: 'essay → gpt-oss effort high',
+    body: { model: 'MoM', messages: [{ role: 'user', content: 'an essay' }], temperature: 0.2 },
+  },
+  {
+    name: 'no match → default model',
+    body: { model: 'MoM', messages: [{ role: 'user', content: 'something else' }] },
+  },
+  {
+    name: 'explicit model passes through',
+    body: { model: 'gpt-oss-20b', messages: [{ role: 'user', content: 'an integral' }] },
+  },
+  {
+    name: 'streaming request',
+    body: { model: 'MoM', stream: true, messages: [{ role: 'user', content: 'an integral' }] },
+  },
+]
+
+const vsr = (headers: Headers) =>
+  Object.fromEntries(Object.entries(headers).filter(([k]) => k.startsWith('x-vsr-')))
+
+/** What Envoy's router filter does: send the mutated request to the destination it was given. */
+async function forward(req: UpstreamRequest): Promise<UpstreamResponse> {
+  const destination = req.routeHeaders['x-vsr-destination-endpoint']
+  assert.ok(destination, 'the router chose a destination')
+  const headers = Object.fromEntries(
+    Object.entries(req.headers).filter(([k]) => !k.startsWith(':') && k !== 'content-length'),
+  )
+  const res = await fetch(`http://${destination}${req.routeHeaders[':path']}`, {
+    method: 'POST',
+    headers,
+    body: req.body,
+  })
+  const chunks: Buffer[] = []
+  for await (const chunk of res.body!) chunks.push(Buffer.from(chunk as Uint8Array))
+  return { status: res.status, headers: Object.fromEntries(res.headers), chunks }
+}
+
+describe('gateway and ext_proc make the same decision', () => {
+  let sim: Simulator
+  let router: TestRouter
+  let envoy: EnvoyClient
+
+  before(async () => {
+    sim = await startSim({ models: FAMILY_MODELS })
+    router = await startRouter(familiesConfig(sim.port), {
+      listen: { enableExtproc: true, extprocPort: 0 },
+    })
+    envoy = new EnvoyClient(`127.0.0.1:${router.app.extproc!.port}`)
+  })
+  after(async () => {
+    envoy.close()
+    await router.close()
+    await sim.close()
+  })
+
+  const lastDecision = (transport: string) => {
+    const event = router
+      .events('routing_decision')
+      .filter((e) => e['transport'] === transport)
+      .at(-1)
+    assert.ok(event, `a ${transport} routing_decision was logged`)
+    return Object.fromEntries(DECISION_FIELDS.map((k) => [k, event[k]]))
+  }
+
+  for (const c of CASES) {
+    it(c.name, async () => {
+      const body = JSON.stringify(c.body)
+      const stream = c.body['stream'] === true
+      const accept = stream ? 'text/event-stream' : 'application/json'
+
+      sim.clearReceived()
+      const res = await fetch(`${router.gatewayUrl}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept },
+        body,
+      })
+      await res.arrayBuffer()
+      assert.equal(res.status, 200)
+      const viaGateway = sim.receivedChats().at(-1)!
+      const gatewayHeaders = vsr(Object.fromEntries(res.headers))
+
+      sim.clearReceived()
+      const ex = await envoy.exchange({ body, headers: { accept } }, forward)
+      assert.equal(ex.status, 200)
+      const viaExtproc = sim.receivedChats().at(-1)!
+
+      assert.deepEqual(viaExtproc.json, viaGateway.json, 'same upstream body')
+      assert.equal(viaExtproc.port, viaGateway.port, 'same endpoint')
+      assert.equal(viaExtproc.headers['x-selected-model'], viaGateway.headers['x-selected-model'])
+      assert.deepEqual(vsr(ex.headers), gatewayHeaders, 'same x-vsr-* response headers')
+      assert.deepEqual(lastDecision('extproc'), lastDecision('gateway'), 'same logged decision')
+      if (stream) assert.equal(ex.responseBodyMode, 'STREAMED')
+    })
+  }
+
+  it('rejects the same malformed bodies with the same error', async () => {
+    for (const body of [
+      '{"model":',
+      '{"model":"MoM"}',
+      '[1,2]',
+      '{"model":"MoM","messages":[{"role":7}]}',
+    ]) {
+      const res = await fetch(`${router.gatewayUrl}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      })
+      const gateway = (await res.json()) as { error: { code: string } }
+      const ex = await envoy.exchange({ body }, () => assert.fail('never forwarded'))
+      assert.equal(ex.status, res.status, body)
+      assert.equal(
+        (JSON.parse(ex.body.toString()) as { error: { code: string } }).error.code,
+        gateway.error.code,
+        body,
+      )
+    }
+  })
+})
