@@ -85,6 +85,12 @@ export class RouterMetrics {
   readonly cacheOperationDuration: Histogram<'backend' | 'operation'>
   readonly cacheOperations: Counter<'backend' | 'operation' | 'status'>
   readonly cacheEntries: Gauge<'backend'>
+  readonly cacheHitRatio: Gauge
+  readonly cacheVerificationRejections: Counter<'reason'>
+  readonly cacheEvictions: Counter<'backend' | 'reason'>
+  readonly cacheBypasses: Counter<'backend' | 'reason'>
+  readonly cacheBackendUp: Gauge<'backend'>
+  readonly cacheCoalesced: Counter<'result'>
   // Ours
   readonly configReloads: Counter<'result'>
   readonly configLastReloadSuccess: Gauge
@@ -294,6 +300,41 @@ export class RouterMetrics {
       name: 'llm_cache_entries_total',
       help: 'Entries currently in the semantic cache',
       labelNames: ['backend'] as const,
+      registers,
+    })
+    this.cacheHitRatio = new Gauge({
+      name: 'llm_cache_hit_ratio',
+      help: 'Semantic cache hits / (hits + misses) since start (ours)',
+      registers,
+    })
+    this.cacheVerificationRejections = new Counter({
+      name: 'llm_cache_verification_rejections_total',
+      help: 'Vector matches rejected by the false-hit guard, by reason (ours)',
+      labelNames: ['reason'] as const,
+      registers,
+    })
+    this.cacheEvictions = new Counter({
+      name: 'llm_cache_evictions_total',
+      help: 'Entries removed from the semantic cache, by reason: capacity | ttl | flush (ours)',
+      labelNames: ['backend', 'reason'] as const,
+      registers,
+    })
+    this.cacheBypasses = new Counter({
+      name: 'llm_cache_bypass_total',
+      help: 'Requests that skipped the cache because the backend failed, was slow or is unavailable (ours)',
+      labelNames: ['backend', 'reason'] as const,
+      registers,
+    })
+    this.cacheBackendUp = new Gauge({
+      name: 'llm_cache_backend_up',
+      help: 'Whether the semantic cache backend is usable (1) or bypassed (0) (ours)',
+      labelNames: ['backend'] as const,
+      registers,
+    })
+    this.cacheCoalesced = new Counter({
+      name: 'llm_cache_coalesced_requests_total',
+      help: 'Identical concurrent misses that waited for the first answer, by result: hit | no_answer | timeout (ours)',
+      labelNames: ['result'] as const,
       registers,
     })
     this.configReloads = new Counter({

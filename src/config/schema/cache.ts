@@ -68,8 +68,8 @@ export const cacheVerificationSchema = z.strictObject({
   operators: z.boolean().default(true),
   /** Key content words: a substitution of one substantive word for another is rejected. */
   content_words: z.boolean().default(true),
-  /** Extra words tolerated on one side only (elaboration, not substitution). */
-  max_extra_content_words: nonNegativeInt.default(2),
+  /** One-sided content words tolerated besides generic ones (year, name, reason, ...). */
+  max_extra_content_words: nonNegativeInt.default(0),
 })
 
 export const semanticCacheSchema = z.strictObject({

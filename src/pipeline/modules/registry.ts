@@ -15,6 +15,7 @@ import {
   type ModuleFactory,
   type PipelineModule,
 } from '../types.js'
+import { semanticCacheModule } from '../../cache/pipeline-module.js'
 import { classificationModule } from './classification.js'
 import { jailbreakModule } from './jailbreak.js'
 import { piiModule } from './pii.js'
@@ -28,7 +29,8 @@ export const MODULE_FACTORIES: readonly ModuleFactory[] = [
   // Guards run once the category (for per-category settings) and the model (for PII policy) are known.
   jailbreakModule,
   piiModule,
-  // semantic_cache runs here.
+  // The cache runs after the guards, so blocked requests are never answered from or stored in it.
+  semanticCacheModule,
   reasoningModule,
   systemPromptModule,
 ]

@@ -1,0 +1,176 @@
+/**
+ * Build the SemanticCache a config describes, sharing it across hot reloads: a reload that leaves the
+ * storage settings alone keeps the same store (an in-memory cache survives a threshold change), and the
+ * store is closed when the last runtime using it closes.
+ *
+ * A cache that cannot be opened (unavailable backend, no embedder) is not fatal: the router serves
+ * without a cache, with a log line and llm_cache_backend_up{backend} = 0.
+ */
+import type { RouterConfig } from '../config/schema/index.js'
+import { isRouterError } from '../errors.js'
+import { logEvent } from '../log.js'
+import type { RouterMetrics } from '../metrics/router-metrics.js'
+import type { RuntimeServices } from '../runtime/services.js'
+import type { Embedder } from '../embeddings/types.js'
+import { backendFactory } from './registry.js'
+import { SemanticCache } from './semantic-cache.js'
+import type { BackendBuildOptions } from './types.js'
+
+export interface CacheHandle {
+  readonly cache: SemanticCache
+  readonly embedder: Embedder
+  release(): Promise<void>
+}
+
+interface Holder {
+  cache: SemanticCache
+  refs: number
+}
+
+const holders = new WeakMap<RouterMetrics, Map<string, Holder>>()
+const current = new WeakMap<RouterMetrics, SemanticCache>()
+
+/** The cache most recently opened for this metrics registry (the classification API uses it). */
+export function activeSemanticCache(metrics: RouterMetrics): SemanticCache | undefined {
+  return current.get(metrics)
+}
+
+export async function openSemanticCache(
+  config: RouterConfig,
+  services: RuntimeServices,
+  now: () => number = Date.now,
+): Promise<CacheHandle | null> {
+  const sc = config.semantic_cache
+  if (!sc.enabled) return null
+  const backendName = sc.backend_type === '' ? 'memory' : sc.backend_type
+  const { log, metrics } = services
+  let embedder: Embedder
+  try {
+    embedder = await services.embedder()
+  } catch (err) {
+    metrics.cacheBackendUp.set({ backend: backendName }, 0)
+    logEvent(
+      log,
+      'cache_disabled',
+      { backend: backendName, reason: 'no_embedder', error: String(err) },
+      'error',
+    )
+    return null
+  }
+  if (sc.embedding_model !== 'bert')
+    log.warn(
+      { event: 'cache_embedding_model', requested: sc.embedding_model, used: embedder.model },
+      'cache_embedding_model',
+    )
+
+  const key = JSON.stringify([
+    sc.backend_type,
+    sc.max_entries,
+    sc.eviction_policy,
+    sc.use_hnsw,
+    sc.hnsw_m,
+    sc.hnsw_ef_construction,
+    sc.max_memory_entries,
+    sc.backend_config_path,
+    sc.backend,
+    embedder.model,
+    embedder.dimension,
+    services.baseDir,
+  ])
+  let byKey = holders.get(metrics)
+  if (byKey === undefined) {
+    byKey = new Map<string, Holder>()
+    holders.set(metrics, byKey)
+  }
+  let holder = byKey.get(key)
+  if (holder === undefined) {
+    const cache = await createCache(config, services, embedder.dimension, now)
+    if (cache === null) return null
+    holder = { cache, refs: 0 }
+    byKey.set(key, holder)
+  }
+  holder.refs++
+  current.set(metrics, holder.cache)
+  const held = holder
+  let released = false
+  return {
+    cache: held.cache,
+    embedder,
+    async release() {
+      if (released) return
+      released = true
+      if (--held.refs > 0) return
+      byKey.delete(key)
+      if (current.get(metrics) === held.cache) current.delete(metrics)
+      await held.cache.close()
+    },
+  }
+}
+
+async function createCache(
+  config: RouterConfig,
+  services: RuntimeServices,
+  dimension: number,
+  now: () => number,
+): Promise<SemanticCache | null> {
+  const sc = config.semantic_cache
+  const factory = backendFactory(sc.backend_type)
+  const { log, metrics } = services
+  const options: BackendBuildOptions = {
+    dimension,
+    maxEntries: sc.max_entries,
+    evictionPolicy: sc.eviction_policy === '' ? 'fifo' : sc.eviction_policy,
+    useHnsw: sc.use_hnsw ?? true,
+    memory: {
+      ...sc.backend.memory,
+      hnsw_m: sc.backend.memory.hnsw_m ?? sc.hnsw_m,
+      ef_construction: sc.backend.memory.ef_construction ?? sc.hnsw_ef_construction,
+    },
+    postgres: sc.backend.postgres,
+    hybrid: sc.backend.hybrid,
+    maxMemoryEntries: sc.max_memory_entries ?? 0,
+    backendConfigPath: sc.backend_config_path,
+    baseDir: services.baseDir,
+    log,
+    now,
+    onEvict: SemanticCache.evictionRecorder(metrics, factory.name),
+  }
+  try {
+    const backend = await factory.create(options)
+    logEvent(log, 'cache_ready', {
+      backend: factory.name,
+      dimension,
+      max_entries: sc.max_entries,
+      eviction_policy: options.evictionPolicy,
+      ttl_seconds: sc.ttl_seconds,
+      shared: factory.capabilities.shared,
+      persistent: factory.capabilities.persistent,
+    })
+    return new SemanticCache(
+      backend,
+      {
+        lookupTimeoutMs: sc.lookup_timeout_ms,
+        writeTimeoutMs: sc.write_timeout_ms,
+        failureThreshold: sc.failure_threshold,
+        cooldownMs: sc.cooldown_ms,
+        candidates: 4,
+      },
+      metrics,
+      log,
+    )
+  } catch (err) {
+    metrics.cacheBackendUp.set({ backend: factory.name }, 0)
+    logEvent(
+      log,
+      'cache_backend_unavailable',
+      {
+        backend: factory.name,
+        code: isRouterError(err) ? err.code : 'internal_error',
+        error: err instanceof Error ? err.message : String(err),
+        action: 'serving without a semantic cache',
+      },
+      'error',
+    )
+    return null
+  }
+}
