@@ -1,0 +1,303 @@
+/**
+ * Cache backend benchmark: insert rate, lookup p50/p99, recall against exact search, bytes per entry,
+ * at several cache sizes, for memory / postgres / hybrid. Prints one JSON document.
+ *
+ *   node --import tsx bench/cache/backends.ts --backend memory --sizes 10000,100000 --queries 1000
+ *   node --import tsx bench/cache/backends.ts --backend postgres --sizes 10000 --out bench/cache/results/pg.json
+ *
+ * Vectors are seeded and 384-dimensional (the MiniLM size). `--data clustered` (default) draws them
+ * around √N topic centres (cosine ≈ 0.5 to the centre), which is how sentence embeddings are spread;
+ * `--data uniform` draws them uniformly on the sphere, the worst case for a graph index (no structure,
+ * every point nearly equidistant). "Hit" queries are stored vectors perturbed to cosine 0.9 (what a
+ * paraphrase looks like); their exact nearest neighbour is checked by brute force on a sample.
+ * "Fresh" queries are new points from the same distribution (what a miss looks like); recall@1 is
+ * measured against brute-force exact search on a sample.
+ * The postgres server (PGlite + pgvector behind pglite-socket) runs in a child process, so lookups
+ * cross a real socket and the server's CPU is not the benchmark's.
+ */
+import { fork, type ChildProcess } from 'node:child_process'
+import { writeFileSync, mkdirSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { parseArgs } from 'node:util'
+import os from 'node:os'
+import type { HybridBackend } from '../../src/cache/hybrid/hybrid-backend.js'
+import { createHybridBackend } from '../../src/cache/hybrid/hybrid-backend.js'
+import { MemoryBackend } from '../../src/cache/memory/memory-backend.js'
+import { createPostgresBackend, vectorLiteral } from '../../src/cache/postgres/postgres-backend.js'
+import type { BackendBuildOptions, CacheBackend } from '../../src/cache/types.js'
+import { memoryBackendSchema, postgresBackendSchema } from '../../src/config/schema/cache.js'
+import { silentLogger } from '../../src/log.js'
+import { dot, randomUnit, seededRandom, withSimilarity } from '../../test/cache/vectors.js'
+
+const { values: args } = parseArgs({
+  options: {
+    backend: { type: 'string', default: 'memory' },
+    sizes: { type: 'string', default: '10000' },
+    queries: { type: 'string', default: '1000' },
+    dim: { type: 'string', default: '384' },
+    'exact-sample': { type: 'string', default: '50' },
+    'insert-sample': { type: 'string', default: '2000' },
+    'ef-construction': { type: 'string' },
+    data: { type: 'string', default: 'clustered' },
+    out: { type: 'string' },
+  },
+})
+
+const DIM = Number(args.dim)
+const QUERIES = Number(args.queries)
+const EXACT_SAMPLE = Number(args['exact-sample'])
+const INSERT_SAMPLE = Number(args['insert-sample'])
+const backendName = args.backend
+
+/** A point generator for the chosen data shape. */
+function generator(size: number, rand: () => number): () => Float32Array {
+  if (args.data === 'uniform') return () => randomUnit(DIM, rand)
+  const centres = Array.from({ length: Math.max(1, Math.round(Math.sqrt(size))) }, () =>
+    randomUnit(DIM, rand),
+  )
+  return () => withSimilarity(centres[Math.floor(rand() * centres.length)]!, 0.5, rand)
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
+}
+
+function options(table: string, url?: string): BackendBuildOptions {
+  return {
+    dimension: DIM,
+    maxEntries: 0,
+    evictionPolicy: 'fifo',
+    useHnsw: true,
+    memory: memoryBackendSchema.parse(
+      args['ef-construction'] ? { ef_construction: Number(args['ef-construction']) } : {},
+    ),
+    postgres: url ? postgresBackendSchema.parse({ connection_string: url, table }) : undefined,
+    hybrid: { sync_interval_ms: 0 },
+    maxMemoryEntries: 2_000_000,
+    backendConfigPath: undefined,
+    baseDir: process.cwd(),
+    log: silentLogger(),
+    now: Date.now,
+    onEvict: () => {},
+  }
+}
+
+async function startServer(): Promise<{ url: string; child: ChildProcess }> {
+  const child = fork(join(import.meta.dirname, 'pglite-server.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  })
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as string))
+    child.once('exit', (code) => reject(new Error(`pglite server exited ${String(code)}`)))
+  })
+  return { url, child }
+}
+
+/** Bulk-load rows straight into the backend's table (the measured insert path is backend.insert). */
+async function bulkLoadPostgres(backend: CacheBackend, vectors: Float32Array[], table: string) {
+  const sql = (backend as unknown as { sql: { query(t: string, p?: unknown[]): Promise<unknown> } })
+    .sql
+  const now = Date.now()
+  for (let start = 0; start < vectors.length; start += 500) {
+    const rows: string[] = []
+    const params: unknown[] = []
+    for (let i = start; i < Math.min(vectors.length, start + 500); i++) {
+      params.push(`q${i}`, vectorLiteral(vectors[i]!))
+      rows.push(
+        `('bench', '', $${params.length - 1}, '{}', $${params.length}::vector, ${now}, NULL, ${now})`,
+      )
+    }
+    await sql.query(
+      `INSERT INTO ${table} (model, context, query, response, embedding, created_at, expires_at, last_access_at) VALUES ${rows.join(',')}`,
+      params,
+    )
+  }
+}
+
+async function build(size: number, vectors: Float32Array[], url?: string) {
+  const table = `bench_${size}_${Date.now()}`
+  const opts = options(table, url)
+  const heapBefore = process.memoryUsage()
+  const started = performance.now()
+  let backend: CacheBackend
+  if (backendName === 'memory') {
+    const memory = new MemoryBackend(opts)
+    for (const [i, v] of vectors.entries())
+      memory.insertSync({
+        model: 'bench',
+        context: '',
+        query: `q${i}`,
+        embedding: v,
+        response: '{}',
+        ttlSeconds: 0,
+      })
+    await memory.ready()
+    backend = memory
+  } else {
+    const pg = await createPostgresBackend(opts)
+    await bulkLoadPostgres(pg, vectors, table)
+    if (backendName === 'hybrid') {
+      await pg.close()
+      const hybrid: HybridBackend = await createHybridBackend(opts)
+      await hybrid.ready()
+      backend = hybrid
+    } else backend = pg
+  }
+  const buildSeconds = (performance.now() - started) / 1000
+  const heapAfter = process.memoryUsage()
+  const stats = await backend.stats()
+  return { backend, buildSeconds, heapBefore, heapAfter, stats }
+}
+
+async function measureSize(size: number, url?: string) {
+  const rand = seededRandom(size)
+  const next = generator(size, rand)
+  const vectors = Array.from({ length: size }, next)
+  const built = await build(size, vectors, url)
+  const { backend } = built
+
+  // Hit-like queries: a stored vector perturbed to cosine 0.9.
+  const targets = Array.from({ length: QUERIES }, () => Math.floor(rand() * size))
+  const hitQueries = targets.map((t) => withSimilarity(vectors[t]!, 0.9, rand))
+  const latencies: number[] = []
+  let hitCorrect = 0
+  for (const [i, q] of hitQueries.entries()) {
+    const t0 = performance.now()
+    const found = await backend.search({
+      model: 'bench',
+      context: '',
+      embedding: q,
+      threshold: 0,
+      limit: 4,
+    })
+    latencies.push(performance.now() - t0)
+    if (found[0]?.entry.query === `q${targets[i]}`) hitCorrect++
+  }
+  // Check that the perturbed vector's exact nearest neighbour really is its source (sample).
+  let groundTruthHolds = 0
+  for (let i = 0; i < Math.min(EXACT_SAMPLE, QUERIES); i++)
+    if (exactTop1(vectors, hitQueries[i]!) === targets[i]) groundTruthHolds++
+
+  // Miss-like queries: fresh random vectors, recall@1 against brute force on a sample.
+  const missLatencies: number[] = []
+  let randomCorrect = 0
+  const randomSample = Math.min(EXACT_SAMPLE, QUERIES)
+  for (let i = 0; i < QUERIES; i++) {
+    const q = next()
+    const t0 = performance.now()
+    const found = await backend.search({
+      model: 'bench',
+      context: '',
+      embedding: q,
+      threshold: 0,
+      limit: 4,
+    })
+    missLatencies.push(performance.now() - t0)
+    if (i < randomSample && found[0]?.entry.query === `q${exactTop1(vectors, q)}`) randomCorrect++
+  }
+
+  // Insert rate through the backend's own insert path.
+  const extra = Array.from({ length: INSERT_SAMPLE }, () => randomUnit(DIM, rand))
+  const t0 = performance.now()
+  for (const v of extra)
+    await backend.insert({
+      model: 'bench',
+      context: '',
+      query: 'x',
+      embedding: v,
+      response: '{}',
+      ttlSeconds: 0,
+    })
+  const insertSeconds = (performance.now() - t0) / 1000
+
+  latencies.sort((a, b) => a - b)
+  missLatencies.sort((a, b) => a - b)
+  const details = built.stats.details ?? {}
+  const storage = Number(details['storage_bytes'] ?? 0)
+  const result = {
+    size,
+    build_seconds: round(built.buildSeconds),
+    lookup_hit_ms: {
+      p50: round(percentile(latencies, 50)),
+      p99: round(percentile(latencies, 99)),
+      mean: round(latencies.reduce((a, b) => a + b, 0) / latencies.length),
+    },
+    lookup_fresh_ms: {
+      p50: round(percentile(missLatencies, 50)),
+      p99: round(percentile(missLatencies, 99)),
+    },
+    recall_at_1_hit_queries: round(hitCorrect / QUERIES),
+    hit_query_ground_truth_checked: `${groundTruthHolds}/${Math.min(EXACT_SAMPLE, QUERIES)}`,
+    recall_at_1_fresh_queries: round(randomCorrect / randomSample),
+    insert_per_second: Math.round(INSERT_SAMPLE / insertSeconds),
+    bytes_per_entry: {
+      reported: Math.round(built.stats.memoryBytes / size),
+      heap_and_external_delta: Math.round(
+        (built.heapAfter.heapUsed +
+          built.heapAfter.external +
+          built.heapAfter.arrayBuffers -
+          built.heapBefore.heapUsed -
+          built.heapBefore.external -
+          built.heapBefore.arrayBuffers) /
+          size,
+      ),
+      rss_delta: Math.round((built.heapAfter.rss - built.heapBefore.rss) / size),
+      ...(storage > 0 ? { postgres_relation: Math.round(storage / size) } : {}),
+    },
+    details,
+  }
+  await backend.close()
+  return result
+}
+
+function exactTop1(vectors: Float32Array[], q: Float32Array): number {
+  let best = -Infinity
+  let arg = -1
+  for (let i = 0; i < vectors.length; i++) {
+    const s = dot(vectors[i]!, q)
+    if (s > best) {
+      best = s
+      arg = i
+    }
+  }
+  return arg
+}
+
+function round(x: number): number {
+  return Math.round(x * 10_000) / 10_000
+}
+
+async function main() {
+  const server = backendName === 'memory' ? undefined : await startServer()
+  const results = []
+  try {
+    for (const size of args.sizes.split(',').map(Number)) {
+      const r = await measureSize(size, server?.url)
+      process.stderr.write(`${backendName} ${size}: ${JSON.stringify(r.lookup_hit_ms)}\n`)
+      results.push(r)
+    }
+  } finally {
+    server?.child.kill()
+  }
+  const doc = {
+    benchmark: 'semantic-cache-backends',
+    backend: backendName,
+    dimension: DIM,
+    data: args.data,
+    queries: QUERIES,
+    command: `node --import tsx bench/cache/backends.ts ${process.argv.slice(2).join(' ')}`,
+    date: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, loadavg: os.loadavg() },
+    node: process.version,
+    results,
+  }
+  const text = JSON.stringify(doc, null, 2)
+  if (args.out) {
+    mkdirSync(dirname(args.out), { recursive: true })
+    writeFileSync(args.out, `${text}\n`)
+  }
+  process.stdout.write(`${text}\n`)
+}
+
+await main()
