@@ -131,7 +131,14 @@ describe('pipeline modules', () => {
     const names = resolveModuleOrder(bad('[{ name: system_prompt, enabled: false }]')).map(
       (f) => f.name,
     )
-    assert.deepEqual(names, ['classification', 'routing', 'jailbreak', 'pii', 'reasoning'])
+    assert.deepEqual(names, [
+      'classification',
+      'routing',
+      'jailbreak',
+      'pii',
+      'semantic_cache',
+      'reasoning',
+    ])
   })
 
   it('rejects unknown classifier kinds in the chain', async () => {
