@@ -12,6 +12,17 @@ export interface JailbreakVerdict {
   /** Which detector decided, and which rule or model fired (never the prompt text). */
   readonly source: string
   readonly detail?: string
+  /** Rules that fired (rule-based detectors), strongest first. Ids and families, never text. */
+  readonly rules?: readonly JailbreakRuleHit[]
+}
+
+export interface JailbreakRuleHit {
+  readonly id: string
+  /** Attack family, e.g. `instruction_override`, `persona`, `prompt_leak`. */
+  readonly family: string
+  readonly weight: number
+  /** Text view the rule matched on: `canonical`, `deobfuscated`, `decoded`, `reversed`, ... */
+  readonly view: string
 }
 
 export interface JailbreakDetector {

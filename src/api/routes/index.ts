@@ -1,10 +1,13 @@
 /**
  * The classification API's route table. One file per endpoint; add new endpoints here
- * (`/api/v1/classify/pii|security|batch|combined`, `/api/v1/embeddings`, `/api/v1/similarity*`,
- * `/openapi.json` are planned).
+ * (`/api/v1/embeddings`, `/api/v1/similarity*`, `/openapi.json` are planned).
  */
 import type { ApiRoute } from '../types.js'
+import { classifyBatchRoute } from './classify-batch.js'
+import { classifyCombinedRoute } from './classify-combined.js'
 import { classifyIntentRoute } from './classify-intent.js'
+import { classifyPiiRoute } from './classify-pii.js'
+import { classifySecurityRoute } from './classify-security.js'
 import { healthRoute } from './health.js'
 import { infoClassifierRoute } from './info-classifier.js'
 import { infoModelsRoute } from './info-models.js'
@@ -15,6 +18,10 @@ export const API_ROUTES: readonly ApiRoute[] = [
   healthRoute,
   readyRoute,
   classifyIntentRoute,
+  classifyPiiRoute,
+  classifySecurityRoute,
+  classifyCombinedRoute,
+  classifyBatchRoute,
   infoModelsRoute,
   infoClassifierRoute,
   modelsRoute,

@@ -51,6 +51,7 @@ export class CombinedJailbreakDetector implements JailbreakDetector {
       confidence: p >= 0.5 ? p : 1 - p,
       source: winner === byModel ? this.model.kind : this.rules.kind,
       detail: parts.join(' '),
+      ...(byRules.rules ? { rules: byRules.rules } : {}),
     }
   }
 

@@ -79,12 +79,19 @@ export function describeHits(hits: readonly RuleHit[]): string {
 
 export function verdictFromScore(s: RuleScore, source: string): JailbreakVerdict {
   const isJailbreak = s.score >= 0.5
-  const top = [...s.hits].sort((a, b) => b.rule.weight - a.rule.weight)[0]
+  const sorted = [...s.hits].sort((a, b) => b.rule.weight - a.rule.weight)
+  const top = sorted[0]
   return {
     isJailbreak,
     label: isJailbreak ? 'jailbreak' : 'benign',
     confidence: isJailbreak ? s.score : 1 - s.score,
     source,
+    rules: sorted.map((h) => ({
+      id: h.rule.id,
+      family: h.rule.family,
+      weight: h.rule.weight,
+      view: h.view,
+    })),
     ...(s.hits.length > 0
       ? {
           detail: `${describeHits(s.hits)} family=${top?.rule.family ?? ''} score=${s.score.toFixed(3)}`,

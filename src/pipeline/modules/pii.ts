@@ -15,12 +15,12 @@
  * `llm_pii_violations_total{model,pii_type}` counts each denied type against the model whose policy
  * denied it, whether the request was re-routed or blocked.
  */
-import type { RouterConfig } from '../../config/schema/index.js'
 import { scannableTexts } from '../../guards/message-texts.js'
+import { deniedTypes, isEnforced } from '../../guards/pii/policy.js'
 import type { PiiEntity } from '../../guards/types.js'
 import { logEvent } from '../../log.js'
 import { label } from '../../metrics/router-metrics.js'
-import { baseModelOf, bestModelForCategory } from '../../routing/select-model.js'
+import { bestModelForCategory } from '../../routing/select-model.js'
 import { piiBlockResponse } from '../immediate.js'
 import { PLUGIN_API_VERSION, type ModuleFactory, type RequestContext } from '../types.js'
 
@@ -38,23 +38,6 @@ export interface PiiState {
 
 export function piiState(ctx: RequestContext): PiiState | undefined {
   return ctx.moduleState.get(PII) as PiiState | undefined
-}
-
-/** Types the model's policy denies among `types` ([] when the model is not enforced). */
-export function deniedTypes(
-  config: RouterConfig,
-  model: string,
-  types: readonly string[],
-): string[] {
-  const policy = config.model_config[baseModelOf(config, model)]?.pii_policy
-  if (!policy || policy.allow_by_default) return []
-  const allowed = new Set(policy.pii_types_allowed)
-  return types.filter((t) => t !== 'NO_PII' && !allowed.has(t))
-}
-
-function isEnforced(config: RouterConfig, model: string): boolean {
-  const policy = config.model_config[baseModelOf(config, model)]?.pii_policy
-  return policy !== undefined && !policy.allow_by_default
 }
 
 function isAbort(err: unknown): boolean {

@@ -1,0 +1,70 @@
+/**
+ * POST /api/v1/classify/combined — intent, PII and security for one text in one call (upstream
+ * answered 501). Request: `{"text", "options"?: {...}}` where options may carry the fields of all
+ * three endpoints (`return_probabilities`, `entity_types`, `confidence_threshold` for PII,
+ * `mask_entities`, `sensitivity`, `include_reasoning`, ...). Response: `{"intent": {"category",
+ * "confidence", "source", "recommended_model", "probabilities"?}, "pii": <as /classify/pii>,
+ * "security": <as /classify/security>, "recommendation": "block" | "allow", "processing_time_ms"}`.
+ * The three run concurrently; `recommendation` is `block` when security says so, or when PII was
+ * found and the recommended model's PII policy denies one of the found types.
+ */
+import { deniedTypes } from '../../guards/pii/policy.js'
+import { bestModelForCategory } from '../../routing/select-model.js'
+import { optionalObject, requireObject, requireRuntime, requireText } from '../errors.js'
+import {
+  checkLength,
+  detectPii,
+  detectSecurity,
+  elapsedMs,
+  piiOptions,
+  securityOptions,
+} from '../guard-results.js'
+import type { ApiRoute } from '../types.js'
+
+export const classifyCombinedRoute: ApiRoute = {
+  method: 'POST',
+  path: '/api/v1/classify/combined',
+  summary: 'Intent, PII and security classification of one text in one call',
+  handle: async (req, ctx) => {
+    const body = requireObject(req.body)
+    const text = requireText(body)
+    checkLength(text)
+    const runtime = requireRuntime(ctx)
+    const options = optionalObject(body, 'options')
+    const pOpts = piiOptions(options, runtime)
+    const sOpts = securityOptions(options, runtime)
+    const started = performance.now()
+    const [intent, pii, security] = await Promise.all([
+      runtime.pipeline.classifyText(text),
+      detectPii(runtime, text, pOpts, req.signal),
+      detectSecurity(runtime, text, sOpts, req.signal),
+    ])
+    const category = runtime.pipeline.tables.categories.get(intent.category)
+    const recommended =
+      (category && bestModelForCategory(category)?.upstreamModel) || runtime.config.default_model
+    const found = [...new Set(pii.entities.map((e) => e.type))]
+    const piiDenied = recommended ? deniedTypes(runtime.config, recommended, found) : []
+    const intentBody: Record<string, unknown> = {
+      category: intent.category,
+      confidence: intent.confidence,
+      source: intent.classification?.source ?? null,
+      recommended_model: recommended,
+    }
+    if (options['return_probabilities'] === true && intent.classification?.distribution)
+      intentBody['probabilities'] = Object.fromEntries(
+        runtime.pipeline.tables.categories
+          .translateDistribution(intent.classification.distribution)
+          .map((p) => [p.category, p.probability]),
+      )
+    return {
+      body: {
+        intent: intentBody,
+        pii: { ...pii.result, denied_by_policy: piiDenied },
+        security,
+        recommendation:
+          security['is_jailbreak'] === true || piiDenied.length > 0 ? 'block' : 'allow',
+        processing_time_ms: elapsedMs(started),
+      },
+    }
+  },
+}

@@ -1,0 +1,29 @@
+/**
+ * POST /api/v1/classify/pii — find personal data in a text with the router's PII detector.
+ *
+ * Request (upstream's shape): `{"text", "options"?: {"entity_types", "confidence_threshold",
+ * "return_positions", "mask_entities"}}`. Response: `{"has_pii", "entities": [{"type", "value",
+ * "confidence", "start_position", "end_position", "masked_value"?, "source"}], "masked_text"?,
+ * "security_recommendation", "detector", "processing_time_ms"}`. Unlike upstream (placeholders),
+ * values, confidences and positions are real; positions are code point offsets, end exclusive, and
+ * are returned unless `return_positions` is false. The default threshold is
+ * `classifier.pii_model.threshold`.
+ */
+import { optionalObject, requireObject, requireRuntime, requireText } from '../errors.js'
+import { checkLength, detectPii, piiOptions } from '../guard-results.js'
+import type { ApiRoute } from '../types.js'
+
+export const classifyPiiRoute: ApiRoute = {
+  method: 'POST',
+  path: '/api/v1/classify/pii',
+  summary: 'Detect personal data (Presidio types) with positions, confidences and masked text',
+  handle: async (req, ctx) => {
+    const body = requireObject(req.body)
+    const text = requireText(body)
+    checkLength(text)
+    const runtime = requireRuntime(ctx)
+    const opts = piiOptions(optionalObject(body, 'options'), runtime)
+    const { result } = await detectPii(runtime, text, opts, req.signal)
+    return { body: result }
+  },
+}
