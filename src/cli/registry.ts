@@ -2,6 +2,7 @@
  * Every CLI subcommand. Adding a command: one file exporting a CliCommand, one line here.
  */
 import { classifyCommand } from './classify.js'
+import { evalCommand } from './eval.js'
 import { serveCommand } from './serve.js'
 import { simulateCommand } from './simulate.js'
 import type { CliCommand } from './types.js'
@@ -12,4 +13,5 @@ export const COMMANDS: readonly CliCommand[] = [
   validateConfigCommand,
   simulateCommand,
   classifyCommand,
+  evalCommand,
 ]

@@ -73,7 +73,7 @@ function despace(text: string): string {
   const segments = text.split(/ {2,}/)
   // Wide gaps between words mean every single space is a gap between letters, even in 2-letter words.
   const wide = segments.length > 2
-  const spaced = wide ? /\b(?:[a-z0-9'’] ?){1,}[a-z0-9]\b/g : /\b(?:[a-z0-9] ){2,}[a-z0-9]\b/g
+  const spaced = wide ? /(?<![a-z0-9'’])(?:[a-z0-9'’] )+[a-z0-9'’](?![a-z0-9'’])/g : /\b(?:[a-z0-9] ){2,}[a-z0-9]\b/g
   return segments
     .map((segment) =>
       segment

@@ -1,0 +1,71 @@
+/**
+ * `semantic-router eval <subject>`: accuracy of the embedded classifiers on the project's labelled
+ * sets. Subjects are registered in EVAL_SUBJECTS (one line each).
+ */
+import { parseArgs } from 'node:util'
+import { buildGuardsReport, formatGuardsReport } from '../guards/eval/report.js'
+import { EXIT, type CliCommand } from './types.js'
+
+interface EvalOptions {
+  readonly json: boolean
+  readonly threshold?: number
+}
+
+/** Subject name → runner printing its report; resolves to an exit code. */
+export const EVAL_SUBJECTS: Record<string, (options: EvalOptions) => Promise<number>> = {
+  async guards({ json, threshold }) {
+    const report = await buildGuardsReport(threshold ?? 0.7, threshold ?? 0.7)
+    process.stdout.write(
+      json ? `${JSON.stringify(report, null, 2)}\n` : `${formatGuardsReport(report)}\n`,
+    )
+    return EXIT.ok
+  },
+}
+
+const HELP = `Usage: semantic-router eval <subject> [--json] [--threshold <t>]
+
+Evaluates embedded classifiers on the project's labelled sets (training/data/) and prints the
+report: held-out accuracy, development-set accuracy and, for guards, evasion robustness.
+
+Subjects: ${Object.keys(EVAL_SUBJECTS).join(', ')}
+
+Options:
+  --json              Print the full report as JSON.
+  -t, --threshold <t> Decision threshold (default: the config defaults, 0.7).
+  -h, --help          Show this help.`
+
+export const evalCommand: CliCommand = {
+  name: 'eval',
+  summary: 'Accuracy of the embedded classifiers on the held-out sets',
+  help: HELP,
+  async run(argv) {
+    let parsed
+    try {
+      parsed = parseArgs({
+        args: [...argv],
+        allowPositionals: true,
+        options: {
+          json: { type: 'boolean', default: false },
+          threshold: { type: 'string', short: 't' },
+          help: { type: 'boolean', short: 'h', default: false },
+        },
+      })
+    } catch (err) {
+      process.stderr.write(`${(err as Error).message}\n\n${HELP}\n`)
+      return EXIT.usage
+    }
+    if (parsed.values.help) {
+      process.stdout.write(`${HELP}\n`)
+      return EXIT.ok
+    }
+    const subject = parsed.positionals[0]
+    const run = subject === undefined ? undefined : EVAL_SUBJECTS[subject]
+    const threshold =
+      parsed.values.threshold === undefined ? undefined : Number(parsed.values.threshold)
+    if (!run || (threshold !== undefined && !(threshold >= 0 && threshold <= 1))) {
+      process.stderr.write(`${HELP}\n`)
+      return EXIT.usage
+    }
+    return run({ json: parsed.values.json, ...(threshold === undefined ? {} : { threshold }) })
+  },
+}

@@ -1,0 +1,97 @@
+/**
+ * The guards evaluation report: held-out and development numbers for the embedded jailbreak rules
+ * and PII validators, plus evasion robustness. Produced by `semantic-router eval guards`.
+ */
+import { RuleJailbreakDetector } from '../jailbreak/rule-detector.js'
+import { ValidatorPiiDetector } from '../pii/validator-detector.js'
+import {
+  evaluateJailbreak,
+  evaluatePii,
+  GUARD_SETS,
+  type JailbreakReport,
+  type PiiReport,
+} from './evaluate.js'
+import { loadJailbreakSet } from './jailbreak-data.js'
+import { evaluateRobustness, type RobustnessRow } from './robustness.js'
+
+export interface GuardsReport {
+  readonly jailbreakThreshold: number
+  readonly piiThreshold: number
+  readonly jailbreak: { readonly test: JailbreakReport; readonly dev: JailbreakReport }
+  readonly robustness: readonly RobustnessRow[]
+  readonly pii: { readonly test: PiiReport; readonly dev: PiiReport }
+}
+
+export async function buildGuardsReport(
+  jailbreakThreshold = 0.7,
+  piiThreshold = 0.7,
+): Promise<GuardsReport> {
+  const rules = new RuleJailbreakDetector()
+  const pii = new ValidatorPiiDetector()
+  return {
+    jailbreakThreshold,
+    piiThreshold,
+    jailbreak: {
+      test: await evaluateJailbreak(rules, GUARD_SETS.jailbreakTest, jailbreakThreshold),
+      dev: await evaluateJailbreak(rules, GUARD_SETS.jailbreakTrain, jailbreakThreshold),
+    },
+    robustness: await evaluateRobustness(
+      rules,
+      loadJailbreakSet(GUARD_SETS.jailbreakTest),
+      jailbreakThreshold,
+    ),
+    pii: {
+      test: await evaluatePii(pii, GUARD_SETS.piiTest, piiThreshold),
+      dev: await evaluatePii(pii, GUARD_SETS.piiDev, piiThreshold),
+    },
+  }
+}
+
+const pct = (x: number): string => `${(x * 100).toFixed(1)}%`
+const f3 = (x: number): string => x.toFixed(3)
+
+export function formatGuardsReport(r: GuardsReport): string {
+  const lines: string[] = []
+  const jb = (name: string, j: JailbreakReport): void => {
+    lines.push(
+      `  ${name.padEnd(9)} attacks ${j.attacks}, benign ${j.benign} (hard ${j.hardBenign}): ` +
+        `recall ${pct(j.recall)}, FPR ${pct(j.falsePositiveRate)}, FPR on hard benign ${pct(j.hardFalsePositiveRate)}`,
+    )
+  }
+  lines.push(`Jailbreak (embedded rules, threshold ${r.jailbreakThreshold})`)
+  jb('held-out', r.jailbreak.test)
+  jb('dev', r.jailbreak.dev)
+  lines.push('  held-out recall by family:')
+  for (const [family, c] of Object.entries(r.jailbreak.test.recallByFamily).sort())
+    lines.push(`    ${family.padEnd(22)} ${c.detected}/${c.total}`)
+  const errors = r.jailbreak.test.errors
+  if (errors.length > 0)
+    lines.push(
+      `  held-out errors (line:p): ${errors.map((e) => `${e.kind === 'missed' ? 'missed' : 'FP'} ${e.line}:${e.p}`).join(', ')}`,
+    )
+  lines.push('  evasion robustness on the held-out attacks (each evasion applied to every attack):')
+  for (const row of r.robustness)
+    lines.push(
+      `    ${row.evasion.padEnd(22)} recall ${pct(row.recall)}, FPR ${pct(row.falsePositiveRate)}`,
+    )
+  const pii = (name: string, p: PiiReport): void => {
+    lines.push(
+      `  ${name}: ${p.texts} texts; micro P ${f3(p.micro.precision)} R ${f3(p.micro.recall)} F1 ${f3(p.micro.f1)} ` +
+        `(exact boundaries: F1 ${f3(p.strictMicro.f1)})`,
+    )
+  }
+  lines.push(
+    '',
+    `PII (embedded validators, threshold ${r.piiThreshold}; match = same type, IoU ≥ 0.5)`,
+  )
+  pii('held-out', r.pii.test)
+  pii('dev', r.pii.dev)
+  lines.push('  held-out per type:          P      R      F1    tp  fp  fn')
+  for (const [type, s] of Object.entries(r.pii.test.perType))
+    lines.push(
+      `    ${type.padEnd(22)} ${f3(s.precision)}  ${f3(s.recall)}  ${f3(s.f1)}  ${String(s.tp).padStart(3)} ${String(s.fp).padStart(3)} ${String(s.fn).padStart(3)}`,
+    )
+  for (const e of r.pii.test.errors)
+    lines.push(`    ${e.kind.toUpperCase()} line ${e.line} ${e.type} ${JSON.stringify(e.value)}`)
+  return lines.join('\n')
+}
