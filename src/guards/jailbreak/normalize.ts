@@ -73,7 +73,9 @@ function despace(text: string): string {
   const segments = text.split(/ {2,}/)
   // Wide gaps between words mean every single space is a gap between letters, even in 2-letter words.
   const wide = segments.length > 2
-  const spaced = wide ? /(?<![a-z0-9'’])(?:[a-z0-9'’] )+[a-z0-9'’](?![a-z0-9'’])/g : /\b(?:[a-z0-9] ){2,}[a-z0-9]\b/g
+  const spaced = wide
+    ? /(?<![a-z0-9'’])(?:[a-z0-9'’] )+[a-z0-9'’](?![a-z0-9'’])/g
+    : /\b(?:[a-z0-9] ){2,}[a-z0-9]\b/g
   return segments
     .map((segment) =>
       segment
@@ -140,6 +142,20 @@ function rot13(s: string): string {
   return s.replace(/[a-z]/g, (c) => String.fromCharCode(((c.charCodeAt(0) - 97 + 13) % 26) + 97))
 }
 
+const FUNCTION_WORDS = new Set(
+  'the a an and or of to in on for with is are was be you your i it this that my me what how do not'.split(
+    ' ',
+  ),
+)
+
+function readsAsEnglish(text: string): boolean {
+  const words = text.match(/[a-z]+/g) ?? []
+  if (words.length < 8) return false
+  let common = 0
+  for (const w of words) if (FUNCTION_WORDS.has(w)) common++
+  return common / words.length >= 0.15
+}
+
 /** Every view of a text the rules should see. The first is always `canonical`. */
 export function buildViews(original: string): TextView[] {
   const canonical = canonicalize(original)
@@ -154,10 +170,15 @@ export function buildViews(original: string): TextView[] {
     views.push({ name: 'decoded', text: decoded.map((d) => canonicalize(d)).join('\n') })
   const joined = joinFragments(canonical)
   if (joined !== undefined) views.push({ name: 'joined', text: despace(joined) })
-  // Reversal and ROT13 are whole-text transforms; they matter only for short instructions.
-  if (canonical.length <= 4096) {
-    views.push({ name: 'reversed', text: [...canonical].reverse().join('') })
-    views.push({ name: 'rot13', text: rot13(canonical) })
+  // Reversal and ROT13 hide text from readers too, so only sentences that do not read as English
+  // (few common function words) get those two passes; padding with English cannot hide them.
+  const unreadable = canonical
+    .split(/(?<=[.!?:;\n])\s*/)
+    .filter((sentence) => !readsAsEnglish(sentence))
+    .join('\n')
+  if (unreadable !== '') {
+    views.push({ name: 'reversed', text: [...unreadable].reverse().join('') })
+    views.push({ name: 'rot13', text: rot13(unreadable) })
   }
   return views
 }

@@ -1,0 +1,106 @@
+/**
+ * In-process latency of the embedded guards, one call at a time on one thread (run it under
+ * `taskset -c 0` to pin one core): jailbreak rules, PII validators, and the full guard chain a routed
+ * request pays — category classification (the runtime's classifier chain built from the config) +
+ * jailbreak + PII. Inputs: every prompt of the labelled sets (training/data/guards), cycled.
+ * Also 100 kB inputs and the RSS the detectors add. Prints one JSON document.
+ *
+ *   node --import tsx bench/classifiers/guards.ts [--config config/config.yaml] [--passes 20]
+ */
+import { parseArgs } from 'node:util'
+import { loadConfigFile } from '../../src/config/load.js'
+import { GUARD_SETS } from '../../src/guards/eval/evaluate.js'
+import { loadJailbreakSet } from '../../src/guards/eval/jailbreak-data.js'
+import { loadPiiSet } from '../../src/guards/eval/pii-data.js'
+import { silentLogger } from '../../src/log.js'
+import { RouterMetrics } from '../../src/metrics/router-metrics.js'
+import { buildRuntime } from '../../src/runtime/runtime.js'
+
+const { values } = parseArgs({
+  options: {
+    config: { type: 'string', default: 'config/config.yaml' },
+    passes: { type: 'string', default: '20' },
+  },
+})
+const passes = Number(values.passes)
+
+function stats(samples: number[]): Record<string, number> {
+  const s = [...samples].sort((a, b) => a - b)
+  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))]!
+  const round = (ms: number) => Math.round(ms * 1e4) / 1e4
+  const mean = s.reduce((a, b) => a + b, 0) / s.length
+  return {
+    calls: s.length,
+    p50_ms: round(at(0.5)),
+    p90_ms: round(at(0.9)),
+    p99_ms: round(at(0.99)),
+    mean_ms: round(mean),
+    max_ms: round(s.at(-1)!),
+  }
+}
+
+async function measure(texts: readonly string[], run: (t: string) => Promise<unknown>) {
+  for (const t of texts) await run(t) // warm-up: JIT, lazy tables
+  const samples: number[] = []
+  for (let p = 0; p < passes; p++)
+    for (const t of texts) {
+      const start = process.hrtime.bigint()
+      await run(t)
+      samples.push(Number(process.hrtime.bigint() - start) / 1e6)
+    }
+  return stats(samples)
+}
+
+const prompts = [
+  ...loadJailbreakSet(GUARD_SETS.jailbreakTrain),
+  ...loadJailbreakSet(GUARD_SETS.jailbreakTest),
+].map((e) => e.text)
+const piiTexts = [...loadPiiSet(GUARD_SETS.piiDev), ...loadPiiSet(GUARD_SETS.piiTest)].map(
+  (e) => e.text,
+)
+const mixed = [...prompts, ...piiTexts]
+
+global.gc?.()
+const rssBefore = process.memoryUsage().rss
+const loaded = await loadConfigFile(values.config)
+const config = { ...loaded.config, prompt_guard: { ...loaded.config.prompt_guard, enabled: true } }
+const runtime = await buildRuntime(
+  { ...loaded, config },
+  { log: silentLogger(), metrics: new RouterMetrics() },
+)
+const jailbreak = (await runtime.services.jailbreakDetector())!
+const pii = (await runtime.services.piiDetector())!
+await jailbreak.detect('warm up')
+await pii.detect('warm up 212-555-0187 on March 3, 2025')
+global.gc?.()
+const rssAfter = process.memoryUsage().rss
+
+const big =
+  `${'The quick brown fox emailed jane@example.com about the report on March 3, 2025. '.repeat(1250)}`.slice(
+    0,
+    100_000,
+  )
+
+const result = {
+  bench: 'classifiers/guards',
+  date: new Date().toISOString(),
+  node: process.version,
+  config: values.config,
+  category_classifiers: runtime.pipeline.classifiers.kinds,
+  passes,
+  inputs: { prompts: prompts.length, pii_texts: piiTexts.length },
+  jailbreak: { detector: jailbreak.kind, ...(await measure(mixed, (t) => jailbreak.detect(t))) },
+  pii: { detector: pii.kind, ...(await measure(mixed, (t) => pii.detect(t))) },
+  chain: await measure(mixed, async (t) => {
+    await runtime.pipeline.classifyText(t)
+    await jailbreak.detect(t)
+    await pii.detect(t)
+  }),
+  input_100kB: {
+    jailbreak: await measure([big], (t) => jailbreak.detect(t)),
+    pii: await measure([big], (t) => pii.detect(t)),
+  },
+  rss_added_mb: Math.round(((rssAfter - rssBefore) / 1048576) * 10) / 10,
+}
+await runtime.close()
+process.stdout.write(`${JSON.stringify(result, null, 2)}\n`)
