@@ -3,13 +3,16 @@
  * `taskset -c 0` to pin one core): jailbreak rules, PII validators, and the full guard chain a routed
  * request pays — category classification (the runtime's classifier chain built from the config) +
  * jailbreak + PII. Inputs: every prompt of the labelled sets (training/data/guards), cycled.
- * Also 100 kB inputs and the RSS the detectors add. Prints one JSON document.
+ * Also 100 kB inputs and the RSS the detectors add, and — side by side on the same held-out set —
+ * a peer: llm-guard (npm, MIT; its jailbreak + prompt-injection pattern guards), for detection
+ * quality and latency. Prints one JSON document.
  *
  *   node --import tsx bench/classifiers/guards.ts [--config config/config.yaml] [--passes 20]
  */
 import { parseArgs } from 'node:util'
+import { LLMGuard } from 'llm-guard'
 import { loadConfigFile } from '../../src/config/load.js'
-import { GUARD_SETS } from '../../src/guards/eval/evaluate.js'
+import { evaluateJailbreakExamples, GUARD_SETS } from '../../src/guards/eval/evaluate.js'
 import { loadJailbreakSet } from '../../src/guards/eval/jailbreak-data.js'
 import { loadPiiSet } from '../../src/guards/eval/pii-data.js'
 import { silentLogger } from '../../src/log.js'
@@ -24,7 +27,16 @@ const { values } = parseArgs({
 })
 const passes = Number(values.passes)
 
-function stats(samples: number[]): Record<string, number> {
+interface Stats {
+  calls: number
+  p50_ms: number
+  p90_ms: number
+  p99_ms: number
+  mean_ms: number
+  max_ms: number
+}
+
+function stats(samples: number[]): Stats {
   const s = [...samples].sort((a, b) => a - b)
   const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))]!
   const round = (ms: number) => Math.round(ms * 1e4) / 1e4
@@ -102,5 +114,37 @@ const result = {
   },
   rss_added_mb: Math.round(((rssAfter - rssBefore) / 1048576) * 10) / 10,
 }
+// Peer, side by side: llm-guard's pattern guards wrapped as a detector (flagged = not valid).
+const peerGuard = new LLMGuard({ jailbreak: true, promptInjection: true })
+const peer = {
+  kind: 'llm-guard',
+  async detect(text: string) {
+    const r = await peerGuard.validate(text)
+    return {
+      isJailbreak: !r.isValid,
+      label: r.isValid ? 'benign' : 'jailbreak',
+      confidence: 1,
+      source: 'llm-guard',
+    }
+  },
+}
+const heldOut = loadJailbreakSet(GUARD_SETS.jailbreakTest)
+const quality = async (d: typeof peer | typeof jailbreak) => {
+  const r = await evaluateJailbreakExamples(d, heldOut, 0.7)
+  return { recall: r.recall, fpr: r.falsePositiveRate, hard_fpr: r.hardFalsePositiveRate }
+}
+const peerLatency = await measure(mixed, (t) => peer.detect(t))
+const ours = { ...(await quality(jailbreak)), p50_ms: result.jailbreak.p50_ms }
+const theirs = { ...(await quality(peer)), p50_ms: peerLatency.p50_ms }
+const sideBySide = {
+  held_out: 'training/data/guards/jailbreak-test.tsv',
+  ours,
+  llm_guard: { ...theirs, latency: peerLatency },
+  ratios: {
+    recall_ours_over_peer: Math.round((ours.recall / Math.max(theirs.recall, 1e-9)) * 100) / 100,
+    p50_ours_over_peer: Math.round((ours.p50_ms / theirs.p50_ms) * 100) / 100,
+  },
+}
 await runtime.close()
+Object.assign(result, { peer_jailbreak: sideBySide })
 process.stdout.write(`${JSON.stringify(result, null, 2)}\n`)
