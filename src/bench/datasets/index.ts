@@ -1,0 +1,6 @@
+export { loadDataset, sampleQuestions, DATASETS, datasetNames } from './load.js'
+export type { DatasetSpec, SampleOptions } from './load.js'
+export { DatasetError, LETTERS, MMLU_PRO_CATEGORIES } from './types.js'
+export type { Question, LoadedDataset, AnswerKind } from './types.js'
+export { readRecords } from './read-records.js'
+export { parseCsv } from './csv.js'
