@@ -10,6 +10,17 @@ export function hashString(text: string): number {
   return h >>> 0
 }
 
+/** A uniform draw in [0, 1) from a string key (FNV-1a, then murmur3's finaliser to spread the bits). */
+export function hashUnit(key: string): number {
+  let h = hashString(key)
+  h ^= h >>> 16
+  h = Math.imul(h, 0x85ebca6b)
+  h ^= h >>> 13
+  h = Math.imul(h, 0xc2b2ae35)
+  h ^= h >>> 16
+  return (h >>> 0) / 4294967296
+}
+
 /** mulberry32: a small, good-enough PRNG in [0, 1). */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0

@@ -1,6 +1,7 @@
 /**
  * Every CLI subcommand. Adding a command: one file exporting a CliCommand, one line here.
  */
+import { benchCommand } from './bench.js'
 import { classifyCommand } from './classify.js'
 import { evalCommand } from './eval.js'
 import { serveCommand } from './serve.js'
@@ -14,4 +15,5 @@ export const COMMANDS: readonly CliCommand[] = [
   simulateCommand,
   classifyCommand,
   evalCommand,
+  benchCommand,
 ]
