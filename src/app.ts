@@ -16,7 +16,6 @@ import type { Listening } from './http/listen.js'
 import { createLogger, logEvent, type Logger } from './log.js'
 import { RouterMetrics } from './metrics/router-metrics.js'
 import { MetricsServer } from './metrics/server.js'
-import { startExtProcListener } from './extproc/listener.js'
 import { LiveRuntime, type RuntimeSource } from './runtime/live.js'
 import { buildRuntime, type Runtime } from './runtime/runtime.js'
 
@@ -35,7 +34,9 @@ export type ExtprocStarter = (args: {
   readonly host: string
   readonly port: number
 }) => Promise<ExtprocListener>
-const EXTPROC: ExtprocStarter = startExtProcListener
+/** Loaded only when ext_proc is enabled: gRPC and the Envoy protos cost ~20 MB of memory. */
+const EXTPROC: ExtprocStarter = async (args) =>
+  (await import('./extproc/listener.js')).startExtProcListener(args)
 
 export interface ListenOverrides {
   host?: string

@@ -7,6 +7,9 @@
  * processes. Prints one JSON document (and writes it with --out).
  *
  *   node --import tsx bench/gateway/run.ts [--duration 10] [--connections 1,10,50] [--out f.json]
+ *                                          [--runtime dist|tsx] [--no-portkey]
+ *
+ * `--runtime dist` (default) builds and runs the compiled JavaScript, as production would.
  *
  * autocannon records latency in whole milliseconds, so the added latency is also given precisely
  * from its own counts: with N connections in a closed loop, mean latency = N / throughput.
@@ -16,6 +19,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import {
+  build,
   cpuSecondsOf,
   freePort,
   memoryOf,
@@ -26,6 +30,7 @@ import {
   startSimulatorProcess,
   waitUntilUp,
   type LoadResult,
+  type RuntimeMode,
   type Server,
 } from './processes.js'
 
@@ -81,8 +86,12 @@ async function main(): Promise<void> {
       'output-tokens': { type: 'string', default: '16' },
       out: { type: 'string' },
       'no-portkey': { type: 'boolean', default: false },
+      runtime: { type: 'string', default: 'dist' },
     },
   })
+  const mode = values.runtime as RuntimeMode
+  if (mode !== 'dist' && mode !== 'tsx') throw new Error('--runtime must be dist or tsx')
+  if (mode === 'dist') build()
   const duration = Number(values.duration)
   const warmup = Number(values.warmup)
   const levels = values.connections.split(',').map(Number)
@@ -90,14 +99,20 @@ async function main(): Promise<void> {
   const servers: Server[] = []
   try {
     const simPort = await freePort()
-    const sim = startSimulatorProcess(simPort, MODEL, Number(values['output-tokens']))
+    const sim = startSimulatorProcess(mode, simPort, MODEL, Number(values['output-tokens']))
     servers.push(sim)
     const configPath = join(dir, 'config.yaml')
     await writeFile(configPath, routerConfig(simPort))
-    const router = startRouterProcess(configPath, await freePort())
+    const router = startRouterProcess(mode, configPath, await freePort())
     servers.push(router)
     const targets: Target[] = [
-      { name: 'direct', server: sim, url: `http://127.0.0.1:${simPort}/v1/chat/completions`, body: body(MODEL), headers: {} },
+      {
+        name: 'direct',
+        server: sim,
+        url: `http://127.0.0.1:${simPort}/v1/chat/completions`,
+        body: body(MODEL),
+        headers: {},
+      },
       {
         name: 'gateway',
         server: router,
@@ -123,12 +138,18 @@ async function main(): Promise<void> {
     }
     for (const t of targets) await waitUntilUp(t.url.replace('/v1/chat/completions', '/'))
     await checkAnswers(targets)
-    const idleMemory = Object.fromEntries(targets.map((t) => [t.name, memoryOf(t.server.child.pid!)]))
+    const idleMemory = Object.fromEntries(
+      targets.map((t) => [t.name, memoryOf(t.server.child.pid!)]),
+    )
 
     const cells: Cell[] = []
     for (const connections of levels) {
       for (const t of targets) {
-        const spec = { url: t.url, body: t.body, headers: { 'content-type': 'application/json', ...t.headers } }
+        const spec = {
+          url: t.url,
+          body: t.body,
+          headers: { 'content-type': 'application/json', ...t.headers },
+        }
         if (warmup > 0) await runAutocannon({ ...spec, connections, durationSeconds: warmup })
         const cpuBefore = cpuSecondsOf(t.server.child.pid!)
         const r = await runAutocannon({ ...spec, connections, durationSeconds: duration })
@@ -140,13 +161,15 @@ async function main(): Promise<void> {
           meanLatencyUs: round((connections / r.rps) * 1e6, 1),
           cpuUsPerRequest: round((cpu / Math.max(1, r.requests)) * 1e6, 1),
         })
-        process.stderr.write(`${t.name} c=${connections}: ${Math.round(r.rps)} req/s p50 ${r.latency.p50} ms p99 ${r.latency.p99} ms\n`)
+        process.stderr.write(
+          `${t.name} c=${connections}: ${Math.round(r.rps)} req/s p50 ${r.latency.p50} ms p99 ${r.latency.p99} ms\n`,
+        )
       }
     }
     const memory = Object.fromEntries(
       targets.map((t) => [t.name, { idle: idleMemory[t.name], ...memoryOf(t.server.child.pid!) }]),
     )
-    const report = summarise(cells, memory, { duration, warmup, levels })
+    const report = summarise(cells, memory, { duration, warmup, levels, runtime: mode })
     const text = `${JSON.stringify(report, null, 2)}\n`
     process.stdout.write(text)
     if (values.out) await writeFile(values.out, text)
@@ -174,7 +197,7 @@ async function checkAnswers(targets: readonly Target[]): Promise<void> {
 function summarise(
   cells: readonly Cell[],
   memory: Record<string, unknown>,
-  settings: { duration: number; warmup: number; levels: number[] },
+  settings: { duration: number; warmup: number; levels: number[]; runtime: RuntimeMode },
 ): Record<string, unknown> {
   const at = (target: string, c: number): Cell | undefined =>
     cells.find((x) => x.target === target && x.connections === c)
@@ -231,8 +254,16 @@ function summarise(
     comparisons,
     memory_mb: memory,
     targets: {
-      added_p50_at_1_le_1ms: check(gw(1) && at('direct', 1) ? gw(1)!.latency.p50 - at('direct', 1)!.latency.p50 <= 1 : undefined),
-      added_p50_at_10_le_3ms: check(gw(10) && at('direct', 10) ? gw(10)!.latency.p50 - at('direct', 10)!.latency.p50 <= 3 : undefined),
+      added_p50_at_1_le_1ms: check(
+        gw(1) && at('direct', 1)
+          ? gw(1)!.latency.p50 - at('direct', 1)!.latency.p50 <= 1
+          : undefined,
+      ),
+      added_p50_at_10_le_3ms: check(
+        gw(10) && at('direct', 10)
+          ? gw(10)!.latency.p50 - at('direct', 10)!.latency.p50 <= 3
+          : undefined,
+      ),
       gateway_ge_3000_rps: check(Number.isFinite(peak) ? peak >= 3000 : undefined),
       gateway_peak_rss_le_150mb: check(gwMem ? gwMem.peakRssMb <= 150 : undefined),
     },

@@ -15,6 +15,7 @@ import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerResponse } from 'n
 import type { Dispatcher } from 'undici'
 import { RouterError, toOpenAIErrorBody, type ErrorCode } from '../errors.js'
 import type { ResponseTracker } from '../pipeline/response-tracker.js'
+import type { ClientWatch } from './client-watch.js'
 import { clientResponseHeaders } from './headers.js'
 
 export interface ForwardRequest {
@@ -26,8 +27,8 @@ export interface ForwardRequest {
   readonly tracker: ResponseTracker
   /** Headers the router adds to every response (x-request-id). */
   readonly extraHeaders: Readonly<Record<string, string>>
-  /** Aborted when the client goes away. */
-  readonly signal: AbortSignal
+  /** Tells when the client goes away. */
+  readonly client: ClientWatch
 }
 
 export type ForwardResult =
@@ -68,12 +69,12 @@ class RelayHandler implements Dispatcher.DispatchHandler {
   }
 
   dispatch(): void {
-    const { signal } = this.req
-    if (signal.aborted) {
+    const { client } = this.req
+    if (client.gone) {
       this.settle({ kind: 'cancelled' })
       return
     }
-    signal.addEventListener('abort', this.onAbort, { once: true })
+    client.onGone(this.onAbort)
     this.req.dispatcher.dispatch(
       { method: 'POST', path: this.req.path, headers: this.req.headers, body: this.req.body },
       this,
@@ -82,7 +83,7 @@ class RelayHandler implements Dispatcher.DispatchHandler {
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.controller = controller
-    if (this.req.signal.aborted) this.onAbort()
+    if (this.req.client.gone) this.onAbort()
   }
 
   onResponseStart(
@@ -116,7 +117,7 @@ class RelayHandler implements Dispatcher.DispatchHandler {
 
   onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
     const { res } = this.req
-    if (err instanceof ClientGoneError || this.req.signal.aborted) {
+    if (err instanceof ClientGoneError || this.req.client.gone) {
       if (!res.destroyed) res.destroy()
       this.settle({ kind: 'cancelled' })
       return
@@ -138,7 +139,7 @@ class RelayHandler implements Dispatcher.DispatchHandler {
   private settle(result: ForwardResult): void {
     if (this.settled) return
     this.settled = true
-    this.req.signal.removeEventListener('abort', this.onAbort)
+    this.req.client.onGone(undefined)
     this.resolve(result)
   }
 }

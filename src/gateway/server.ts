@@ -13,6 +13,7 @@ import type { RouterMetrics } from '../metrics/router-metrics.js'
 import type { RequestMeta, RequestOutcome } from '../pipeline/types.js'
 import type { RuntimeSource } from '../runtime/live.js'
 import { readBody } from './body.js'
+import { ClientWatch } from './client-watch.js'
 import { forward } from './forward.js'
 import { acceptableRequestId, clientMetaHeaders, upstreamRequestHeaders } from './headers.js'
 import { listen, type Listening } from '../http/listen.js'
@@ -40,10 +41,12 @@ export class Gateway {
   private readonly options: GatewayOptions
   private pools: UpstreamPools | undefined
   private inflight = 0
+  private readonly inflightGauge: { inc(): void; dec(): void }
   private idleWaiters: (() => void)[] = []
 
   constructor(options: GatewayOptions) {
     this.options = options
+    this.inflightGauge = options.metrics.inflightRequests.labels({ transport: TRANSPORT })
     this.server = createServer(
       {
         requestTimeout: options.requestTimeoutMs ?? 60_000,
@@ -119,17 +122,12 @@ export class Gateway {
     errCtx: ErrorContext,
   ): Promise<void> {
     const startedAt = performance.now()
-    const { metrics } = this.options
     const lease = this.options.runtimes.acquire()
     const runtime = lease.runtime
     const config = runtime.config
-    const aborter = new AbortController()
-    const onClose = (): void => {
-      if (!res.writableFinished) aborter.abort()
-    }
-    res.once('close', onClose)
+    const client = new ClientWatch(res)
     this.inflight++
-    metrics.inflightRequests.inc({ transport: TRANSPORT })
+    this.inflightGauge.inc()
     try {
       checkContentType(req.headers['content-type'])
       const body = await readBody(req, config.server.max_body_bytes)
@@ -143,7 +141,9 @@ export class Gateway {
         headers,
         acceptsEventStream: (headers['accept'] ?? '').includes('text/event-stream'),
         startedAt,
-        signal: aborter.signal,
+        get signal() {
+          return client.signal
+        },
       }
       let outcome: RequestOutcome
       try {
@@ -158,11 +158,11 @@ export class Gateway {
         sendJson(res, r.status, r.body, { ...r.headers, 'x-request-id': requestId })
         return
       }
-      await this.relay(runtime, outcome, req, res, url, requestId, headers, aborter.signal, errCtx)
+      await this.relay(runtime, outcome, req, res, url, requestId, headers, client, errCtx)
     } finally {
-      res.off('close', onClose)
+      client.dispose()
       lease.release()
-      metrics.inflightRequests.dec({ transport: TRANSPORT })
+      this.inflightGauge.dec()
       if (--this.inflight === 0) for (const w of this.idleWaiters.splice(0)) w()
     }
   }
@@ -175,7 +175,7 @@ export class Gateway {
     url: string,
     requestId: string,
     clientHeaders: Record<string, string>,
-    signal: AbortSignal,
+    client: ClientWatch,
     errCtx: ErrorContext,
   ): Promise<void> {
     const { ctx } = outcome
@@ -204,7 +204,7 @@ export class Gateway {
       res,
       tracker,
       extraHeaders: { 'x-request-id': requestId },
-      signal,
+      client,
     })
     switch (result.kind) {
       case 'done':
