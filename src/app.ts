@@ -135,7 +135,7 @@ export async function createRouterApp(options: RouterAppOptions): Promise<Router
       const api = new ApiServer({
         log,
         metrics,
-        runtime: () => live?.current(),
+        runtimes: () => live,
         startedAt: new Date(),
         maxBodyBytes: loaded.config.server.max_body_bytes,
       })

@@ -12,11 +12,15 @@ import { readBody } from '../gateway/body.js'
 import { logRequestError } from '../gateway/respond.js'
 import { acceptableRequestId } from '../gateway/headers.js'
 import { listen, type Listening } from '../http/listen.js'
+import type { Lease, RuntimeSource } from '../runtime/live.js'
+import type { Runtime } from '../runtime/runtime.js'
 import { apiErrorBody } from './errors.js'
 import { API_ROUTES } from './routes/index.js'
 import type { ApiContext, ApiRequest, ApiRoute } from './types.js'
 
-export interface ApiServerOptions extends ApiContext {
+export interface ApiServerOptions extends Omit<ApiContext, 'runtime'> {
+  /** Source of the runtime; undefined while the router is still starting. */
+  readonly runtimes: () => RuntimeSource<Runtime> | undefined
   readonly routes?: readonly ApiRoute[]
   /** Largest request body (bytes). */
   readonly maxBodyBytes: number
@@ -66,6 +70,7 @@ export class ApiServer {
     const aborter = new AbortController()
     const timer = setTimeout(() => aborter.abort(), timeoutMs)
     res.once('close', () => aborter.abort())
+    let lease: Lease<Runtime> | undefined
     try {
       const route = this.route(req.method ?? 'GET', path)
       const hasBody = route.method === 'POST' || route.method === 'PUT'
@@ -79,8 +84,11 @@ export class ApiServer {
         requestId,
         signal: aborter.signal,
       }
+      lease = this.options.runtimes()?.acquire()
+      const leased = lease?.runtime
+      const ctx: ApiContext = { ...this.options, runtime: () => leased }
       const result = await withTimeout(
-        Promise.resolve(route.handle(request, this.options)),
+        Promise.resolve(route.handle(request, ctx)),
         aborter.signal,
         timeoutMs,
       )
@@ -115,6 +123,7 @@ export class ApiServer {
       res.end(text)
     } finally {
       clearTimeout(timer)
+      lease?.release()
     }
   }
 

@@ -31,7 +31,10 @@ export interface ApiResponse {
 export interface ApiContext {
   readonly log: Logger
   readonly metrics: RouterMetrics
-  /** The runtime serving requests; undefined while the router is still starting. */
+  /**
+   * The runtime for this request (leased for its duration, so a config reload cannot close it
+   * mid-request); undefined while the router is still starting.
+   */
   runtime(): Runtime | undefined
   /** When the process started serving the API. */
   readonly startedAt: Date

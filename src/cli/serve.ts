@@ -4,9 +4,9 @@ import { createRouterApp, type ListenOverrides, type RouterApp } from '../app.js
 import { loadConfigFile } from '../config/load.js'
 import { formatIssue, type ConfigIssue } from '../config/issues.js'
 import { isRouterError } from '../errors.js'
-import { createLogger, logEvent } from '../log.js'
+import { logEvent } from '../log.js'
+import { createServeLogger } from './serve-logger.js'
 import type { SimulatorFleet } from '../simulator/index.js'
-import { startSimulatedBackends } from './simulated-backends.js'
 import { EXIT, type CliCommand } from './types.js'
 
 const HELP = `Usage: semantic-router serve [--config <file>] [options]
@@ -95,19 +95,26 @@ async function serve(
   listen: ListenOverrides,
   flags: { watch: boolean; simulate: boolean },
 ): Promise<number> {
-  const log = createLogger()
+  const { log, flush } = createServeLogger()
   let fleet: SimulatorFleet | undefined
   let app: RouterApp
   try {
     const loaded = await loadConfigFile(configPath)
-    if (flags.simulate) fleet = await startSimulatedBackends(loaded.config, log)
+    if (flags.simulate) {
+      // Loaded only on demand: a production router never carries the simulator in memory.
+      const { startSimulatedBackends } = await import('./simulated-backends.js')
+      fleet = await startSimulatedBackends(loaded.config, log)
+    }
     app = await createRouterApp({ configPath, loaded, watch: flags.watch, listen, log })
   } catch (err) {
     await fleet?.close()
+    flush()
     reportStartFailure(err)
     return EXIT.failure
   }
-  return waitForSignal(app, fleet)
+  const code = await waitForSignal(app, fleet)
+  flush()
+  return code
 }
 
 function reportStartFailure(err: unknown): void {

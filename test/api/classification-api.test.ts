@@ -125,7 +125,7 @@ describe('classification API before the models are loaded', () => {
     const server = new ApiServer({
       log: createLogger({ level: 'silent' }),
       metrics: new RouterMetrics(),
-      runtime: () => undefined,
+      runtimes: () => undefined,
       startedAt: new Date(),
       maxBodyBytes: 1024,
     })
@@ -152,7 +152,7 @@ describe('classification API before the models are loaded', () => {
     const server = new ApiServer({
       log: createLogger({ level: 'silent' }),
       metrics: new RouterMetrics(),
-      runtime: () => undefined,
+      runtimes: () => undefined,
       startedAt: new Date(),
       maxBodyBytes: 1024,
       routes: [slow],
