@@ -3,6 +3,8 @@
  * (`/api/v1/embeddings`, `/api/v1/similarity*`, `/openapi.json` are planned).
  */
 import type { ApiRoute } from '../types.js'
+import { cacheFlushRoute } from './cache-flush.js'
+import { cacheStatsRoute } from './cache-stats.js'
 import { classifyBatchRoute } from './classify-batch.js'
 import { classifyCombinedRoute } from './classify-combined.js'
 import { classifyIntentRoute } from './classify-intent.js'
@@ -25,4 +27,6 @@ export const API_ROUTES: readonly ApiRoute[] = [
   infoModelsRoute,
   infoClassifierRoute,
   modelsRoute,
+  cacheStatsRoute,
+  cacheFlushRoute,
 ]

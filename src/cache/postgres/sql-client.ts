@@ -45,8 +45,11 @@ class PgPoolClient implements SqlClient {
     let broken: Error | undefined
     try {
       if (!this.prepared.has(client)) {
-        await client.query(this.settings)
+        // A connection that dies while checked out emits 'error' on the client; without a
+        // listener that would crash the process. The failing query reports it instead.
+        client.on('error', () => {})
         this.prepared.add(client)
+        await client.query(this.settings)
       }
       const result = await client.query(text, params)
       return { rows: result.rows as T[], rowCount: result.rowCount ?? 0 }
