@@ -78,7 +78,7 @@ describe('semantic cache through the gateway', () => {
     api = new ApiServer({
       log,
       metrics,
-      runtime: () => runtime,
+      runtimes: () => live,
       startedAt: new Date(),
       maxBodyBytes: 1 << 20,
     })
