@@ -36,6 +36,10 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
 COPY bin ./bin
 COPY src ./src
+# gRPC protos (ext_proc, health) are loaded at start-up; the bundled config and examples are there
+# for `serve --config config/config.yaml --simulate-backends` demos.
+COPY proto ./proto
+COPY config ./config
 USER 10001:10001
 # gateway (OpenAI-compatible HTTP), ext_proc (gRPC), classification API, Prometheus metrics
 EXPOSE 8801 50051 8080 9190

@@ -5,49 +5,18 @@
  * filesystem (as the image's non-root user, with nothing writable).
  */
 import assert from 'node:assert/strict'
-import { spawnSync } from 'node:child_process'
-import {
-  chmodSync,
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-} from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { builtinModules } from 'node:module'
-import { tmpdir } from 'node:os'
-import { dirname, join, posix, relative } from 'node:path'
+import { join } from 'node:path'
 import { after, test } from 'node:test'
 import { parse as parseYaml } from 'yaml'
 import { serverSchema } from '../../src/config/schema/server.js'
-import { DockerIgnore, parseDockerfile, type Stage } from './dockerfile.js'
+import { DockerIgnore } from './dockerfile.js'
+import { contextFiles, filesUnder, ignore, runtime, stageImage, stages } from './image-stage.js'
 import { DEPLOY, ROOT } from './tools.js'
 
-const stages = parseDockerfile(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'))
-const runtime = stages.at(-1)!
-const ignore = new DockerIgnore(readFileSync(join(ROOT, '.dockerignore'), 'utf8'))
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
   dependencies: Record<string, string>
-}
-
-function filesUnder(path: string): string[] {
-  const abs = join(ROOT, path)
-  if (!statSync(abs).isDirectory()) return [path]
-  return readdirSync(abs, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => relative(ROOT, join(e.parentPath, e.name)))
-}
-
-function contextFiles(source: string): string[] {
-  return filesUnder(source.replace(/^\.\//, '')).filter((f) => !ignore.excludes(f))
-}
-
-function absoluteDest(stage: Stage, dest: string): string {
-  return posix.isAbsolute(dest) ? dest : posix.join(stage.workdir, dest)
 }
 
 test('the recipe is multi-stage with a slim, non-root runtime and a health check', () => {
@@ -136,79 +105,14 @@ test('the runtime needs only production dependencies (the image installs --omit=
   assert.deepEqual([...missing], [])
 })
 
-/** Lay out the runtime stage's filesystem under a temp root, honouring .dockerignore. */
-function stageImage(): string {
-  const root = mkdtempSync(join(tmpdir(), 'sr-image-'))
-  for (const copy of runtime.copies) {
-    const dest = join(root, absoluteDest(runtime, copy.dest))
-    if (copy.from !== undefined) {
-      assert.deepEqual(
-        copy.sources,
-        ['/app/node_modules'],
-        'only node_modules comes from the build stage',
-      )
-      mkdirSync(dirname(dest), { recursive: true })
-      symlinkSync(join(ROOT, 'node_modules'), dest)
-      continue
-    }
-    for (const src of copy.sources) {
-      const base = src.replace(/^\.\//, '')
-      const isDir = statSync(join(ROOT, base)).isDirectory()
-      for (const file of contextFiles(base)) {
-        const target = isDir ? join(dest, relative(base, file)) : join(dest, posix.basename(file))
-        mkdirSync(dirname(target), { recursive: true })
-        cpSync(join(ROOT, file), target)
-      }
-    }
-  }
-  // What Kubernetes mounts: the base config at the path the CMD reads.
-  const configDir = join(root, 'etc', 'semantic-router')
-  mkdirSync(configDir, { recursive: true })
-  cpSync(join(DEPLOY, 'kubernetes', 'base', 'config.yaml'), join(configDir, 'config.yaml'))
-  mkdirSync(join(root, 'tmp'))
-  // Nothing in the image is writable by the router's user.
-  for (const entry of readdirSync(root, { recursive: true, withFileTypes: true }))
-    if (!entry.isSymbolicLink())
-      chmodSync(join(entry.parentPath, entry.name), entry.isDirectory() ? 0o555 : 0o444)
-  chmodSync(root, 0o555)
-  return root
-}
-
-const imageRoot = stageImage()
-after(() => {
-  chmodSync(imageRoot, 0o755)
-  for (const entry of readdirSync(imageRoot, { recursive: true, withFileTypes: true }))
-    if (entry.isDirectory()) chmodSync(join(entry.parentPath, entry.name), 0o755)
-  rmSync(imageRoot, { recursive: true, force: true })
+const image = stageImage({
+  '/etc/semantic-router/config.yaml': readFileSync(
+    join(DEPLOY, 'kubernetes', 'base', 'config.yaml'),
+    'utf8',
+  ),
 })
-
-/** Run the image's ENTRYPOINT with these arguments, as the image's user, paths mapped into the staged root. */
-function runEntrypoint(args: readonly string[]): {
-  status: number | null
-  stdout: string
-  stderr: string
-} {
-  const mapPath = (p: string): string => (p.startsWith('/') ? join(imageRoot, p) : p)
-  const [command, ...rest] = runtime.entrypoint!
-  const [uid, gid] = (runtime.user ?? '').split(':').map(Number)
-  const asImageUser = process.getuid?.() === 0
-  const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'] }
-  for (const [k, v] of Object.entries(runtime.env)) env[k] = v.startsWith('/') ? mapPath(v) : v
-  env['TMPDIR'] = mapPath('/tmp')
-  const result = spawnSync(
-    command === 'node' ? process.execPath : command!,
-    [...rest.map(mapPath), ...args.map(mapPath)],
-    {
-      cwd: mapPath(runtime.workdir),
-      env,
-      encoding: 'utf8',
-      timeout: 60_000,
-      ...(asImageUser ? { uid, gid } : {}),
-    },
-  )
-  if (result.error) throw result.error
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr }
-}
+after(() => image.remove())
+const runEntrypoint = (args: readonly string[]): ReturnType<typeof image.run> => image.run(args)
 
 test('the entrypoint runs from the staged image as its user with a read-only filesystem', () => {
   const help = runEntrypoint(['--help'])

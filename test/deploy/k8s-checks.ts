@@ -6,13 +6,16 @@
  * copies of the numbers.
  */
 import { basename, dirname } from 'node:path'
+import { healthRoute } from '../../src/api/routes/health.js'
+import { readyRoute } from '../../src/api/routes/ready.js'
 import { parseConfigText } from '../../src/config/load.js'
 import type { RouterConfig } from '../../src/config/schema/index.js'
 import { serverSchema } from '../../src/config/schema/server.js'
+import { HEALTH_SERVICES } from '../../src/extproc/health.js'
 import type { K8sObject } from './k8s-validate.js'
 
-/** The router's HTTP health endpoints (served on the API port). */
-export const HEALTH_PATHS = new Set(['/health', '/ready'])
+/** The router's HTTP health endpoints, as the API serves them (on the API port). */
+export const HEALTH_PATHS = new Set([healthRoute.path, readyRoute.path])
 export const ROUTER = 'semantic-router'
 /** The job name the alerts and dashboards select on. */
 export const METRICS_JOB = 'semantic-router'
@@ -214,6 +217,10 @@ function checkRouter(
     } else if (p.grpc) {
       if (p.grpc.port !== config.server.extproc_port)
         out.push(`router: ${probe} gRPC port ${p.grpc.port} is not the ext_proc port`)
+      if (!(HEALTH_SERVICES as readonly string[]).includes(p.grpc.service ?? ''))
+        out.push(
+          `router: ${probe} asks the gRPC health service for unknown service ${p.grpc.service}`,
+        )
     } else {
       out.push(`router: ${probe} uses neither the health endpoints nor the gRPC health service`)
     }

@@ -1,0 +1,137 @@
+/**
+ * The router served from the staged container image: the CMD (`serve` with the config Kubernetes
+ * mounts) started as the image's non-root user on a read-only filesystem, in front of the
+ * simulator. Then every probe of the Kubernetes Deployment, the scrape path of its annotations and
+ * the image's HEALTHCHECK are run against it exactly as written, and SIGTERM must stop it cleanly.
+ */
+import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { after, before, test } from 'node:test'
+import { parse as parseYaml, parseDocument } from 'yaml'
+import { grpcHealthCheck } from './grpc-health.js'
+import { runtime, stageImage, type StagedImage } from './image-stage.js'
+import {
+  freePort,
+  startRouterProcess,
+  startSimulatorProcess,
+  type RouterProcess,
+  type SimulatorProcess,
+} from './processes.js'
+import { DEPLOY, ROOT } from './tools.js'
+
+const CONFIG_MOUNT = '/etc/semantic-router/config.yaml'
+const deployment = parseYaml(
+  readFileSync(join(DEPLOY, 'kubernetes', 'base', 'deployment.yaml'), 'utf8'),
+) as {
+  spec: {
+    template: {
+      metadata: { annotations: Record<string, string> }
+      spec: { containers: Record<string, any>[] }
+    }
+  }
+}
+const container = deployment.spec.template.spec.containers.find((c) => c.name === 'router')!
+
+let sim: SimulatorProcess | undefined
+let router: RouterProcess | undefined
+let image: StagedImage | undefined
+
+before(async () => {
+  const doc = parseDocument(readFileSync(join(DEPLOY, 'kubernetes', 'base', 'config.yaml'), 'utf8'))
+  const models = Object.keys((doc.toJS() as { model_config: Record<string, unknown> }).model_config)
+  sim = await startSimulatorProcess(models)
+  doc.setIn(['vllm_endpoints', 0, 'address'], '127.0.0.1')
+  doc.setIn(['vllm_endpoints', 0, 'port'], sim.port)
+  // The bundled demo config, on free ports instead of its fixed 18001/18002 (tests run in parallel).
+  const demo = parseDocument(readFileSync(join(ROOT, 'config', 'config.yaml'), 'utf8'))
+  const endpoints = (demo.toJS() as { vllm_endpoints: unknown[] }).vllm_endpoints
+  for (let i = 0; i < endpoints.length; i++)
+    demo.setIn(['vllm_endpoints', i, 'port'], await freePort())
+  image = stageImage({ [CONFIG_MOUNT]: doc.toString(), '/app/config/config.yaml': demo.toString() })
+  const { command, options } = image.entrypoint()
+  router = await startRouterProcess(image.path(CONFIG_MOUNT), { command, ...options })
+})
+
+after(async () => {
+  await router?.stop()
+  await sim?.stop()
+  image?.remove()
+})
+
+function healthcheck(url: string): number | null {
+  const [command, ...args] = runtime.healthcheck!
+  const result = spawnSync(command === 'node' ? process.execPath : command!, args, {
+    env: { ...runtime.env, SR_HEALTHCHECK_URL: url },
+    timeout: 10_000,
+  })
+  return result.status
+}
+
+test('the image CMD serves the mounted config', () => {
+  assert.deepEqual(runtime.cmd, ['serve', '--config', CONFIG_MOUNT])
+  assert.deepEqual(container['args'], runtime.cmd, 'the Deployment passes the image CMD unchanged')
+})
+
+test('the router answers a chat request from the image', async () => {
+  const response = await fetch(`${router!.gateway}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      model: 'MoM',
+      messages: [{ role: 'user', content: 'What is the integral of x^2?' }],
+    }),
+  })
+  assert.equal(response.status, 200, await response.text())
+  assert.equal(response.headers.get('x-vsr-selected-category'), 'math')
+})
+
+test('every probe of the Deployment succeeds against the running router', async () => {
+  for (const name of ['startupProbe', 'readinessProbe', 'livenessProbe']) {
+    const probe = container[name]
+    assert.ok(probe, `${name} missing`)
+    if (probe.httpGet) {
+      const response = await fetch(`${router!.api}${probe.httpGet.path}`)
+      assert.equal(response.status, 200, `${name} ${probe.httpGet.path}`)
+    } else {
+      const port = new URL(router!.extproc.replace('grpc://', 'http://')).port
+      assert.equal(await grpcHealthCheck(`127.0.0.1:${port}`, probe.grpc.service ?? ''), 1, name)
+    }
+  }
+  // And the check can fail: an unknown gRPC health service is rejected.
+  const port = new URL(router!.extproc.replace('grpc://', 'http://')).port
+  await assert.rejects(grpcHealthCheck(`127.0.0.1:${port}`, 'no-such-service'))
+})
+
+test('the scrape annotations point at the metrics endpoint', async () => {
+  const annotations = deployment.spec.template.metadata.annotations
+  const response = await fetch(`${router!.metrics}${annotations['prometheus.io/path']}`)
+  assert.equal(response.status, 200)
+  assert.match(await response.text(), /^llm_model_requests_total\{model="MoM"\} \d/m)
+})
+
+test('the image HEALTHCHECK passes while the router runs and fails once it stopped', async () => {
+  assert.equal(healthcheck(`${router!.api}/health`), 0)
+  assert.equal(await router!.stop(), 0, 'SIGTERM must stop the router cleanly')
+  assert.equal(healthcheck(`${router!.api}/health`), 1)
+})
+
+test('the documented demo runs from the image: bundled config with simulated backends', async () => {
+  const { command, options } = image!.entrypoint()
+  const demo = await startRouterProcess(image!.path('/app/config/config.yaml'), {
+    command,
+    ...options,
+    extraArgs: ['--simulate-backends'],
+  })
+  try {
+    const response = await fetch(`${demo.gateway}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'MoM', messages: [{ role: 'user', content: 'Hello there' }] }),
+    })
+    assert.equal(response.status, 200, await response.text())
+  } finally {
+    assert.equal(await demo.stop(), 0)
+  }
+})
