@@ -22,13 +22,20 @@ import {
 import { DEPLOY, ROOT } from './tools.js'
 
 const CONFIG_MOUNT = '/etc/semantic-router/config.yaml'
+interface Probe {
+  httpGet?: { path: string }
+  grpc?: { port: number; service?: string }
+}
+type ProbeName = 'startupProbe' | 'readinessProbe' | 'livenessProbe'
+type Container = { name: string; args: string[] } & Partial<Record<ProbeName, Probe>>
+
 const deployment = parseYaml(
   readFileSync(join(DEPLOY, 'kubernetes', 'base', 'deployment.yaml'), 'utf8'),
 ) as {
   spec: {
     template: {
       metadata: { annotations: Record<string, string> }
-      spec: { containers: Record<string, any>[] }
+      spec: { containers: Container[] }
     }
   }
 }
@@ -71,7 +78,7 @@ function healthcheck(url: string): number | null {
 
 test('the image CMD serves the mounted config', () => {
   assert.deepEqual(runtime.cmd, ['serve', '--config', CONFIG_MOUNT])
-  assert.deepEqual(container['args'], runtime.cmd, 'the Deployment passes the image CMD unchanged')
+  assert.deepEqual(container.args, runtime.cmd, 'the Deployment passes the image CMD unchanged')
 })
 
 test('the router answers a chat request from the image', async () => {
@@ -88,7 +95,7 @@ test('the router answers a chat request from the image', async () => {
 })
 
 test('every probe of the Deployment succeeds against the running router', async () => {
-  for (const name of ['startupProbe', 'readinessProbe', 'livenessProbe']) {
+  for (const name of ['startupProbe', 'readinessProbe', 'livenessProbe'] as const) {
     const probe = container[name]
     assert.ok(probe, `${name} missing`)
     if (probe.httpGet) {
@@ -96,6 +103,7 @@ test('every probe of the Deployment succeeds against the running router', async 
       assert.equal(response.status, 200, `${name} ${probe.httpGet.path}`)
     } else {
       const port = new URL(router!.extproc.replace('grpc://', 'http://')).port
+      assert.ok(probe.grpc, `${name} is neither HTTP nor gRPC`)
       assert.equal(await grpcHealthCheck(`127.0.0.1:${port}`, probe.grpc.service ?? ''), 1, name)
     }
   }
