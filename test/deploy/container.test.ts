@@ -1,18 +1,17 @@
 /**
  * The container recipe, checked without a Docker engine: the Dockerfile's structure, that every
  * path it copies exists and survives .dockerignore, that the runtime needs only production
- * dependencies, and that the entrypoint works when run directly from a staged copy of the image's
- * filesystem (as the image's non-root user, with nothing writable).
+ * dependencies. image-serve.test.ts runs the entrypoint from a staged copy of the image.
  */
 import assert from 'node:assert/strict'
 import { existsSync, readFileSync } from 'node:fs'
 import { builtinModules } from 'node:module'
 import { join } from 'node:path'
-import { after, test } from 'node:test'
+import { test } from 'node:test'
 import { parse as parseYaml } from 'yaml'
 import { serverSchema } from '../../src/config/schema/server.js'
 import { DockerIgnore } from './dockerfile.js'
-import { contextFiles, filesUnder, ignore, runtime, stageImage, stages } from './image-stage.js'
+import { contextFiles, filesUnder, ignore, runtime, stages } from './image-stage.js'
 import { DEPLOY, ROOT } from './tools.js'
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
@@ -103,33 +102,4 @@ test('the runtime needs only production dependencies (the image installs --omit=
     }
   }
   assert.deepEqual([...missing], [])
-})
-
-const image = stageImage({
-  '/etc/semantic-router/config.yaml': readFileSync(
-    join(DEPLOY, 'kubernetes', 'base', 'config.yaml'),
-    'utf8',
-  ),
-})
-after(() => image.remove())
-const runEntrypoint = (args: readonly string[]): ReturnType<typeof image.run> => image.run(args)
-
-test('the entrypoint runs from the staged image as its user with a read-only filesystem', () => {
-  const help = runEntrypoint(['--help'])
-  assert.equal(help.status, 0, help.stderr)
-  assert.match(help.stdout, /Usage: semantic-router <command>/)
-  assert.match(help.stdout, /validate-config/)
-})
-
-test('the image validates the config Kubernetes mounts at the CMD path', () => {
-  const configArg = runtime.cmd![runtime.cmd!.indexOf('--config') + 1]!
-  const result = runEntrypoint(['validate-config', '--config', configArg])
-  assert.equal(result.status, 0, result.stdout + result.stderr)
-  assert.match(result.stdout, /valid/)
-  const missing = runEntrypoint([
-    'validate-config',
-    '--config',
-    '/etc/semantic-router/missing.yaml',
-  ])
-  assert.notEqual(missing.status, 0)
 })

@@ -11,15 +11,14 @@ import { join } from 'node:path'
 import { after, before, test } from 'node:test'
 import { parseDocument } from 'yaml'
 import { DASHBOARDS } from '../../deploy/grafana/build/index.js'
+import { startSimulator, type Simulator } from '../../src/simulator/index.js'
 import { dashboardQueries, type Dashboard } from './dashboard-queries.js'
 import {
   startPrometheus,
   startRouterProcess,
-  startSimulatorProcess,
   waitForQuery,
   type PrometheusProcess,
   type RouterProcess,
-  type SimulatorProcess,
 } from './processes.js'
 import { DEPLOY, findTool } from './tools.js'
 import { sendTraffic, TRAFFIC } from './traffic.js'
@@ -42,7 +41,7 @@ const skip =
     : false
 
 let dir: string
-let sim: SimulatorProcess | undefined
+let sim: Simulator | undefined
 let router: RouterProcess | undefined
 let prom: PrometheusProcess | undefined
 
@@ -52,7 +51,14 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sr-dash-live-'))
   const doc = parseDocument(readFileSync(join(DEPLOY, 'kubernetes', 'base', 'config.yaml'), 'utf8'))
   const models = Object.keys((doc.toJS() as { model_config: Record<string, unknown> }).model_config)
-  sim = await startSimulatorProcess(models, ['--ttft-ms', '20', '--tpot-ms', '2'])
+  // The simulator is a test double for vLLM and runs in this process; the router is the real
+  // `semantic-router serve` process that Prometheus scrapes.
+  sim = await startSimulator({
+    host: '127.0.0.1',
+    port: 0,
+    models,
+    defaults: { ttftMs: 20, tpotMs: 2 },
+  })
   doc.setIn(['vllm_endpoints', 0, 'address'], '127.0.0.1')
   doc.setIn(['vllm_endpoints', 0, 'port'], sim.port)
   const configPath = join(dir, 'config.yaml')
@@ -74,7 +80,7 @@ before(async () => {
 after(async () => {
   await prom?.close()
   await router?.stop()
-  await sim?.stop()
+  await sim?.close()
   if (dir) rmSync(dir, { recursive: true, force: true })
 })
 

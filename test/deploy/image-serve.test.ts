@@ -1,23 +1,25 @@
 /**
  * The router served from the staged container image: the CMD (`serve` with the config Kubernetes
- * mounts) started as the image's non-root user on a read-only filesystem, in front of the
- * simulator. Then every probe of the Kubernetes Deployment, the scrape path of its annotations and
- * the image's HEALTHCHECK are run against it exactly as written, and SIGTERM must stop it cleanly.
+ * mounts) started as the image's non-root user on a read-only filesystem, in front of the dev
+ * overlay's simulator (also run from the image, with its manifest's arguments). Then every probe
+ * of the Kubernetes Deployment, the scrape path of its annotations and the image's HEALTHCHECK are
+ * run against it exactly as written, and SIGTERM must stop it cleanly.
  */
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
-import { parse as parseYaml, parseDocument } from 'yaml'
+import { parse as parseYaml, parseAllDocuments, parseDocument } from 'yaml'
 import { grpcHealthCheck } from './grpc-health.js'
 import { runtime, stageImage, type StagedImage } from './image-stage.js'
 import {
   freePort,
+  launch,
   startRouterProcess,
-  startSimulatorProcess,
+  waitForLine,
   type RouterProcess,
-  type SimulatorProcess,
+  type Running,
 } from './processes.js'
 import { DEPLOY, ROOT } from './tools.js'
 
@@ -41,16 +43,35 @@ const deployment = parseYaml(
 }
 const container = deployment.spec.template.spec.containers.find((c) => c.name === 'router')!
 
-let sim: SimulatorProcess | undefined
+let sim: Running | undefined
+let simPort = 0
 let router: RouterProcess | undefined
 let image: StagedImage | undefined
 
+/** The dev overlay's simulator container, with its address moved to loopback and a free port. */
+function simulatorArgs(port: number): string[] {
+  const manifest = parseAllDocuments(
+    readFileSync(join(DEPLOY, 'kubernetes', 'overlays', 'dev', 'llm-simulator.yaml'), 'utf8'),
+  )
+    .map(
+      (d) =>
+        d.toJS() as {
+          kind: string
+          spec: { template: { spec: { containers: { args: string[] }[] } } }
+        },
+    )
+    .find((o) => o.kind === 'Deployment')!
+  const args = [...manifest.spec.template.spec.containers[0]!.args]
+  args[args.indexOf('--host') + 1] = '127.0.0.1'
+  args[args.indexOf('--port') + 1] = String(port)
+  return args
+}
+
 before(async () => {
   const doc = parseDocument(readFileSync(join(DEPLOY, 'kubernetes', 'base', 'config.yaml'), 'utf8'))
-  const models = Object.keys((doc.toJS() as { model_config: Record<string, unknown> }).model_config)
-  sim = await startSimulatorProcess(models)
+  simPort = await freePort()
   doc.setIn(['vllm_endpoints', 0, 'address'], '127.0.0.1')
-  doc.setIn(['vllm_endpoints', 0, 'port'], sim.port)
+  doc.setIn(['vllm_endpoints', 0, 'port'], simPort)
   // The bundled demo config, on free ports instead of its fixed 18001/18002 (tests run in parallel).
   const demo = parseDocument(readFileSync(join(ROOT, 'config', 'config.yaml'), 'utf8'))
   const endpoints = (demo.toJS() as { vllm_endpoints: unknown[] }).vllm_endpoints
@@ -58,6 +79,9 @@ before(async () => {
     demo.setIn(['vllm_endpoints', i, 'port'], await freePort())
   image = stageImage({ [CONFIG_MOUNT]: doc.toString(), '/app/config/config.yaml': demo.toString() })
   const { command, options } = image.entrypoint()
+  // The dev overlay's simulator, started from the image with the manifest's own arguments.
+  sim = launch(command[0]!, [...command.slice(1), ...simulatorArgs(simPort)], options)
+  await waitForLine(sim, (l) => l.includes('simulator listening on'), 60_000)
   router = await startRouterProcess(image.path(CONFIG_MOUNT), { command, ...options })
 })
 
@@ -79,6 +103,12 @@ function healthcheck(url: string): number | null {
 test('the image CMD serves the mounted config', () => {
   assert.deepEqual(runtime.cmd, ['serve', '--config', CONFIG_MOUNT])
   assert.deepEqual(container.args, runtime.cmd, 'the Deployment passes the image CMD unchanged')
+})
+
+test('the image validates the mounted config', () => {
+  const valid = image!.run(['validate-config', '--config', CONFIG_MOUNT])
+  assert.equal(valid.status, 0, valid.stdout + valid.stderr)
+  assert.match(valid.stdout, /valid/)
 })
 
 test('the router answers a chat request from the image', async () => {

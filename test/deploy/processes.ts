@@ -99,34 +99,6 @@ export async function freePort(): Promise<number> {
   return address.port
 }
 
-export interface SimulatorProcess extends Running {
-  readonly port: number
-}
-
-export async function startSimulatorProcess(
-  models: readonly string[],
-  extra: readonly string[] = [],
-): Promise<SimulatorProcess> {
-  const args = [
-    'simulate',
-    '--host',
-    '127.0.0.1',
-    '--port',
-    '0',
-    ...models.flatMap((m) => ['--model', m]),
-    ...extra,
-  ]
-  const run = launch(process.execPath, [CLI, ...args])
-  try {
-    const line = await waitForLine(run, (l) => l.includes('simulator listening on'), 30_000)
-    const port = Number(/127\.0\.0\.1:(\d+)/.exec(line)?.[1])
-    return Object.assign(run, { port })
-  } catch (err) {
-    await run.stop()
-    throw err
-  }
-}
-
 export interface RouterProcess extends Running {
   readonly gateway: string
   readonly api: string
