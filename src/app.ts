@@ -33,6 +33,7 @@ export type ExtprocStarter = (args: {
   readonly metrics: RouterMetrics
   readonly host: string
   readonly port: number
+  readonly tls?: { readonly enabled: boolean; readonly certPath: string }
 }) => Promise<ExtprocListener>
 /** Loaded only when ext_proc is enabled: gRPC and the Envoy protos cost ~20 MB of memory. */
 const EXTPROC: ExtprocStarter = async (args) =>
@@ -48,6 +49,8 @@ export interface ListenOverrides {
   enableApi?: boolean
   enableMetrics?: boolean
   enableExtproc?: boolean
+  /** ext_proc TLS from upstream's `--secure` / `--cert-path` flags (overrides `extproc.tls`). */
+  extprocTls?: { readonly enabled: boolean; readonly certPath: string }
 }
 
 export interface RouterAppOptions {
@@ -162,6 +165,7 @@ export async function createRouterApp(options: RouterAppOptions): Promise<Router
         metrics,
         host: settings.host,
         port: settings.extproc_port,
+        ...(options.listen?.extprocTls ? { tls: options.listen.extprocTls } : {}),
       })
       listening.extproc = listener.listening
       closers.push(() => listener.close(settings.shutdown_grace_ms))

@@ -110,10 +110,12 @@ async function throughput() {
   const samples: number[] = []
   let errors = 0
   let done = 0
+  let total = 0
   const worker = async () => {
     while (performance.now() < end) {
       try {
         const ms = await runStream(next())
+        total++
         if (performance.now() > warmEnd) {
           done++
           samples.push(ms)
@@ -128,6 +130,7 @@ async function throughput() {
     concurrency,
     seconds,
     streams: done,
+    streams_including_warmup: total,
     streams_per_s: Math.round(done / seconds),
     errors,
     ...percentiles(samples),
@@ -192,4 +195,5 @@ const modes: Record<string, () => Promise<unknown>> = { latency, throughput, con
 const mode = args.get('mode') ?? 'latency'
 const result = await modes[mode]!()
 client.close()
-process.send!({ type: 'result', mode, result })
+if (process.send) process.send({ type: 'result', mode, result })
+else process.stdout.write(`${JSON.stringify({ mode, result })}\n`)

@@ -46,9 +46,26 @@ async function startServer(
   return { child, port: (JSON.parse(line) as { port: number }).port }
 }
 
+function serverCpuMicros(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    const onMessage = (m: { type: string; micros?: number }) => {
+      if (m.type !== 'cpu') return
+      child.off('message', onMessage)
+      resolve(m.micros!)
+    }
+    child.on('message', onMessage)
+    child.send({ type: 'cpu' })
+  })
+}
+
 function serverMemory(child: ChildProcess): Promise<Memory> {
   return new Promise((resolve) => {
-    child.once('message', (m) => resolve(m as Memory))
+    const onMessage = (m: { type: string }) => {
+      if (m.type !== 'memory') return
+      child.off('message', onMessage)
+      resolve(m as unknown as Memory)
+    }
+    child.on('message', onMessage)
     child.send({ type: 'memory' })
   })
 }
@@ -87,12 +104,18 @@ async function measure(kind: 'echo' | 'router') {
   try {
     const before = await serverMemory(child)
     const latency = await load(port, 'latency', ['--streams', String(PLAN.latency)])
+    const cpuBefore = await serverCpuMicros(child)
     const throughput = await load(port, 'throughput', [
       '--concurrency',
       '64',
       '--seconds',
       String(PLAN.seconds),
     ])
+    // Server CPU per stream: robust on a shared machine; 1e6 / it bounds streams/s per core.
+    const cpuUs = (await serverCpuMicros(child)) - cpuBefore
+    const perStream = Math.round(cpuUs / (throughput['streams_including_warmup'] as number))
+    throughput['server_cpu_us_per_stream'] = perStream
+    throughput['streams_per_s_per_core_from_cpu'] = Math.round(1e6 / perStream)
     const concurrent = await load(port, 'concurrent', ['--streams', String(PLAN.concurrent)])
     const memory = await load(
       port,
@@ -140,6 +163,12 @@ const report = {
     p50_latency_router_over_echo:
       Math.round((num(router, ['latency', 'p50_ms']) / num(echo, ['latency', 'p50_ms'])) * 100) /
       100,
+    server_cpu_per_stream_router_over_echo:
+      Math.round(
+        (num(router, ['throughput', 'server_cpu_us_per_stream']) /
+          num(echo, ['throughput', 'server_cpu_us_per_stream'])) *
+          100,
+      ) / 100,
     throughput_router_over_echo:
       Math.round(
         (num(router, ['throughput', 'streams_per_s']) /

@@ -2,7 +2,8 @@
  * Benchmark server process: `--kind router` runs the real ext_proc server over the bundled config
  * (embedded default classifiers); `--kind echo` runs a bare grpc-js processor that answers every
  * message with an empty reply of the right kind — the floor any Node ext_proc server pays.
- * Prints `{"port":N}` on stdout; answers `{type:'memory'}` IPC messages with memory after a GC.
+ * Prints `{"port":N}` on stdout; answers IPC `{type:'memory'}` (memory after a GC) and
+ * `{type:'cpu'}` (process CPU time in µs).
  */
 import { Server, ServerCredentials, type ServerDuplexStream } from '@grpc/grpc-js'
 import { loadConfigFile } from '../../src/config/load.js'
@@ -59,6 +60,11 @@ async function startRouter(): Promise<number> {
 
 const port = kind === 'echo' ? await startEcho() : await startRouter()
 process.on('message', (m: { type: string }) => {
+  if (m.type === 'cpu') {
+    const cpu = process.cpuUsage()
+    process.send!({ type: 'cpu', micros: cpu.user + cpu.system })
+    return
+  }
   if (m.type !== 'memory') return
   const gc = (globalThis as { gc?: () => void }).gc
   gc?.()
@@ -67,3 +73,5 @@ process.on('message', (m: { type: string }) => {
   process.send!({ type: 'memory', rss: mem.rss, heapUsed: mem.heapUsed, external: mem.external })
 })
 process.stdout.write(`${JSON.stringify({ port })}\n`)
+// Exit normally on a signal so --cpu-prof and similar flags write their output.
+for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => process.exit(0))

@@ -25,6 +25,9 @@ Options:
       --no-gateway          Do not start the gateway.
       --no-api              Do not start the classification API.
       --no-extproc          Do not start the ext_proc server.
+      --secure              Serve ext_proc over TLS (default: extproc.tls.enabled). Without
+                            --cert-path a self-signed localhost certificate is generated.
+      --cert-path <dir>     Directory with tls.crt and tls.key for ext_proc TLS (implies --secure).
       --no-watch            Do not reload the config when the file changes.
       --simulate-backends   Start the simulator (a fake vLLM, for demos and development) on every
                             loopback endpoint in vllm_endpoints before the router starts.
@@ -56,6 +59,8 @@ export const serveCommand: CliCommand = {
           'no-gateway': { type: 'boolean', default: false },
           'no-api': { type: 'boolean', default: false },
           'no-extproc': { type: 'boolean', default: false },
+          secure: { type: 'boolean', default: false },
+          'cert-path': { type: 'string' },
           'no-watch': { type: 'boolean', default: false },
           'simulate-backends': { type: 'boolean', default: false },
           help: { type: 'boolean', short: 'h', default: false },
@@ -81,6 +86,9 @@ export const serveCommand: CliCommand = {
         ...(v['no-gateway'] ? { enableGateway: false } : {}),
         ...(v['no-api'] ? { enableApi: false } : {}),
         ...(v['no-extproc'] ? { enableExtproc: false } : {}),
+        ...(v.secure || v['cert-path'] !== undefined
+          ? { extprocTls: { enabled: true, certPath: v['cert-path'] ?? '' } }
+          : {}),
       }
     } catch (err) {
       process.stderr.write(`${(err as Error).message}\n\n${HELP}\n`)

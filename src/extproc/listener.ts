@@ -25,9 +25,14 @@ export async function startExtProcListener(args: {
   readonly log: Logger
   readonly host: string
   readonly port: number
+  /** Overrides `extproc.tls` (the `--secure` / `--cert-path` flags). */
+  readonly tls?: { readonly enabled: boolean; readonly certPath: string }
 }): Promise<ExtProcListener> {
   const config = args.runtimes.current().config
-  const tls = { enabled: config.extproc.tls.enabled, certPath: config.extproc.tls.cert_path }
+  const tls = args.tls ?? {
+    enabled: config.extproc.tls.enabled,
+    certPath: config.extproc.tls.cert_path,
+  }
   const server = await ExtProcServer.start({
     host: args.host,
     port: args.port,

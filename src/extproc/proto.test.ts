@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { processServiceDefinition } from './codec.js'
 import { loadServices } from './proto.js'
 import type { ProcessingRequest, ProcessingResponse } from './wire.js'
 
@@ -20,101 +21,108 @@ const ENVOY_BYTES = {
   clearBody: '1a060a041a021001',
 }
 
-const process = loadServices().extProc['Process']!
-const decodeRequest = (hex: string) =>
-  process.requestDeserialize(Buffer.from(hex, 'hex')) as ProcessingRequest
-const encodeResponse = (r: ProcessingResponse) => process.responseSerialize(r).toString('hex')
+// Both codecs: the server's (protobufjs on plain objects) and proto-loader's (clients, tests).
+const CODECS = [
+  ['server codec', processServiceDefinition()['Process']!],
+  ['proto-loader', loadServices().extProc['Process']!],
+] as const
 
-describe('ext_proc protos match Envoy on the wire', () => {
-  it('decodes Envoy request messages', () => {
-    const headers = decodeRequest(ENVOY_BYTES.requestHeaders)
-    assert.equal(headers.request, 'request_headers')
-    const list = headers.request_headers!.headers!.headers!
-    assert.deepEqual(
-      list.map((h) => [h.key, h.raw_value!.toString()]),
-      [
-        [':method', 'POST'],
-        [':path', '/v1/chat/completions'],
-        ['x-request-id', 'abc'],
-      ],
-    )
-    assert.ok(headers.metadata_context?.filter_metadata?.['envoy.lb.subset_hint'])
-    const body = decodeRequest(ENVOY_BYTES.requestBodyObservability)
-    assert.equal(body.request_body!.body!.toString(), '{"model":"MoM"}')
-    assert.equal(body.request_body!.end_of_stream, true)
-    assert.equal(body.observability_mode, true)
-  })
+for (const [codecName, process] of CODECS) {
+  const decodeRequest = (hex: string) =>
+    process.requestDeserialize(Buffer.from(hex, 'hex')) as ProcessingRequest
+  const encodeResponse = (r: ProcessingResponse) => process.responseSerialize(r).toString('hex')
 
-  it('encodes replies byte for byte as Envoy protos do', () => {
-    const value = (s: string) => Buffer.from(s)
-    assert.equal(
-      encodeResponse({
-        request_body: {
-          response: {
-            header_mutation: {
-              set_headers: [
-                {
-                  header: { key: 'x-selected-model', raw_value: value('qwen3') },
-                  append_action: 2,
-                },
-              ],
-              remove_headers: ['content-length'],
+  describe(`ext_proc protos match Envoy on the wire (${codecName})`, () => {
+    it('decodes Envoy request messages', () => {
+      const headers = decodeRequest(ENVOY_BYTES.requestHeaders)
+      assert.equal(headers.request, 'request_headers')
+      const list = headers.request_headers!.headers!.headers!
+      assert.deepEqual(
+        list.map((h) => [h.key, h.raw_value!.toString()]),
+        [
+          [':method', 'POST'],
+          [':path', '/v1/chat/completions'],
+          ['x-request-id', 'abc'],
+        ],
+      )
+      assert.ok(headers.metadata_context?.filter_metadata?.['envoy.lb.subset_hint'])
+      const body = decodeRequest(ENVOY_BYTES.requestBodyObservability)
+      assert.equal(body.request_body!.body!.toString(), '{"model":"MoM"}')
+      assert.equal(body.request_body!.end_of_stream, true)
+      assert.equal(body.observability_mode, true)
+    })
+
+    it('encodes replies byte for byte as Envoy protos do', () => {
+      const value = (s: string) => Buffer.from(s)
+      assert.equal(
+        encodeResponse({
+          request_body: {
+            response: {
+              header_mutation: {
+                set_headers: [
+                  {
+                    header: { key: 'x-selected-model', raw_value: value('qwen3') },
+                    append_action: 2,
+                  },
+                ],
+                remove_headers: ['content-length'],
+              },
+              body_mutation: { body: value('{}') },
+              clear_route_cache: true,
             },
-            body_mutation: { body: value('{}') },
-            clear_route_cache: true,
           },
-        },
-        dynamic_metadata: {
-          fields: {
-            'envoy.lb': {
-              structValue: {
-                fields: { 'x-gateway-destination-endpoint': { stringValue: '10.0.0.1:8000' } },
+          dynamic_metadata: {
+            fields: {
+              'envoy.lb': {
+                structValue: {
+                  fields: { 'x-gateway-destination-endpoint': { stringValue: '10.0.0.1:8000' } },
+                },
               },
             },
           },
-        },
-      }),
-      ENVOY_BYTES.bodyReply,
-    )
-    assert.equal(
-      encodeResponse({
-        response_headers: {
-          response: {
-            header_mutation: {
+        }),
+        ENVOY_BYTES.bodyReply,
+      )
+      assert.equal(
+        encodeResponse({
+          response_headers: {
+            response: {
+              header_mutation: {
+                set_headers: [
+                  {
+                    header: { key: 'x-vsr-selected-model', raw_value: value('m') },
+                    append_action: 2,
+                  },
+                ],
+              },
+            },
+          },
+          mode_override: { response_body_mode: 1 },
+        }),
+        ENVOY_BYTES.headersReplyWithOverride,
+      )
+      assert.equal(
+        encodeResponse({
+          immediate_response: {
+            status: { code: 200 },
+            headers: {
               set_headers: [
                 {
-                  header: { key: 'x-vsr-selected-model', raw_value: value('m') },
+                  header: { key: 'content-type', raw_value: value('application/json') },
                   append_action: 2,
                 },
               ],
             },
+            body: value('{}'),
+            details: 'semantic_router_cache_hit',
           },
-        },
-        mode_override: { response_body_mode: 1 },
-      }),
-      ENVOY_BYTES.headersReplyWithOverride,
-    )
-    assert.equal(
-      encodeResponse({
-        immediate_response: {
-          status: { code: 200 },
-          headers: {
-            set_headers: [
-              {
-                header: { key: 'content-type', raw_value: value('application/json') },
-                append_action: 2,
-              },
-            ],
-          },
-          body: value('{}'),
-          details: 'semantic_router_cache_hit',
-        },
-      }),
-      ENVOY_BYTES.immediate,
-    )
-    assert.equal(
-      encodeResponse({ request_body: { response: { body_mutation: { clear_body: true } } } }),
-      ENVOY_BYTES.clearBody,
-    )
+        }),
+        ENVOY_BYTES.immediate,
+      )
+      assert.equal(
+        encodeResponse({ request_body: { response: { body_mutation: { clear_body: true } } } }),
+        ENVOY_BYTES.clearBody,
+      )
+    })
   })
-})
+}

@@ -13,6 +13,7 @@ import {
   type ServiceError,
 } from '@grpc/grpc-js'
 import { logEvent, type Logger } from '../log.js'
+import { processServiceDefinition } from './codec.js'
 import { HealthService } from './health.js'
 import { loadServices } from './proto.js'
 import { ExtProcProtocolError, ExtProcStream } from './stream.js'
@@ -59,9 +60,10 @@ export class ExtProcServer {
       'grpc.max_send_message_length': limit,
       'grpc.max_concurrent_streams': options.maxConcurrentStreams ?? 100_000,
     })
-    const services = loadServices()
-    this.server.addService(services.extProc, { Process: (call: ProcessCall) => this.process(call) })
-    this.server.addService(services.health, this.health.implementation())
+    this.server.addService(processServiceDefinition(), {
+      Process: (call: ProcessCall) => this.process(call),
+    })
+    this.server.addService(loadServices().health, this.health.implementation())
   }
 
   static async start(options: ExtProcServerOptions): Promise<ExtProcServer> {

@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { after, before, describe, it } from 'node:test'
 import { credentials, makeGenericClientConstructor } from '@grpc/grpc-js'
 import { loadServices } from '../../src/extproc/proto.js'
+import { startExtProcListener } from '../../src/extproc/listener.js'
 import { ExtProcServer } from '../../src/extproc/server.js'
 import { Pipeline } from '../../src/pipeline/pipeline.js'
 import { PLUGIN_API_VERSION, type PipelineModule } from '../../src/pipeline/types.js'
@@ -22,7 +23,7 @@ import {
   startExtProc,
   type ExtProcFixture,
 } from '../helpers/extproc.js'
-import type { TestRuntime } from '../helpers/runtime.js'
+import { makeRuntime, type TestRuntime } from '../helpers/runtime.js'
 import { chat, ROUTER_YAML } from './fixtures.js'
 
 /** A module that misbehaves on request: throws, or takes longer than the message budget. */
@@ -329,5 +330,39 @@ describe('ext_proc server', () => {
     assert.notEqual(other.port, f.server.port)
     await other.close()
     await f.close()
+  })
+})
+
+describe('ext_proc listener (composition root)', () => {
+  it('takes TLS from extproc.tls, or from the --secure / --cert-path override', async () => {
+    const t = await makeRuntime(`${ROUTER_YAML}\nextproc: { tls: { enabled: true } }\n`)
+    const runtimes = {
+      acquire: () => ({ runtime: t.runtime, release() {} }),
+      current: () => t.runtime,
+    }
+    const log = t.runtime.services.log
+    const fromConfig = await startExtProcListener({ runtimes, log, host: '127.0.0.1', port: 0 })
+    const plain = await startExtProcListener({
+      runtimes,
+      log,
+      host: '127.0.0.1',
+      port: 0,
+      tls: { enabled: false, certPath: '' },
+    })
+    try {
+      assert.match(fromConfig.listening.url, /^grpcs:\/\/127\.0\.0\.1:\d+$/)
+      assert.ok(fromConfig.server.certificate)
+      assert.match(plain.listening.url, /^grpc:\/\/127\.0\.0\.1:\d+$/)
+      const envoy = new EnvoyClient(`127.0.0.1:${plain.listening.port}`)
+      const ex = await envoy.exchange({ body: chat('integral') }, () =>
+        completionResponse('qwen3-32b'),
+      )
+      assert.equal(ex.headers['x-vsr-selected-model'], 'qwen3-32b')
+      envoy.close()
+    } finally {
+      await fromConfig.close(100)
+      await plain.close(100)
+      await t.runtime.close()
+    }
   })
 })
