@@ -40,11 +40,16 @@ export interface ApiContext {
   readonly startedAt: Date
 }
 
+/** A JSON Schema (2020-12, as OpenAPI 3.1 uses) describing a request or response body. */
+export type JsonSchema = Readonly<Record<string, unknown>>
+
 export interface ApiRoute {
   readonly method: HttpMethod
   /** Exact path, e.g. `/api/v1/classify/intent`. */
   readonly path: string
   /** One line for the API overview and the OpenAPI document. */
   readonly summary: string
+  /** Body schemas for /openapi.json (routes without them are listed with their summary only). */
+  readonly schema?: { readonly request?: JsonSchema; readonly response?: JsonSchema }
   handle(req: ApiRequest, ctx: ApiContext): ApiResponse | Promise<ApiResponse>
 }

@@ -25,6 +25,7 @@ import {
   type PiiOptions,
   type SecurityOptions,
 } from '../guard-results.js'
+import { BATCH_REQUEST, BATCH_RESULT } from '../schemas/guards.js'
 import type { ApiRoute } from '../types.js'
 
 const TASKS = ['intent', 'pii', 'security', 'all'] as const
@@ -89,6 +90,7 @@ export const classifyBatchRoute: ApiRoute = {
   method: 'POST',
   path: '/api/v1/classify/batch',
   summary: 'Classify many texts (intent, pii, security or all) with statistics',
+  schema: { request: BATCH_REQUEST, response: BATCH_RESULT },
   handle: async (req, ctx) => {
     const body = requireObject(req.body)
     const texts = body['texts']

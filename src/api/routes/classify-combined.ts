@@ -19,12 +19,14 @@ import {
   piiOptions,
   securityOptions,
 } from '../guard-results.js'
+import { COMBINED_REQUEST, COMBINED_RESULT } from '../schemas/guards.js'
 import type { ApiRoute } from '../types.js'
 
 export const classifyCombinedRoute: ApiRoute = {
   method: 'POST',
   path: '/api/v1/classify/combined',
   summary: 'Intent, PII and security classification of one text in one call',
+  schema: { request: COMBINED_REQUEST, response: COMBINED_RESULT },
   handle: async (req, ctx) => {
     const body = requireObject(req.body)
     const text = requireText(body)

@@ -27,6 +27,42 @@ export const classifyIntentRoute: ApiRoute = {
   method: 'POST',
   path: '/api/v1/classify/intent',
   summary: 'Classify a text into a category with the configured classifier chain',
+  schema: {
+    request: {
+      type: 'object',
+      required: ['text'],
+      properties: {
+        text: { type: 'string', minLength: 1 },
+        options: {
+          type: 'object',
+          properties: {
+            return_probabilities: { type: 'boolean' },
+            confidence_threshold: { type: 'number', minimum: 0, maximum: 1, default: 0.7 },
+            include_explanation: { type: 'boolean' },
+          },
+        },
+      },
+    },
+    response: {
+      type: 'object',
+      required: ['classification', 'recommended_model', 'routing_decision'],
+      properties: {
+        classification: {
+          type: 'object',
+          required: ['category', 'confidence', 'processing_time_ms'],
+          properties: {
+            category: { type: 'string' },
+            confidence: { type: 'number' },
+            processing_time_ms: { type: 'number' },
+            source: { type: ['string', 'null'] },
+          },
+        },
+        probabilities: { type: 'object', additionalProperties: { type: 'number' } },
+        recommended_model: { type: 'string' },
+        routing_decision: { enum: ['high_confidence_specialized', 'low_confidence_general'] },
+      },
+    },
+  },
   handle: async (req, ctx) => {
     const body = requireObject(req.body)
     const text = requireText(body)

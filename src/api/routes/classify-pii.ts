@@ -11,12 +11,14 @@
  */
 import { optionalObject, requireObject, requireRuntime, requireText } from '../errors.js'
 import { checkLength, detectPii, piiOptions } from '../guard-results.js'
+import { PII_REQUEST, PII_RESULT } from '../schemas/guards.js'
 import type { ApiRoute } from '../types.js'
 
 export const classifyPiiRoute: ApiRoute = {
   method: 'POST',
   path: '/api/v1/classify/pii',
   summary: 'Detect personal data (Presidio types) with positions, confidences and masked text',
+  schema: { request: PII_REQUEST, response: PII_RESULT },
   handle: async (req, ctx) => {
     const body = requireObject(req.body)
     const text = requireText(body)

@@ -11,12 +11,14 @@
  */
 import { optionalObject, requireObject, requireRuntime, requireText } from '../errors.js'
 import { checkLength, detectSecurity, securityOptions } from '../guard-results.js'
+import { SECURITY_REQUEST, SECURITY_RESULT } from '../schemas/guards.js'
 import type { ApiRoute } from '../types.js'
 
 export const classifySecurityRoute: ApiRoute = {
   method: 'POST',
   path: '/api/v1/classify/security',
   summary: 'Detect jailbreak and prompt-injection attempts, with the rules that fired',
+  schema: { request: SECURITY_REQUEST, response: SECURITY_RESULT },
   handle: async (req, ctx) => {
     const body = requireObject(req.body)
     const text = requireText(body)

@@ -1,6 +1,7 @@
 /**
  * The classification API's route table. One file per endpoint; add new endpoints here
- * (`/api/v1/embeddings`, `/api/v1/similarity*`, `/openapi.json` are planned).
+ * (`/api/v1/embeddings`, `/api/v1/similarity*` are planned). /openapi.json is generated from this
+ * table, so a route with a `schema` is documented there automatically.
  */
 import type { ApiRoute } from '../types.js'
 import { cacheFlushRoute } from './cache-flush.js'
@@ -14,6 +15,7 @@ import { healthRoute } from './health.js'
 import { infoClassifierRoute } from './info-classifier.js'
 import { infoModelsRoute } from './info-models.js'
 import { modelsRoute } from './models.js'
+import { openApiRoute } from './openapi.js'
 import { readyRoute } from './ready.js'
 
 export const API_ROUTES: readonly ApiRoute[] = [
@@ -29,4 +31,5 @@ export const API_ROUTES: readonly ApiRoute[] = [
   modelsRoute,
   cacheStatsRoute,
   cacheFlushRoute,
+  openApiRoute(() => API_ROUTES),
 ]
