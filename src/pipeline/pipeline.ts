@@ -168,6 +168,8 @@ export class Pipeline {
     })
     ctx.endpoint = this.tables.endpoints.forModel(ctx.selectedModel)
     ctx.upstreamHeaders.set('x-selected-model', ctx.upstreamModel)
+    // Lets Envoy route or split by category (A/B tests) without aliasing model names.
+    if (ctx.category !== '') ctx.upstreamHeaders.set('x-vsr-selected-category', ctx.category)
     this.setResponseHeaders(ctx)
     const bytes = ctx.bodyChanged ? Buffer.from(JSON.stringify(body)) : ctx.request.raw
     const total = performance.now() - ctx.meta.startedAt

@@ -68,6 +68,7 @@ describe('pipeline', () => {
     assert.equal(ctx.category, 'math')
     assert.equal(ctx.endpoint?.hostPort, '127.0.0.1:9001')
     assert.equal(ctx.upstreamHeaders.get('x-selected-model'), 'qwen3-32b')
+    assert.equal(ctx.upstreamHeaders.get('x-vsr-selected-category'), 'math')
     assert.deepEqual(Object.fromEntries(ctx.responseHeaders), {
       'x-vsr-selected-model': 'qwen3-32b',
       'x-vsr-selected-category': 'math',
