@@ -3,6 +3,7 @@
  * sets. Subjects are registered in EVAL_SUBJECTS (one line each).
  */
 import { parseArgs } from 'node:util'
+import { runEvalModels } from '../bench/eval-models-cli.js'
 import { buildGuardsReport, formatGuardsReport } from '../guards/eval/report.js'
 import { EXIT, type CliCommand } from './types.js'
 
@@ -27,7 +28,8 @@ const HELP = `Usage: semantic-router eval <subject> [--json] [--threshold <t>]
 Evaluates embedded classifiers on the project's labelled sets (training/data/) and prints the
 report: held-out accuracy, development-set accuracy and, for guards, evasion robustness.
 
-Subjects: ${Object.keys(EVAL_SUBJECTS).join(', ')}
+Subjects: ${Object.keys(EVAL_SUBJECTS).join(', ')}, models (model evaluation → config
+model_scores; 'semantic-router eval models --help')
 
 Options:
   --json              Print the full report as JSON.
@@ -39,6 +41,8 @@ export const evalCommand: CliCommand = {
   summary: 'Accuracy of the embedded classifiers on the held-out sets',
   help: HELP,
   async run(argv) {
+    // `eval models` has its own options (it runs models against endpoints): see src/bench.
+    if (argv[0] === 'models') return runEvalModels(argv.slice(1))
     let parsed
     try {
       parsed = parseArgs({
