@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util'
 import { RUN_HELP, RUN_OPTIONS, executeRun, setupRun } from '../bench/cli-run.js'
 import { DATASETS } from '../bench/datasets/index.js'
 import { writeRunOutputs } from '../bench/output.js'
+import { QUICKSTART_DIR, runQuickstart } from '../bench/quickstart.js'
 import type { TargetResult } from '../bench/runner.js'
 import type { Summary } from '../bench/summary.js'
 import { EXIT, type CliCommand } from './types.js'
@@ -14,6 +15,7 @@ const HELP = `Usage: semantic-router bench <subcommand> [options]
 Subcommands:
   run             Benchmark the router and/or models directly on a dataset (default)
   list-datasets   Dataset layouts the loaders read
+  quickstart      Simulated models + the router + direct baselines on the sample set → report
   report <dir>    Rebuild report.html and comparison.json from a results folder
 
 Run 'semantic-router bench run --help' for the benchmark options. bench/run_bench.sh wraps
@@ -52,6 +54,74 @@ async function run(argv: readonly string[]): Promise<number> {
   } finally {
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)
+  }
+}
+
+const QUICKSTART_HELP = `Usage: semantic-router bench quickstart [options]
+
+Starts SIMULATED models (accuracy per category and reasoning behaviour from --profiles), starts
+the router with --config, benchmarks the router ("auto") and every model directly (reasoning off
+and on) on the bundled 84-question sample set, and writes <output-dir>/report.html.
+With --real, the config's own endpoints are used and nothing is simulated.
+
+Options:
+  --config <file>               Router config (default bench/quickstart/config.yaml).
+  --profiles <file>             Simulated model profiles (default bench/quickstart/simulated-models.yaml).
+  --real                        Use the config's endpoints (real vLLM servers); no simulator.
+  --output-dir <dir>            Default results/quickstart.
+  --samples-per-category <n>    Default 0 (all 6 per category).
+  --concurrent-requests <n>     Default 8.
+  --seed <n>                    Default 42.
+  --no-progress
+  -h, --help`
+
+async function quickstart(argv: readonly string[]): Promise<number> {
+  let v
+  try {
+    v = parseArgs({
+      args: [...argv],
+      options: {
+        config: { type: 'string', default: join(QUICKSTART_DIR, 'config.yaml') },
+        profiles: { type: 'string', default: join(QUICKSTART_DIR, 'simulated-models.yaml') },
+        real: { type: 'boolean', default: false },
+        'output-dir': { type: 'string', default: 'results/quickstart' },
+        'samples-per-category': { type: 'string', default: '0' },
+        'concurrent-requests': { type: 'string', default: '8' },
+        seed: { type: 'string', default: '42' },
+        'no-progress': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }).values
+  } catch (err) {
+    process.stderr.write(`bench quickstart: ${(err as Error).message}\n`)
+    return EXIT.usage
+  }
+  if (v.help) {
+    process.stdout.write(`${QUICKSTART_HELP}\n`)
+    return EXIT.ok
+  }
+  const controller = new AbortController()
+  const onSignal = () => (controller.signal.aborted ? process.exit(130) : controller.abort())
+  process.on('SIGINT', onSignal)
+  try {
+    const result = await runQuickstart({
+      config: v.config,
+      profiles: v.profiles,
+      real: v.real,
+      outputDir: v['output-dir'],
+      samplesPerCategory: Number(v['samples-per-category']),
+      concurrency: Math.max(1, Number(v['concurrent-requests'])),
+      seed: Number(v.seed),
+      progress: !v['no-progress'],
+      signal: controller.signal,
+      out: (line) => process.stdout.write(`${line}\n`),
+    })
+    return result.interrupted ? 130 : EXIT.ok
+  } catch (err) {
+    process.stderr.write(`bench quickstart: ${(err as Error).message}\n`)
+    return EXIT.failure
+  } finally {
+    process.off('SIGINT', onSignal)
   }
 }
 
@@ -119,6 +189,8 @@ export const benchCommand: CliCommand = {
         return EXIT.ok
       case 'report':
         return report(rest)
+      case 'quickstart':
+        return quickstart(rest)
       default:
         if (sub.startsWith('-')) return run(argv)
         process.stderr.write(`bench: unknown subcommand ${sub}\n\n${HELP}\n`)
