@@ -56,6 +56,10 @@ export interface QuickstartOptions {
   readonly concurrency: number
   readonly seed: number
   readonly progress: boolean
+  /** Models benchmarked directly (default: every model in the config). */
+  readonly directModels?: readonly string[]
+  /** Write report.html and comparison.json (default true). */
+  readonly writeReport?: boolean
   readonly signal?: AbortSignal
   readonly out: (line: string) => void
 }
@@ -166,7 +170,7 @@ export async function runQuickstart(
         modes: ['router'],
       },
     ]
-    for (const model of Object.keys(loaded.config.model_config)) {
+    for (const model of options.directModels ?? Object.keys(loaded.config.model_config)) {
       const endpoint = endpointFromConfig(loaded.config, model)
       if (!endpoint) continue
       targets.push({
@@ -210,6 +214,7 @@ export async function runQuickstart(
     notes.unshift(
       `Router category decisions matched the question's category for ${(routingAccuracy * 100).toFixed(1)}% of ${routed.length} questions (router's own classifiers).`,
     )
+    if (options.writeReport === false) return { ...result, routingAccuracy }
     const { reportPath } = writeRunOutputs(options.outputDir, result.results, {
       dataset: 'mmlu-pro (bundled sample, 84 questions written by this project)',
       simulated: !options.real,

@@ -1,10 +1,13 @@
 /** `semantic-router bench …`: benchmark runs, dataset listing, report regeneration. */
-import { readdirSync, readFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { arch, cpus, platform } from 'node:os'
+import { dirname } from 'node:path'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { RUN_HELP, RUN_OPTIONS, executeRun, setupRun } from '../bench/cli-run.js'
 import { DATASETS } from '../bench/datasets/index.js'
 import { writeRunOutputs } from '../bench/output.js'
+import { PERF_DIR, gate, loadThresholds, runPerfSuite } from '../bench/perf.js'
 import { QUICKSTART_DIR, runQuickstart } from '../bench/quickstart.js'
 import type { TargetResult } from '../bench/runner.js'
 import type { Summary } from '../bench/summary.js'
@@ -15,6 +18,7 @@ const HELP = `Usage: semantic-router bench <subcommand> [options]
 Subcommands:
   run             Benchmark the router and/or models directly on a dataset (default)
   list-datasets   Dataset layouts the loaders read
+  perf            Performance test suite: deterministic figures gate against the baseline
   quickstart      Simulated models + the router + direct baselines on the sample set → report
   report <dir>    Rebuild report.html and comparison.json from a results folder
 
@@ -125,6 +129,80 @@ async function quickstart(argv: readonly string[]): Promise<number> {
   }
 }
 
+const PERF_HELP = `Usage: semantic-router bench perf [options]
+
+Runs the fixed performance suite: routing accuracy on the sample set through the router (simulated
+models), jailbreak and PII detection on their test vectors, and latency figures. Deterministic
+figures are compared with the baseline within the thresholds (exit 1 on a regression); timing
+figures are reported only.
+
+Options:
+  --thresholds <file>   Default bench/perf/thresholds.yaml.
+  --baseline <file>     Default bench/perf/baseline.json.
+  --output <file>       Also write the figures and verdicts here (JSON).
+  --update-baseline     Write the measured deterministic figures as the new baseline.
+  -h, --help`
+
+async function perf(argv: readonly string[]): Promise<number> {
+  let v
+  try {
+    v = parseArgs({
+      args: [...argv],
+      options: {
+        thresholds: { type: 'string', default: join(PERF_DIR, 'thresholds.yaml') },
+        baseline: { type: 'string', default: join(PERF_DIR, 'baseline.json') },
+        output: { type: 'string' },
+        'update-baseline': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }).values
+  } catch (err) {
+    process.stderr.write(`bench perf: ${(err as Error).message}\n`)
+    return EXIT.usage
+  }
+  if (v.help) {
+    process.stdout.write(`${PERF_HELP}\n`)
+    return EXIT.ok
+  }
+  const thresholds = loadThresholds(v.thresholds)
+  const figures = await runPerfSuite()
+  const machine = {
+    platform: platform(),
+    arch: arch(),
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model ?? '',
+    node: process.version,
+  }
+  if (v['update-baseline']) {
+    const baseline = {
+      generated_at: new Date().toISOString(),
+      machine,
+      figures: figures.deterministic,
+    }
+    writeFileSync(v.baseline, `${JSON.stringify(baseline, null, 2)}\n`)
+    process.stdout.write(`baseline written to ${v.baseline}\n`)
+  }
+  const baseline = (
+    JSON.parse(readFileSync(v.baseline, 'utf8')) as { figures: Record<string, number> }
+  ).figures
+  const rows = gate(figures.deterministic, baseline, thresholds)
+  const result = {
+    date: new Date().toISOString(),
+    machine,
+    passed: rows.every((r) => r.ok),
+    gates: rows,
+    timing: figures.timing,
+  }
+  if (v.output) {
+    mkdirSync(dirname(v.output), { recursive: true })
+    writeFileSync(v.output, `${JSON.stringify(result, null, 2)}\n`)
+  }
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`)
+  for (const r of rows)
+    if (!r.ok) process.stderr.write(`REGRESSION ${r.metric}: ${r.value} (${r.why})\n`)
+  return result.passed ? EXIT.ok : EXIT.failure
+}
+
 function report(argv: readonly string[]): number {
   const dir = argv[0]
   if (dir === undefined || dir === '--help' || dir === '-h') {
@@ -191,6 +269,8 @@ export const benchCommand: CliCommand = {
         return report(rest)
       case 'quickstart':
         return quickstart(rest)
+      case 'perf':
+        return perf(rest)
       default:
         if (sub.startsWith('-')) return run(argv)
         process.stderr.write(`bench: unknown subcommand ${sub}\n\n${HELP}\n`)
