@@ -29,6 +29,20 @@ export interface GatewayOptions {
   readonly requestTimeoutMs?: number
 }
 
+/** One chat request as the gateway handles it. */
+interface Exchange {
+  readonly runtime: Runtime
+  readonly req: IncomingMessage
+  readonly res: ServerResponse
+  /** Path and query as the client sent them. */
+  readonly url: string
+  readonly requestId: string
+  /** Client headers as the pipeline saw them (routing headers removed). */
+  readonly headers: Record<string, string>
+  readonly client: ClientWatch
+  readonly errCtx: ErrorContext
+}
+
 /** Errors the pipeline already logged and counted (so the edge does not log them twice). */
 const reported = new WeakSet<RouterError>()
 
@@ -158,7 +172,7 @@ export class Gateway {
         sendJson(res, r.status, r.body, { ...r.headers, 'x-request-id': requestId })
         return
       }
-      await this.relay(runtime, outcome, req, res, url, requestId, headers, client, errCtx)
+      await this.relay(outcome, { runtime, req, res, url, requestId, headers, client, errCtx })
     } finally {
       client.dispose()
       lease.release()
@@ -168,16 +182,10 @@ export class Gateway {
   }
 
   private async relay(
-    runtime: Runtime,
     outcome: Extract<RequestOutcome, { action: 'forward' }>,
-    req: IncomingMessage,
-    res: ServerResponse,
-    url: string,
-    requestId: string,
-    clientHeaders: Record<string, string>,
-    client: ClientWatch,
-    errCtx: ErrorContext,
+    exchange: Exchange,
   ): Promise<void> {
+    const { runtime, req, res, url, requestId, client, errCtx } = exchange
     const { ctx } = outcome
     const endpoint = ctx.endpoint
     if (endpoint === undefined)
@@ -187,7 +195,7 @@ export class Gateway {
       )
     const apiKey = endpoint.apiKeyEnv === undefined ? undefined : process.env[endpoint.apiKeyEnv]
     const headers = upstreamRequestHeaders({
-      client: clientHeaders,
+      client: exchange.headers,
       connection: req.headers['connection'],
       requestId,
       bodyLength: outcome.body.length,

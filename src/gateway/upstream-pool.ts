@@ -9,11 +9,16 @@ import type { EndpointTarget } from '../pipeline/types.js'
 
 export class UpstreamPools {
   readonly settings: UpstreamConfig
+  private readonly key: string
+  /** The last settings object found equal, so the per-request check is an identity compare. */
+  private lastSeen: UpstreamConfig
   private readonly pools = new Map<string, Pool>()
   private closed = false
 
   constructor(settings: UpstreamConfig) {
     this.settings = settings
+    this.key = JSON.stringify(settings)
+    this.lastSeen = settings
   }
 
   /** The pool for an endpoint, created on first use. */
@@ -38,8 +43,10 @@ export class UpstreamPools {
 
   /** Same settings (timeouts, pool size) as another config's `upstream` section. */
   matches(settings: UpstreamConfig): boolean {
-    if (settings === this.settings) return true
-    return JSON.stringify(settings) === JSON.stringify(this.settings)
+    if (settings === this.lastSeen) return true
+    if (JSON.stringify(settings) !== this.key) return false
+    this.lastSeen = settings
+    return true
   }
 
   /** Wait for running requests, then close every connection. */
