@@ -138,6 +138,14 @@ function checkCache(config: RouterConfig, report: Report): void {
       ['semantic_cache', 'backend_type'],
       'hybrid pairs the in-memory index with PostgreSQL in this build (upstream: Milvus); without semantic_cache.backend.postgres the cache is disabled',
     )
+  const categories = new Set(config.categories.map((c) => c.name))
+  for (const name of Object.keys(cache.category_ttl_seconds))
+    if (!categories.has(name))
+      report(
+        'warning',
+        ['semantic_cache', 'category_ttl_seconds', name],
+        `category "${name}" is not defined in categories; this TTL is never used`,
+      )
   if (cache.backend_type === 'milvus' && cache.enabled)
     report(
       'warning',

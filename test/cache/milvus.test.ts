@@ -55,3 +55,20 @@ describe('milvus backend config', () => {
     assert.equal(backendFactory('hybrid').capabilities.shared, true)
   })
 })
+
+describe('semantic_cache config checks', () => {
+  it('requires connection settings for postgres and warns for hybrid, milvus and unknown TTL categories', async () => {
+    const { parseConfigText } = await import('../../src/config/load.js')
+    assert.throws(
+      () => parseConfigText('semantic_cache: { enabled: true, backend_type: postgres }'),
+      (err: unknown) => isRouterError(err) && /semantic_cache\.backend\.postgres/.test(err.message),
+    )
+    const { warnings } = parseConfigText(
+      'semantic_cache: { enabled: true, backend_type: hybrid, category_ttl_seconds: { nope: 5 } }',
+    )
+    assert.deepEqual(warnings.map((w) => w.path).sort(), [
+      'semantic_cache.backend_type',
+      'semantic_cache.category_ttl_seconds.nope',
+    ])
+  })
+})
