@@ -40,6 +40,12 @@ interface Pair {
   b: string
 }
 
+/** The same question written with other case or punctuation counts as the same entry. */
+function same(a: string | undefined, b: string): boolean {
+  const norm = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim()
+  return a !== undefined && norm(a) === norm(b)
+}
+
 function load(file: string): Pair[] {
   return readFileSync(join(import.meta.dirname, 'data', file), 'utf8')
     .trim()
@@ -130,7 +136,7 @@ for (const file of args.sets.split(',')) {
       embedder === undefined ? (verifier.verify(p.b, p.a).ok ? p.a : undefined) : await lookup(p.b)
     if (p.label === 'paraphrase') {
       counts.paraphrases++
-      if (answer === p.a) counts.hits++
+      if (same(answer, p.a)) counts.hits++
       else if (answer !== undefined) {
         counts.wrong_entry++
         falseHits.push(p.id)
