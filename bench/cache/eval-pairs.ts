@@ -42,7 +42,11 @@ interface Pair {
 
 /** The same question written with other case or punctuation counts as the same entry. */
 function same(a: string | undefined, b: string): boolean {
-  const norm = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim()
+  const norm = (s: string) =>
+    s
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}]+/gu, ' ')
+      .trim()
   return a !== undefined && norm(a) === norm(b)
 }
 
