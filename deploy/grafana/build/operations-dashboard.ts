@@ -189,6 +189,13 @@ export const operationsDashboard: DashboardSpec = {
           ],
         },
         {
+          title: 'Cache Backend Up',
+          description: '1 while the cache backend is usable, 0 while requests bypass it.',
+          kind: 'stat',
+          unit: 'none',
+          targets: [{ expr: 'min by (backend) (llm_cache_backend_up)', legend: '{{backend}}' }],
+        },
+        {
           title: 'Cache Entries',
           description: 'Entries held by each cache backend (per replica for memory).',
           kind: 'timeseries',
