@@ -18,7 +18,7 @@ export function formatDuration(seconds: number): string {
 
 export class Progress {
   private done = 0
-  private readonly started = performance.now()
+  private readonly started: number
   private lastDraw = 0
   private lastPlainStep = -1
   private lastPlainAt = 0
@@ -29,7 +29,9 @@ export class Progress {
     private readonly sink: ProgressSink = process.stderr,
     private readonly tty: boolean = sink.isTTY === true,
     private readonly now: () => number = () => performance.now(),
-  ) {}
+  ) {
+    this.started = now()
+  }
 
   setLabel(label: string): void {
     this.label = label

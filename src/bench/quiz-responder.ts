@@ -42,6 +42,8 @@ function phrase(letter: string, variant: number, reasoning: boolean): string {
 export interface QuizResponderOptions {
   readonly questions: readonly Question[]
   readonly profiles: Readonly<Record<string, QuizProfile>>
+  /** Profile for models not in `profiles` (none: those models answer with filler text). */
+  readonly defaultProfile?: QuizProfile
   readonly seed?: number
 }
 
@@ -51,7 +53,7 @@ export function quizResponder(options: QuizResponderOptions): Responder {
   const seed = options.seed ?? 42
   return (input: ResponderInput) => {
     const question = byText.get(questionText(input.promptText))
-    const profile = options.profiles[input.model]
+    const profile = options.profiles[input.model] ?? options.defaultProfile
     if (question === undefined || profile === undefined) return undefined
     const base = profile.accuracy?.[question.category] ?? profile.defaultAccuracy ?? 0.5
     const p = clamp(base + (input.reasoning.on ? (profile.reasoningGain ?? 0) : 0))

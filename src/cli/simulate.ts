@@ -8,6 +8,9 @@ import {
   type BehaviourPatch,
   type SimulatorOptions,
 } from '../simulator/index.js'
+import { loadDataset } from '../bench/datasets/index.js'
+import { quizResponder } from '../bench/quiz-responder.js'
+import type { Responder } from '../simulator/index.js'
 import { EXIT, type CliCommand } from './types.js'
 
 const HELP = `Usage: semantic-router simulate [options]
@@ -36,6 +39,12 @@ Options:
       --fault <spec>          Fault for every model, e.g. status=503,rate=0.1 or drop=5 or
                               slow-headers=2000 (keys: status, delay, slow-headers, drop,
                               malformed, hang, rate).
+      --answer-key <file>     Answer multiple-choice questions found in this dataset file (MMLU-Pro
+                              layout, e.g. bench/datasets/sample-mmlu-pro.jsonl) instead of filler
+                              text, right with probability --accuracy (for benchmark demos).
+      --answer-key-dataset <name>  Layout of --answer-key (default mmlu-pro; see bench list-datasets).
+      --accuracy <x>          Share of right answers with --answer-key (default 0.6).
+      --reasoning-gain <x>    Added to --accuracy when reasoning is on (default 0.1).
       --accept-unknown-models Serve any model name instead of answering 404.
       --no-prompt-faults      Ignore [sim:...] fault markers in prompts.
       --seed <n>              Seed for fault rates (default 42).
@@ -65,6 +74,10 @@ const OPTIONS = {
   'max-concurrency': { type: 'string' },
   'tokens-per-chunk': { type: 'string' },
   fault: { type: 'string' },
+  'answer-key': { type: 'string' },
+  'answer-key-dataset': { type: 'string', default: 'mmlu-pro' },
+  accuracy: { type: 'string', default: '0.6' },
+  'reasoning-gain': { type: 'string', default: '0.1' },
   'accept-unknown-models': { type: 'boolean', default: false },
   'no-prompt-faults': { type: 'boolean', default: false },
   seed: { type: 'string' },
@@ -152,6 +165,18 @@ export async function simulateListeners(values: Values): Promise<SimulatorOption
   }))
 }
 
+/** With --answer-key: a responder that answers the dataset's questions at the given accuracy. */
+async function answerKeyResponder(values: Values): Promise<Responder | undefined> {
+  if (values['answer-key'] === undefined) return undefined
+  const accuracy = Number(values.accuracy)
+  const gain = Number(values['reasoning-gain'])
+  if (!(accuracy >= 0 && accuracy <= 1)) throw new Error('--accuracy must be between 0 and 1')
+  if (!(gain >= -1 && gain <= 1)) throw new Error('--reasoning-gain must be between -1 and 1')
+  const { questions } = await loadDataset(values['answer-key-dataset'], values['answer-key'])
+  const profile = { defaultAccuracy: accuracy, reasoningGain: gain }
+  return quizResponder({ questions, profiles: {}, defaultProfile: profile })
+}
+
 export const simulateCommand: CliCommand = {
   name: 'simulate',
   summary: 'Run simulated OpenAI-compatible model servers (vLLM-like, for tests and demos)',
@@ -166,6 +191,8 @@ export const simulateCommand: CliCommand = {
         return EXIT.ok
       }
       listeners = await simulateListeners(values)
+      const responder = await answerKeyResponder(values)
+      if (responder) listeners = listeners.map((l) => ({ ...l, responder }))
     } catch (err) {
       process.stderr.write(
         `simulate: ${(err as Error).message}\n\nRun 'semantic-router simulate --help'.\n`,

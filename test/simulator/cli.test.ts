@@ -1,7 +1,7 @@
 // `semantic-router simulate` as a user runs it: a real child process, real ports, real signals.
 import assert from 'node:assert/strict'
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
@@ -124,6 +124,39 @@ listeners:
     } finally {
       await stop(child)
     }
+  })
+
+  it('answers benchmark questions from an answer key at the given accuracy', async () => {
+    const key = join(ROOT, 'bench', 'datasets', 'sample-mmlu-pro.jsonl')
+    const { child, urls } = await startCli(
+      ['--port', '0', '-m', 'quiz', '--answer-key', key, '--accuracy', '1'],
+      1,
+    )
+    try {
+      const url = urls[0]!.split('|')[0]!
+      const res = await fetch(`${url}/v1/chat/completions`, {
+        method: 'POST',
+        body: JSON.stringify({
+          model: 'quiz',
+          messages: [
+            {
+              role: 'user',
+              content:
+                'Question: Which planet is known as the Red Planet?\n\nOptions:\nA) x\n\nAnswer.',
+            },
+          ],
+        }),
+      })
+      const json = await readJson<ChatJson>(res)
+      const [line] = readFileSync(key, 'utf8')
+        .split('\n')
+        .filter((l) => l.includes('Red Planet'))
+      const expected = (JSON.parse(line!) as { answer: string }).answer
+      assert.match(json.choices[0]!.message.content, new RegExp(`\\b${expected}\\b`))
+    } finally {
+      await stop(child)
+    }
+    assert.equal(cli(['--answer-key', '/nope.jsonl']).status, 2)
   })
 
   it('reports a broken config file and exits 2', () => {
