@@ -137,6 +137,7 @@ async function build(size: number, vectors: Float32Array[], url?: string) {
   } else {
     const pg = await createPostgresBackend(opts)
     await bulkLoadPostgres(pg, vectors, table)
+    await pg.analyze() // what autovacuum (or the backend itself, every 1000 inserts) does
     if (backendName === 'hybrid') {
       await pg.close()
       const hybrid: HybridBackend = await createHybridBackend(opts)

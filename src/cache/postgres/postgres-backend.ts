@@ -37,6 +37,13 @@ const VICTIM_ORDER: Record<EvictionPolicyName, string> = {
 
 /** Recount rows at least this often even when the local estimate says there is room. */
 const RECOUNT_EVERY = 64
+/**
+ * Refresh planner statistics after this many inserts by this process. Without statistics the
+ * planner takes the (model, context) filter for very selective and sorts the whole partition
+ * instead of walking the HNSW index (measured: 139 ms instead of ~1 ms at 10^4 rows). A server's
+ * autovacuum does this too; embedded PGlite has no autovacuum.
+ */
+const ANALYZE_EVERY = 1_000
 /** Delete expired rows at most this often (milliseconds). */
 const PURGE_INTERVAL_MS = 10_000
 
@@ -64,6 +71,7 @@ export class PostgresBackend implements CacheBackend {
   private estimatedRows = -1
   private insertsSinceCount = 0
   private lastPurge = 0
+  private insertsSinceAnalyze = 0
 
   constructor(
     readonly sql: SqlClient,
@@ -126,6 +134,7 @@ export class PostgresBackend implements CacheBackend {
       ],
     )
     if (this.estimatedRows >= 0) this.estimatedRows++
+    if (++this.insertsSinceAnalyze >= ANALYZE_EVERY) await this.analyze()
     return String(result.rows[0]!.id)
   }
 
@@ -188,6 +197,12 @@ export class PostgresBackend implements CacheBackend {
     }
   }
 
+  /** Update the planner's statistics for the table (see ANALYZE_EVERY). */
+  async analyze(): Promise<void> {
+    this.insertsSinceAnalyze = 0
+    await this.sql.query(`ANALYZE ${this.table}`)
+  }
+
   close(): Promise<void> {
     return this.sql.close()
   }
@@ -229,6 +244,7 @@ export class PostgresBackend implements CacheBackend {
         WHERE attrelid = $1::regclass AND attname = 'embedding'`,
       [t],
     )
+    await this.sql.query(`ANALYZE ${t}`)
     const actual = Number(column.rows[0]?.dim ?? -1)
     if (actual !== dim)
       throw new RouterError(
