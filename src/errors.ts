@@ -101,6 +101,43 @@ export const ERROR_CODES = {
     message: 'Request processing exceeded its time budget',
   },
 
+  // Models and inference (src/ml)
+  model_missing: {
+    status: 503,
+    type: 'server_error',
+    message: 'A model file or folder named in the config does not exist',
+  },
+  model_invalid: {
+    status: 503,
+    type: 'server_error',
+    message: 'A model file is corrupt or not in Hugging Face layout',
+  },
+  model_labels_mismatch: {
+    status: 503,
+    type: 'server_error',
+    message: "A model's labels do not match the configured categories",
+  },
+  inference_failed: {
+    status: 503,
+    type: 'server_error',
+    message: 'Model inference failed',
+  },
+  input_too_long: {
+    status: 413,
+    type: 'invalid_request_error',
+    message: 'Input is longer than the model may scan (inference.max_chunks)',
+  },
+  model_download_failed: {
+    status: 502,
+    type: 'upstream_error',
+    message: 'A model could not be downloaded from the hub',
+  },
+  model_checksum_mismatch: {
+    status: 503,
+    type: 'server_error',
+    message: 'A model file does not match the sha256 recorded in the lock file',
+  },
+
   // Configuration
   config_invalid: { status: 500, type: 'server_error', message: 'Configuration is invalid' },
   config_unreadable: {

@@ -1,0 +1,334 @@
+/**
+ * One loaded model: tokenizer + ONNX session + the task's post-processing. Runs inside an inference
+ * worker (see inference-worker.ts); kept free of worker plumbing so it can be reasoned about and
+ * tested on its own.
+ */
+import * as ort from 'onnxruntime-node'
+import { Tokenizer } from 'tokenizers'
+import { RouterError, isRouterError } from '../../errors.js'
+import { invalid } from '../folder.js'
+import {
+  l2Normalise,
+  meanPoolNormalise,
+  mergeBio,
+  softmax,
+  type TokenPrediction,
+} from '../postprocess.js'
+import {
+  makeWindows,
+  ownerWindow,
+  type Tokenised,
+  type Window,
+  type WindowRule,
+} from '../windows.js'
+import { toCodeUnitOffsets } from './offsets.js'
+import type { TaskResult, WorkerError, WorkerInit, WorkerReady } from './protocol.js'
+
+const EMBEDDING_OUTPUTS = ['sentence_embedding', 'last_hidden_state', 'token_embeddings']
+
+interface BatchOutput {
+  readonly data: Float32Array
+  readonly dims: readonly number[]
+}
+
+export class InferenceEngine {
+  private constructor(
+    private readonly init: WorkerInit,
+    private readonly tokenizer: Tokenizer,
+    private readonly session: ort.InferenceSession,
+    private readonly rule: WindowRule,
+    private readonly outputName: string,
+    readonly ready: WorkerReady,
+  ) {}
+
+  static async create(init: WorkerInit): Promise<InferenceEngine> {
+    const started = performance.now()
+    const rssBefore = process.memoryUsage().rss
+    let tokenizer: Tokenizer
+    try {
+      tokenizer = Tokenizer.fromFile(init.tokenizerFile)
+    } catch (err) {
+      throw invalid(init.tokenizerFile, `cannot be loaded as a tokenizer (${String(err)})`, err)
+    }
+    tokenizer.disableTruncation()
+    tokenizer.disablePadding()
+    const probe = await tokenizer.encode('a', null, { addSpecialTokens: true })
+    const { prefix, suffix } = specialAffixes(probe.getIds(), probe.getSpecialTokensMask())
+    let session: ort.InferenceSession
+    try {
+      session = await ort.InferenceSession.create(init.onnxFile, {
+        intraOpNumThreads: init.intraOpThreads,
+        interOpNumThreads: init.interOpThreads,
+        executionMode: 'sequential',
+        graphOptimizationLevel: 'all',
+        logSeverityLevel: 3,
+      })
+    } catch (err) {
+      throw invalid(init.onnxFile, `cannot be loaded by onnxruntime (${String(err)})`, err)
+    }
+    for (const name of ['input_ids', 'attention_mask']) {
+      if (!session.inputNames.includes(name)) {
+        throw invalid(
+          init.onnxFile,
+          `has no "${name}" input (inputs: ${session.inputNames.join(', ')})`,
+        )
+      }
+    }
+    const outputName = pickOutput(init, session.outputNames)
+    const rule: WindowRule = {
+      mode: init.longInput,
+      maxLength: init.maxLength,
+      prefix,
+      suffix,
+      overlap: init.overlap,
+      maxChunks: init.maxChunks,
+    }
+    const ready: WorkerReady = {
+      type: 'ready',
+      inputNames: session.inputNames,
+      outputNames: session.outputNames,
+      outputSize: 0,
+      loadMs: 0,
+      rssDelta: 0,
+    }
+    const engine = new InferenceEngine(init, tokenizer, session, rule, outputName, ready)
+    const outputSize = await engine.probeOutputSize()
+    return new InferenceEngine(init, tokenizer, session, rule, outputName, {
+      ...ready,
+      outputSize,
+      loadMs: performance.now() - started,
+      rssDelta: Math.max(0, process.memoryUsage().rss - rssBefore),
+    })
+  }
+
+  /** Run one probe window; check the output width against the labels. */
+  private async probeOutputSize(): Promise<number> {
+    const out = await this.runWindows([
+      {
+        ids: [...this.rule.prefix, ...this.rule.suffix],
+        offsets: [],
+        contentStart: 0,
+        contentLength: 0,
+      },
+    ])
+    const width = out.dims[out.dims.length - 1] ?? 0
+    const { task, labels } = this.init
+    if (task !== 'embedding' && width !== labels.length) {
+      throw new RouterError(
+        'model_labels_mismatch',
+        `${this.init.onnxFile} outputs ${width} classes but its labels name ${labels.length} (${labels.join(', ')}); fix config.json id2label or the mapping file`,
+        { details: { file: this.init.onnxFile, outputs: width, labels } },
+      )
+    }
+    return width
+  }
+
+  /** Process several jobs (each a list of texts) together; one result or error per job. */
+  async runJobs(jobs: readonly (readonly string[])[]): Promise<(TaskResult[] | WorkerError)[]> {
+    const texts = jobs.flat()
+    const encodings = await this.tokenizer.encodeBatch(texts, { addSpecialTokens: false })
+    const perText: (Window[] | WorkerError)[] = encodings.map((enc, i) => {
+      try {
+        return makeWindows(tokenised(texts[i]!, enc.getIds(), enc.getOffsets()), this.rule)
+      } catch (err) {
+        return asWorkerError(err)
+      }
+    })
+    const flat: Window[] = []
+    for (const w of perText) if (Array.isArray(w)) flat.push(...w)
+    const outputs = await this.runAll(flat)
+    const results: (TaskResult | WorkerError)[] = []
+    let cursor = 0
+    for (const w of perText) {
+      if (!Array.isArray(w)) {
+        results.push(w)
+        continue
+      }
+      results.push(this.finish(w, outputs.slice(cursor, cursor + w.length)))
+      cursor += w.length
+    }
+    let index = 0
+    return jobs.map((job) => {
+      const mine = results.slice(index, index + job.length)
+      index += job.length
+      const failed = mine.find((r): r is WorkerError => 'code' in r)
+      return failed ?? (mine as TaskResult[])
+    })
+  }
+
+  /** Run windows in batches of init.maxBatch, grouping similar lengths to limit padding. */
+  private async runAll(windows: readonly Window[]): Promise<Float32Array[]> {
+    const order = windows
+      .map((_, i) => i)
+      .sort((a, b) => windows[a]!.ids.length - windows[b]!.ids.length)
+    const out: Float32Array[] = new Array<Float32Array>(windows.length)
+    for (let i = 0; i < order.length; i += this.init.maxBatch) {
+      const group = order.slice(i, i + this.init.maxBatch)
+      const batch = await this.runWindows(group.map((g) => windows[g]!))
+      const rowSize = batch.dims.slice(1).reduce((a, b) => a * b, 1)
+      const seq = batch.dims.length === 3 ? batch.dims[1]! : 0
+      group.forEach((g, j) => {
+        out[g] = this.rowOf(batch, j, rowSize, seq, windows[g]!)
+      })
+    }
+    return out
+  }
+
+  /** A window's slice of a batch output; hidden states are pooled here (they depend on padding). */
+  private rowOf(
+    batch: BatchOutput,
+    j: number,
+    rowSize: number,
+    seq: number,
+    w: Window,
+  ): Float32Array {
+    if (this.init.task === 'embedding' && batch.dims.length === 3) {
+      const dim = batch.dims[2]!
+      const mask = new Uint8Array(seq)
+      mask.fill(1, 0, w.ids.length)
+      return meanPoolNormalise(
+        batch.data.subarray(j * rowSize, (j + 1) * rowSize),
+        mask,
+        seq,
+        dim,
+        0,
+      )
+    }
+    return batch.data.slice(j * rowSize, (j + 1) * rowSize)
+  }
+
+  private async runWindows(windows: readonly Window[]): Promise<BatchOutput> {
+    const batch = windows.length
+    const seq = Math.max(...windows.map((w) => w.ids.length))
+    const ids = new BigInt64Array(batch * seq)
+    const mask = new BigInt64Array(batch * seq)
+    windows.forEach((w, b) => {
+      w.ids.forEach((id, s) => {
+        ids[b * seq + s] = BigInt(id)
+        mask[b * seq + s] = 1n
+      })
+    })
+    const feeds: Record<string, ort.Tensor> = {
+      input_ids: new ort.Tensor('int64', ids, [batch, seq]),
+      attention_mask: new ort.Tensor('int64', mask, [batch, seq]),
+    }
+    if (this.session.inputNames.includes('token_type_ids')) {
+      feeds['token_type_ids'] = new ort.Tensor('int64', new BigInt64Array(batch * seq), [
+        batch,
+        seq,
+      ])
+    }
+    let result: ort.InferenceSession.ReturnType
+    try {
+      result = await this.session.run(feeds, [this.outputName])
+    } catch (err) {
+      throw new RouterError(
+        'inference_failed',
+        `onnxruntime failed on ${this.init.onnxFile}: ${String(err)}`,
+        { cause: err },
+      )
+    }
+    const tensor = result[this.outputName]!
+    if (tensor.type !== 'float32') {
+      throw invalid(
+        this.init.onnxFile,
+        `output "${this.outputName}" is ${tensor.type}, expected float32`,
+      )
+    }
+    return { data: tensor.data as Float32Array, dims: tensor.dims }
+  }
+
+  private finish(windows: readonly Window[], rows: readonly Float32Array[]): TaskResult {
+    switch (this.init.task) {
+      case 'sequence-classification':
+        return { probabilities: this.aggregateSequence(windows, rows), windows: windows.length }
+      case 'token-classification':
+        return { entities: this.tokenEntities(windows, rows), windows: windows.length }
+      case 'embedding': {
+        if (rows.length === 1)
+          return { vector: l2Normalise(Float32Array.from(rows[0]!)), windows: 1 }
+        const sum = new Float32Array(rows[0]!.length)
+        for (const r of rows) for (let d = 0; d < r.length; d++) sum[d] = sum[d]! + r[d]!
+        return { vector: l2Normalise(sum), windows: rows.length }
+      }
+    }
+  }
+
+  private aggregateSequence(
+    windows: readonly Window[],
+    rows: readonly Float32Array[],
+  ): Float32Array {
+    const dists = rows.map((r) => softmax(r))
+    if (dists.length === 1) return dists[0]!
+    if (this.init.aggregate === 'max-risk') {
+      const b = this.init.benignIndex
+      return dists.reduce((worst, d) => (d[b]! < worst[b]! ? d : worst))
+    }
+    const out = new Float32Array(dists[0]!.length)
+    let weight = 0
+    dists.forEach((d, i) => {
+      const w = Math.max(1, windows[i]!.contentLength)
+      weight += w
+      for (let k = 0; k < d.length; k++) out[k] = out[k]! + d[k]! * w
+    })
+    for (let k = 0; k < out.length; k++) out[k] = out[k]! / weight
+    return out
+  }
+
+  private tokenEntities(windows: readonly Window[], rows: readonly Float32Array[]) {
+    const labels = this.init.labels
+    const n = labels.length
+    const total = windows.reduce((m, w) => Math.max(m, w.contentStart + w.contentLength), 0)
+    const predictions: TokenPrediction[] = []
+    for (let pos = 0; pos < total; pos++) {
+      const wi = ownerWindow(windows, pos)
+      const w = windows[wi]!
+      const slot = this.rule.prefix.length + (pos - w.contentStart)
+      const offset = w.offsets[slot]
+      if (!offset || offset[1] <= offset[0]) continue
+      const probs = softmax(rows[wi]!, slot * n, n)
+      let best = 0
+      for (let k = 1; k < n; k++) if (probs[k]! > probs[best]!) best = k
+      predictions.push({
+        start: offset[0],
+        end: offset[1],
+        label: labels[best]!,
+        score: probs[best]!,
+      })
+    }
+    return mergeBio(predictions)
+  }
+
+  async close(): Promise<void> {
+    await this.session.release()
+  }
+}
+
+function pickOutput(init: WorkerInit, outputs: readonly string[]): string {
+  if (init.task === 'embedding') {
+    const found = EMBEDDING_OUTPUTS.find((o) => outputs.includes(o))
+    if (found) return found
+  } else if (outputs.includes('logits')) {
+    return 'logits'
+  }
+  const first = outputs[0]
+  if (first === undefined) throw invalid(init.onnxFile, 'declares no outputs')
+  return first
+}
+
+function specialAffixes(ids: number[], specials: number[]): { prefix: number[]; suffix: number[] } {
+  let head = 0
+  while (head < ids.length && specials[head] === 1) head++
+  let tail = ids.length
+  while (tail > head && specials[tail - 1] === 1) tail--
+  return { prefix: ids.slice(0, head), suffix: ids.slice(tail) }
+}
+
+function tokenised(text: string, ids: number[], offsets: number[][]): Tokenised {
+  return { ids, offsets: toCodeUnitOffsets(text, offsets) }
+}
+
+export function asWorkerError(err: unknown): WorkerError {
+  if (isRouterError(err)) return { code: err.code, message: err.message }
+  return { code: 'inference_failed', message: err instanceof Error ? err.message : String(err) }
+}
