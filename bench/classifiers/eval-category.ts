@@ -15,7 +15,10 @@ import { EMBEDDED_MODELS } from '../../src/ml/embedded.js'
 const { values: args } = parseArgs({
   options: {
     model: { type: 'string', default: EMBEDDED_MODELS.category },
-    data: { type: 'string', default: join(import.meta.dirname, '..', '..', 'training', 'data', 'category-heldout.tsv') },
+    data: {
+      type: 'string',
+      default: join(import.meta.dirname, '..', '..', 'training', 'data', 'category-heldout.tsv'),
+    },
     json: { type: 'boolean', default: false },
     errors: { type: 'boolean', default: false },
   },
@@ -70,14 +73,24 @@ const summary = {
   data: args.data,
   examples: rows.length,
   top1_accuracy: pct('all'),
-  by_kind: Object.fromEntries([...tally.keys()].filter((k) => k.startsWith('kind:')).map((k) => [k.slice(5), pct(k)])),
-  by_category: Object.fromEntries([...tally.keys()].filter((k) => k.startsWith('category:')).sort().map((k) => [k.slice(9), pct(k)])),
+  by_kind: Object.fromEntries(
+    [...tally.keys()].filter((k) => k.startsWith('kind:')).map((k) => [k.slice(5), pct(k)]),
+  ),
+  by_category: Object.fromEntries(
+    [...tally.keys()]
+      .filter((k) => k.startsWith('category:'))
+      .sort()
+      .map((k) => [k.slice(9), pct(k)]),
+  ),
 }
 if (args.json) {
   process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`)
 } else {
-  process.stdout.write(`category top-1 on ${rows.length} held-out examples: ${summary.top1_accuracy}%\n`)
-  for (const [k, v] of Object.entries(summary.by_kind)) process.stdout.write(`  ${k.padEnd(18)} ${v}%\n`)
+  process.stdout.write(
+    `category top-1 on ${rows.length} held-out examples: ${summary.top1_accuracy}%\n`,
+  )
+  for (const [k, v] of Object.entries(summary.by_kind))
+    process.stdout.write(`  ${k.padEnd(18)} ${v}%\n`)
   for (const [k, v] of Object.entries(summary.by_category)) {
     const t = tally.get(`category:${k}`)!
     process.stdout.write(`  ${k.padEnd(18)} ${v}%  (${t.ok}/${t.n})\n`)

@@ -29,19 +29,28 @@ export interface Doc {
 export const WORDNET_DOMAINS: Record<string, string> = Object.fromEntries(
   Object.entries({
     law: 'law,criminal law,contract,roman law,civil law,case law,maritime law,corporation law,military law,canon law,tort,contract law,matrimonial law,trademark,legislation,legislature,justice,crime',
-    business: 'commerce,commercial enterprise,accounting,corporation,finance,auction,stock exchange,investing,tax,corporate finance,business,banking,bookkeeping,accountancy,investment,industry',
-    psychology: 'psychology,psychoanalysis,psychiatry,psychophysics,jung,psychotherapy,neuroscience',
-    biology: 'biology,botany,genetics,zoology,plant,animal,mammal,organism,bacteria,microbiology,microorganism,ecology,embryology,cytology,histology,living thing,insect,fungi,fungus,ruminant,ichthyology,ornithology,entomology,evolution,molecular biology,vertebrate,invertebrate,quadruped,bird,cell,paleontology,homo,bacteriology',
-    chemistry: 'chemistry,biochemistry,physical chemistry,solution,crystallography,colloid,chemical analysis,alchemy,mineralogy',
+    business:
+      'commerce,commercial enterprise,accounting,corporation,finance,auction,stock exchange,investing,tax,corporate finance,business,banking,bookkeeping,accountancy,investment,industry',
+    psychology:
+      'psychology,psychoanalysis,psychiatry,psychophysics,jung,psychotherapy,neuroscience',
+    biology:
+      'biology,botany,genetics,zoology,plant,animal,mammal,organism,bacteria,microbiology,microorganism,ecology,embryology,cytology,histology,living thing,insect,fungi,fungus,ruminant,ichthyology,ornithology,entomology,evolution,molecular biology,vertebrate,invertebrate,quadruped,bird,cell,paleontology,homo,bacteriology',
+    chemistry:
+      'chemistry,biochemistry,physical chemistry,solution,crystallography,colloid,chemical analysis,alchemy,mineralogy',
     history: 'antiquity,middle ages,history,war,world war ii,archeology,military,heraldry',
-    other: 'music,sport,baseball,cooking,golf,art,football,american football,card game,photography,performing arts,air travel,chess,poetry,driving,literature,basketball,game,boxing,tennis,riding,car,bridge,cricket,soccer,ice hockey,dancing,fine arts,rugby,furniture,television,drama,ballet,squash,softball,fashion,dance,movie,gymnastics,fencing,badminton,auto racing,singing,poker,checkers,field hockey,horse racing,billiards,gardening,film,wrestling,croquet,polo,jazz,lacrosse,bowling,table tennis,skiing,tenpins,snooker,board game,sewing,knit,handicraft,fishing,angling,hunt,water sport,meat,winemaking,brewing,mountain climbing,farming,animal husbandry,seafaring,sailing,racing,ball game,court game',
-    health: 'medicine,anatomy,physiology,pathology,surgery,dentistry,obstetrics,pregnancy,ophthalmology,pharmacology,neurology,drug,narcotic,immunology,otology,radiology,epidemiology,orthopedics,virology,endocrinology,toxicology,muscle,health food',
+    other:
+      'music,sport,baseball,cooking,golf,art,football,american football,card game,photography,performing arts,air travel,chess,poetry,driving,literature,basketball,game,boxing,tennis,riding,car,bridge,cricket,soccer,ice hockey,dancing,fine arts,rugby,furniture,television,drama,ballet,squash,softball,fashion,dance,movie,gymnastics,fencing,badminton,auto racing,singing,poker,checkers,field hockey,horse racing,billiards,gardening,film,wrestling,croquet,polo,jazz,lacrosse,bowling,table tennis,skiing,tenpins,snooker,board game,sewing,knit,handicraft,fishing,angling,hunt,water sport,meat,winemaking,brewing,mountain climbing,farming,animal husbandry,seafaring,sailing,racing,ball game,court game',
+    health:
+      'medicine,anatomy,physiology,pathology,surgery,dentistry,obstetrics,pregnancy,ophthalmology,pharmacology,neurology,drug,narcotic,immunology,otology,radiology,epidemiology,orthopedics,virology,endocrinology,toxicology,muscle,health food',
     economics: 'economics,game theory,marxism,trade',
     math: 'mathematics,statistics,geometry,arithmetic,algebra,matrix algebra,numeration system',
-    physics: 'physics,astronomy,optics,cosmology,particle physics,thermodynamics,acoustics,electricity,nuclear physics,mechanics,hydrostatics,quantum theory,relativity,cryogenics,celestial body',
-    'computer science': 'computer science,computer,programming,computer graphics,information science,computer technology',
+    physics:
+      'physics,astronomy,optics,cosmology,particle physics,thermodynamics,acoustics,electricity,nuclear physics,mechanics,hydrostatics,quantum theory,relativity,cryogenics,celestial body',
+    'computer science':
+      'computer science,computer,programming,computer graphics,information science,computer technology',
     philosophy: 'philosophy,logic,metaphysics,ethics,existentialism,scholasticism,holism,aristotle',
-    engineering: 'electronics,architecture,engineering,telecommunication,aeronautics,construction,masonry,carpentry,mining,airplane,aircraft,jet engine,transmission,electrical engineering,telephone,radio,telegraphy,shipbuilding,metallurgy,factory,spaceflight,cabinetwork,quarrying,mineral extraction',
+    engineering:
+      'electronics,architecture,engineering,telecommunication,aeronautics,construction,masonry,carpentry,mining,airplane,aircraft,jet engine,transmission,electrical engineering,telephone,radio,telegraphy,shipbuilding,metallurgy,factory,spaceflight,cabinetwork,quarrying,mineral extraction',
   }).flatMap(([category, names]) => names.split(',').map((n) => [n, category])),
 )
 
@@ -100,10 +109,18 @@ export function termDocs(perTerm = 3, seed = 7): Doc[] {
   const docs: Doc[] = []
   for (const [label, terms] of readTsv('category-terms.tsv')) {
     const index = labelIndex(label!, 'category-terms.tsv')
-    for (const term of terms!.split(',').map((t) => t.trim()).filter(Boolean)) {
+    for (const term of terms!
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean)) {
       for (let k = 0; k < perTerm; k++) {
         const template = TEMPLATES[Math.floor(random() * TEMPLATES.length)]!
-        docs.push({ text: template.replace('{t}', term), label: index, source: 'terms', weight: 0.5 })
+        docs.push({
+          text: template.replace('{t}', term),
+          label: index,
+          source: 'terms',
+          weight: 0.5,
+        })
       }
     }
   }
@@ -121,7 +138,12 @@ export function wordnetDocs(maxPerCategory = 1500): Doc[] {
       const label = labelIndex(category, 'WORDNET_DOMAINS')
       const gloss = synset.gloss.replace(/"[^"]*"/g, '').replace(/[;:]\s*$/, '')
       const list = perCategory.get(label) ?? []
-      list.push({ text: `${synset.words.join(', ')}: ${gloss}`, label, source: 'wordnet', weight: 0.3 })
+      list.push({
+        text: `${synset.words.join(', ')}: ${gloss}`,
+        label,
+        source: 'wordnet',
+        weight: 0.3,
+      })
       perCategory.set(label, list)
       break
     }
@@ -140,7 +162,8 @@ export const WORDNET_ROOTS: Record<string, string> = {
   chemistry: 'chemical_element,compound#2,acid,chemical_reaction',
   other: 'food#2,dish#2,beverage,sport,musical_instrument,city,clothing,furniture,toy,board_game',
   'computer science': 'software,programming_language,computer,algorithm',
-  physics: 'energy,elementary_particle,physical_phenomenon,celestial_body,electromagnetic_radiation',
+  physics:
+    'energy,elementary_particle,physical_phenomenon,celestial_body,electromagnetic_radiation',
   law: 'crime,legal_document,court,lawyer',
   business: 'company,business,financial_statement',
   economics: 'currency,monetary_unit',
@@ -164,7 +187,12 @@ export function wordnetRootDocs(perRoot = 400): Doc[] {
       for (const synset of hyponymClosure(wn, id, perRoot)) {
         if (claimed.has(synset.id)) continue
         claimed.add(synset.id)
-        docs.push({ text: synset.words.slice(0, 3).join(', '), label, source: 'wordnet', weight: 0.3 })
+        docs.push({
+          text: synset.words.slice(0, 3).join(', '),
+          label,
+          source: 'wordnet',
+          weight: 0.3,
+        })
       }
     }
   }

@@ -14,7 +14,14 @@ import { parseArgs } from 'node:util'
 import { Tokenizer } from 'tokenizers'
 import { readWordNet } from '../lib/wordnet.js'
 import { wordPieceTokenizerJson, writeHfFolder } from '../lib/hf-folder.js'
-import { argmax, scores, train, type Example, type LinearSpec, type Pooling } from '../lib/linear.js'
+import {
+  argmax,
+  scores,
+  train,
+  type Example,
+  type LinearSpec,
+  type Pooling,
+} from '../lib/linear.js'
 import { buildVocab, words } from '../lib/vocab.js'
 import { LABELS, handwritten, termDocs, wordnetDocs, wordnetRootDocs, type Doc } from './corpus.js'
 import { categoryGraph } from './graph.js'
@@ -33,7 +40,10 @@ const { values: args } = parseArgs({
     'w-terms': { type: 'string', default: '0.3' },
     'per-root': { type: 'string', default: '1000' },
     'w-wordnet': { type: 'string', default: '0.1' },
-    out: { type: 'string', default: join(import.meta.dirname, '..', '..', 'models', 'category-classifier') },
+    out: {
+      type: 'string',
+      default: join(import.meta.dirname, '..', '..', 'models', 'category-classifier'),
+    },
   },
 })
 
@@ -41,8 +51,14 @@ const MAX_LENGTH = 512
 const started = performance.now()
 
 const hand = handwritten()
-const terms = termDocs(Number(args['terms-per-term'])).map((d) => ({ ...d, weight: Number(args['w-terms']) }))
-const wn = [...wordnetDocs(Number(args['wordnet-per-category'])), ...wordnetRootDocs(Number(args['per-root']))].map((d) => ({
+const terms = termDocs(Number(args['terms-per-term'])).map((d) => ({
+  ...d,
+  weight: Number(args['w-terms']),
+}))
+const wn = [
+  ...wordnetDocs(Number(args['wordnet-per-category'])),
+  ...wordnetRootDocs(Number(args['per-root'])),
+].map((d) => ({
   ...d,
   weight: Number(args['w-wordnet']),
 }))
@@ -69,8 +85,15 @@ const tokenizer = Tokenizer.fromFile(tmp)
 rmSync(tmp)
 
 async function encode(docs: readonly Doc[]): Promise<Example[]> {
-  const encodings = await tokenizer.encodeBatch(docs.map((d) => d.text), { addSpecialTokens: true })
-  return encodings.map((e, i) => ({ ids: e.getIds().slice(0, MAX_LENGTH), label: docs[i]!.label, weight: docs[i]!.weight }))
+  const encodings = await tokenizer.encodeBatch(
+    docs.map((d) => d.text),
+    { addSpecialTokens: true },
+  )
+  return encodings.map((e, i) => ({
+    ids: e.getIds().slice(0, MAX_LENGTH),
+    label: docs[i]!.label,
+    weight: docs[i]!.weight,
+  }))
 }
 
 const spec: LinearSpec = {
@@ -79,7 +102,12 @@ const spec: LinearSpec = {
   labels: LABELS.length,
   pooling: args.pooling as Pooling,
 }
-const trainOptions = { epochs: Number(args.epochs), learningRate: Number(args.lr), l2: Number(args.l2), seed: 1 }
+const trainOptions = {
+  epochs: Number(args.epochs),
+  learningRate: Number(args.lr),
+  l2: Number(args.l2),
+  seed: 1,
+}
 
 const handEx = await encode(hand)
 const restEx = await encode([...terms, ...wn])
@@ -95,21 +123,30 @@ if (args.cv) {
       if (i % folds !== f) return
       const predicted = argmax(scores(model, ex.ids))
       const ok = predicted === ex.label
-      if (!ok && process.env['SHOW_ERRORS']) console.error(`${LABELS[ex.label]} -> ${LABELS[predicted]}: ${hand[i]!.text}`)
+      if (!ok && process.env['SHOW_ERRORS'])
+        console.error(`${LABELS[ex.label]} -> ${LABELS[predicted]}: ${hand[i]!.text}`)
       correct += ok ? 1 : 0
       perLabel[ex.label]!.n++
       perLabel[ex.label]!.ok += ok ? 1 : 0
     })
   }
-  console.log(JSON.stringify({
-    cv_accuracy: +(correct / handEx.length).toFixed(4),
-    per_label: Object.fromEntries(LABELS.map((l, i) => [l, +(perLabel[i]!.ok / perLabel[i]!.n).toFixed(2)])),
-    spec, trainOptions, vocab: vocab.length, docs: { handwritten: hand.length, terms: terms.length, wordnet: wn.length },
-    seconds: +((performance.now() - started) / 1000).toFixed(1),
-  }))
+  console.log(
+    JSON.stringify({
+      cv_accuracy: +(correct / handEx.length).toFixed(4),
+      per_label: Object.fromEntries(
+        LABELS.map((l, i) => [l, +(perLabel[i]!.ok / perLabel[i]!.n).toFixed(2)]),
+      ),
+      spec,
+      trainOptions,
+      vocab: vocab.length,
+      docs: { handwritten: hand.length, terms: terms.length, wordnet: wn.length },
+      seconds: +((performance.now() - started) / 1000).toFixed(1),
+    }),
+  )
 } else {
   const model = train(spec, [...restEx, ...handEx], trainOptions)
-  const trainAcc = handEx.filter((ex) => argmax(scores(model, ex.ids)) === ex.label).length / handEx.length
+  const trainAcc =
+    handEx.filter((ex) => argmax(scores(model, ex.ids)) === ex.label).length / handEx.length
   rmSync(args.out, { recursive: true, force: true })
   mkdirSync(args.out, { recursive: true })
   writeHfFolder({
@@ -123,7 +160,8 @@ if (args.cv) {
       architectures: ['BertForSequenceClassification'],
       problem_type: 'single_label_classification',
       _semantic_router: {
-        description: 'Embedded default category classifier: logistic regression over WordPiece unigrams and hashed bigrams',
+        description:
+          'Embedded default category classifier: logistic regression over WordPiece unigrams and hashed bigrams',
         training: 'training/category/train.ts',
         pooling: spec.pooling,
         bigram_buckets: spec.buckets,
@@ -135,9 +173,15 @@ if (args.cv) {
     idx_to_category: Object.fromEntries(LABELS.map((l, i) => [String(i), l])),
   }
   writeFileSync(join(args.out, 'category_mapping.json'), `${JSON.stringify(mapping, null, 2)}\n`)
-  console.log(JSON.stringify({
-    out: args.out, train_accuracy_handwritten: +trainAcc.toFixed(4), vocab: vocab.length,
-    docs: { handwritten: hand.length, terms: terms.length, wordnet: wn.length }, spec, trainOptions,
-    seconds: +((performance.now() - started) / 1000).toFixed(1),
-  }))
+  console.log(
+    JSON.stringify({
+      out: args.out,
+      train_accuracy_handwritten: +trainAcc.toFixed(4),
+      vocab: vocab.length,
+      docs: { handwritten: hand.length, terms: terms.length, wordnet: wn.length },
+      spec,
+      trainOptions,
+      seconds: +((performance.now() - started) / 1000).toFixed(1),
+    }),
+  )
 }

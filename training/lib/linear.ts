@@ -35,13 +35,18 @@ interface Feature {
 }
 
 export function features(ids: readonly number[], spec: LinearSpec): Feature[] {
-  const pool = (k: number): number => (spec.pooling === 'mean' ? Math.max(1, k) : Math.sqrt(Math.max(1, k)))
+  const pool = (k: number): number =>
+    spec.pooling === 'mean' ? Math.max(1, k) : Math.sqrt(Math.max(1, k))
   const out: Feature[] = []
   const nu = ids.length
   for (const t of ids) out.push({ row: t, table: 0, value: 1 / pool(nu) })
   if (spec.buckets > 0) {
     for (let i = 0; i + 1 < ids.length; i++) {
-      out.push({ row: (ids[i]! * spec.vocabSize + ids[i + 1]!) % spec.buckets, table: 1, value: 1 / pool(nu - 1) })
+      out.push({
+        row: (ids[i]! * spec.vocabSize + ids[i + 1]!) % spec.buckets,
+        table: 1,
+        value: 1 / pool(nu - 1),
+      })
     }
   }
   return out
@@ -64,7 +69,11 @@ export interface TrainOptions {
   readonly seed: number
 }
 
-export function train(spec: LinearSpec, examples: readonly Example[], opts: TrainOptions): LinearModel {
+export function train(
+  spec: LinearSpec,
+  examples: readonly Example[],
+  opts: TrainOptions,
+): LinearModel {
   const L = spec.labels
   const model: LinearModel = {
     ...spec,
@@ -93,7 +102,7 @@ export function train(spec: LinearSpec, examples: readonly Example[], opts: Trai
       let max = -Infinity
       for (let k = 0; k < L; k++) max = Math.max(max, z[k]!)
       let sum = 0
-      for (let k = 0; k < L; k++) sum += (z[k] = Math.exp(z[k]! - max))
+      for (let k = 0; k < L; k++) sum += z[k] = Math.exp(z[k]! - max)
       const w = ex.weight * classWeight[ex.label]!
       for (let k = 0; k < L; k++) {
         const grad = (z[k]! / sum - (k === ex.label ? 1 : 0)) * w
@@ -105,7 +114,7 @@ export function train(spec: LinearSpec, examples: readonly Example[], opts: Trai
           const p = f.row * L + k
           const gp = grad * f.value + opts.l2 * table[p]!
           acc[p] = acc[p]! + gp * gp
-          table[p] = table[p]! - (opts.learningRate * gp) / Math.sqrt(acc[p]! + 1e-8)
+          table[p] = table[p]! - (opts.learningRate * gp) / Math.sqrt(acc[p] + 1e-8)
         }
       }
     }

@@ -37,7 +37,12 @@ export function readWordNet(): Map<string, Synset> {
       const gloss = bar < 0 ? '' : line.slice(bar + 3).trim()
       const wordCount = parseInt(head[3]!, 16)
       const words: string[] = []
-      for (let i = 0; i < wordCount; i++) words.push(head[4 + i * 2]!.replace(/\(.*\)$/, '').replace(/_/g, ' ').toLowerCase())
+      for (let i = 0; i < wordCount; i++)
+        words.push(
+          head[4 + i * 2]!.replace(/\(.*\)$/, '')
+            .replace(/_/g, ' ')
+            .toLowerCase(),
+        )
       let k = 4 + wordCount * 2
       const pointerCount = parseInt(head[k]!, 10)
       k++
@@ -66,7 +71,10 @@ export function nounSense(lemma: string, sense = 1): string | undefined {
   indexCache ??= readFileSync(join(wordnetDir(), 'index.noun'), 'utf8')
   const start = indexCache.indexOf(`\n${key} n `)
   if (start < 0) return undefined
-  const line = indexCache.slice(start + 1, indexCache.indexOf('\n', start + 1)).trim().split(' ')
+  const line = indexCache
+    .slice(start + 1, indexCache.indexOf('\n', start + 1))
+    .trim()
+    .split(' ')
   const synsetCount = parseInt(line[2]!, 10)
   const offsets = line.slice(line.length - synsetCount)
   const offset = offsets[sense - 1]
@@ -75,7 +83,11 @@ export function nounSense(lemma: string, sense = 1): string | undefined {
 let indexCache: string | undefined
 
 /** Breadth-first hyponym closure (instances included), nearest first. */
-export function hyponymClosure(wn: ReadonlyMap<string, Synset>, root: string, limit: number): Synset[] {
+export function hyponymClosure(
+  wn: ReadonlyMap<string, Synset>,
+  root: string,
+  limit: number,
+): Synset[] {
   const seen = new Set<string>([root])
   const queue = [root]
   const out: Synset[] = []
