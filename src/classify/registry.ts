@@ -10,6 +10,7 @@ import type { RuntimeServices } from '../runtime/services.js'
 import { ClassifierChain, type ChainLink } from './chain.js'
 import { embeddingPlugin } from './embedding/index.js'
 import { keywordPlugin } from './keyword/index.js'
+import { modelPlugin } from './model/index.js'
 import type { ClassifierPlugin } from './types.js'
 
 // Loose on option types on purpose: each plugin validates its own options with its schema.
@@ -17,6 +18,7 @@ import type { ClassifierPlugin } from './types.js'
 export const classifierPlugins: Record<string, ClassifierPlugin<any>> = {
   keyword: keywordPlugin,
   embedding: embeddingPlugin,
+  model: modelPlugin,
 }
 
 export const DEFAULT_CHAIN = ['keyword', 'embedding', 'model'] as const

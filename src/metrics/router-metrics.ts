@@ -96,6 +96,7 @@ export class RouterMetrics {
   readonly configLastReloadSuccess: Gauge
   readonly inflightRequests: Gauge<'transport'>
   readonly classifierErrors: Counter<'classifier' | 'policy'>
+  readonly modelFallbacks: Counter<'role' | 'reason'>
   readonly categoryCost: Counter<'category' | 'currency'>
 
   constructor(options: RouterMetricsOptions = {}) {
@@ -368,6 +369,12 @@ export class RouterMetrics {
       name: 'llm_classifier_errors_total',
       help: 'Classifier failures by classifier and the on_error policy applied (ours)',
       labelNames: ['classifier', 'policy'] as const,
+      registers,
+    })
+    this.modelFallbacks = new Counter({
+      name: 'llm_model_fallback_total',
+      help: 'Configured models replaced by the embedded default because they could not be used, by role and error code (ours)',
+      labelNames: ['role', 'reason'] as const,
       registers,
     })
   }

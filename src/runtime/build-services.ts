@@ -1,14 +1,24 @@
 /**
- * Builds RuntimeServices from a config. This first version provides no models: the embedder is
- * unavailable; the guard detectors are the embedded ones (src/guards/build.ts). The ML engine replaces it with real model
- * loading (embedded defaults and user model folders).
+ * Builds RuntimeServices from a config: the sentence embedder (bert_model, else the embedded
+ * lexical model) and the guard detectors (src/guards/build.ts), with the user's ONNX jailbreak and
+ * PII models plugged in through GuardModelLoaders when prompt_guard / classifier.pii_model name
+ * them. Models come from the process-wide registry (src/ml/registry.ts): one load per model per
+ * process, shared by every runtime, kept across config reloads that do not change them.
+ *
+ * Models the config will certainly use are loaded (and their lock-file checksums verified) while
+ * the runtime is built, so a broken model fails start-up or falls back before the first request,
+ * not during it. Nothing here uses the network.
  */
 import type { RouterConfig } from '../config/schema/index.js'
-import { RouterError } from '../errors.js'
+import { OnnxEmbedder } from '../embeddings/onnx-embedder.js'
+import type { Embedder } from '../embeddings/types.js'
 import { createJailbreakDetector, createPiiDetector } from '../guards/build.js'
 import type { JailbreakDetector, PiiDetector } from '../guards/types.js'
 import type { Logger } from '../log.js'
 import type { RouterMetrics } from '../metrics/router-metrics.js'
+import { OnnxJailbreakDetector } from '../ml/detectors/onnx-jailbreak.js'
+import { OnnxPiiDetector } from '../ml/detectors/onnx-pii.js'
+import { loadRoleModel, type RoleDeps } from '../ml/roles.js'
 import type { RuntimeServices } from './services.js'
 
 export interface ServiceDeps {
@@ -17,26 +27,69 @@ export interface ServiceDeps {
   readonly baseDir: string
 }
 
-export function createRuntimeServices(
+/** Does this config need sentence embeddings at all? */
+function usesEmbeddings(config: RouterConfig): boolean {
+  return config.semantic_cache.enabled || config.embedding_rules.length > 0 || config.tools.enabled
+}
+
+async function buildJailbreak(
+  config: RouterConfig,
+  deps: RoleDeps,
+): Promise<JailbreakDetector | null> {
+  if (!config.prompt_guard.enabled) return null
+  const loaded = config.prompt_guard.model_id === '' ? null : await loadRoleModel('jailbreak', deps)
+  if (!loaded) return createJailbreakDetector(config)
+  const benign = loaded.resolved.spec.benignLabel ?? loaded.lease.model.info.labels[0]!
+  const model = new OnnxJailbreakDetector(loaded.lease, loaded.resolved.name, benign)
+  return createJailbreakDetector(config, { jailbreakModel: () => Promise.resolve(model) })
+}
+
+async function buildPii(config: RouterConfig, deps: RoleDeps): Promise<PiiDetector> {
+  const loaded =
+    config.classifier.pii_model.model_id === '' ? null : await loadRoleModel('pii', deps)
+  if (!loaded) return createPiiDetector(config)
+  const model = new OnnxPiiDetector(loaded.lease)
+  return createPiiDetector(config, { piiModel: () => Promise.resolve(model) })
+}
+
+async function buildEmbedder(deps: RoleDeps): Promise<Embedder> {
+  const loaded = await loadRoleModel('embedding', deps)
+  // The embedding role always resolves (the embedded default is its fallback).
+  return new OnnxEmbedder(loaded!.lease, loaded!.resolved.name)
+}
+
+export async function createRuntimeServices(
   config: RouterConfig,
   deps: ServiceDeps,
 ): Promise<RuntimeServices> {
-  // Guards are built on first use and shared by the pipeline modules and the classification API.
+  const roleDeps: RoleDeps = { config, ...deps }
+  let embedder: Promise<Embedder> | undefined
   let jailbreak: Promise<JailbreakDetector | null> | undefined
   let pii: Promise<PiiDetector> | undefined
-  return Promise.resolve({
+  const services: RuntimeServices = {
     log: deps.log,
     metrics: deps.metrics,
     baseDir: deps.baseDir,
-    embedder: () =>
-      Promise.reject(
-        new RouterError('classifier_failed', 'no sentence embedding model is available'),
-      ),
-    jailbreakDetector: () => (jailbreak ??= createJailbreakDetector(config)),
-    piiDetector: () => (pii ??= createPiiDetector(config)),
+    embedder: () => (embedder ??= buildEmbedder(roleDeps)),
+    jailbreakDetector: () => (jailbreak ??= buildJailbreak(config, roleDeps)),
+    piiDetector: () => (pii ??= buildPii(config, roleDeps)),
     close: async () => {
-      const detectors = await Promise.allSettled([jailbreak, pii])
-      for (const d of detectors) if (d.status === 'fulfilled') await d.value?.close?.()
+      const built = await Promise.allSettled([embedder, jailbreak, pii])
+      embedder = jailbreak = pii = undefined
+      for (const b of built) if (b.status === 'fulfilled') await b.value?.close?.()
     },
-  })
+  }
+  const warm: Promise<unknown>[] = []
+  if (usesEmbeddings(config) || config.bert_model.model_id !== '') warm.push(services.embedder())
+  if (config.prompt_guard.enabled && config.prompt_guard.model_id !== '') {
+    warm.push(services.jailbreakDetector())
+  }
+  if (config.classifier.pii_model.model_id !== '') warm.push(services.piiDetector())
+  const settled = await Promise.allSettled(warm)
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected')
+  if (failed) {
+    await services.close()
+    throw failed.reason
+  }
+  return services
 }

@@ -27,6 +27,9 @@ categories:
       - { model: math-lora-base, score: 0.9, use_reasoning: false, lora_name: math-lora }
   - name: law
     model_scores: [{ model: general, score: 0.5, use_reasoning: false }]
+# Keyword rules only: these tests pin rule behaviour, not the embedded category model.
+pipeline:
+  classifiers: [{ kind: keyword }]
 `
 
 describe('classification API', () => {

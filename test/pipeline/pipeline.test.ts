@@ -41,6 +41,9 @@ categories:
     model_scores:
       - { model: deepseek-v3, score: 1, use_reasoning: false }
 default_model: qwen3-32b
+# Keyword rules only: these tests pin rule behaviour, not the embedded category model.
+pipeline:
+  classifiers: [{ kind: keyword }]
 `
 
 function forward(outcome: RequestOutcome) {

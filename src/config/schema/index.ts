@@ -22,6 +22,7 @@ import {
   keywordRuleSchema,
   reasoningFamilySchema,
 } from './routing.js'
+import { inferenceSchema } from './inference.js'
 import { extprocSchema, pipelineSchema, serverSchema, upstreamSchema } from './server.js'
 
 export const routerConfigSchema = z.strictObject({
@@ -51,6 +52,7 @@ export const routerConfigSchema = z.strictObject({
   upstream: upstreamSchema.prefault({}),
   extproc: extprocSchema.prefault({}),
   pipeline: pipelineSchema.prefault({}),
+  inference: inferenceSchema.prefault({}),
 })
 
 /** A validated, defaulted, frozen configuration. */

@@ -1,0 +1,35 @@
+/**
+ * A user's jailbreak / prompt-injection sequence classifier (prompt_guard.model_id) as a
+ * JailbreakDetector. Long prompts are chunked (nothing past the model's maximum goes unscanned)
+ * and the most suspicious window decides.
+ */
+import type { JailbreakDetector, JailbreakVerdict } from '../../guards/types.js'
+import { toClassification } from '../model.js'
+import type { ModelLease } from '../registry.js'
+
+export class OnnxJailbreakDetector implements JailbreakDetector {
+  readonly kind = 'model'
+
+  constructor(
+    private readonly lease: ModelLease,
+    private readonly name: string,
+    private readonly benignLabel: string,
+  ) {}
+
+  async detect(text: string, signal?: AbortSignal): Promise<JailbreakVerdict> {
+    const [result] = await this.lease.model.run([text], signal)
+    const c = toClassification(this.lease.model.info.labels, result!)
+    const isJailbreak = c.top !== this.benignLabel
+    return {
+      isJailbreak,
+      label: c.top,
+      confidence: c.confidence,
+      source: this.kind,
+      detail: `model=${this.name} windows=${c.windows}`,
+    }
+  }
+
+  close(): Promise<void> {
+    return this.lease.release()
+  }
+}
