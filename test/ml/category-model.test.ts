@@ -90,7 +90,7 @@ describe('category model classifier (embedded default, through the registry)', (
       const result = (await chain.classify({ text: v.text, history: [] }))!
       assert.equal(result.source, 'model')
       assert.equal(result.distribution?.length, 14)
-      const sum = result.distribution!.reduce((s, d) => s + d.probability, 0)
+      const sum = result.distribution.reduce((s, d) => s + d.probability, 0)
       assert.ok(Math.abs(sum - 1) < 1e-4)
       if (result.category !== v.expected) wrong.push(`${v.text} → ${result.category}`)
     }
