@@ -5,11 +5,15 @@
 import { parseArgs } from 'node:util'
 import { runEvalModels } from '../bench/eval-models-cli.js'
 import { buildGuardsReport, formatGuardsReport } from '../guards/eval/report.js'
+import { evaluateCategory, formatCategoryReport } from '../ml/eval/category.js'
+import { evaluateEmbedding, formatEmbeddingReport } from '../ml/eval/embedding.js'
 import { EXIT, type CliCommand } from './types.js'
 
 interface EvalOptions {
   readonly json: boolean
   readonly threshold?: number
+  /** A model folder to evaluate instead of the embedded default (category, embedding). */
+  readonly model?: string
 }
 
 /** Subject name → runner printing its report; resolves to an exit code. */
@@ -21,9 +25,23 @@ export const EVAL_SUBJECTS: Record<string, (options: EvalOptions) => Promise<num
     )
     return EXIT.ok
   },
+  async category({ json, model }) {
+    const report = await evaluateCategory(model)
+    process.stdout.write(
+      json ? `${JSON.stringify(report, null, 2)}\n` : `${formatCategoryReport(report, true)}\n`,
+    )
+    return EXIT.ok
+  },
+  async embedding({ json, model }) {
+    const report = await evaluateEmbedding(model)
+    process.stdout.write(
+      json ? `${JSON.stringify(report, null, 2)}\n` : `${formatEmbeddingReport(report)}\n`,
+    )
+    return EXIT.ok
+  },
 }
 
-const HELP = `Usage: semantic-router eval <subject> [--json] [--threshold <t>]
+const HELP = `Usage: semantic-router eval <subject> [--json] [--threshold <t>] [--model <folder>]
 
 Evaluates embedded classifiers on the project's labelled sets (training/data/) and prints the
 report: held-out accuracy, development-set accuracy and, for guards, evasion robustness.
@@ -34,6 +52,8 @@ model_scores; 'semantic-router eval models --help')
 Options:
   --json              Print the full report as JSON.
   -t, --threshold <t> Decision threshold (default: the config defaults, 0.7).
+  -m, --model <dir>   Evaluate this Hugging Face model folder instead of the embedded default
+                      (category, embedding).
   -h, --help          Show this help.`
 
 export const evalCommand: CliCommand = {
@@ -51,6 +71,7 @@ export const evalCommand: CliCommand = {
         options: {
           json: { type: 'boolean', default: false },
           threshold: { type: 'string', short: 't' },
+          model: { type: 'string', short: 'm' },
           help: { type: 'boolean', short: 'h', default: false },
         },
       })
@@ -70,6 +91,10 @@ export const evalCommand: CliCommand = {
       process.stderr.write(`${HELP}\n`)
       return EXIT.usage
     }
-    return run({ json: parsed.values.json, ...(threshold === undefined ? {} : { threshold }) })
+    return run({
+      json: parsed.values.json,
+      ...(threshold === undefined ? {} : { threshold }),
+      ...(parsed.values.model === undefined ? {} : { model: parsed.values.model }),
+    })
   },
 }

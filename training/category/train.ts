@@ -7,7 +7,7 @@
  *
  * Tuning uses --cv only; the held-out set is evaluated separately (npm run eval:classifiers).
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -173,6 +173,7 @@ if (args.cv) {
     idx_to_category: Object.fromEntries(LABELS.map((l, i) => [String(i), l])),
   }
   writeFileSync(join(args.out, 'category_mapping.json'), `${JSON.stringify(mapping, null, 2)}\n`)
+  copyFileSync(join(import.meta.dirname, 'DATA_CARD.md'), join(args.out, 'README.md'))
   console.log(
     JSON.stringify({
       out: args.out,

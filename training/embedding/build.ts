@@ -7,7 +7,7 @@
  *
  *   node --import tsx training/embedding/build.ts
  */
-import { rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -99,6 +99,7 @@ writeHfFolder({
     },
   },
 })
+copyFileSync(join(import.meta.dirname, 'DATA_CARD.md'), join(args.out, 'README.md'))
 console.log(
   JSON.stringify({
     out: args.out,
