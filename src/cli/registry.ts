@@ -4,6 +4,7 @@
 import { benchCommand } from './bench.js'
 import { classifyCommand } from './classify.js'
 import { evalCommand } from './eval.js'
+import { modelsCommand } from './models.js'
 import { serveCommand } from './serve.js'
 import { simulateCommand } from './simulate.js'
 import type { CliCommand } from './types.js'
@@ -16,4 +17,5 @@ export const COMMANDS: readonly CliCommand[] = [
   classifyCommand,
   evalCommand,
   benchCommand,
+  modelsCommand,
 ]

@@ -3,7 +3,7 @@
  * sentence-transformers export) through the ML runtime: mean pooling + L2 norm, or the model's
  * own `sentence_embedding` output. Concurrent calls are micro-batched by the model's worker.
  */
-import { toVector } from '../ml/model.js'
+import { toVector, type ModelInfo } from '../ml/model.js'
 import type { ModelLease } from '../ml/registry.js'
 import type { Embedder } from './types.js'
 
@@ -15,6 +15,11 @@ export class OnnxEmbedder implements Embedder {
     /** Reported as `model_used`. */
     readonly model: string,
   ) {}
+
+  /** Load time, memory and folder of the model (for /info/models and the embeddings API). */
+  get info(): ModelInfo {
+    return this.lease.model.info
+  }
 
   get dimension(): number {
     return this.lease.model.info.outputSize

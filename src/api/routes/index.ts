@@ -1,6 +1,6 @@
 /**
  * The classification API's route table. One file per endpoint; add new endpoints here
- * (`/api/v1/embeddings`, `/api/v1/similarity*` are planned). /openapi.json is generated from this
+ *. /openapi.json is generated from this
  * table, so a route with a `schema` is documented there automatically.
  */
 import type { ApiRoute } from '../types.js'
@@ -11,12 +11,16 @@ import { classifyCombinedRoute } from './classify-combined.js'
 import { classifyIntentRoute } from './classify-intent.js'
 import { classifyPiiRoute } from './classify-pii.js'
 import { classifySecurityRoute } from './classify-security.js'
+import { embeddingModelsRoute } from './embedding-models.js'
+import { embeddingsRoute } from './embeddings.js'
 import { healthRoute } from './health.js'
 import { infoClassifierRoute } from './info-classifier.js'
 import { infoModelsRoute } from './info-models.js'
 import { modelsRoute } from './models.js'
 import { openApiRoute } from './openapi.js'
 import { readyRoute } from './ready.js'
+import { similarityBatchRoute } from './similarity-batch.js'
+import { similarityRoute } from './similarity.js'
 
 export const API_ROUTES: readonly ApiRoute[] = [
   healthRoute,
@@ -26,6 +30,10 @@ export const API_ROUTES: readonly ApiRoute[] = [
   classifySecurityRoute,
   classifyCombinedRoute,
   classifyBatchRoute,
+  embeddingsRoute,
+  similarityRoute,
+  similarityBatchRoute,
+  embeddingModelsRoute,
   infoModelsRoute,
   infoClassifierRoute,
   modelsRoute,

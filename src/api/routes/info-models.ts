@@ -3,6 +3,8 @@
  * (`{"models":[...], "system":{...}}`). `system.runtime_version` replaces upstream's `go_version`.
  */
 import type { RouterConfig } from '../../config/schema/index.js'
+import { roleStatus, statusFields } from '../../ml/model-status.js'
+import type { ModelRole } from '../../ml/roles.js'
 import { requireRuntime } from '../errors.js'
 import type { ApiRoute } from '../types.js'
 
@@ -13,13 +15,23 @@ interface ModelInfo {
   model_path: string
   categories: readonly string[]
   metadata: Record<string, unknown>
+  load_time?: string
+  memory_usage?: string
+}
+
+/** Real load time and memory from the ML runtime, for entries backed by a loaded model. */
+async function withModelStatus(info: ModelInfo, role: ModelRole | undefined): Promise<ModelInfo> {
+  const status = role === undefined ? undefined : await roleStatus(role)
+  if (!status) return info
+  const fields = statusFields(status)
+  return { ...info, ...fields, metadata: { ...info.metadata, ...fields.metadata } }
 }
 
 export const infoModelsRoute: ApiRoute = {
   method: 'GET',
   path: '/info/models',
   summary: 'Classifiers and models in use, and process information',
-  handle: (_req, ctx) => {
+  handle: async (_req, ctx) => {
     const runtime = requireRuntime(ctx)
     const config = runtime.config
     const models: ModelInfo[] = runtime.pipeline.classifiers.links.map(({ classifier }) => ({
@@ -48,10 +60,33 @@ export const infoModelsRoute: ApiRoute = {
         categories: [],
         metadata: { threshold: config.classifier.pii_model.threshold },
       })
+    const roles: (ModelRole | undefined)[] = models.map((m) =>
+      m.name === 'model_classifier'
+        ? 'category'
+        : m.name === 'jailbreak_classifier'
+          ? 'jailbreak'
+          : m.name === 'pii_classifier'
+            ? 'pii'
+            : m.name === 'embedding_classifier'
+              ? 'embedding'
+              : undefined,
+    )
+    const embedding = await roleStatus('embedding')
+    if (embedding)
+      models.push({
+        name: 'embedding_model',
+        type: 'sentence_embedding',
+        loaded: true,
+        model_path: config.bert_model.model_id === '' ? embedding.dir : config.bert_model.model_id,
+        categories: [],
+        metadata: { dimension: embedding.outputSize },
+      })
+    roles.push('embedding')
+    const enriched = await Promise.all(models.map((m, i) => withModelStatus(m, roles[i])))
     const memory = process.memoryUsage()
     return {
       body: {
-        models,
+        models: enriched,
         system: {
           runtime_version: `node ${process.version}`,
           architecture: process.arch,
