@@ -40,6 +40,8 @@ COPY src ./src
 # for `serve --config config/config.yaml --simulate-backends` demos.
 COPY proto ./proto
 COPY config ./config
+# The embedded default models (category classifier, sentence embedding), a few MB, loaded at start.
+COPY models ./models
 USER 10001:10001
 # gateway (OpenAI-compatible HTTP), ext_proc (gRPC), classification API, Prometheus metrics
 EXPOSE 8801 50051 8080 9190

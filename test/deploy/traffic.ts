@@ -44,9 +44,15 @@ export const TRAFFIC: readonly Request[] = [
   { body: '{"model": "MoM", "messages": [' },
 ]
 
+let round = 0
+
 export async function sendTraffic(gatewayUrl: string): Promise<TrafficResult> {
   const statuses: number[] = []
-  for (const request of TRAFFIC) {
+  // The semantic cache answers repeated questions without an upstream call (no cost), so each
+  // round also asks one math question it has not seen before, keeping the cost rates moving.
+  round++
+  const fresh = chat(`What is the integral of x^2 from 0 to ${round + 3}?`)
+  for (const request of [...TRAFFIC, fresh]) {
     const response = await fetch(`${gatewayUrl}/v1/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -55,5 +61,5 @@ export async function sendTraffic(gatewayUrl: string): Promise<TrafficResult> {
     await response.text()
     statuses.push(response.status)
   }
-  return { sent: TRAFFIC.length, statuses }
+  return { sent: TRAFFIC.length + 1, statuses }
 }

@@ -120,11 +120,12 @@ describe('models pull / list / verify (local hub)', () => {
         /again to resume/.test(err.message),
     )
     const partial = join(cache, 'guard', 'onnx', 'model.onnx.incomplete')
-    assert.equal(statSync(partial).size, Math.floor(size / 2))
+    const kept = statSync(partial).size
+    assert.ok(kept > 0 && kept < size, `kept ${kept} of ${size} bytes`)
     const before = hub.requests.length
     const r = await pullModel({ repo: 'acme/guard', cacheDir: cache, client })
     const ranged = hub.requests.slice(before).find((q) => q.headers.range !== undefined)
-    assert.equal(ranged?.headers.range, `bytes=${Math.floor(size / 2)}-`)
+    assert.equal(ranged?.headers.range, `bytes=${kept}-`)
     assert.ok(!existsSync(partial))
     assert.deepEqual(await verifyModel(r.dir, r.entry), [])
   })

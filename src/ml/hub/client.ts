@@ -11,10 +11,18 @@
  * sha256 check out; an interrupted pull resumes where it stopped. The Authorization header (HF_TOKEN)
  * is sent to the hub only, never to the storage host a redirect points at.
  */
-import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs'
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs'
 import { dirname } from 'node:path'
 import { Readable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
 import { RouterError } from '../../errors.js'
 import { sha256File } from './lock.js'
 
@@ -188,19 +196,23 @@ export class HubClient {
       const append = res.status === 206 && have > 0
       if (!append) have = 0
       if (!res.body) throw failed(`${meta.url} sent no body`)
-      const body = Readable.fromWeb(res.body)
+      // Each chunk is written synchronously as it arrives, so whatever was received before an
+      // interruption is on disk for the next run to resume from.
+      const fd = openSync(partial, append ? 'a' : 'w')
       let seen = have
-      body.on('data', (chunk: Buffer) => {
-        seen += chunk.length
-        onProgress?.(seen)
-      })
       try {
-        await pipeline(body, createWriteStream(partial, { flags: append ? 'a' : 'w' }))
+        for await (const chunk of Readable.fromWeb(res.body)) {
+          writeSync(fd, chunk as Buffer)
+          seen += (chunk as Buffer).length
+          onProgress?.(seen)
+        }
       } catch (err) {
         throw failed(
           `download of ${meta.url} was interrupted after ${seen} bytes; run the same command again to resume`,
           err,
         )
+      } finally {
+        closeSync(fd)
       }
     }
     const size = statSync(partial).size
