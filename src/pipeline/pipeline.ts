@@ -69,18 +69,52 @@ export class Pipeline {
     }
     metrics.modelRequests.inc({ model: label(request.model) })
     const ctx = this.createContext(request, meta)
+    let ran = 0
     try {
       for (const module of this.modules) {
+        ran++
         if (!module.onRequest) continue
         const started = performance.now()
         const answer = await module.onRequest(ctx)
         ctx.timings[module.name] = performance.now() - started
-        if (answer) return this.respond(ctx, answer)
+        if (answer) {
+          this.abandon(ctx, ran - 1, answer.status, `answered_by_${module.name}`)
+          return this.respond(ctx, answer)
+        }
       }
     } catch (err) {
+      this.abandon(ctx, ran, isRouterError(err) ? err.status : 500, 'request_failed')
       this.fail(err, meta, request.model)
     }
     return this.finalise(ctx)
+  }
+
+  /**
+   * The request will never reach upstream: give the modules that already ran their response hook
+   * with an error record, so they release what they hold (e.g. the cache's waiting duplicates).
+   */
+  private abandon(ctx: RequestContext, count: number, status: number, reason: string): void {
+    const record = {
+      status,
+      streaming: false,
+      latencySeconds: (performance.now() - ctx.meta.startedAt) / 1000,
+      error: reason,
+    }
+    for (const module of this.modules.slice(0, count)) {
+      if (!module.onResponse) continue
+      const hookFailed = (err: unknown): void =>
+        logEvent(
+          ctx.log,
+          'module_response_hook_failed',
+          { request_id: ctx.meta.requestId, module: module.name, error: (err as Error).message },
+          'warn',
+        )
+      try {
+        module.onResponse(ctx, record)?.catch(hookFailed)
+      } catch (err) {
+        hookFailed(err)
+      }
+    }
   }
 
   /** Classify a text with the configured chain (classification API, `classify` CLI). */

@@ -133,7 +133,11 @@ export interface PipelineModule {
   readonly apiVersion: number
   /** Request phase. Return an ImmediateResponse to answer without calling upstream. */
   onRequest?(ctx: RequestContext): RequestHookResult | Promise<RequestHookResult>
-  /** After the upstream response finished (or failed). Errors here are logged, never surfaced. */
+  /**
+   * After the upstream response finished (or failed). Also called, with `error` set, when the
+   * request ends before reaching upstream because a later module answered or processing failed,
+   * so a module can release what it holds. Errors here are logged, never surfaced.
+   */
   onResponse?(ctx: RequestContext, response: ResponseRecord): void | Promise<void>
   close?(): Promise<void>
 }

@@ -6,6 +6,8 @@ import type { CategoryProbability } from '../../src/classify/types.js'
 import { parseConfigText } from '../../src/config/load.js'
 import { RouterError } from '../../src/errors.js'
 import { resolveModuleOrder } from '../../src/pipeline/modules/registry.js'
+import { Pipeline } from '../../src/pipeline/pipeline.js'
+import { PLUGIN_API_VERSION, type PipelineModule } from '../../src/pipeline/types.js'
 import { chatBody, makeRuntime, meta } from '../helpers/runtime.js'
 
 // A classifier kind whose distribution is read from the prompt ("dist: math=0.9 law=0.1"),
@@ -139,6 +141,37 @@ describe('pipeline modules', () => {
       'semantic_cache',
       'reasoning',
     ])
+  })
+
+  it('tells modules that already ran when a later module answers or the request fails', async () => {
+    const t = await makeRuntime(CONFIG)
+    const seen: { status: number; error?: string }[] = []
+    const recorder: PipelineModule = {
+      name: 'recorder',
+      apiVersion: PLUGIN_API_VERSION,
+      onRequest: () => undefined,
+      onResponse: (_ctx, record) => {
+        seen.push({ status: record.status, ...(record.error ? { error: record.error } : {}) })
+      },
+    }
+    const blocker: PipelineModule = {
+      name: 'blocker',
+      apiVersion: PLUGIN_API_VERSION,
+      onRequest: (ctx) => {
+        if (ctx.request.userText.includes('fail')) throw new RouterError('classifier_failed')
+        return { status: 200, headers: {}, body: '{}', kind: 'jailbreak_block' }
+      },
+    }
+    const p = t.runtime.pipeline
+    const pipeline = new Pipeline({ ...p, modules: [recorder, blocker] })
+    const answered = await pipeline.handleRequest(chatBody('hello'), meta())
+    assert.equal(answered.action, 'respond')
+    await assert.rejects(pipeline.handleRequest(chatBody('please fail'), meta()))
+    assert.deepEqual(seen, [
+      { status: 200, error: 'answered_by_blocker' },
+      { status: 503, error: 'request_failed' },
+    ])
+    await t.runtime.close()
   })
 
   it('rejects unknown classifier kinds in the chain', async () => {
