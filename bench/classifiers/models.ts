@@ -12,6 +12,8 @@
  * - `api`: classification API throughput — the router in its own process, autocannon in this one.
  *
  *   node --import tsx bench/classifiers/models.ts [--passes 5] [--skip-bert] [--skip-api]
+ *     [--embedding <folder>]   another embedding model folder to time side by side with the
+ *                              embedded one (e.g. an earlier build of models/lexical-embedding)
  *   (pin one core with `taskset -c 0` for the per-classifier latency figure)
  */
 import { execFileSync, spawn } from 'node:child_process'
@@ -36,6 +38,7 @@ const { values: args } = parseArgs({
     child: { type: 'string' },
     model: { type: 'string' },
     threads: { type: 'string', default: '1' },
+    embedding: { type: 'string' },
     'skip-bert': { type: 'boolean', default: false },
     'skip-api': { type: 'boolean', default: false },
   },
@@ -96,32 +99,51 @@ function settings(threads: number): InferenceSettings {
   return { ...DEFAULT_INFERENCE, intraOpThreads: threads }
 }
 
-async function latency(passes: number) {
-  const cat = readModelFolder(EMBEDDED_MODELS.category)
-  const category = await LoadedModel.load({
-    folder: cat,
+/** The embedded models (or another embedding folder), loaded as the runtime loads them. */
+async function loadCategory(): Promise<LoadedModel> {
+  const folder = readModelFolder(EMBEDDED_MODELS.category)
+  return LoadedModel.load({
+    folder,
     task: 'sequence-classification',
-    labels: cat.labels!,
+    labels: folder.labels!,
     longInput: 'truncate',
   })
-  const embedding = await LoadedModel.load({
-    folder: readModelFolder(EMBEDDED_MODELS.embedding),
+}
+
+async function loadEmbedding(dir = EMBEDDED_MODELS.embedding): Promise<LoadedModel> {
+  return LoadedModel.load({
+    folder: readModelFolder(dir),
     task: 'embedding',
     labels: [],
     longInput: 'truncate',
   })
-  const out = {
-    category_classifier: {
-      ...(await sequential(category, texts, passes)),
-      throughput: await concurrent(category, texts, 64, 5000),
-    },
-    sentence_embedding: {
-      ...(await sequential(embedding, texts, passes)),
-      throughput: await concurrent(embedding, texts, 64, 5000),
-    },
-    texts: texts.length,
-    note: 'one request at a time through the worker thread; intra_op_threads 1',
+}
+
+async function loadEmbedded() {
+  const [category, embedding] = await Promise.all([loadCategory(), loadEmbedding()])
+  return { category, embedding }
+}
+
+async function timed(model: LoadedModel, passes: number) {
+  return {
+    ...(await sequential(model, texts, passes)),
+    throughput: await concurrent(model, texts, 64, 5000),
   }
+}
+
+async function latency(passes: number, compareEmbedding?: string) {
+  const { category, embedding } = await loadEmbedded()
+  const out: Record<string, unknown> = {
+    category_classifier: await timed(category, passes),
+    sentence_embedding: await timed(embedding, passes),
+  }
+  if (compareEmbedding) {
+    const other = await loadEmbedding(compareEmbedding)
+    out['compared_embedding'] = { folder: compareEmbedding, ...(await timed(other, passes)) }
+    await other.close()
+  }
+  out['texts'] = texts.length
+  out['note'] = 'one request at a time through the worker thread; intra_op_threads 1'
   await Promise.all([category.close(), embedding.close()])
   return out
 }
@@ -132,19 +154,7 @@ async function childRss() {
   const { config } = parseConfigText('prompt_guard: { enabled: true }\n')
   gc?.()
   const before = process.memoryUsage().rss
-  const cat = readModelFolder(EMBEDDED_MODELS.category)
-  const category = await LoadedModel.load({
-    folder: cat,
-    task: 'sequence-classification',
-    labels: cat.labels!,
-    longInput: 'truncate',
-  })
-  const embedding = await LoadedModel.load({
-    folder: readModelFolder(EMBEDDED_MODELS.embedding),
-    task: 'embedding',
-    labels: [],
-    longInput: 'truncate',
-  })
+  const { category, embedding } = await loadEmbedded()
   const jailbreak = await createJailbreakDetector(config)
   const pii = await createPiiDetector(config)
   for (const t of texts.slice(0, 50)) {
@@ -280,7 +290,7 @@ if (args.child === 'rss') {
       node: process.version,
       loadavg: (await import('node:os')).loadavg().map((x) => round(x, 2)),
     },
-    latency: await latency(Number(args.passes)),
+    latency: await latency(Number(args.passes), args.embedding),
     rss: runChild(['--child', 'rss']),
   }
   if (!args['skip-bert']) {

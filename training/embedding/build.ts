@@ -23,6 +23,8 @@ const { values: args } = parseArgs({
     dim: { type: 'string', default: '384' },
     'bigram-weight': { type: 'string', default: '0.5' },
     'max-words': { type: 'string', default: '40000' },
+    'remainder-rows': { type: 'string', default: '512' },
+    seed: { type: 'string', default: '20261126' },
     out: {
       type: 'string',
       default: join(import.meta.dirname, '..', '..', 'models', 'lexical-embedding'),
@@ -86,15 +88,18 @@ writeHfFolder({
     dim,
     bigramWeight: Number(args['bigram-weight']),
     idf,
+    remainderRows: Number(args['remainder-rows']),
+    seed: Number(args.seed),
   }),
   extraConfig: {
     architectures: ['BertModel'],
     hidden_size: dim,
     _semantic_router: {
       description:
-        'Embedded default lexical sentence embedding: IDF-weighted hashed sign projections of WordPiece unigrams and bigrams',
+        'Embedded default lexical sentence embedding: IDF-weighted random sign projections (quotient-remainder sign tables) of WordPiece unigrams and bigrams',
       training: 'training/embedding/build.ts',
       bigram_weight: Number(args['bigram-weight']),
+      sign_tables: { remainder_rows: Number(args['remainder-rows']), seed: Number(args.seed) },
       pooling: 'mean, then L2 normalise (done by the loader)',
     },
   },
