@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { parseDocument } from 'yaml'
 import type { Simulator } from '../../src/simulator/index.js'
-import { postJson, startRouter, startSim, type TestRouter } from '../helpers/router.js'
+import { postJson, startRouter, startSim, type Json, type TestRouter } from '../helpers/router.js'
 
 const ROOT = join(import.meta.dirname, '..', '..')
 const MODELS = ['qwen3-8b', 'deepseek-v31', 'gpt-oss-20b', 'small-chat']
@@ -93,7 +93,7 @@ describe('bundled config (README walkthrough)', () => {
       'Is a verbal agreement legally binding?',
     ])
       assert.equal((await ask(q)).status, 200)
-    const bodies = sim.receivedChats().map((r) => r.json)
+    const bodies: Json[] = sim.receivedChats().map((r) => r.json)
     assert.deepEqual(bodies[0].chat_template_kwargs, { thinking: true })
     assert.match(bodies[0].messages[0].content, /careful mathematician/)
     assert.deepEqual(bodies[1].chat_template_kwargs, { enable_thinking: true })
