@@ -83,24 +83,33 @@ async function readBounded(res: Response, limit: number, onChunk?: (text: string
   return text + decoder.decode()
 }
 
-function parseJsonAnswer(text: string) {
-  let body: Json
+/** Parse a JSON object; anything else fails the call as `invalid_json`, naming `what`. */
+function parseJsonObject(text: string, what: string): Json {
+  let value: unknown
   try {
-    body = JSON.parse(text) as Json
+    value = JSON.parse(text)
   } catch {
-    throw new CallError('invalid_json', 'response body is not valid JSON')
+    throw new CallError('invalid_json', `${what} is not valid JSON`)
   }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new CallError('invalid_json', `${what} is not a JSON object`)
+  return value as Json
+}
+
+/** Reasoning text of a message or a stream delta: `reasoning_content` (vLLM), else `reasoning`. */
+function reasoningText(part: Json): string {
+  if (typeof part['reasoning_content'] === 'string') return part['reasoning_content']
+  return typeof part['reasoning'] === 'string' ? part['reasoning'] : ''
+}
+
+function parseJsonAnswer(text: string) {
+  const body = parseJsonObject(text, 'response body')
   const choices = Array.isArray(body['choices']) ? (body['choices'] as Json[]) : []
   const message = (choices[0]?.['message'] ?? {}) as Json
   if (choices.length === 0) throw new CallError('invalid_json', 'response has no choices')
   return {
     content: typeof message['content'] === 'string' ? message['content'] : '',
-    reasoning:
-      typeof message['reasoning_content'] === 'string'
-        ? message['reasoning_content']
-        : typeof message['reasoning'] === 'string'
-          ? message['reasoning']
-          : '',
+    reasoning: reasoningText(message),
     usage: usageFrom(body['usage']),
     model: typeof body['model'] === 'string' ? body['model'] : '',
   }
@@ -120,19 +129,13 @@ function parseSse(text: string) {
         done = true
         continue
       }
-      let chunk: Json
-      try {
-        chunk = JSON.parse(data) as Json
-      } catch {
-        throw new CallError('invalid_json', 'stream event is not valid JSON')
-      }
+      const chunk = parseJsonObject(data, 'stream event')
       if (typeof chunk['model'] === 'string') model = chunk['model']
       if (chunk['usage']) usage = usageFrom(chunk['usage'])
       const choices = Array.isArray(chunk['choices']) ? (chunk['choices'] as Json[]) : []
       const delta = (choices[0]?.['delta'] ?? {}) as Json
       if (typeof delta['content'] === 'string') content += delta['content']
-      if (typeof delta['reasoning_content'] === 'string') reasoning += delta['reasoning_content']
-      else if (typeof delta['reasoning'] === 'string') reasoning += delta['reasoning']
+      reasoning += reasoningText(delta)
     }
   }
   if (!done) throw new CallError('stream_incomplete', 'stream ended without [DONE]')

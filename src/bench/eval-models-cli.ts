@@ -9,7 +9,7 @@ import { loadDataset, sampleQuestions } from './datasets/index.js'
 import { applyScores, DEFAULT_RULE, scoreModels } from './eval-models.js'
 import { writeRunOutputs } from './output.js'
 import { Progress } from './progress.js'
-import { templateFor } from './reasoning-modes.js'
+import { directTarget } from './reasoning-modes.js'
 import { plannedRequests, runBenchmark } from './runner.js'
 import type { Target } from './types.js'
 
@@ -134,13 +134,7 @@ async function evaluate(
       endpointFromConfig(config, model)
     if (endpoint === undefined)
       throw new Error(`no endpoint for ${model}: give --endpoint or preferred_endpoints`)
-    return {
-      id: `vllm::${model}`,
-      kind: 'direct',
-      endpoint,
-      model,
-      modes: templateFor(model, families) ? ['NR', 'NR_REASONING'] : ['NR'],
-    }
+    return directTarget(model, endpoint, families)
   })
   const runOptions = {
     targets,

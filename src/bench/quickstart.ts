@@ -20,7 +20,7 @@ import { endpointFromConfig } from './eval-models-cli.js'
 import { writeRunOutputs } from './output.js'
 import { Progress } from './progress.js'
 import { quizResponder, type QuizProfile } from './quiz-responder.js'
-import { templateFor } from './reasoning-modes.js'
+import { directTarget } from './reasoning-modes.js'
 import { plannedRequests, runBenchmark, type RunResult } from './runner.js'
 import type { Target } from './types.js'
 
@@ -173,13 +173,7 @@ export async function runQuickstart(
     for (const model of options.directModels ?? Object.keys(loaded.config.model_config)) {
       const endpoint = endpointFromConfig(loaded.config, model)
       if (!endpoint) continue
-      targets.push({
-        id: `vllm::${model}`,
-        kind: 'direct',
-        endpoint,
-        model,
-        modes: templateFor(model, families) ? ['NR', 'NR_REASONING'] : ['NR'],
-      })
+      targets.push(directTarget(model, endpoint, families))
     }
     const notes: string[] = []
     const runOptions = {

@@ -7,7 +7,7 @@
  */
 import type { Responder, ResponderInput } from '../simulator/index.js'
 import { LETTERS, type Question } from './datasets/types.js'
-import { hashString, hashUnit } from './random.js'
+import { hashString, hashUnit } from '../seeded-random.js'
 
 export interface QuizProfile {
   /** Probability of a right answer per category; categories not listed use `defaultAccuracy`. */

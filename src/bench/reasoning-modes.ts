@@ -3,6 +3,7 @@
  * router config's model_config + reasoning_families when given, else guessed from the model name
  * the way upstream's bench did (qwen3 → enable_thinking, deepseek → thinking, gpt-oss → effort).
  */
+import type { Target } from './types.js'
 
 export type ReasoningTemplate =
   | { readonly type: 'chat_template_kwargs'; readonly parameter: string }
@@ -42,6 +43,20 @@ export function templateFor(
   }
   if (configured?.type === 'reasoning_effort') return { type: 'reasoning_effort' }
   return KNOWN[family]
+}
+
+/**
+ * A model benchmarked directly: reasoning off (`NR`), and on (`NR_REASONING`) when the model has a
+ * reasoning template to switch it with.
+ */
+export function directTarget(model: string, endpoint: string, sources: FamilySources = {}): Target {
+  return {
+    id: `vllm::${model}`,
+    kind: 'direct',
+    endpoint,
+    model,
+    modes: templateFor(model, sources) ? ['NR', 'NR_REASONING'] : ['NR'],
+  }
 }
 
 /** Body fields for reasoning on or off. Off is explicit (`false`, or effort `low` for gpt-oss). */

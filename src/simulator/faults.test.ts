@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { chooseFault, faultKinds, findFaultMarker, parseFaultSpec, seededRandom } from './faults.js'
+import { seededRandom } from '../seeded-random.js'
+import { chooseFault, faultKinds, findFaultMarker, parseFaultSpec } from './faults.js'
 
 describe('fault specs', () => {
   it('parses every key and flag', () => {

@@ -52,18 +52,6 @@ export function findFaultMarker(text: string): string | undefined {
   return MARKER.exec(text)?.[1]
 }
 
-/** A small seeded PRNG (mulberry32) so fault rates repeat run to run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 export interface FaultSources {
   /** Marker text found in the request's messages. */
   marker?: string | undefined

@@ -3,6 +3,7 @@
  * tokens it produces, and the text itself. Output is deterministic for a given model and prompt,
  * so repeated requests give identical answers (useful for cache tests). One word = one token.
  */
+import { hashString } from '../seeded-random.js'
 import type { ModelBehaviour } from './behaviour.js'
 
 export type Effort = 'low' | 'medium' | 'high'
@@ -107,16 +108,6 @@ const WORDS = (
   'estimate compare consider therefore because which option first next then finally data ' +
   'simple clear small large fast slow good better best likely correct result sample test'
 ).split(' ')
-
-/** FNV-1a, for seeding word choice from the model and prompt. */
-export function hashString(text: string): number {
-  let h = 0x811c9dc5
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i)
-    h = Math.imul(h, 0x01000193)
-  }
-  return h >>> 0
-}
 
 function fillerTokens(prefix: string, count: number, seed: number): string[] {
   const out = splitTokens(prefix).slice(0, count)

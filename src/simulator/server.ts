@@ -17,7 +17,7 @@ import {
 } from './behaviour.js'
 import { handleChat, type ChatContext, type Responder } from './chat.js'
 import { handleDebug } from './debug-api.js'
-import { seededRandom } from './faults.js'
+import { seededRandom } from '../seeded-random.js'
 import { sendError, sendJson, SIMULATOR_HEADER, SIMULATOR_NAME } from './http-util.js'
 import { SimulatorMetrics } from './metrics.js'
 import { ModelState } from './model-state.js'

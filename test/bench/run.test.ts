@@ -25,6 +25,7 @@ before(async () => {
       'mistral-7b',
       { name: 'flaky-model', behaviour: { fault: { status: 503, rate: 0.25 } } },
       { name: 'slow-model', behaviour: { fault: { delayMs: 3000, rate: 0.25 } } },
+      { name: 'broken-model', behaviour: { fault: { malformed: true } } },
     ],
     responder: quizResponder({
       questions: all,
@@ -33,6 +34,7 @@ before(async () => {
         'mistral-7b': { defaultAccuracy: 1 },
         'flaky-model': { defaultAccuracy: 1 },
         'slow-model': { defaultAccuracy: 1 },
+        'broken-model': { defaultAccuracy: 1 },
       },
     }),
   })
@@ -125,6 +127,15 @@ describe('benchmark run against the simulator', () => {
     }
     assert.ok(perModel.success_rate < 1)
     assert.deepEqual(Object.keys(perModel.errors), ['http_503'])
+  })
+
+  it('counts malformed answers as invalid_json, streamed or not', async () => {
+    for (const stream of [false, true]) {
+      const { summary } = (await runBenchmark(options([direct('broken-model')], { stream })))
+        .results[0]!
+      assert.equal(summary.failed_queries, 28, `stream: ${stream}`)
+      assert.deepEqual(summary.error_distribution, { invalid_json: 28 })
+    }
   })
 
   it('keeps partial results when interrupted', async () => {

@@ -2,7 +2,7 @@
  * Record → Question for each supported dataset layout. A mapper returns a string (why the record
  * is unusable) instead of throwing, so one bad row does not lose a whole dataset.
  */
-import { hashString, seededShuffle } from '../random.js'
+import { hashString, seededShuffle } from '../../seeded-random.js'
 import { LETTERS, type Question } from './types.js'
 import type { RawRecord } from './read-records.js'
 

@@ -1,5 +1,5 @@
 /** Dataset registry: name → layout mapper; loading from local files; per-category sampling. */
-import { seededShuffle } from '../random.js'
+import { seededShuffle } from '../../seeded-random.js'
 import { arc, generic, gpqa, gsm8k, mmluPro, type Mapper } from './formats.js'
 import { readRecords } from './read-records.js'
 import { DatasetError, type LoadedDataset, type Question } from './types.js'

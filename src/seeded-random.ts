@@ -1,6 +1,10 @@
-/** Seeded randomness for the benchmark: sampling and option shuffles repeat exactly per seed. */
+/**
+ * Seeded randomness shared by the simulator (fault rates, filler text) and the benchmarks
+ * (sampling, option shuffles, simulated answers): the same seed or key gives the same draws on
+ * every run and every machine. Not for anything security-related.
+ */
 
-/** FNV-1a hash of a string. */
+/** FNV-1a hash of a string (32 bits). */
 export function hashString(text: string): number {
   let h = 0x811c9dc5
   for (let i = 0; i < text.length; i++) {
@@ -21,7 +25,7 @@ export function hashUnit(key: string): number {
   return (h >>> 0) / 4294967296
 }
 
-/** mulberry32: a small, good-enough PRNG in [0, 1). */
+/** mulberry32: a small, good-enough PRNG with uniform draws in [0, 1). */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0
   return () => {
