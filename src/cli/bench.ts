@@ -3,7 +3,6 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { arch, cpus, platform } from 'node:os'
 import { dirname } from 'node:path'
 import { join } from 'node:path'
-import { parseArgs } from 'node:util'
 import { RUN_HELP, RUN_OPTIONS, executeRun, setupRun } from '../bench/cli-run.js'
 import { DATASETS } from '../bench/datasets/index.js'
 import { writeRunOutputs } from '../bench/output.js'
@@ -11,6 +10,7 @@ import { PERF_DIR, gate, loadThresholds, runPerfSuite } from '../bench/perf.js'
 import { QUICKSTART_DIR, runQuickstart } from '../bench/quickstart.js'
 import type { TargetResult } from '../bench/runner.js'
 import type { Summary } from '../bench/summary.js'
+import { commandFailed, parseCommandArgs, usageError } from './args.js'
 import { EXIT, type CliCommand } from './types.js'
 
 const HELP = `Usage: semantic-router bench <subcommand> [options]
@@ -26,23 +26,14 @@ Run 'semantic-router bench run --help' for the benchmark options. bench/run_benc
 'bench run' with upstream's environment variables.`
 
 async function run(argv: readonly string[]): Promise<number> {
-  let values
-  try {
-    values = parseArgs({ args: [...argv], options: RUN_OPTIONS, allowPositionals: false }).values
-  } catch (err) {
-    process.stderr.write(`bench run: ${(err as Error).message}\n`)
-    return EXIT.usage
-  }
-  if (values.help) {
-    process.stdout.write(`${RUN_HELP}\n`)
-    return EXIT.ok
-  }
+  const parsed = parseCommandArgs({ name: 'bench run', help: RUN_HELP, options: RUN_OPTIONS }, argv)
+  if (typeof parsed === 'number') return parsed
+  const values = parsed.values
   let setup
   try {
     setup = await setupRun(values)
   } catch (err) {
-    process.stderr.write(`bench run: ${(err as Error).message}\n`)
-    return EXIT.usage
+    return usageError('bench run', (err as Error).message)
   }
   const controller = new AbortController()
   const onSignal = () => {
@@ -80,10 +71,10 @@ Options:
   -h, --help`
 
 async function quickstart(argv: readonly string[]): Promise<number> {
-  let v
-  try {
-    v = parseArgs({
-      args: [...argv],
+  const parsed = parseCommandArgs(
+    {
+      name: 'bench quickstart',
+      help: QUICKSTART_HELP,
       options: {
         config: { type: 'string', default: join(QUICKSTART_DIR, 'config.yaml') },
         profiles: { type: 'string', default: join(QUICKSTART_DIR, 'simulated-models.yaml') },
@@ -93,17 +84,12 @@ async function quickstart(argv: readonly string[]): Promise<number> {
         'concurrent-requests': { type: 'string', default: '8' },
         seed: { type: 'string', default: '42' },
         'no-progress': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
       },
-    }).values
-  } catch (err) {
-    process.stderr.write(`bench quickstart: ${(err as Error).message}\n`)
-    return EXIT.usage
-  }
-  if (v.help) {
-    process.stdout.write(`${QUICKSTART_HELP}\n`)
-    return EXIT.ok
-  }
+    },
+    argv,
+  )
+  if (typeof parsed === 'number') return parsed
+  const v = parsed.values
   const controller = new AbortController()
   const onSignal = () => (controller.signal.aborted ? process.exit(130) : controller.abort())
   process.on('SIGINT', onSignal)
@@ -122,8 +108,7 @@ async function quickstart(argv: readonly string[]): Promise<number> {
     })
     return result.interrupted ? 130 : EXIT.ok
   } catch (err) {
-    process.stderr.write(`bench quickstart: ${(err as Error).message}\n`)
-    return EXIT.failure
+    return commandFailed('bench quickstart', err)
   } finally {
     process.off('SIGINT', onSignal)
   }
@@ -144,26 +129,21 @@ Options:
   -h, --help`
 
 async function perf(argv: readonly string[]): Promise<number> {
-  let v
-  try {
-    v = parseArgs({
-      args: [...argv],
+  const parsed = parseCommandArgs(
+    {
+      name: 'bench perf',
+      help: PERF_HELP,
       options: {
         thresholds: { type: 'string', default: join(PERF_DIR, 'thresholds.yaml') },
         baseline: { type: 'string', default: join(PERF_DIR, 'baseline.json') },
         output: { type: 'string' },
         'update-baseline': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
       },
-    }).values
-  } catch (err) {
-    process.stderr.write(`bench perf: ${(err as Error).message}\n`)
-    return EXIT.usage
-  }
-  if (v.help) {
-    process.stdout.write(`${PERF_HELP}\n`)
-    return EXIT.ok
-  }
+    },
+    argv,
+  )
+  if (typeof parsed === 'number') return parsed
+  const v = parsed.values
   const thresholds = loadThresholds(v.thresholds)
   const figures = await runPerfSuite()
   const machine = {
@@ -273,8 +253,7 @@ export const benchCommand: CliCommand = {
         return perf(rest)
       default:
         if (sub.startsWith('-')) return run(argv)
-        process.stderr.write(`bench: unknown subcommand ${sub}\n\n${HELP}\n`)
-        return EXIT.usage
+        return usageError('bench', `unknown subcommand ${sub}`)
     }
   },
 }

@@ -4,13 +4,12 @@
  * selected model, reasoning, endpoint). Nothing is sent upstream.
  */
 import { readFileSync } from 'node:fs'
-import { parseArgs } from 'node:util'
 import { loadConfigFile } from '../config/load.js'
-import { isRouterError } from '../errors.js'
 import { createLogger, silentLogger } from '../log.js'
 import { RouterMetrics } from '../metrics/router-metrics.js'
 import type { RequestOutcome } from '../pipeline/types.js'
 import { buildRuntime } from '../runtime/runtime.js'
+import { commandFailed, parseCommandArgs, usageError } from './args.js'
 import { EXIT, type CliCommand } from './types.js'
 
 const HELP = `Usage: semantic-router classify [--config <file>] [--model <name>] [<text>...]
@@ -36,32 +35,23 @@ export const classifyCommand: CliCommand = {
   summary: 'Print the routing decision for a text (no request is sent)',
   help: HELP,
   async run(argv) {
-    let parsed
-    try {
-      parsed = parseArgs({
-        args: [...argv],
-        allowPositionals: true,
+    const parsed = parseCommandArgs(
+      {
+        name: 'classify',
+        help: HELP,
+        positionals: true,
         options: {
           config: { type: 'string', short: 'c', default: 'config/config.yaml' },
           model: { type: 'string', short: 'm' },
           verbose: { type: 'boolean', short: 'v', default: false },
-          help: { type: 'boolean', short: 'h', default: false },
         },
-      })
-    } catch (err) {
-      process.stderr.write(`${(err as Error).message}\n\n${HELP}\n`)
-      return EXIT.usage
-    }
+      },
+      argv,
+    )
+    if (typeof parsed === 'number') return parsed
     const { values, positionals } = parsed
-    if (values.help) {
-      process.stdout.write(`${HELP}\n`)
-      return EXIT.ok
-    }
     const text = positionals.length > 0 ? positionals.join(' ') : readStdin()
-    if (text.trim() === '') {
-      process.stderr.write(`no text to classify\n\n${HELP}\n`)
-      return EXIT.usage
-    }
+    if (text.trim() === '') return usageError('classify', 'no text to classify')
     const log = values.verbose
       ? createLogger({ destination: { write: (s: string) => process.stderr.write(s) } })
       : silentLogger()
@@ -88,8 +78,7 @@ export const classifyCommand: CliCommand = {
       }
       return EXIT.ok
     } catch (err) {
-      process.stderr.write(`${isRouterError(err) ? err.message : String(err)}\n`)
-      return EXIT.failure
+      return commandFailed('classify', err)
     }
   },
 }

@@ -2,11 +2,11 @@
  * `semantic-router eval <subject>`: accuracy of the embedded classifiers on the project's labelled
  * sets. Subjects are registered in EVAL_SUBJECTS (one line each).
  */
-import { parseArgs } from 'node:util'
 import { runEvalModels } from '../bench/eval-models-cli.js'
 import { buildGuardsReport, formatGuardsReport } from '../guards/eval/report.js'
 import { evaluateCategory, formatCategoryReport } from '../ml/eval/category.js'
 import { evaluateEmbedding, formatEmbeddingReport } from '../ml/eval/embedding.js'
+import { parseCommandArgs, usageError } from './args.js'
 import { EXIT, type CliCommand } from './types.js'
 
 interface EvalOptions {
@@ -63,34 +63,34 @@ export const evalCommand: CliCommand = {
   async run(argv) {
     // `eval models` has its own options (it runs models against endpoints): see src/bench.
     if (argv[0] === 'models') return runEvalModels(argv.slice(1))
-    let parsed
-    try {
-      parsed = parseArgs({
-        args: [...argv],
-        allowPositionals: true,
+    const parsed = parseCommandArgs(
+      {
+        name: 'eval',
+        help: HELP,
+        positionals: true,
         options: {
           json: { type: 'boolean', default: false },
           threshold: { type: 'string', short: 't' },
           model: { type: 'string', short: 'm' },
-          help: { type: 'boolean', short: 'h', default: false },
         },
-      })
-    } catch (err) {
-      process.stderr.write(`${(err as Error).message}\n\n${HELP}\n`)
-      return EXIT.usage
-    }
-    if (parsed.values.help) {
-      process.stdout.write(`${HELP}\n`)
-      return EXIT.ok
-    }
+      },
+      argv,
+    )
+    if (typeof parsed === 'number') return parsed
     const subject = parsed.positionals[0]
     const run = subject === undefined ? undefined : EVAL_SUBJECTS[subject]
+    if (!run)
+      return usageError(
+        'eval',
+        `${subject === undefined ? 'no subject' : `unknown subject ${subject}`}: one of ${Object.keys(EVAL_SUBJECTS).join(', ')}, models`,
+      )
     const threshold =
       parsed.values.threshold === undefined ? undefined : Number(parsed.values.threshold)
-    if (!run || (threshold !== undefined && !(threshold >= 0 && threshold <= 1))) {
-      process.stderr.write(`${HELP}\n`)
-      return EXIT.usage
-    }
+    if (threshold !== undefined && !(threshold >= 0 && threshold <= 1))
+      return usageError(
+        'eval',
+        `--threshold must be between 0 and 1, got ${parsed.values.threshold}`,
+      )
     return run({
       json: parsed.values.json,
       ...(threshold === undefined ? {} : { threshold }),

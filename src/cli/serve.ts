@@ -1,5 +1,4 @@
 /** `semantic-router serve`: run the router (gateway, classification API, metrics, ext_proc). */
-import { parseArgs } from 'node:util'
 import { createRouterApp, type ListenOverrides, type RouterApp } from '../app.js'
 import { loadConfigFile } from '../config/load.js'
 import { formatIssue, type ConfigIssue } from '../config/issues.js'
@@ -7,6 +6,7 @@ import { isRouterError } from '../errors.js'
 import { logEvent } from '../log.js'
 import { createServeLogger } from './serve-logger.js'
 import type { SimulatorFleet } from '../simulator/index.js'
+import { parseCommandArgs, usageError } from './args.js'
 import { EXIT, type CliCommand } from './types.js'
 
 const HELP = `Usage: semantic-router serve [--config <file>] [options]
@@ -45,10 +45,10 @@ export const serveCommand: CliCommand = {
   summary: 'Run the router (gateway, classification API, metrics, ext_proc)',
   help: HELP,
   async run(argv) {
-    let parsed
-    try {
-      parsed = parseArgs({
-        args: [...argv],
+    const parsed = parseCommandArgs(
+      {
+        name: 'serve',
+        help: HELP,
         options: {
           config: { type: 'string', short: 'c', default: 'config/config.yaml' },
           port: { type: 'string' },
@@ -63,18 +63,12 @@ export const serveCommand: CliCommand = {
           'cert-path': { type: 'string' },
           'no-watch': { type: 'boolean', default: false },
           'simulate-backends': { type: 'boolean', default: false },
-          help: { type: 'boolean', short: 'h', default: false },
         },
-      })
-    } catch (err) {
-      process.stderr.write(`${(err as Error).message}\n\n${HELP}\n`)
-      return EXIT.usage
-    }
+      },
+      argv,
+    )
+    if (typeof parsed === 'number') return parsed
     const v = parsed.values
-    if (v.help) {
-      process.stdout.write(`${HELP}\n`)
-      return EXIT.ok
-    }
     let listen: ListenOverrides
     try {
       listen = {
@@ -91,8 +85,7 @@ export const serveCommand: CliCommand = {
           : {}),
       }
     } catch (err) {
-      process.stderr.write(`${(err as Error).message}\n\n${HELP}\n`)
-      return EXIT.usage
+      return usageError('serve', (err as Error).message)
     }
     return serve(v.config, listen, { watch: !v['no-watch'], simulate: v['simulate-backends'] })
   },

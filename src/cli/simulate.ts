@@ -1,5 +1,5 @@
 /** `semantic-router simulate`: run simulated OpenAI-compatible (vLLM-like) model servers. */
-import { parseArgs } from 'node:util'
+import type { parseArgs } from 'node:util'
 import { createLogger } from '../log.js'
 import {
   loadSimulatorFile,
@@ -11,6 +11,7 @@ import {
 import { loadDataset } from '../bench/datasets/index.js'
 import { quizResponder } from '../bench/quiz-responder.js'
 import type { Responder } from '../simulator/index.js'
+import { parseCommandArgs, usageError } from './args.js'
 import { EXIT, type CliCommand } from './types.js'
 
 const HELP = `Usage: semantic-router simulate [options]
@@ -84,7 +85,6 @@ const OPTIONS = {
   'max-body-bytes': { type: 'string' },
   'max-connections': { type: 'string' },
   'log-level': { type: 'string', default: 'info' },
-  help: { type: 'boolean', short: 'h', default: false },
 } as const
 
 type Values = ReturnType<
@@ -182,22 +182,16 @@ export const simulateCommand: CliCommand = {
   summary: 'Run simulated OpenAI-compatible model servers (vLLM-like, for tests and demos)',
   help: HELP,
   async run(argv) {
-    let values: Values
+    const parsed = parseCommandArgs({ name: 'simulate', help: HELP, options: OPTIONS }, argv)
+    if (typeof parsed === 'number') return parsed
+    const values: Values = parsed.values
     let listeners: SimulatorOptions[]
     try {
-      values = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: false }).values
-      if (values.help) {
-        process.stdout.write(`${HELP}\n`)
-        return EXIT.ok
-      }
       listeners = await simulateListeners(values)
       const responder = await answerKeyResponder(values)
       if (responder) listeners = listeners.map((l) => ({ ...l, responder }))
     } catch (err) {
-      process.stderr.write(
-        `simulate: ${(err as Error).message}\n\nRun 'semantic-router simulate --help'.\n`,
-      )
-      return EXIT.usage
+      return usageError('simulate', (err as Error).message)
     }
     const logger = createLogger({ level: values['log-level'], base: { component: 'simulator' } })
     const fleet = await startSimulators(listeners.map((l) => ({ ...l, logger })))

@@ -1,8 +1,8 @@
 /** `semantic-router validate-config`: print every problem in a config file; non-zero on errors. */
-import { parseArgs } from 'node:util'
 import { loadConfigFile } from '../config/load.js'
 import { formatIssue, type ConfigIssue } from '../config/issues.js'
 import { isRouterError } from '../errors.js'
+import { parseCommandArgs } from './args.js'
 import { EXIT, type CliCommand } from './types.js'
 
 const HELP = `Usage: semantic-router validate-config [--config <file>] [--quiet] [<file>...]
@@ -24,25 +24,19 @@ export const validateConfigCommand: CliCommand = {
   summary: 'Check config files and list every problem',
   help: HELP,
   async run(argv) {
-    let parsed
-    try {
-      parsed = parseArgs({
-        args: [...argv],
-        allowPositionals: true,
+    const parsed = parseCommandArgs(
+      {
+        name: 'validate-config',
+        help: HELP,
+        positionals: true,
         options: {
           config: { type: 'string', short: 'c' },
           quiet: { type: 'boolean', short: 'q', default: false },
-          help: { type: 'boolean', short: 'h', default: false },
         },
-      })
-    } catch (err) {
-      process.stderr.write(`${(err as Error).message}\n\n${HELP}\n`)
-      return EXIT.usage
-    }
-    if (parsed.values.help) {
-      process.stdout.write(`${HELP}\n`)
-      return EXIT.ok
-    }
+      },
+      argv,
+    )
+    if (typeof parsed === 'number') return parsed
     const files = [
       ...(parsed.values.config === undefined ? [] : [parsed.values.config]),
       ...parsed.positionals,

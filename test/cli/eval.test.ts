@@ -1,20 +1,7 @@
 /** `semantic-router eval guards` as a user runs it: the report, the JSON form, and bad usage. */
 import assert from 'node:assert/strict'
-import { spawnSync } from 'node:child_process'
-import { join } from 'node:path'
 import { describe, it } from 'node:test'
-
-const ROOT = join(import.meta.dirname, '..', '..')
-const MAIN = join(ROOT, 'src', 'main.ts')
-
-function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    timeout: 60_000,
-  })
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr }
-}
+import { runCli as cli } from '../helpers/processes.js'
 
 describe('eval command', () => {
   it('prints jailbreak recall/FPR and PII per-type scores as JSON', () => {

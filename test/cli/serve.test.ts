@@ -3,39 +3,20 @@
  * shape on free ports), `classify`, `--help`, and a broken config at start.
  */
 import assert from 'node:assert/strict'
-import { spawn, spawnSync } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 import { describe, it } from 'node:test'
 import OpenAI from 'openai'
 import { loadConfigFile } from '../../src/config/load.js'
+import {
+  freePort,
+  LOOPBACK_PORTS,
+  runCli as cli,
+  startRouterProcess,
+} from '../helpers/processes.js'
 
 const ROOT = join(import.meta.dirname, '..', '..')
-const MAIN = join(ROOT, 'src', 'main.ts')
-
-function cli(
-  args: string[],
-  input?: string,
-): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    input,
-    timeout: 60_000,
-  })
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  const port = (server.address() as { port: number }).port
-  await new Promise<void>((r) => server.close(() => r()))
-  return port
-}
 
 describe('CLI', () => {
   it('prints --help for serve and classify', () => {
@@ -71,7 +52,7 @@ describe('CLI', () => {
     assert.equal(decision.classifier, 'keyword')
     assert.equal(decision.selected_model, 'deepseek-v31')
     assert.equal(decision.reasoning.enabled, true)
-    r = cli(['classify'], 'please fix this python bug')
+    r = cli(['classify'], { input: 'please fix this python bug' })
     assert.equal(JSON.parse(r.stdout).category, 'computer science')
   })
 
@@ -80,17 +61,7 @@ describe('CLI', () => {
     try {
       const path = join(dir, 'bad.yaml')
       await writeFile(path, 'vllm_endpoints:\n  - { name: a, address: "http://x/", port: 0 }\n')
-      const r = cli([
-        'serve',
-        '--config',
-        path,
-        '--gateway-port',
-        '0',
-        '--api-port',
-        '0',
-        '--metrics-port',
-        '0',
-      ])
+      const r = cli(['serve', '--config', path, ...LOOPBACK_PORTS])
       assert.equal(r.status, 1)
       assert.match(r.stderr, /config is invalid/)
       assert.match(r.stderr, /vllm_endpoints\[0\]\.address/)
@@ -110,48 +81,21 @@ describe('CLI', () => {
         .replace('port: 18001', `port: ${await freePort()}`)
         .replace('port: 18002', `port: ${await freePort()}`),
     )
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        MAIN,
-        'serve',
-        '-c',
-        path,
-        '--simulate-backends',
-        '--gateway-port',
-        '0',
-        '--api-port',
-        '0',
-        '--metrics-port',
-        '0',
-        '--no-extproc',
-      ],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
-    )
+    const router = await startRouterProcess(path, {
+      extraArgs: ['--simulate-backends', '--no-extproc'],
+    })
     try {
-      const started = await new Promise<Record<string, string>>((resolve, reject) => {
-        const lines = createInterface({ input: child.stdout })
-        lines.on('line', (line) => {
-          const event = JSON.parse(line) as Record<string, string>
-          if (event['event'] === 'router_started') resolve(event)
-        })
-        child.once('exit', (code) => reject(new Error(`serve exited early (${code})`)))
-      })
-      const client = new OpenAI({ baseURL: `${started['gateway']}/v1`, apiKey: 'x', maxRetries: 0 })
+      const client = new OpenAI({ baseURL: `${router.gateway}/v1`, apiKey: 'x', maxRetries: 0 })
       const answer = await client.chat.completions.create({
         model: 'MoM',
         messages: [{ role: 'user', content: 'Prove this theorem' }],
       })
       assert.equal(answer.model, 'deepseek-v31')
-      const ready = await fetch(`${started['api']}/ready`)
+      const ready = await fetch(`${router.api}/ready`)
       assert.equal(ready.status, 200)
-      const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)))
-      child.kill('SIGTERM')
-      assert.equal(await exit, 0)
+      assert.equal(await router.stop(), 0)
     } finally {
-      child.kill('SIGKILL')
+      await router.stop()
       await rm(dir, { recursive: true, force: true })
     }
   })

@@ -13,13 +13,8 @@ import { parseDocument } from 'yaml'
 import { DASHBOARDS } from '../../deploy/grafana/build/index.js'
 import { startSimulator, type Simulator } from '../../src/simulator/index.js'
 import { dashboardQueries, type Dashboard } from './dashboard-queries.js'
-import {
-  startPrometheus,
-  startRouterProcess,
-  waitForQuery,
-  type PrometheusProcess,
-  type RouterProcess,
-} from './processes.js'
+import { startRouterProcess, type RouterProcess } from '../helpers/processes.js'
+import { startPrometheus, waitForQuery, type PrometheusProcess } from './prometheus.js'
 import { DEPLOY, findTool } from './tools.js'
 import { sendTraffic, TRAFFIC } from './traffic.js'
 

@@ -20,7 +20,7 @@ import {
   waitForLine,
   type RouterProcess,
   type Running,
-} from './processes.js'
+} from '../helpers/processes.js'
 import { DEPLOY, ROOT } from './tools.js'
 
 const CONFIG_MOUNT = '/etc/semantic-router/config.yaml'

@@ -19,7 +19,7 @@ import {
 import { tmpdir } from 'node:os'
 import { dirname, join, posix, relative } from 'node:path'
 import { DockerIgnore, parseDockerfile, type Stage } from './dockerfile.js'
-import type { LaunchOptions } from './processes.js'
+import type { LaunchOptions } from '../helpers/processes.js'
 import { ROOT } from './tools.js'
 
 export const stages = parseDockerfile(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'))

@@ -1,18 +1,48 @@
 /**
- * Real processes for the deployment tests: the router (`semantic-router serve`, the container's
- * command), the simulator (`semantic-router simulate`) and Debian's Prometheus, each on loopback
- * with ports chosen at start, stopped by pid.
+ * Real processes for the tests that run the CLI as a user does: one-shot commands
+ * (`runCli`), long-running ones (`launch`, `waitForLine`), and the router (`semantic-router
+ * serve`) on loopback with every port chosen at start, stopped by pid.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
-import { stringify } from 'yaml'
-import { ROOT } from './tools.js'
 
-const CLI = join(ROOT, 'bin', 'semantic-router.js')
+const ROOT = join(import.meta.dirname, '..', '..')
+/** The installed entry point (bin/semantic-router.js: the sources through tsx). */
+export const CLI = join(ROOT, 'bin', 'semantic-router.js')
+
+/** `serve` arguments for loopback with every listener on a free port. */
+export const LOOPBACK_PORTS: readonly string[] = [
+  '--host',
+  '127.0.0.1',
+  '--port',
+  '0',
+  '--gateway-port',
+  '0',
+  '--api-port',
+  '0',
+  '--metrics-port',
+  '0',
+]
+
+export interface CliResult {
+  readonly status: number | null
+  readonly stdout: string
+  readonly stderr: string
+}
+
+/** Run one CLI command to completion in its own process (the test runner owns this one's stdout). */
+export function runCli(args: readonly string[], options: { input?: string } = {}): CliResult {
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    input: options.input,
+    timeout: 60_000,
+  })
+  if (r.error) throw r.error
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr }
+}
 
 export interface Running {
   readonly child: ChildProcess
@@ -114,22 +144,7 @@ export async function startRouterProcess(
   configPath: string,
   options: LaunchOptions & { command?: readonly string[]; extraArgs?: readonly string[] } = {},
 ): Promise<RouterProcess> {
-  const args = [
-    'serve',
-    '--config',
-    configPath,
-    '--host',
-    '127.0.0.1',
-    '--port',
-    '0',
-    '--gateway-port',
-    '0',
-    '--api-port',
-    '0',
-    '--metrics-port',
-    '0',
-    ...(options.extraArgs ?? []),
-  ]
+  const args = ['serve', '--config', configPath, ...LOOPBACK_PORTS, ...(options.extraArgs ?? [])]
   const [command, ...prefix] = options.command ?? [process.execPath, CLI]
   const run = launch(command!, [...prefix, ...args], options)
   try {
@@ -144,96 +159,5 @@ export async function startRouterProcess(
   } catch (err) {
     await run.stop()
     throw err
-  }
-}
-
-export interface PrometheusProcess extends Running {
-  readonly url: string
-  query(expr: string): Promise<PromResult>
-  close(): Promise<void>
-}
-
-export interface PromSample {
-  metric: Record<string, string>
-  value: [number, string]
-}
-
-export type PromResult =
-  | {
-      status: 'success'
-      data:
-        | { resultType: 'vector'; result: PromSample[] }
-        | { resultType: 'scalar'; result: [number, string] }
-    }
-  | { status: 'error'; errorType: string; error: string }
-
-/** Debian's prometheus scraping `target` (host:port) as job semantic-router every second. */
-export async function startPrometheus(
-  binary: string,
-  target: string,
-  ruleFiles: readonly string[] = [],
-): Promise<PrometheusProcess> {
-  const dir = mkdtempSync(join(tmpdir(), 'sr-prom-'))
-  const port = await freePort()
-  const config = {
-    global: { scrape_interval: '1s', evaluation_interval: '1s' },
-    rule_files: [...ruleFiles],
-    scrape_configs: [{ job_name: 'semantic-router', static_configs: [{ targets: [target] }] }],
-  }
-  writeFileSync(join(dir, 'prometheus.yml'), stringify(config))
-  const run = launch(binary, [
-    `--config.file=${join(dir, 'prometheus.yml')}`,
-    `--storage.tsdb.path=${join(dir, 'data')}`,
-    `--web.listen-address=127.0.0.1:${port}`,
-    '--log.level=warn',
-  ])
-  const url = `http://127.0.0.1:${port}`
-  const close = async (): Promise<void> => {
-    await run.stop()
-    rmSync(dir, { recursive: true, force: true })
-  }
-  const deadline = Date.now() + 30_000
-  for (;;) {
-    try {
-      if ((await fetch(`${url}/-/ready`)).ok) break
-    } catch {
-      // not listening yet
-    }
-    if (run.child.exitCode !== null || Date.now() > deadline) {
-      await close()
-      throw new Error(`prometheus did not start:\n${run.output.join('\n')}`)
-    }
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  return Object.assign(run, {
-    url,
-    close,
-    async query(expr: string): Promise<PromResult> {
-      const response = await fetch(
-        `${url}/api/v1/query?${new URLSearchParams({ query: expr }).toString()}`,
-      )
-      return (await response.json()) as PromResult
-    },
-  })
-}
-
-/** Wait until `expr` returns at least one sample whose value passes `accept`. */
-export async function waitForQuery(
-  prom: PrometheusProcess,
-  expr: string,
-  accept: (v: number) => boolean,
-  timeoutMs = 20_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const r = await prom.query(expr)
-    if (
-      r.status === 'success' &&
-      r.data.resultType === 'vector' &&
-      r.data.result.some((s) => accept(Number(s.value[1])))
-    )
-      return
-    if (Date.now() > deadline) throw new Error(`${expr} never satisfied: ${JSON.stringify(r)}`)
-    await new Promise((res) => setTimeout(res, 200))
   }
 }
