@@ -67,6 +67,8 @@ const TOKEN_CUES: Record<string, number> = {
 }
 
 export const GUARD_LABELS = ['benign', 'jailbreak']
+/** The guard model's opinion: these words are attacks, `weather` is benign, the rest say nothing. */
+const GUARD_CUES: Record<string, number> = { ignore: 1, instructions: 1, previous: 1, weather: 0 }
 
 export function tempDir(prefix = 'sr-ml-'): string {
   return mkdtempSync(join(tmpdir(), prefix))
@@ -82,17 +84,30 @@ function table(
   return t
 }
 
+/**
+ * `mismatched: true` writes a model whose weights cover only the special tokens, like an export
+ * whose tokenizer does not match its weights: it loads, passes the load-time probe (which feeds only
+ * special tokens), and fails at inference on any real word (onnxruntime: Gather index out of
+ * bounds). That is how the suite tests a model that breaks while the router is running.
+ */
+export interface BrokenOption {
+  readonly mismatched?: boolean
+}
+
+const rowsOf = (opts: BrokenOption): number =>
+  opts.mismatched ? SPECIAL_TOKENS.length : TINY_VOCAB.length
+
 /** Sequence classifier: masked mean of per-token label scores. */
 export function writeSequenceModel(
   dir: string,
-  opts: { labels?: string[]; maxLength?: number; modelType?: string } = {},
+  opts: { labels?: string[]; maxLength?: number; modelType?: string } & BrokenOption = {},
 ): string {
   const labels = opts.labels ?? SEQ_LABELS
   const L = labels.length
-  const cues = labels === GUARD_LABELS ? { ignore: 1, instructions: 1, previous: 1 } : SEQ_CUES
-  const emb = table(TINY_VOCAB.length, L, (r, c) => (cues[TINY_VOCAB[r]!] === c ? 4 : 0))
+  const cues = labels === GUARD_LABELS ? GUARD_CUES : SEQ_CUES
+  const emb = table(rowsOf(opts), L, (r, c) => (cues[TINY_VOCAB[r]!] === c ? 4 : 0))
   const g = new GraphBuilder()
-  g.constant('emb', [TINY_VOCAB.length, L], emb)
+  g.constant('emb', [rowsOf(opts), L], emb)
   const tok = g.op('Gather', ['emb', 'input_ids'], { axis: 0 })
   const mask = maskColumn(g)
   const sum = maskedSum(g, tok, mask)
@@ -110,13 +125,14 @@ export function writeSequenceModel(
 }
 
 /** Token classifier: each token's logits come straight from its embedding row. */
-export function writeTokenModel(dir: string, opts: { maxLength?: number } = {}): string {
+export function writeTokenModel(
+  dir: string,
+  opts: { maxLength?: number } & BrokenOption = {},
+): string {
   const L = TOKEN_LABELS.length
-  const emb = table(TINY_VOCAB.length, L, (r, c) =>
-    (TOKEN_CUES[TINY_VOCAB[r]!] ?? 0) === c ? 5 : 0,
-  )
+  const emb = table(rowsOf(opts), L, (r, c) => ((TOKEN_CUES[TINY_VOCAB[r]!] ?? 0) === c ? 5 : 0))
   const g = new GraphBuilder()
-  g.constant('emb', [TINY_VOCAB.length, L], emb)
+  g.constant('emb', [rowsOf(opts), L], emb)
   g.op('Gather', ['emb', 'input_ids'], { axis: 0 }, 'logits')
   writeHfFolder({
     dir,

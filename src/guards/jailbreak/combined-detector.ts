@@ -32,7 +32,9 @@ export class CombinedJailbreakDetector implements JailbreakDetector {
     if (ruleResult.status === 'rejected') throw ruleResult.reason
     const byRules = ruleResult.value
     if (modelResult.status === 'rejected') {
-      if (byRules.isJailbreak) return byRules
+      // The rules' verdict stands; the detail says the model could not give its opinion.
+      if (byRules.isJailbreak)
+        return { ...byRules, detail: `${this.model.kind}=failed ${byRules.detail ?? ''}`.trim() }
       throw modelResult.reason
     }
     const byModel = modelResult.value

@@ -220,7 +220,9 @@ export class InferenceEngine {
     }
     let result: ort.InferenceSession.ReturnType
     try {
-      result = await this.session.run(feeds, [this.outputName])
+      // onnxruntime's own error line (raw, to stderr) is suppressed: the error is thrown here
+      // and reported once through the router's structured log by whoever handles it.
+      result = await this.session.run(feeds, [this.outputName], { logSeverityLevel: 4 })
     } catch (err) {
       throw new RouterError(
         'inference_failed',

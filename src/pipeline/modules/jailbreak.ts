@@ -3,16 +3,17 @@
  * answers with upstream's content-filter completion when one is an attack (label `jailbreak` and
  * confidence ≥ the threshold). The category's `jailbreak_enabled` / `jailbreak_threshold` override
  * the global prompt_guard settings once classification has run; detection stays AND-ed with
- * `prompt_guard.enabled`, as upstream. A detector failure follows `prompt_guard.on_error`:
- * `allow` continues (counted as classification_failed), `block` answers as if an attack was found.
+ * `prompt_guard.enabled`, as upstream. A detector failure follows `prompt_guard.on_error`
+ * (guard-scan.ts): `allow` skips that message and scans the rest, `block` answers with the block
+ * response, type `detector_error`.
  */
 import { attackProbability } from '../../guards/jailbreak/combined-detector.js'
-import { scannableTexts } from '../../guards/message-texts.js'
 import type { JailbreakVerdict } from '../../guards/types.js'
 import { logEvent } from '../../log.js'
 import { label } from '../../metrics/router-metrics.js'
 import { jailbreakBlockResponse } from '../immediate.js'
 import { PLUGIN_API_VERSION, type ModuleFactory, type RequestContext } from '../types.js'
+import { guardFailed, scanMessages } from './guard-scan.js'
 
 export const JAILBREAK = 'jailbreak'
 
@@ -25,10 +26,6 @@ export interface JailbreakState {
 
 export function jailbreakState(ctx: RequestContext): JailbreakState | undefined {
   return ctx.moduleState.get(JAILBREAK) as JailbreakState | undefined
-}
-
-function isAbort(err: unknown): boolean {
-  return err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError')
 }
 
 export const jailbreakModule: ModuleFactory = {
@@ -44,25 +41,31 @@ export const jailbreakModule: ModuleFactory = {
     const { metrics } = services
     const onError = config.prompt_guard.on_error
 
-    const block = (ctx: RequestContext, type: string, confidence: number, detail: string) => {
-      metrics.requestErrors.inc({ model: label(ctx.request.model), reason: 'jailbreak_block' })
+    /** `detected`: an attack was found; otherwise the detector failed and on_error is block. */
+    const block = (
+      ctx: RequestContext,
+      verdict: { type: string; confidence: number; detail: string },
+      detected: boolean,
+    ) => {
+      if (detected)
+        metrics.requestErrors.inc({ model: label(ctx.request.model), reason: 'jailbreak_block' })
       logEvent(
         ctx.log,
         'security_block',
         {
-          reason_code: 'jailbreak_detected',
+          reason_code: detected ? 'jailbreak_detected' : 'jailbreak_detector_error',
           request_id: ctx.meta.requestId,
-          jailbreak_type: type,
-          confidence: Number(confidence.toFixed(3)),
+          jailbreak_type: verdict.type,
+          confidence: Number(verdict.confidence.toFixed(3)),
           detector: detector.kind,
-          detail,
+          detail: verdict.detail,
         },
         'warn',
       )
       return jailbreakBlockResponse({
         stream: ctx.request.stream || ctx.meta.acceptsEventStream,
-        type,
-        confidence,
+        type: verdict.type,
+        confidence: verdict.confidence,
       })
     }
 
@@ -75,49 +78,30 @@ export const jailbreakModule: ModuleFactory = {
         const threshold = category?.jailbreak_threshold ?? config.prompt_guard.threshold
         let max = 0
         let scanned = 0
-        for (const message of scannableTexts(ctx.request.body)) {
-          const started = performance.now()
-          let verdict: JailbreakVerdict
-          try {
-            verdict = await detector.detect(message.text, ctx.meta.signal)
-          } catch (err) {
-            if (isAbort(err)) throw err
-            metrics.requestErrors.inc({
-              model: label(ctx.request.model),
-              reason: 'classification_failed',
-            })
-            logEvent(
-              ctx.log,
-              'classifier_error',
-              {
-                classifier: 'jailbreak',
-                request_id: ctx.meta.requestId,
-                on_error: onError,
-                error: String(err),
-              },
-              'warn',
-            )
-            if (onError === 'block') return block(ctx, 'detector_error', 1, 'detector failed')
-            continue
-          } finally {
-            metrics.classifierLatency.observe(
-              { classifier: 'jailbreak' },
-              (performance.now() - started) / 1000,
-            )
-          }
-          scanned++
-          max = Math.max(max, attackProbability(verdict))
-          if (verdict.isJailbreak && verdict.confidence >= threshold) {
-            ctx.moduleState.set(JAILBREAK, { scanned, maxProbability: max, threshold })
-            return block(
+        let answer: ReturnType<typeof block> | undefined
+        const detect = (text: string, signal?: AbortSignal) => detector.detect(text, signal)
+        await scanMessages<JailbreakVerdict>(ctx, metrics, 'jailbreak', detect, {
+          result: (verdict, message) => {
+            scanned++
+            max = Math.max(max, attackProbability(verdict))
+            if (!verdict.isJailbreak || verdict.confidence < threshold) return
+            const detail = `${message.role}[${message.index}] ${verdict.detail ?? ''}`.trim()
+            answer = block(
               ctx,
-              verdict.label,
-              verdict.confidence,
-              `${message.role}[${message.index}] ${verdict.detail ?? ''}`.trim(),
+              { type: verdict.label, confidence: verdict.confidence, detail },
+              true,
             )
-          }
-        }
+            return true
+          },
+          error: (err, message) => {
+            if (guardFailed(ctx, metrics, 'jailbreak', onError, err) === 'allow') return
+            const detail = `${message.role}[${message.index}] detector failed`
+            answer = block(ctx, { type: 'detector_error', confidence: 1, detail }, false)
+            return true
+          },
+        })
         ctx.moduleState.set(JAILBREAK, { scanned, maxProbability: max, threshold })
+        return answer
       },
     }
   },

@@ -15,7 +15,6 @@
  * `llm_pii_violations_total{model,pii_type}` counts each denied type against the model whose policy
  * denied it, whether the request was re-routed or blocked.
  */
-import { scannableTexts } from '../../guards/message-texts.js'
 import { deniedTypes, isEnforced } from '../../guards/pii/policy.js'
 import type { PiiEntity } from '../../guards/types.js'
 import { logEvent } from '../../log.js'
@@ -23,8 +22,11 @@ import { label } from '../../metrics/router-metrics.js'
 import { bestModelForCategory } from '../../routing/select-model.js'
 import { piiBlockResponse } from '../immediate.js'
 import { PLUGIN_API_VERSION, type ModuleFactory, type RequestContext } from '../types.js'
+import { guardFailed, scanMessages } from './guard-scan.js'
 
 export const PII = 'pii'
+/** `x-vsr-pii-types` of the block answered when detection failed and on_error is block. */
+export const DETECTOR_ERROR_TYPE = 'PII_DETECTOR_ERROR'
 
 export interface PiiState {
   /** Detected types (confidence ≥ threshold), sorted. */
@@ -38,10 +40,6 @@ export interface PiiState {
 
 export function piiState(ctx: RequestContext): PiiState | undefined {
   return ctx.moduleState.get(PII) as PiiState | undefined
-}
-
-function isAbort(err: unknown): boolean {
-  return err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError')
 }
 
 export const piiModule: ModuleFactory = {
@@ -60,40 +58,47 @@ export const piiModule: ModuleFactory = {
     const { metrics } = services
     const onError = config.classifier.pii_model.on_error
 
-    const detect = async (ctx: RequestContext, threshold: number): Promise<PiiEntity[]> => {
+    /** Entities at or above the threshold in every message; null when the detector failed. */
+    const detect = async (ctx: RequestContext, threshold: number): Promise<PiiEntity[] | null> => {
       const found: PiiEntity[] = []
-      for (const message of scannableTexts(ctx.request.body)) {
-        const started = performance.now()
-        try {
-          for (const e of await detector.detect(message.text, ctx.meta.signal))
-            if (e.confidence >= threshold) found.push(e)
-        } finally {
-          metrics.classifierLatency.observe(
-            { classifier: 'pii' },
-            (performance.now() - started) / 1000,
-          )
-        }
-      }
-      return found
+      let failed = false
+      await scanMessages(ctx, metrics, 'pii', (text, signal) => detector.detect(text, signal), {
+        result: (entities) => {
+          for (const e of entities) if (e.confidence >= threshold) found.push(e)
+        },
+        error: (err) => {
+          failed = true
+          guardFailed(ctx, metrics, 'pii', onError, err)
+          return true
+        },
+      })
+      return failed ? null : found
     }
 
+    /** Answer with upstream's PII block. `denied` null: the detector failed and on_error is block. */
     const block = (
       ctx: RequestContext,
       model: string,
-      types: readonly string[],
+      denied: readonly string[] | null,
       reasonCode: string,
     ) => {
-      metrics.requestErrors.inc({ model: label(ctx.request.model), reason: 'pii_policy_denied' })
+      if (denied)
+        metrics.requestErrors.inc({ model: label(ctx.request.model), reason: 'pii_policy_denied' })
       logEvent(
         ctx.log,
         'routing_block',
-        { reason_code: reasonCode, request_id: ctx.meta.requestId, model, denied_pii: types },
+        {
+          reason_code: reasonCode,
+          request_id: ctx.meta.requestId,
+          model,
+          denied_pii: denied ?? [],
+        },
         'warn',
       )
       return piiBlockResponse({
         stream: ctx.request.stream || ctx.meta.acceptsEventStream,
         model,
-        types,
+        types: denied ?? [DETECTOR_ERROR_TYPE],
       })
     }
 
@@ -116,28 +121,9 @@ export const piiModule: ModuleFactory = {
         if (category?.pii_enabled === false || threshold === 0 || !isEnforced(config, checked))
           return skip()
 
-        let entities: PiiEntity[]
-        try {
-          entities = await detect(ctx, threshold)
-        } catch (err) {
-          if (isAbort(err)) throw err
-          metrics.requestErrors.inc({
-            model: label(ctx.request.model),
-            reason: 'classification_failed',
-          })
-          logEvent(
-            ctx.log,
-            'classifier_error',
-            {
-              classifier: 'pii',
-              request_id: ctx.meta.requestId,
-              on_error: onError,
-              error: String(err),
-            },
-            'warn',
-          )
-          if (onError === 'block')
-            return block(ctx, ctx.upstreamModel, ['PII_DETECTOR_ERROR'], 'pii_detector_error')
+        const entities = await detect(ctx, threshold)
+        if (entities === null) {
+          if (onError === 'block') return block(ctx, ctx.upstreamModel, null, 'pii_detector_error')
           return skip()
         }
         const types = [...new Set(entities.map((e) => e.type))].sort()
