@@ -139,6 +139,7 @@ export async function createRouterApp(options: RouterAppOptions): Promise<Router
         log,
         metrics,
         runtimes: () => live,
+        startupConfig: loaded.config,
         startedAt: new Date(),
         maxBodyBytes: loaded.config.server.max_body_bytes,
       })

@@ -10,7 +10,7 @@ import { RuleJailbreakDetector } from '../guards/jailbreak/rule-detector.js'
 import { maskText } from '../guards/pii/mask.js'
 import type { JailbreakDetector, PiiEntity } from '../guards/types.js'
 import type { Runtime } from '../runtime/runtime.js'
-import { optionalNumber } from './errors.js'
+import { optionalNumber, optionalObject } from './errors.js'
 
 /** Texts longer than this are refused (the detectors handle it, but an API call should not take seconds). */
 export const MAX_GUARD_TEXT_CHARS = 1_000_000
@@ -115,6 +115,18 @@ export async function detectPii(
     processing_time_ms: elapsedMs(started),
   }
   return { result, entities }
+}
+
+/** `options` of a request that runs both guards (/combined, /batch), parsed once. */
+export interface GuardOptions {
+  readonly raw: Record<string, unknown>
+  readonly pii: PiiOptions
+  readonly security: SecurityOptions
+}
+
+export function guardOptions(body: Record<string, unknown>, runtime: Runtime): GuardOptions {
+  const raw = optionalObject(body, 'options')
+  return { raw, pii: piiOptions(raw, runtime), security: securityOptions(raw, runtime) }
 }
 
 const SENSITIVITY: Record<string, number> = { low: 0.9, medium: 0.7, high: 0.5 }

@@ -14,13 +14,16 @@ import { acceptableRequestId } from '../gateway/headers.js'
 import { listen, type Listening } from '../http/listen.js'
 import type { Lease, RuntimeSource } from '../runtime/live.js'
 import type { Runtime } from '../runtime/runtime.js'
+import type { RouterConfig } from '../config/schema/index.js'
 import { apiErrorBody } from './errors.js'
 import { API_ROUTES } from './routes/index.js'
 import type { ApiContext, ApiRequest, ApiRoute } from './types.js'
 
-export interface ApiServerOptions extends Omit<ApiContext, 'runtime'> {
+export interface ApiServerOptions extends Omit<ApiContext, 'runtime' | 'config'> {
   /** Source of the runtime; undefined while the router is still starting. */
   readonly runtimes: () => RuntimeSource<Runtime> | undefined
+  /** The config the router is starting with (ApiContext.config() until a runtime exists). */
+  readonly startupConfig?: RouterConfig
   readonly routes?: readonly ApiRoute[]
   /** Largest request body (bytes). */
   readonly maxBodyBytes: number
@@ -71,8 +74,16 @@ export class ApiServer {
     const timer = setTimeout(() => aborter.abort(), timeoutMs)
     res.once('close', () => aborter.abort())
     let lease: Lease<Runtime> | undefined
+    let route: ApiRoute | undefined
+    let handlerRunning = false
+    const context = (leased: Runtime | undefined): ApiContext => ({
+      ...this.options,
+      runtime: () => leased,
+      config: () =>
+        (leased ?? this.options.runtimes()?.current())?.config ?? this.options.startupConfig,
+    })
     try {
-      const route = this.route(req.method ?? 'GET', path)
+      route = this.route(req.method ?? 'GET', path)
       const hasBody = route.method === 'POST' || route.method === 'PUT'
       const body = hasBody ? parseJson(await readBody(req, this.options.maxBodyBytes)) : undefined
       const request: ApiRequest = {
@@ -85,8 +96,8 @@ export class ApiServer {
         signal: aborter.signal,
       }
       lease = this.options.runtimes()?.acquire()
-      const leased = lease?.runtime
-      const ctx: ApiContext = { ...this.options, runtime: () => leased }
+      const ctx = context(lease?.runtime)
+      handlerRunning = true
       const result = await withTimeout(
         Promise.resolve(route.handle(request, ctx)),
         aborter.signal,
@@ -102,6 +113,8 @@ export class ApiServer {
       res.end(text)
     } catch (err) {
       const error = toRouterError(err)
+      if (route && (!handlerRunning || aborter.signal.aborted))
+        route.rejected?.(error, context(lease?.runtime))
       logRequestError(error, {
         log: this.options.log,
         requestId,

@@ -3,6 +3,8 @@
  * ApiRoute; routes/index.ts lists them. Adding an endpoint: write the file, add one line there.
  */
 import type { IncomingHttpHeaders } from 'node:http'
+import type { RouterConfig } from '../config/schema/index.js'
+import type { RouterError } from '../errors.js'
 import type { Logger } from '../log.js'
 import type { RouterMetrics } from '../metrics/router-metrics.js'
 import type { Runtime } from '../runtime/runtime.js'
@@ -36,6 +38,11 @@ export interface ApiContext {
    * mid-request); undefined while the router is still starting.
    */
   runtime(): Runtime | undefined
+  /**
+   * The config in force: this request's runtime's, else the current runtime's, else the one the
+   * router is starting with (undefined only for a server built without one).
+   */
+  config(): RouterConfig | undefined
   /** When the process started serving the API. */
   readonly startedAt: Date
 }
@@ -52,4 +59,10 @@ export interface ApiRoute {
   /** Body schemas for /openapi.json (routes without them are listed with their summary only). */
   readonly schema?: { readonly request?: JsonSchema; readonly response?: JsonSchema }
   handle(req: ApiRequest, ctx: ApiContext): ApiResponse | Promise<ApiResponse>
+  /**
+   * Called when the server fails a request for this route itself: its body could not be read or
+   * parsed, or it ran out of time (or the client left) before the handler answered. Errors the
+   * handler throws are the handler's own to observe.
+   */
+  rejected?(err: RouterError, ctx: ApiContext): void
 }

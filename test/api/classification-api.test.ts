@@ -1,11 +1,12 @@
 /** The classification API (port 8080): probes, intent classification, info endpoints, errors. */
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
-import { ApiServer } from '../../src/api/server.js'
+import { describe, it } from 'node:test'
+import { ApiServer, type ApiServerOptions } from '../../src/api/server.js'
 import type { ApiRoute } from '../../src/api/types.js'
+import { parseConfigText } from '../../src/config/load.js'
 import { createLogger } from '../../src/log.js'
 import { RouterMetrics } from '../../src/metrics/router-metrics.js'
-import { postJson, startRouter, type TestRouter, readJson, type Json } from '../helpers/router.js'
+import { postJson, readJson, useRouter, type Json } from '../helpers/router.js'
 
 const CONFIG = `
 vllm_endpoints:
@@ -33,20 +34,13 @@ pipeline:
 `
 
 describe('classification API', () => {
-  let router: TestRouter
-  let api: string
-
-  before(async () => {
-    router = await startRouter(CONFIG)
-    api = router.apiUrl
-  })
-  after(() => router.close())
+  const t = useRouter(CONFIG)
 
   it('answers /health and /ready', async () => {
-    let res = await fetch(`${api}/health`)
+    let res = await fetch(`${t.api}/health`)
     assert.equal(res.status, 200)
     assert.deepEqual(await res.json(), { status: 'healthy', service: 'classification-api' })
-    res = await fetch(`${api}/ready`)
+    res = await fetch(`${t.api}/ready`)
     assert.equal(res.status, 200)
     const ready = await readJson(res)
     assert.equal(ready.status, 'ready')
@@ -54,7 +48,7 @@ describe('classification API', () => {
   })
 
   it('classifies intent with the configured chain and recommends the routed model', async () => {
-    const res = await postJson(`${api}/api/v1/classify/intent`, {
+    const res = await postJson(`${t.api}/api/v1/classify/intent`, {
       text: 'What is the integral of x?',
     })
     assert.equal(res.status, 200)
@@ -68,12 +62,12 @@ describe('classification API', () => {
   })
 
   it('returns probabilities when asked, and the default model when nothing matches', async () => {
-    let res = await postJson(`${api}/api/v1/classify/intent`, {
+    let res = await postJson(`${t.api}/api/v1/classify/intent`, {
       text: 'review this contract',
       options: { return_probabilities: true },
     })
     assert.deepEqual(res.json.probabilities, { law: 1 })
-    res = await postJson(`${api}/api/v1/classify/intent`, {
+    res = await postJson(`${t.api}/api/v1/classify/intent`, {
       text: 'good morning',
       options: { return_probabilities: true, confidence_threshold: 0.5 },
     })
@@ -90,7 +84,7 @@ describe('classification API', () => {
       assert.equal(typeof res.json.error.message, 'string')
       assert.ok(!Number.isNaN(Date.parse(res.json.error.timestamp)))
     }
-    const url = `${api}/api/v1/classify/intent`
+    const url = `${t.api}/api/v1/classify/intent`
     check(await postJson(url, '{"text":'), 400, 'INVALID_JSON')
     check(await postJson(url, { text: '' }), 400, 'INVALID_REQUEST')
     check(await postJson(url, { text: 5 }), 400, 'INVALID_REQUEST')
@@ -101,73 +95,85 @@ describe('classification API', () => {
     )
     check(await postJson(url, ['text']), 400, 'INVALID_REQUEST')
     check(await postJson(url, { text: 'x'.repeat(11 * 1024 * 1024) }), 413, 'BODY_TOO_LARGE')
-    check(await postJson(`${api}/api/v1/nothing`, {}), 404, 'ROUTE_NOT_FOUND')
+    check(await postJson(`${t.api}/api/v1/nothing`, {}), 404, 'ROUTE_NOT_FOUND')
     const res = await fetch(url)
     assert.equal(res.headers.get('allow'), 'POST')
     check({ status: res.status, json: await readJson(res) }, 405, 'METHOD_NOT_ALLOWED')
   })
 
   it('describes models and the loaded config', async () => {
-    const models = await readJson(await fetch(`${api}/info/models`))
+    const models = await readJson(await fetch(`${t.api}/info/models`))
     assert.equal(models.models[0].name, 'keyword_classifier')
     assert.deepEqual([...models.models[0].categories].sort(), ['law', 'math'])
     assert.equal(models.system.gpu_available, false)
-    const info = await readJson(await fetch(`${api}/info/classifier`))
+    const info = await readJson(await fetch(`${t.api}/info/classifier`))
     assert.equal(info.status, 'config_loaded')
     assert.equal(info.config.default_model, 'general')
     assert.equal(info.config_hash.length, 64)
-    const list = await readJson(await fetch(`${api}/v1/models`))
+    const list = await readJson(await fetch(`${t.api}/v1/models`))
     assert.equal(list.object, 'list')
     const ids = list.data.map((m: { id: string }) => m.id)
     for (const id of ['MoM', 'math-model', 'general', 'math-lora']) assert.ok(ids.includes(id), id)
   })
 })
 
+/** An API server with no runtime yet (the router still loading its models). */
+async function withStartingServer(
+  options: Partial<ApiServerOptions>,
+  run: (url: string, metrics: RouterMetrics) => Promise<void>,
+): Promise<void> {
+  const metrics = new RouterMetrics()
+  const server = new ApiServer({
+    log: createLogger({ level: 'silent' }),
+    metrics,
+    runtimes: () => undefined,
+    startedAt: new Date(),
+    maxBodyBytes: 1024,
+    ...options,
+  })
+  const { url } = await server.listen(0, '127.0.0.1')
+  try {
+    await run(url, metrics)
+  } finally {
+    await server.close()
+  }
+}
+
 describe('classification API before the models are loaded', () => {
   it('answers /health but 503 NOT_READY on /ready and classification', async () => {
-    const server = new ApiServer({
-      log: createLogger({ level: 'silent' }),
-      metrics: new RouterMetrics(),
-      runtimes: () => undefined,
-      startedAt: new Date(),
-      maxBodyBytes: 1024,
-    })
-    const { url } = await server.listen(0, '127.0.0.1')
-    try {
+    const { config } = parseConfigText(
+      'api: { batch_classification: { metrics: { enabled: true } } }\n',
+    )
+    await withStartingServer({ startupConfig: config }, async (url, metrics) => {
       assert.equal((await fetch(`${url}/health`)).status, 200)
       const ready = await fetch(`${url}/ready`)
       assert.equal(ready.status, 503)
       assert.equal((await readJson(ready)).error.code, 'NOT_READY')
       const res = await postJson(`${url}/api/v1/classify/intent`, { text: 'hi' })
       assert.equal(res.status, 503)
-    } finally {
-      await server.close()
-    }
+      const batch = await postJson(`${url}/api/v1/classify/batch`, { texts: ['hi'] })
+      assert.equal(batch.status, 503)
+      assert.match(
+        await metrics.registry.metrics(),
+        /batch_classification_errors_total\{processing_type="unified",error_type="classifier_unavailable"\} 1/,
+      )
+    })
   })
 
-  it('bounds each route by a time budget (504 PROCESSING_TIMEOUT)', async () => {
+  it('bounds each route by a time budget (504 PROCESSING_TIMEOUT), telling the route', async () => {
+    const rejected: string[] = []
     const slow: ApiRoute = {
       method: 'GET',
       path: '/slow',
       summary: 'never answers',
       handle: () => new Promise(() => undefined),
+      rejected: (err) => rejected.push(err.code),
     }
-    const server = new ApiServer({
-      log: createLogger({ level: 'silent' }),
-      metrics: new RouterMetrics(),
-      runtimes: () => undefined,
-      startedAt: new Date(),
-      maxBodyBytes: 1024,
-      routes: [slow],
-      routeTimeoutMs: 50,
-    })
-    const { url } = await server.listen(0, '127.0.0.1')
-    try {
+    await withStartingServer({ routes: [slow], routeTimeoutMs: 50 }, async (url) => {
       const res = await fetch(`${url}/slow`)
       assert.equal(res.status, 504)
       assert.equal((await readJson(res)).error.code, 'PROCESSING_TIMEOUT')
-    } finally {
-      await server.close()
-    }
+      assert.deepEqual(rejected, ['processing_timeout'])
+    })
   })
 })

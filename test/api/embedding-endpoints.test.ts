@@ -1,7 +1,7 @@
 /** Embedding endpoints, /info/models with real model figures, and their OpenAPI description. */
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
-import { postJson, readJson, startRouter, type Json, type TestRouter } from '../helpers/router.js'
+import { describe, it } from 'node:test'
+import { postJson, readJson, useRouter, type Json } from '../helpers/router.js'
 
 const CONFIG = `
 vllm_endpoints:
@@ -18,16 +18,10 @@ categories:
 const norm = (v: number[]): number => Math.sqrt(v.reduce((s, x) => s + x * x, 0))
 
 describe('embedding API', () => {
-  let router: TestRouter
-  let api: string
-  before(async () => {
-    router = await startRouter(CONFIG)
-    api = router.apiUrl
-  })
-  after(() => router.close())
+  const t = useRouter(CONFIG)
 
   it('POST /api/v1/embeddings returns normalised vectors in upstream shape', async () => {
-    let res = await postJson(`${api}/api/v1/embeddings`, {
+    let res = await postJson(`${t.api}/api/v1/embeddings`, {
       texts: ['What is the capital of France?', 'hello'],
     })
     assert.equal(res.status, 200)
@@ -38,7 +32,7 @@ describe('embedding API', () => {
     assert.equal(first.model_used, 'embedded/lexical-embedding')
     assert.ok(Math.abs(norm(first.embedding) - 1) < 1e-4)
     assert.equal(typeof res.json.avg_processing_time_ms, 'number')
-    res = await postJson(`${api}/api/v1/embeddings`, {
+    res = await postJson(`${t.api}/api/v1/embeddings`, {
       texts: ['hello'],
       dimension: 128,
       model: 'auto',
@@ -48,7 +42,7 @@ describe('embedding API', () => {
   })
 
   it('rejects bad requests with stable codes', async () => {
-    const url = `${api}/api/v1/embeddings`
+    const url = `${t.api}/api/v1/embeddings`
     for (const body of [
       {},
       { texts: [] },
@@ -60,23 +54,23 @@ describe('embedding API', () => {
       assert.equal(res.status, 400, JSON.stringify(body))
       assert.equal(res.json.error.code, 'INVALID_REQUEST')
     }
-    const res = await postJson(`${api}/api/v1/similarity`, { text1: 'a' })
+    const res = await postJson(`${t.api}/api/v1/similarity`, { text1: 'a' })
     assert.equal(res.json.error.code, 'INVALID_REQUEST')
   })
 
   it('scores similarity and ranks candidates, best first', async () => {
-    const para = await postJson(`${api}/api/v1/similarity`, {
+    const para = await postJson(`${t.api}/api/v1/similarity`, {
       text1: 'How do I reverse a list in Python?',
       text2: 'How can I reverse a Python list?',
     })
-    const other = await postJson(`${api}/api/v1/similarity`, {
+    const other = await postJson(`${t.api}/api/v1/similarity`, {
       text1: 'How do I reverse a list in Python?',
       text2: 'Best pizza in Naples',
     })
     assert.equal(para.status, 200)
     assert.ok(para.json.similarity > other.json.similarity)
     assert.equal(para.json.model_used, 'embedded/lexical-embedding')
-    const batch = await postJson(`${api}/api/v1/similarity/batch`, {
+    const batch = await postJson(`${t.api}/api/v1/similarity/batch`, {
       query: 'symptoms of the flu',
       candidates: ['best pizza in Naples', 'what symptoms does the flu cause', 'flu shot prices'],
       top_k: 2,
@@ -89,12 +83,12 @@ describe('embedding API', () => {
   })
 
   it('GET /api/v1/embeddings/models and /info/models report real load time and memory', async () => {
-    const models = await readJson(await fetch(`${api}/api/v1/embeddings/models`))
+    const models = await readJson(await fetch(`${t.api}/api/v1/embeddings/models`))
     assert.equal(models.count, 1)
     assert.equal(models.models[0].dimension, 384)
     assert.ok(models.models[0].load_time_ms > 0)
     assert.ok(models.models[0].memory_bytes > 0)
-    const info = await readJson(await fetch(`${api}/info/models`))
+    const info = await readJson(await fetch(`${t.api}/info/models`))
     const category = info.models.find((m: Json) => m.name === 'model_classifier')
     assert.match(category.load_time, /^\d+(\.\d)?ms$/)
     assert.match(category.memory_usage, /MB$/)
@@ -104,7 +98,7 @@ describe('embedding API', () => {
   })
 
   it('documents the embedding endpoints in /openapi.json', async () => {
-    const doc = await readJson(await fetch(`${api}/openapi.json`))
+    const doc = await readJson(await fetch(`${t.api}/openapi.json`))
     for (const path of ['/api/v1/embeddings', '/api/v1/similarity', '/api/v1/similarity/batch']) {
       const op = doc.paths[path].post
       assert.ok(op.requestBody.content['application/json'].schema.required.length > 0, path)

@@ -5,6 +5,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { after, before } from 'node:test'
 import { createRouterApp, type RouterApp, type RouterAppOptions } from '../../src/app.js'
 import { createLogger } from '../../src/log.js'
 import { RouterMetrics } from '../../src/metrics/router-metrics.js'
@@ -74,6 +75,23 @@ export async function startRouter(
       await rm(dir, { recursive: true, force: true })
     },
   }
+}
+
+/**
+ * One router for the enclosing describe block: started in `before`, closed in `after`. The fields
+ * are set once the block's tests run.
+ */
+export function useRouter(
+  yaml: string | (() => string),
+  options: Partial<RouterAppOptions> = {},
+): { readonly router: TestRouter; readonly api: string } {
+  const suite = {} as { router: TestRouter; api: string }
+  before(async () => {
+    suite.router = await startRouter(typeof yaml === 'string' ? yaml : yaml(), options)
+    suite.api = suite.router.apiUrl
+  })
+  after(() => suite.router?.close())
+  return suite
 }
 
 export function startSim(options: SimulatorOptions): Promise<Simulator> {

@@ -9,16 +9,15 @@
  * found and the recommended model's PII policy denies one of the found types.
  */
 import { deniedTypes } from '../../guards/pii/policy.js'
-import { bestModelForCategory } from '../../routing/select-model.js'
-import { optionalObject, requireObject, requireRuntime, requireText } from '../errors.js'
+import { requireObject, requireRuntime, requireText } from '../errors.js'
 import {
   checkLength,
   detectPii,
   detectSecurity,
   elapsedMs,
-  piiOptions,
-  securityOptions,
+  guardOptions,
 } from '../guard-results.js'
+import { categoryProbabilities, recommendedModel } from '../intent-result.js'
 import { COMBINED_REQUEST, COMBINED_RESULT } from '../schemas/guards.js'
 import type { ApiRoute } from '../types.js'
 
@@ -32,18 +31,14 @@ export const classifyCombinedRoute: ApiRoute = {
     const text = requireText(body)
     checkLength(text)
     const runtime = requireRuntime(ctx)
-    const options = optionalObject(body, 'options')
-    const pOpts = piiOptions(options, runtime)
-    const sOpts = securityOptions(options, runtime)
+    const options = guardOptions(body, runtime)
     const started = performance.now()
     const [intent, pii, security] = await Promise.all([
       runtime.pipeline.classifyText(text),
-      detectPii(runtime, text, pOpts, req.signal),
-      detectSecurity(runtime, text, sOpts, req.signal),
+      detectPii(runtime, text, options.pii, req.signal),
+      detectSecurity(runtime, text, options.security, req.signal),
     ])
-    const category = runtime.pipeline.tables.categories.get(intent.category)
-    const recommended =
-      (category && bestModelForCategory(category)?.upstreamModel) || runtime.config.default_model
+    const recommended = recommendedModel(runtime, intent.category)
     const found = [...new Set(pii.entities.map((e) => e.type))]
     const piiDenied = recommended ? deniedTypes(runtime.config, recommended, found) : []
     const intentBody: Record<string, unknown> = {
@@ -52,12 +47,8 @@ export const classifyCombinedRoute: ApiRoute = {
       source: intent.classification?.source ?? null,
       recommended_model: recommended,
     }
-    if (options['return_probabilities'] === true && intent.classification?.distribution)
-      intentBody['probabilities'] = Object.fromEntries(
-        runtime.pipeline.tables.categories
-          .translateDistribution(intent.classification.distribution)
-          .map((p) => [p.category, p.probability]),
-      )
+    if (options.raw['return_probabilities'] === true && intent.classification?.distribution)
+      intentBody['probabilities'] = categoryProbabilities(runtime, intent)
     return {
       body: {
         intent: intentBody,

@@ -9,7 +9,6 @@
  * `probabilities` is the full distribution when the classifier has one. `classification.source`
  * (which classifier decided) is ours.
  */
-import { bestModelForCategory } from '../../routing/select-model.js'
 import {
   optionalBoolean,
   optionalNumber,
@@ -18,6 +17,7 @@ import {
   requireRuntime,
   requireText,
 } from '../errors.js'
+import { categoryProbabilities, recommendedModel } from '../intent-result.js'
 import type { ApiRoute } from '../types.js'
 
 /** Upstream's default split between "specialised" and "general" routing. */
@@ -79,14 +79,10 @@ export const classifyIntentRoute: ApiRoute = {
       DEFAULT_CONFIDENCE_THRESHOLD,
     )
     const runtime = requireRuntime(ctx)
-    const { pipeline, config } = runtime
     const started = performance.now()
-    const result = await pipeline.classifyText(text)
+    const result = await runtime.pipeline.classifyText(text)
     const processingMs = performance.now() - started
-
-    const category = pipeline.tables.categories.get(result.category)
-    const recommended =
-      (category && bestModelForCategory(category)?.upstreamModel) || config.default_model
+    const recommended = recommendedModel(runtime, result.category)
     const response: Record<string, unknown> = {
       classification: {
         category: result.category,
@@ -100,19 +96,7 @@ export const classifyIntentRoute: ApiRoute = {
           ? 'high_confidence_specialized'
           : 'low_confidence_general',
     }
-    if (withProbabilities) {
-      const distribution = result.classification?.distribution
-      response['probabilities'] = distribution
-        ? Object.fromEntries(
-            pipeline.tables.categories
-              .translateDistribution(distribution)
-              .sort((a, b) => b.probability - a.probability)
-              .map((p) => [p.category, p.probability]),
-          )
-        : result.category === ''
-          ? {}
-          : { [result.category]: result.confidence }
-    }
+    if (withProbabilities) response['probabilities'] = categoryProbabilities(runtime, result)
     return { body: response }
   },
 }
