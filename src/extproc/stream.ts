@@ -190,9 +190,11 @@ export class ExtProcStream {
       signal: this.abort.signal,
     }
     let outcome: RequestOutcome
+    const work = this.runtime.pipeline.handleRequest(body, meta)
     try {
-      outcome = await this.withinBudget(this.runtime.pipeline.handleRequest(body, meta))
+      outcome = await this.withinBudget(work)
     } catch (err) {
+      this.endLateOutcome(work)
       return this.failure(err, body, phase)
     }
     if (outcome.action === 'respond') return this.answered(pipelineImmediate(outcome.response))
@@ -210,6 +212,24 @@ export class ExtProcStream {
         : { request_headers: { response: reply.common } }
     if (reply.dynamicMetadata) response.dynamic_metadata = reply.dynamicMetadata
     return response
+  }
+
+  /**
+   * The budget ran out but the pipeline may still decide to forward: end that outcome's response
+   * at once, so modules that ran (the cache's leader for waiting duplicates) release what they hold.
+   */
+  private endLateOutcome(work: Promise<RequestOutcome>): void {
+    work
+      .then(
+        (late) => {
+          if (late.action === 'forward')
+            return this.runtime.pipeline.startResponse(late.ctx).finish('processing_timeout')
+        },
+        () => {},
+      )
+      .catch((err: unknown) =>
+        logEvent(this.log, 'extproc_response_tracking_failed', { error: String(err) }, 'warn'),
+      )
   }
 
   /** Rejects with processing_timeout when the pipeline outlives the per-message budget. */

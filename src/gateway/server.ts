@@ -14,7 +14,7 @@ import type { RequestMeta, RequestOutcome } from '../pipeline/types.js'
 import type { RuntimeSource } from '../runtime/live.js'
 import { readBody } from './body.js'
 import { ClientWatch } from './client-watch.js'
-import { forward } from './forward.js'
+import { forward, type ForwardResult } from './forward.js'
 import { acceptableRequestId, clientMetaHeaders, upstreamRequestHeaders } from './headers.js'
 import { listen, type Listening } from '../http/listen.js'
 import { sendError, sendJson, type ErrorContext } from './respond.js'
@@ -187,33 +187,41 @@ export class Gateway {
   ): Promise<void> {
     const { runtime, req, res, url, requestId, client, errCtx } = exchange
     const { ctx } = outcome
-    const endpoint = ctx.endpoint
-    if (endpoint === undefined)
-      throw new RouterError(
-        'no_endpoint',
-        `No endpoint is configured for model ${ctx.selectedModel}`,
-      )
-    const apiKey = endpoint.apiKeyEnv === undefined ? undefined : process.env[endpoint.apiKeyEnv]
-    const headers = upstreamRequestHeaders({
-      client: exchange.headers,
-      connection: req.headers['connection'],
-      requestId,
-      bodyLength: outcome.body.length,
-      fromPipeline: ctx.upstreamHeaders,
-      apiKey: apiKey === '' ? undefined : apiKey,
-      hostPort: endpoint.hostPort,
-    })
     const tracker = runtime.pipeline.startResponse(ctx)
-    const result = await forward({
-      dispatcher: this.currentPools().get(endpoint),
-      path: url.startsWith(CHAT_PATH) ? url : CHAT_PATH,
-      headers,
-      body: outcome.body,
-      res,
-      tracker,
-      extraHeaders: { 'x-request-id': requestId },
-      client,
-    })
+    let result: ForwardResult
+    try {
+      const endpoint = ctx.endpoint
+      if (endpoint === undefined)
+        throw new RouterError(
+          'no_endpoint',
+          `No endpoint is configured for model ${ctx.selectedModel}`,
+        )
+      const apiKey = endpoint.apiKeyEnv === undefined ? undefined : process.env[endpoint.apiKeyEnv]
+      const headers = upstreamRequestHeaders({
+        client: exchange.headers,
+        connection: req.headers['connection'],
+        requestId,
+        bodyLength: outcome.body.length,
+        fromPipeline: ctx.upstreamHeaders,
+        apiKey: apiKey === '' ? undefined : apiKey,
+        hostPort: endpoint.hostPort,
+      })
+      result = await forward({
+        dispatcher: this.currentPools().get(endpoint),
+        path: url.startsWith(CHAT_PATH) ? url : CHAT_PATH,
+        headers,
+        body: outcome.body,
+        res,
+        tracker,
+        extraHeaders: { 'x-request-id': requestId },
+        client,
+      })
+    } catch (err) {
+      // The request ends here: the modules' response hooks still run, so nothing they hold (the
+      // cache's waiting duplicates of this request) is left waiting for an answer that never comes.
+      await tracker.finish(toRouterError(err).code)
+      throw err
+    }
     switch (result.kind) {
       case 'done':
         await tracker.finish()

@@ -1,6 +1,7 @@
 /**
- * The semantic_cache module inside the real pipeline: lookups, stores from real response tracking
- * (JSON and SSE), replay, coalescing, bypass when the backend is down, and configuration gates.
+ * The semantic_cache module inside the real pipeline, with the embedded ONNX sentence embedder at the
+ * default threshold and guard: lookups, stores from real response tracking (JSON and SSE), replay,
+ * coalescing, bypass when the backend or the embedder fails, and configuration gates.
  */
 import assert from 'node:assert/strict'
 import { after, describe, it } from 'node:test'
@@ -8,9 +9,7 @@ import { parseConfigText } from '../../src/config/load.js'
 import { createLogger } from '../../src/log.js'
 import { RouterMetrics } from '../../src/metrics/router-metrics.js'
 import type { RequestOutcome } from '../../src/pipeline/types.js'
-import { createRuntimeServices } from '../../src/runtime/build-services.js'
 import { buildRuntime, type Runtime } from '../../src/runtime/runtime.js'
-import { LexicalTestEmbedder } from '../helpers/lexical-embedder.js'
 import { chatBody, logCapture, meta, type LogLine } from '../helpers/runtime.js'
 
 const BASE = `
@@ -18,15 +17,17 @@ model_config:
   model-a: {}
   model-b: {}
 default_model: model-a
-bert_model: { threshold: 0.6 }
 `
 
 interface CacheRuntime {
   runtime: Runtime
   metrics: RouterMetrics
-  embedder: LexicalTestEmbedder
   logs: LogLine[]
-  ask(content: string, extra?: Record<string, unknown>): Promise<RequestOutcome>
+  ask(
+    content: string,
+    extra?: Record<string, unknown>,
+    signal?: AbortSignal,
+  ): Promise<RequestOutcome>
   answer(outcome: RequestOutcome, body?: string, status?: number): Promise<void>
   answerStream(outcome: RequestOutcome, sse: string): Promise<void>
   metric(name: string): Promise<string[]>
@@ -42,18 +43,17 @@ async function cacheRuntime(cacheYaml: string, extraYaml = ''): Promise<CacheRun
   const log = createLogger({ level: 'debug', destination: capture.stream })
   const metrics = new RouterMetrics()
   const loaded = parseConfigText(`${BASE}\nsemantic_cache:\n${cacheYaml}\n${extraYaml}`)
-  const embedder = new LexicalTestEmbedder()
-  const base = await createRuntimeServices(loaded.config, { log, metrics, baseDir: process.cwd() })
-  const services = { ...base, embedder: () => Promise.resolve(embedder) }
-  const runtime = await buildRuntime(loaded, { log, metrics, services })
+  const runtime = await buildRuntime(loaded, { log, metrics, baseDir: process.cwd() })
   open.push(runtime)
   return {
     runtime,
     metrics,
-    embedder,
     logs: capture.lines,
-    ask: (content, extra = {}) =>
-      runtime.pipeline.handleRequest(chatBody(content, { model: 'model-a', ...extra }), meta()),
+    ask: (content, extra = {}, signal?: AbortSignal) =>
+      runtime.pipeline.handleRequest(
+        chatBody(content, { model: 'model-a', ...extra }),
+        meta(signal ? { signal } : {}),
+      ),
     async answer(outcome, body = completion('an answer'), status = 200) {
       assert.equal(outcome.action, 'forward')
       if (outcome.action !== 'forward') return
@@ -107,7 +107,8 @@ function hitBody(outcome: RequestOutcome): string {
   return outcome.response.body
 }
 
-const MEMORY = '  enabled: true\n  similarity_threshold: 0.75'
+/** Default threshold (bert_model.threshold, 0.6) and default verification. */
+const MEMORY = '  enabled: true'
 
 describe('semantic_cache module', () => {
   it('stores an answer and serves it for the same and a paraphrased question', async () => {
@@ -127,7 +128,7 @@ describe('semantic_cache module', () => {
   })
 
   it('rejects a close vector match that asks something else (hard negative)', async () => {
-    const c = await cacheRuntime('  enabled: true\n  similarity_threshold: 0.5')
+    const c = await cacheRuntime(MEMORY)
     await c.answer(await c.ask('What is the capital of France?'), completion('Paris'))
     const spain = await c.ask('What is the capital of Spain?')
     assert.equal(spain.action, 'forward')
@@ -159,7 +160,12 @@ describe('semantic_cache module', () => {
     }
     await c.answer(await c.ask('', history), completion('riddle'))
     assert.equal((await c.ask('', history)).action, 'forward')
-    assert.equal(c.embedder.calls, 2, 'multi-turn requests never reach the embedder')
+    const skipped = c.logs.filter((l) => l.event === 'cache_skipped')
+    assert.deepEqual(
+      skipped.map((l) => l['reason']),
+      ['multi_turn', 'multi_turn'],
+      'multi-turn requests never reach the embedder',
+    )
   })
 
   it('caches multi-turn conversations when enabled, keyed by the whole history', async () => {
@@ -274,8 +280,9 @@ categories:
 
   it('keeps serving without a cache when the embedder fails', async () => {
     const c = await cacheRuntime(MEMORY)
-    c.embedder.failing = true
-    assert.equal((await c.ask('Anything')).action, 'forward')
+    // The embedder rejects work whose request was aborted: the cache steps aside, nothing fails.
+    const aborted = AbortSignal.abort(new Error('client went away'))
+    assert.equal((await c.ask('Anything', {}, aborted)).action, 'forward')
     assert.deepEqual(await c.metric('llm_cache_bypass_total{'), [
       'llm_cache_bypass_total{backend="memory",reason="embedding_error"} 1',
     ])
