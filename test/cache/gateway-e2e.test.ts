@@ -1,8 +1,9 @@
 /**
- * The semantic cache end to end: the real gateway over HTTP, the simulator as the LLM, the postgres
- * backend on PGlite served over the Postgres wire protocol, the classification API for stats and
- * flush. Paraphrase → hit, hard negative → miss, streaming hit replayed as SSE, database killed
- * mid-test → requests keep succeeding, then the cache recovers.
+ * The semantic cache end to end: the real gateway over HTTP, the simulator as the LLM, the embedded
+ * ONNX sentence embedder with the default threshold and verification, the postgres backend on
+ * PGlite served over the Postgres wire protocol, the classification API for stats and flush.
+ * Paraphrase → hit, hard negative → miss, streaming hit replayed as SSE, database killed mid-test →
+ * requests keep succeeding, then the cache recovers.
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
@@ -12,11 +13,9 @@ import { parseConfigText } from '../../src/config/load.js'
 import { Gateway } from '../../src/gateway/server.js'
 import { createLogger } from '../../src/log.js'
 import { RouterMetrics } from '../../src/metrics/router-metrics.js'
-import { createRuntimeServices } from '../../src/runtime/build-services.js'
 import { LiveRuntime } from '../../src/runtime/live.js'
 import { buildRuntime, type Runtime } from '../../src/runtime/runtime.js'
 import type { Simulator } from '../../src/simulator/index.js'
-import { LexicalTestEmbedder } from '../helpers/lexical-embedder.js'
 import { startPgliteServer, type PgliteServer } from '../helpers/pglite-server.js'
 import { postJson, startSim, type Json } from '../helpers/router.js'
 import { logCapture } from '../helpers/runtime.js'
@@ -35,7 +34,6 @@ reasoning_families:
 semantic_cache:
   enabled: true
   backend_type: postgres
-  similarity_threshold: 0.7
   failure_threshold: 1
   cooldown_ms: 200
   lookup_timeout_ms: 1000
@@ -60,17 +58,10 @@ describe('semantic cache through the gateway', () => {
     ;[sim, pg] = await Promise.all([startSim({ models: [MODEL] }), startPgliteServer()])
     const log = createLogger({ level: 'debug', destination: capture.stream })
     metrics = new RouterMetrics()
-    const loaded = parseConfigText(config(sim.port, pg.url))
-    const base = await createRuntimeServices(loaded.config, {
+    runtime = await buildRuntime(parseConfigText(config(sim.port, pg.url)), {
       log,
       metrics,
       baseDir: process.cwd(),
-    })
-    const embedder = new LexicalTestEmbedder()
-    runtime = await buildRuntime(loaded, {
-      log,
-      metrics,
-      services: { ...base, embedder: () => Promise.resolve(embedder) },
     })
     live = new LiveRuntime(runtime, { graceMs: 1000, onCloseError: () => {} })
     gateway = new Gateway({ runtimes: live, log, metrics })
@@ -121,6 +112,12 @@ describe('semantic cache through the gateway', () => {
     assert.equal(negative.status, 200)
     assert.equal(negative.headers.get('x-vsr-cache-hit'), null)
     assert.equal(upstreamCalls(), calls + 1)
+    assert.notEqual(contentOf(negative.json), contentOf(first.json))
+    // Close enough in vector space to be a candidate; the verification step turned it down.
+    assert.match(
+      await metrics.registry.metrics(),
+      /llm_cache_verification_rejections_total\{reason="entities"\} 1/,
+    )
     await waitForStores(2)
   })
 

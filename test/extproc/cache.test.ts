@@ -1,7 +1,8 @@
 /**
  * ext_proc with the real semantic_cache module: a forwarded answer is stored when Envoy's response
  * body completes (JSON or SSE), and the next similar question is answered by the router itself as
- * an ImmediateResponse in the form the client asked for.
+ * an ImmediateResponse in the form the client asked for. The embedded sentence embedder, default
+ * threshold and verification.
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
@@ -9,19 +10,16 @@ import { parseConfigText } from '../../src/config/load.js'
 import { ExtProcServer } from '../../src/extproc/server.js'
 import { createLogger } from '../../src/log.js'
 import { RouterMetrics } from '../../src/metrics/router-metrics.js'
-import { createRuntimeServices } from '../../src/runtime/build-services.js'
 import { buildRuntime, type Runtime } from '../../src/runtime/runtime.js'
 import { EnvoyClient, UPSTREAM_FILTER } from '../helpers/envoy.js'
 import { completionResponse, sseResponse } from '../helpers/extproc.js'
-import { LexicalTestEmbedder } from '../helpers/lexical-embedder.js'
 import { logCapture } from '../helpers/runtime.js'
 
 const CONFIG = `
 model_config:
   model-a: {}
 default_model: model-a
-bert_model: { threshold: 0.6 }
-semantic_cache: { enabled: true, similarity_threshold: 0.75 }
+semantic_cache: { enabled: true }
 `
 
 const ask = (content: string, extra: Record<string, unknown> = {}) =>
@@ -35,15 +33,7 @@ describe('ext_proc with the semantic cache', () => {
     const capture = logCapture()
     const log = createLogger({ level: 'debug', destination: capture.stream })
     const metrics = new RouterMetrics()
-    const loaded = parseConfigText(CONFIG)
-    const base = await createRuntimeServices(loaded.config, {
-      log,
-      metrics,
-      baseDir: process.cwd(),
-    })
-    const embedder = new LexicalTestEmbedder()
-    const services = { ...base, embedder: () => Promise.resolve(embedder) }
-    runtime = await buildRuntime(loaded, { log, metrics, services })
+    runtime = await buildRuntime(parseConfigText(CONFIG), { log, metrics, baseDir: process.cwd() })
     server = await ExtProcServer.start({
       host: '127.0.0.1',
       port: 0,
