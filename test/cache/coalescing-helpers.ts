@@ -1,6 +1,7 @@
 /**
- * Helpers for the coalescing tests: poll captured logs, bound a promise with a deadline, and a
- * pipeline module that holds the first request after the cache until the test says how it ends.
+ * Helpers for the coalescing tests: poll captured logs, bound a promise with a deadline, a pipeline
+ * module that holds the first request after the cache until the test says how it ends, and the
+ * coalescing counter's current lines.
  */
 import { Pipeline } from '../../src/pipeline/pipeline.js'
 import {
@@ -8,7 +9,7 @@ import {
   type ImmediateResponse,
   type PipelineModule,
 } from '../../src/pipeline/types.js'
-import type { LogLine } from '../helpers/runtime.js'
+import type { LogLine, TestRuntime } from '../helpers/runtime.js'
 
 /** Resolves once `count` log lines with this event were captured (fails after `timeoutMs`). */
 export async function waitForEvents(
@@ -71,11 +72,11 @@ export class HoldFirstRequest implements PipelineModule {
 
 /** The same pipeline with `extra` appended after its modules. */
 export function withModule(base: Pipeline, extra: PipelineModule): Pipeline {
-  return new Pipeline({
-    config: base.config,
-    services: base.services,
-    tables: base.tables,
-    classifiers: base.classifiers,
-    modules: [...base.modules, extra],
-  })
+  return new Pipeline({ ...base, modules: [...base.modules, extra] })
+}
+
+/** The exposition lines of `llm_cache_coalesced_requests_total` (none before the first count). */
+export async function coalescedCounts(t: TestRuntime): Promise<string[]> {
+  const text = await t.metricsText()
+  return text.split('\n').filter((l) => l.startsWith('llm_cache_coalesced_requests_total'))
 }

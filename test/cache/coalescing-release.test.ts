@@ -6,13 +6,16 @@
  */
 import assert from 'node:assert/strict'
 import { after, describe, it } from 'node:test'
-import { parseConfigText } from '../../src/config/load.js'
-import { createLogger } from '../../src/log.js'
-import { RouterMetrics } from '../../src/metrics/router-metrics.js'
 import type { RequestOutcome } from '../../src/pipeline/types.js'
-import { buildRuntime, type Runtime } from '../../src/runtime/runtime.js'
-import { chatBody, logCapture, meta, type LogLine } from '../helpers/runtime.js'
-import { HoldFirstRequest, settledWithin, waitForEvents, withModule } from './coalescing-helpers.js'
+import type { Runtime } from '../../src/runtime/runtime.js'
+import { chatBody, makeRuntime, meta, type TestRuntime } from '../helpers/runtime.js'
+import {
+  coalescedCounts,
+  HoldFirstRequest,
+  settledWithin,
+  waitForEvents,
+  withModule,
+} from './coalescing-helpers.js'
 
 const TEN_MINUTES = 600_000
 
@@ -21,28 +24,10 @@ after(async () => {
   await Promise.all(open.map((r) => r.close()))
 })
 
-async function runtimeFor(yaml: string): Promise<{
-  runtime: Runtime
-  logs: LogLine[]
-  metric(name: string): Promise<string[]>
-}> {
-  const capture = logCapture()
-  const log = createLogger({ level: 'debug', destination: capture.stream })
-  const metrics = new RouterMetrics()
-  const runtime = await buildRuntime(parseConfigText(yaml), {
-    log,
-    metrics,
-    baseDir: process.cwd(),
-  })
-  open.push(runtime)
-  return {
-    runtime,
-    logs: capture.lines,
-    async metric(name) {
-      const text = await metrics.registry.metrics()
-      return text.split('\n').filter((l) => l.startsWith(name))
-    },
-  }
+async function runtimeFor(yaml: string): Promise<TestRuntime> {
+  const t = await makeRuntime(yaml)
+  open.push(t.runtime)
+  return t
 }
 
 const CACHE_CONFIG = `
@@ -87,7 +72,7 @@ describe('coalesced duplicates are released when the leader never reaches upstre
         'the waiting duplicate was not released',
       )
       assert.equal(released.action, 'forward', 'the released duplicate goes upstream itself')
-      assert.deepEqual(await c.metric('llm_cache_coalesced_requests_total'), [
+      assert.deepEqual(await coalescedCounts(c), [
         'llm_cache_coalesced_requests_total{result="no_answer"} 1',
       ])
     })
@@ -116,6 +101,6 @@ pipeline:
       assert.equal(outcome.action === 'respond' && outcome.response.kind, 'jailbreak_block')
     }
     assert.equal(c.logs.filter((l) => l.event === 'cache_miss').length, 2)
-    assert.deepEqual(await c.metric('llm_cache_coalesced_requests_total'), [])
+    assert.deepEqual(await coalescedCounts(c), [])
   })
 })

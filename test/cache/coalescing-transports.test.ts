@@ -7,20 +7,23 @@
  */
 import assert from 'node:assert/strict'
 import { after, describe, it } from 'node:test'
-import { parseConfigText } from '../../src/config/load.js'
 import { ExtProcServer } from '../../src/extproc/server.js'
 import type { ExtProcRuntime } from '../../src/extproc/types.js'
 import { Gateway } from '../../src/gateway/server.js'
-import { createLogger } from '../../src/log.js'
-import { RouterMetrics } from '../../src/metrics/router-metrics.js'
 import { LiveRuntime } from '../../src/runtime/live.js'
-import { buildRuntime, type Runtime } from '../../src/runtime/runtime.js'
+import type { Runtime } from '../../src/runtime/runtime.js'
 import type { Simulator } from '../../src/simulator/index.js'
 import { EnvoyClient } from '../helpers/envoy.js'
 import { completionResponse } from '../helpers/extproc.js'
 import { startSim } from '../helpers/router.js'
-import { logCapture, type LogLine } from '../helpers/runtime.js'
-import { HoldFirstRequest, settledWithin, waitForEvents, withModule } from './coalescing-helpers.js'
+import { makeRuntime, type TestRuntime } from '../helpers/runtime.js'
+import {
+  coalescedCounts,
+  HoldFirstRequest,
+  settledWithin,
+  waitForEvents,
+  withModule,
+} from './coalescing-helpers.js'
 
 const MODEL = 'model-a'
 const CACHE = `
@@ -36,33 +39,13 @@ after(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup()
 })
 
-interface Built {
-  runtime: Runtime
-  logs: LogLine[]
-  metric(name: string): Promise<string[]>
+async function build(yaml: string): Promise<TestRuntime> {
+  const built = await makeRuntime(yaml)
+  cleanups.push(() => built.runtime.close())
+  return built
 }
 
-async function build(yaml: string): Promise<Built> {
-  const capture = logCapture()
-  const log = createLogger({ level: 'debug', destination: capture.stream })
-  const metrics = new RouterMetrics()
-  const runtime = await buildRuntime(parseConfigText(yaml), {
-    log,
-    metrics,
-    baseDir: process.cwd(),
-  })
-  cleanups.push(() => runtime.close())
-  return {
-    runtime,
-    logs: capture.lines,
-    async metric(name) {
-      const text = await metrics.registry.metrics()
-      return text.split('\n').filter((l) => l.startsWith(name))
-    },
-  }
-}
-
-async function gatewayFor(yaml: string): Promise<Built & { url: string }> {
+async function gatewayFor(yaml: string): Promise<TestRuntime & { url: string }> {
   const built = await build(yaml)
   const live = new LiveRuntime(built.runtime, { graceMs: 200, onCloseError: () => {} })
   const gateway = new Gateway({
@@ -111,7 +94,7 @@ describe('gateway: a leader that ends without an answer releases its duplicates'
     const res = await settledWithin(follower, 20_000, 'the duplicate was not released')
     assert.equal(res.status, 200, 'the released duplicate was answered by the model')
     assert.equal(res.headers.get('x-vsr-cache-hit'), null)
-    assert.deepEqual(await g.metric('llm_cache_coalesced_requests_total'), NO_ANSWER)
+    assert.deepEqual(await coalescedCounts(g), NO_ANSWER)
   })
 
   it('when the upstream connection is lost before the response', async () => {
@@ -125,7 +108,7 @@ describe('gateway: a leader that ends without an answer releases its duplicates'
     assert.equal((await leader).status, 502)
     const res = await settledWithin(follower, 20_000, 'the duplicate was not released')
     assert.equal(res.status, 502)
-    assert.deepEqual(await g.metric('llm_cache_coalesced_requests_total'), NO_ANSWER)
+    assert.deepEqual(await coalescedCounts(g), NO_ANSWER)
   })
 
   it('when no endpoint serves the model', async () => {
@@ -136,7 +119,7 @@ describe('gateway: a leader that ends without an answer releases its duplicates'
       assert.equal(res.status, 503)
       assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'no_endpoint')
     }
-    assert.deepEqual(await g.metric('llm_cache_coalesced_requests_total'), [])
+    assert.deepEqual(await coalescedCounts(g), [])
   })
 })
 
@@ -184,7 +167,7 @@ describe('ext_proc: a leader that ends without an answer releases its duplicates
     assert.equal(answered.immediate, false)
     assert.match(answered.body.toString(), /from upstream/)
     assert.equal(answered.upstreamRequest?.headers['x-selected-model'], MODEL, 'routed')
-    assert.deepEqual(await x.metric('llm_cache_coalesced_requests_total'), NO_ANSWER)
+    assert.deepEqual(await coalescedCounts(x), NO_ANSWER)
   })
 
   it('when the pipeline outlives the message budget and forwards late', async () => {
@@ -202,6 +185,6 @@ describe('ext_proc: a leader that ends without an answer releases its duplicates
     // The key is free: the same question is routed normally instead of waiting behind it.
     const second = await x.envoy.exchange({ body }, () => completionResponse(MODEL))
     assert.equal(second.upstreamRequest?.headers['x-selected-model'], MODEL)
-    assert.deepEqual(await x.metric('llm_cache_coalesced_requests_total'), [])
+    assert.deepEqual(await coalescedCounts(x), [])
   })
 })
