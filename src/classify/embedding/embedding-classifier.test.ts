@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict'
-import { describe, it } from 'node:test'
-import type { Embedder } from '../../embeddings/types.js'
+import { after, before, describe, it } from 'node:test'
+import { parseConfigText } from '../../config/load.js'
+import { silentLogger } from '../../log.js'
+import { RouterMetrics } from '../../metrics/router-metrics.js'
+import { createRuntimeServices } from '../../runtime/build-services.js'
+import type { RuntimeServices } from '../../runtime/services.js'
 import { aggregate, EmbeddingRuleClassifier } from './embedding-classifier.js'
 
 describe('embedding rule aggregation', () => {
@@ -16,73 +20,68 @@ describe('embedding rule aggregation', () => {
   })
 })
 
-// A bag-of-letters embedder: deterministic, normalised, enough to exercise the rule logic.
-const letters: Embedder = {
-  kind: 'letters',
-  model: 'letters',
-  dimension: 26,
-  embed(texts) {
-    return Promise.resolve(
-      texts.map((t) => {
-        const v = new Float32Array(26)
-        for (const ch of t.toLowerCase()) {
-          const i = ch.charCodeAt(0) - 97
-          if (i >= 0 && i < 26) v[i]! += 1
-        }
-        const norm = Math.hypot(...v) || 1
-        return v.map((x) => x / norm)
-      }),
-    )
-  },
-}
+describe('embedding rules classifier (the embedded sentence embedder)', () => {
+  let services: RuntimeServices
+  before(async () => {
+    const { config } = parseConfigText('model_config: { m: {} }\ndefault_model: m\n')
+    services = await createRuntimeServices(config, {
+      log: silentLogger(),
+      metrics: new RouterMetrics(),
+      baseDir: process.cwd(),
+    })
+  })
+  after(() => services.close())
 
-describe('embedding rules classifier', () => {
-  const classifier = new EmbeddingRuleClassifier(
-    [
-      {
-        category: 'a',
-        threshold: 0.99,
-        keywords: ['aaaa'],
-        aggregation_method: 'max',
-        model: 'auto',
-        dimension: 26,
-      },
-      {
-        category: 'b',
-        threshold: 0.9,
-        keywords: ['bbbb', 'zzzz'],
-        aggregation_method: 'any',
-        model: 'auto',
-        dimension: 26,
-      },
-    ],
-    () => Promise.resolve(letters),
-  )
+  const rule = (
+    category: string,
+    keywords: string[],
+    threshold: number,
+    method: 'max' | 'any',
+  ) => ({
+    category,
+    threshold,
+    keywords,
+    aggregation_method: method,
+    model: 'auto' as const,
+    dimension: 0,
+  })
+  // Measured with the embedded model: each question scores about 0.7 against its own rule's
+  // closest keyword and below 0.35 against the other rule's.
+  const WEATHER = 'What is the weather forecast for tomorrow?'
+  const BAKING = 'Give me a recipe to bake sourdough bread'
+
   it('picks the matching rule and reports it', async () => {
-    const r = await classifier.classify({ text: 'bbb', history: [] })
-    assert.equal(r?.category, 'b')
-    assert.equal(r?.detail, 'embedding_rules[1]')
-    assert.ok((r?.confidence ?? 0) > 0.99)
+    const classifier = new EmbeddingRuleClassifier(
+      [
+        rule('weather', ['weather forecast', 'will it rain tomorrow'], 0.6, 'max'),
+        rule('cooking', ['bake sourdough bread', 'pasta recipe'], 0.6, 'any'),
+      ],
+      () => services.embedder(),
+    )
+    const weather = await classifier.classify({ text: WEATHER, history: [] })
+    assert.equal(weather?.category, 'weather')
+    assert.equal(weather?.detail, 'embedding_rules[0]')
+    const baking = await classifier.classify({ text: BAKING, history: [] })
+    assert.equal(baking?.category, 'cooking')
+    assert.equal(baking?.detail, 'embedding_rules[1]')
+    assert.ok((baking?.confidence ?? 0) > 0.6)
   })
   it('abstains when no rule reaches its threshold', async () => {
-    assert.equal(await classifier.classify({ text: 'qwerty', history: [] }), null)
+    const classifier = new EmbeddingRuleClassifier(
+      [rule('weather', ['weather forecast', 'will it rain tomorrow'], 0.6, 'max')],
+      () => services.embedder(),
+    )
+    const text = 'quantum chromodynamics on a lattice'
+    assert.equal(await classifier.classify({ text, history: [] }), null)
+    assert.equal(await classifier.classify({ text: BAKING, history: [] }), null)
   })
   it('retries preparation after an embedder failure', async () => {
     let calls = 0
     const flaky = new EmbeddingRuleClassifier(
-      [
-        {
-          category: 'a',
-          threshold: 0.5,
-          keywords: ['a'],
-          aggregation_method: 'max',
-          model: 'auto',
-          dimension: 26,
-        },
-      ],
-      () => (++calls === 1 ? Promise.reject(new Error('not loaded')) : Promise.resolve(letters)),
+      [rule('weather', ['weather forecast'], 0.5, 'max')],
+      () => (++calls === 1 ? Promise.reject(new Error('not loaded')) : services.embedder()),
     )
-    await assert.rejects(flaky.classify({ text: 'a', history: [] }), /not loaded/)
-    assert.equal((await flaky.classify({ text: 'a', history: [] }))?.category, 'a')
+    await assert.rejects(flaky.classify({ text: WEATHER, history: [] }), /not loaded/)
+    assert.equal((await flaky.classify({ text: WEATHER, history: [] }))?.category, 'weather')
   })
 })
