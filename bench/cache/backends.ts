@@ -3,7 +3,14 @@
  * at several cache sizes, for memory / postgres / hybrid. Prints one JSON document.
  *
  *   node --import tsx bench/cache/backends.ts --backend memory --sizes 10000,100000 --queries 1000
- *   node --import tsx bench/cache/backends.ts --backend postgres --sizes 10000 --out bench/cache/results/pg.json
+ *   node --import tsx bench/cache/backends.ts --backend memory --sizes 1000000 --out mem-1e6.json
+ *   node --import tsx bench/cache/backends.ts --backend postgres --sizes 100000 --out pg-1e5.json
+ *
+ * Loading is bulk: the memory backend's synchronous insert then one graph build; postgres gets
+ * multi-row INSERTs with its HNSW index dropped, then the index built once over the loaded table
+ * (what pgvector recommends for an initial load; the backend's own insert path is measured
+ * separately with `--insert-sample` single inserts into the built index). RSS is reported for this
+ * process and, for postgres, for the database server's process.
  *
  * Vectors are seeded and 384-dimensional (the MiniLM size). `--data clustered` (default) draws them
  * around √N topic centres (cosine ≈ 0.5 to the centre), which is how sentence embeddings are spread;
@@ -23,7 +30,11 @@ import os from 'node:os'
 import type { HybridBackend } from '../../src/cache/hybrid/hybrid-backend.js'
 import { createHybridBackend } from '../../src/cache/hybrid/hybrid-backend.js'
 import { MemoryBackend } from '../../src/cache/memory/memory-backend.js'
-import { createPostgresBackend, vectorLiteral } from '../../src/cache/postgres/postgres-backend.js'
+import {
+  createPostgresBackend,
+  vectorLiteral,
+  type PostgresBackend,
+} from '../../src/cache/postgres/postgres-backend.js'
 import type { BackendBuildOptions, CacheBackend } from '../../src/cache/types.js'
 import { memoryBackendSchema, postgresBackendSchema } from '../../src/config/schema/cache.js'
 import { silentLogger } from '../../src/log.js'
@@ -39,6 +50,7 @@ const { values: args } = parseArgs({
     'insert-sample': { type: 'string', default: '2000' },
     'ef-construction': { type: 'string' },
     data: { type: 'string', default: 'clustered' },
+    'maintenance-work-mem': { type: 'string', default: '1GB' },
     out: { type: 'string' },
   },
 })
@@ -48,6 +60,7 @@ const QUERIES = Number(args.queries)
 const EXACT_SAMPLE = Number(args['exact-sample'])
 const INSERT_SAMPLE = Number(args['insert-sample'])
 const backendName = args.backend
+const MAINTENANCE_WORK_MEM = args['maintenance-work-mem']
 
 /** A point generator for the chosen data shape. */
 function generator(size: number, rand: () => number): () => Float32Array {
@@ -82,7 +95,12 @@ function options(table: string, url?: string): BackendBuildOptions {
   }
 }
 
-async function startServer(): Promise<{ url: string; child: ChildProcess }> {
+interface Server {
+  url: string
+  child: ChildProcess
+}
+
+async function startServer(): Promise<Server> {
   const child = fork(join(import.meta.dirname, 'pglite-server.ts'), [], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -94,15 +112,42 @@ async function startServer(): Promise<{ url: string; child: ChildProcess }> {
   return { url, child }
 }
 
-/** Bulk-load rows straight into the backend's table (the measured insert path is backend.insert). */
-async function bulkLoadPostgres(backend: CacheBackend, vectors: Float32Array[], table: string) {
-  const sql = (backend as unknown as { sql: { query(t: string, p?: unknown[]): Promise<unknown> } })
-    .sql
+/** The database server's resident set now and at its peak, in MiB (asked over IPC). */
+function serverRss(server: Server): Promise<{ rss_mb: number; peak_rss_mb: number }> {
+  return new Promise((resolve) => {
+    server.child.once('message', (m) => resolve(m as { rss_mb: number; peak_rss_mb: number }))
+    server.child.send('rss')
+  })
+}
+
+function ownRss(): { rss_mb: number; peak_rss_mb: number } {
+  return {
+    rss_mb: Math.round(process.memoryUsage().rss / 2 ** 20),
+    peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+  }
+}
+
+const BULK_ROWS = 500
+
+/**
+ * Bulk-load rows straight into the backend's table: HNSW index dropped, multi-row INSERTs, then the
+ * index rebuilt with the backend's own definition (the measured insert path is backend.insert).
+ */
+async function bulkLoadPostgres(backend: PostgresBackend, vectors: Float32Array[], table: string) {
+  const sql = backend.sql
+  const index = await sql.query<{ def: string }>(
+    `SELECT indexdef AS def FROM pg_indexes WHERE tablename = $1 AND indexdef LIKE '%USING hnsw%'`,
+    [table],
+  )
+  const indexDef = index.rows[0]?.def
+  if (indexDef === undefined) throw new Error(`no HNSW index on ${table}`)
+  await sql.query(`DROP INDEX ${table}_embedding_hnsw`)
   const now = Date.now()
-  for (let start = 0; start < vectors.length; start += 500) {
+  const started = performance.now()
+  for (let start = 0; start < vectors.length; start += BULK_ROWS) {
     const rows: string[] = []
     const params: unknown[] = []
-    for (let i = start; i < Math.min(vectors.length, start + 500); i++) {
+    for (let i = start; i < Math.min(vectors.length, start + BULK_ROWS); i++) {
       params.push(`q${i}`, vectorLiteral(vectors[i]!))
       rows.push(
         `('bench', '', $${params.length - 1}, '{}', $${params.length}::vector, ${now}, NULL, ${now})`,
@@ -112,7 +157,23 @@ async function bulkLoadPostgres(backend: CacheBackend, vectors: Float32Array[], 
       `INSERT INTO ${table} (model, context, query, response, embedding, created_at, expires_at, last_access_at) VALUES ${rows.join(',')}`,
       params,
     )
+    if ((start / BULK_ROWS) % 100 === 99) progress(`inserted ${start + BULK_ROWS}`, started)
   }
+  const loadSeconds = (performance.now() - started) / 1000
+  progress(`inserted ${vectors.length}; building the HNSW index`, started)
+  const indexStarted = performance.now()
+  // The graph is built in memory when it fits in maintenance_work_mem (far faster than on disk).
+  await sql.query(`SET maintenance_work_mem = '${MAINTENANCE_WORK_MEM}'`)
+  await sql.query(indexDef)
+  await sql.query(`RESET maintenance_work_mem`)
+  const indexSeconds = (performance.now() - indexStarted) / 1000
+  return { loadSeconds, indexSeconds }
+}
+
+function progress(what: string, since: number): void {
+  process.stderr.write(
+    `${backendName}: ${what} (${Math.round((performance.now() - since) / 1000)} s)\n`,
+  )
 }
 
 async function build(size: number, vectors: Float32Array[], url?: string) {
@@ -121,6 +182,7 @@ async function build(size: number, vectors: Float32Array[], url?: string) {
   const heapBefore = process.memoryUsage()
   const started = performance.now()
   let backend: CacheBackend
+  let phases: { loadSeconds: number; indexSeconds: number }
   if (backendName === 'memory') {
     const memory = new MemoryBackend(opts)
     for (const [i, v] of vectors.entries())
@@ -132,11 +194,16 @@ async function build(size: number, vectors: Float32Array[], url?: string) {
         response: '{}',
         ttlSeconds: 0,
       })
-    await memory.ready()
+    const loadSeconds = (performance.now() - started) / 1000
+    progress(`inserted ${size}; building the HNSW graph`, started)
+    const indexStarted = performance.now()
+    const alive = setInterval(() => progress('building the HNSW graph', started), 60_000)
+    await memory.ready().finally(() => clearInterval(alive))
+    phases = { loadSeconds, indexSeconds: (performance.now() - indexStarted) / 1000 }
     backend = memory
   } else {
     const pg = await createPostgresBackend(opts)
-    await bulkLoadPostgres(pg, vectors, table)
+    phases = await bulkLoadPostgres(pg, vectors, table)
     await pg.analyze() // what autovacuum (or the backend itself, every 1000 inserts) does
     if (backendName === 'hybrid') {
       await pg.close()
@@ -146,16 +213,21 @@ async function build(size: number, vectors: Float32Array[], url?: string) {
     } else backend = pg
   }
   const buildSeconds = (performance.now() - started) / 1000
+  progress('built', started)
   const heapAfter = process.memoryUsage()
   const stats = await backend.stats()
-  return { backend, buildSeconds, heapBefore, heapAfter, stats }
+  return { backend, buildSeconds, phases, heapBefore, heapAfter, stats }
 }
 
-async function measureSize(size: number, url?: string) {
+async function measureSize(size: number, server?: Server) {
   const rand = seededRandom(size)
   const next = generator(size, rand)
   const vectors = Array.from({ length: size }, next)
-  const built = await build(size, vectors, url)
+  const built = await build(size, vectors, server?.url)
+  const rssAfterBuild = {
+    bench_process: ownRss(),
+    ...(server ? { database_server: await serverRss(server) } : {}),
+  }
   const { backend } = built
 
   // Hit-like queries: a stored vector perturbed to cosine 0.9.
@@ -219,6 +291,13 @@ async function measureSize(size: number, url?: string) {
   const result = {
     size,
     build_seconds: round(built.buildSeconds),
+    bulk_load: {
+      rows_per_second: Math.round(size / built.phases.loadSeconds),
+      rows_per_second_including_index: Math.round(size / built.buildSeconds),
+      load_seconds: round(built.phases.loadSeconds),
+      index_build_seconds: round(built.phases.indexSeconds),
+    },
+    rss_mb_after_build: rssAfterBuild,
     lookup_hit_ms: {
       p50: round(percentile(latencies, 50)),
       p99: round(percentile(latencies, 99)),
@@ -274,7 +353,7 @@ async function main() {
   const results = []
   try {
     for (const size of args.sizes.split(',').map(Number)) {
-      const r = await measureSize(size, server?.url)
+      const r = await measureSize(size, server)
       process.stderr.write(`${backendName} ${size}: ${JSON.stringify(r.lookup_hit_ms)}\n`)
       results.push(r)
     }

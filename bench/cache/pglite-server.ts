@@ -1,4 +1,7 @@
-/** Child process for the cache benchmark: PGlite + pgvector on 127.0.0.1, URL sent to the parent. */
+/**
+ * Child process for the cache benchmark: PGlite + pgvector on 127.0.0.1, URL sent to the parent;
+ * answers the message 'rss' with this process's resident set (now and peak, MiB).
+ */
 import { PGlite } from '@electric-sql/pglite'
 import { vector } from '@electric-sql/pglite-pgvector'
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
@@ -8,6 +11,13 @@ const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConne
 await server.start()
 const port = server.getServerConn().split(':').pop()
 process.send?.(`postgres://postgres@127.0.0.1:${port}/postgres`)
+process.on('message', (m) => {
+  if (m !== 'rss') return
+  process.send?.({
+    rss_mb: Math.round(process.memoryUsage().rss / 2 ** 20),
+    peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+  })
+})
 process.on('SIGTERM', () => {
   void server
     .stop()
