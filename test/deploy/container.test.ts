@@ -11,6 +11,7 @@ import { test } from 'node:test'
 import { parse as parseYaml } from 'yaml'
 import { serverSchema } from '../../src/config/schema/server.js'
 import { DockerIgnore } from './dockerfile.js'
+import { buildStagePlan } from './image-build.js'
 import { contextFiles, filesUnder, ignore, runtime, stages } from './image-stage.js'
 import { DEPLOY, ROOT } from './tools.js'
 
@@ -29,13 +30,29 @@ test('the recipe is multi-stage with a slim, non-root runtime and a health check
   assert.equal(runtime.user, `${podUser}:${podUser}`, 'image user and Kubernetes runAsUser differ')
   assert.ok(runtime.healthcheck, 'no HEALTHCHECK')
   assert.ok(runtime.entrypoint && runtime.cmd, 'ENTRYPOINT and CMD must be exec form')
-  assert.equal(runtime.env['TSX_DISABLE_CACHE'], '1', 'tsx would write a cache to a read-only /tmp')
   const d = serverSchema.parse({})
   assert.deepEqual(
     [...runtime.expose].sort(),
     [d.gateway_port, d.extproc_port, d.api_port, d.metrics_port].sort(),
   )
   assert.match(runtime.env['SR_HEALTHCHECK_URL'] ?? '', new RegExp(`:${d.api_port}/health$`))
+})
+
+test('the image runs the compiled JavaScript the build stage makes', () => {
+  const build = stages.find((s) => s.name === 'build')
+  assert.ok(build, 'no build stage')
+  const { files, commands } = buildStagePlan(build, contextFiles)
+  assert.equal(commands.at(-1), 'npm run build')
+  const tsconfig = JSON.parse(readFileSync(join(ROOT, 'tsconfig.build.json'), 'utf8')) as {
+    compilerOptions: { outDir: string; rootDir: string }
+  }
+  assert.equal(tsconfig.compilerOptions.rootDir, 'src')
+  const dist = runtime.copies.find((c) => c.from === 'build')
+  assert.deepEqual(dist?.sources, [`${build.workdir}/${tsconfig.compilerOptions.outDir}`])
+  assert.deepEqual(runtime.entrypoint, ['node', `${runtime.workdir}/dist/main.js`])
+  for (const needed of ['tsconfig.json', 'tsconfig.build.json', 'package-lock.json', 'src/main.ts'])
+    assert.ok(files.includes(needed), `the build stage does not copy ${needed}`)
+  assert.ok(!files.some((f) => f.endsWith('.test.ts')), 'tests reach the build stage')
 })
 
 test('every path the recipe copies exists and is in the build context', () => {
@@ -71,7 +88,7 @@ test('.dockerignore keeps tests, dependencies and history out of the context', (
     'bench/x.ts',
   ])
     assert.ok(ignore.excludes(path), `${path} should be excluded`)
-  for (const path of ['src/main.ts', 'bin/semantic-router.js', 'package-lock.json'])
+  for (const path of ['src/main.ts', 'tsconfig.build.json', 'package-lock.json'])
     assert.ok(!ignore.excludes(path), `${path} should be included`)
   // The matcher itself: `**`, exceptions and parent-directory matches.
   const m = new DockerIgnore('**\n!keep\nkeep/**/*.tmp\n')

@@ -1,9 +1,11 @@
 /**
- * The router served from the staged container image: the CMD (`serve` with the config Kubernetes
- * mounts) started as the image's non-root user on a read-only filesystem, in front of the dev
- * overlay's simulator (also run from the image, with its manifest's arguments). Then every probe
- * of the Kubernetes Deployment, the scrape path of its annotations and the image's HEALTHCHECK are
- * run against it exactly as written, and SIGTERM must stop it cleanly.
+ * The base Deployment's pod from the staged container image: the model init container (its args
+ * as written: nothing pinned, so it leaves the router on its embedded models), then the CMD
+ * (`serve` with the config Kubernetes mounts) started as the image's non-root user on a read-only
+ * filesystem, in front of the dev overlay's simulator (also run from the image, with its
+ * manifest's arguments). Then every probe of the Deployment, the scrape path of its annotations
+ * and the image's HEALTHCHECK are run against it exactly as written, and SIGTERM must stop it
+ * cleanly. model-init.test.ts runs the init container with pinned models.
  */
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
@@ -24,12 +26,17 @@ import {
 import { DEPLOY, ROOT } from './tools.js'
 
 const CONFIG_MOUNT = '/etc/semantic-router/config.yaml'
+const LOCK_MOUNT = '/etc/semantic-router/models.lock.json'
 interface Probe {
   httpGet?: { path: string }
   grpc?: { port: number; service?: string }
 }
 type ProbeName = 'startupProbe' | 'readinessProbe' | 'livenessProbe'
-type Container = { name: string; args: string[] } & Partial<Record<ProbeName, Probe>>
+type Container = {
+  name: string
+  args: string[]
+  volumeMounts: { name: string; mountPath: string }[]
+} & Partial<Record<ProbeName, Probe>>
 
 const deployment = parseYaml(
   readFileSync(join(DEPLOY, 'kubernetes', 'base', 'deployment.yaml'), 'utf8'),
@@ -37,16 +44,19 @@ const deployment = parseYaml(
   spec: {
     template: {
       metadata: { annotations: Record<string, string> }
-      spec: { containers: Container[] }
+      spec: { containers: Container[]; initContainers: Container[] }
     }
   }
 }
 const container = deployment.spec.template.spec.containers.find((c) => c.name === 'router')!
+const initContainer = deployment.spec.template.spec.initContainers.find((c) => c.name === 'models')!
+const MODELS_VOLUME = initContainer.volumeMounts.find((m) => m.name === 'models')!.mountPath
 
 let sim: Running | undefined
 let simPort = 0
 let router: RouterProcess | undefined
 let image: StagedImage | undefined
+let init: ReturnType<StagedImage['run']> | undefined
 
 /** The dev overlay's simulator container, with its address moved to loopback and a free port. */
 function simulatorArgs(port: number): string[] {
@@ -77,7 +87,20 @@ before(async () => {
   const endpoints = (demo.toJS() as { vllm_endpoints: unknown[] }).vllm_endpoints
   for (let i = 0; i < endpoints.length; i++)
     demo.setIn(['vllm_endpoints', i, 'port'], await freePort())
-  image = stageImage({ [CONFIG_MOUNT]: doc.toString(), '/app/config/config.yaml': demo.toString() })
+  image = stageImage(
+    {
+      // The model cache volume, at its place in the staged image (the config names it absolutely).
+      [CONFIG_MOUNT]: (path) => {
+        doc.setIn(['inference', 'model_cache_dir'], path(MODELS_VOLUME))
+        return doc.toString()
+      },
+      [LOCK_MOUNT]: readFileSync(join(DEPLOY, 'kubernetes', 'base', 'models.lock.json'), 'utf8'),
+      '/app/config/config.yaml': demo.toString(),
+    },
+    [MODELS_VOLUME],
+  )
+  // The pod's init container first, as the Deployment runs it.
+  init = image.run(initContainer.args)
   const { command, options } = image.entrypoint()
   // The dev overlay's simulator, started from the image with the manifest's own arguments.
   sim = launch(command[0]!, [...command.slice(1), ...simulatorArgs(simPort)], options)
@@ -103,6 +126,34 @@ function healthcheck(url: string): number | null {
 test('the image CMD serves the mounted config', () => {
   assert.deepEqual(runtime.cmd, ['serve', '--config', CONFIG_MOUNT])
   assert.deepEqual(container.args, runtime.cmd, 'the Deployment passes the image CMD unchanged')
+})
+
+test('the init container leaves the router on its embedded models when none are pinned', async () => {
+  assert.equal(init!.status, 0, init!.stdout + init!.stderr)
+  assert.match(init!.stdout, /no models pinned or configured: the router uses its embedded models/)
+  const info = (await (await fetch(`${router!.api}/info/models`)).json()) as {
+    models: { name: string; metadata: { model_dir?: string } }[]
+  }
+  const dirs = info.models.flatMap((m) => m.metadata.model_dir ?? [])
+  assert.ok(dirs.length >= 2, JSON.stringify(info.models))
+  for (const dir of dirs) assert.ok(dir.startsWith(image!.path('/app/models/')), dir)
+})
+
+test('the compiled router finds what it reads at run time inside the image', async () => {
+  // package.json (API version), the JSON data compiled into dist/, the protos (ext_proc is up:
+  // see the probes), the embedded models (above).
+  const openapi = (await (await fetch(`${router!.api}/openapi.json`)).json()) as {
+    info: { version: string }
+  }
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }
+  assert.equal(openapi.info.version, pkg.version)
+  const pii = await fetch(`${router!.api}/api/v1/classify/pii`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ text: 'My name is John Smith' }),
+  })
+  assert.equal(pii.status, 200, await pii.clone().text())
+  assert.match(await pii.text(), /PERSON/)
 })
 
 test('the image validates the mounted config', () => {

@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process'
 import {
   chmodSync,
+  chownSync,
   cpSync,
   mkdirSync,
   mkdtempSync,
@@ -19,6 +20,7 @@ import {
 import { tmpdir } from 'node:os'
 import { dirname, join, posix, relative } from 'node:path'
 import { DockerIgnore, parseDockerfile, type Stage } from './dockerfile.js'
+import { buildStageOutput } from './image-build.js'
 import type { LaunchOptions } from '../helpers/processes.js'
 import { ROOT } from './tools.js'
 
@@ -39,6 +41,24 @@ export function contextFiles(source: string): string[] {
   return filesUnder(source.replace(/^\.\//, '')).filter((f) => !ignore.excludes(f))
 }
 
+/**
+ * What a `COPY --from=<stage>` brings: the dependency stage's node_modules (this checkout's, linked:
+ * it holds the production dependencies and more), or the build stage's dist/ (compiled by the
+ * stage's own command, see image-build.ts).
+ */
+function stageFromStage(from: string, source: string, dest: string): void {
+  const stage = stages.find((s) => s.name === from)
+  if (source === `${stage?.workdir}/node_modules`) {
+    symlinkSync(join(ROOT, 'node_modules'), dest)
+    return
+  }
+  if (stage && source === `${stage.workdir}/dist`) {
+    cpSync(buildStageOutput(stage, contextFiles), dest, { recursive: true })
+    return
+  }
+  throw new Error(`unexpected COPY --from=${from} ${source}`)
+}
+
 function absoluteDest(stage: Stage, dest: string): string {
   return posix.isAbsolute(dest) ? dest : posix.join(stage.workdir, dest)
 }
@@ -49,23 +69,30 @@ export interface StagedImage {
   path(imagePath: string): string
   /** How to start the ENTRYPOINT: command + prefix arguments, and spawn options. */
   entrypoint(): { command: string[]; options: LaunchOptions }
-  run(args: readonly string[]): { status: number | null; stdout: string; stderr: string }
+  /** Run the ENTRYPOINT with these arguments (absolute paths mapped into the image), to the end. */
+  run(
+    args: readonly string[],
+    env?: NodeJS.ProcessEnv,
+  ): { status: number | null; stdout: string; stderr: string }
   remove(): void
 }
 
 /**
  * Stage the image. `mounts` are extra files placed at absolute image paths (what Kubernetes
- * mounts, e.g. the config at /etc/semantic-router/config.yaml).
+ * mounts, e.g. the config at /etc/semantic-router/config.yaml; a function gets the mapping of
+ * image paths to paths here, for files that name other image paths); `volumes` are writable empty
+ * directories (emptyDir volumes), owned by the image's user.
  */
-export function stageImage(mounts: Readonly<Record<string, string>> = {}): StagedImage {
+export function stageImage(
+  mounts: Readonly<Record<string, string | ((path: (imagePath: string) => string) => string)>> = {},
+  volumes: readonly string[] = [],
+): StagedImage {
   const root = mkdtempSync(join(tmpdir(), 'sr-image-'))
   for (const copy of runtime.copies) {
     const dest = join(root, absoluteDest(runtime, copy.dest))
     if (copy.from !== undefined) {
-      if (copy.sources.join() !== '/app/node_modules')
-        throw new Error(`unexpected COPY --from source ${copy.sources.join()}`)
       mkdirSync(dirname(dest), { recursive: true })
-      symlinkSync(join(ROOT, 'node_modules'), dest)
+      stageFromStage(copy.from, copy.sources.join(), dest)
       continue
     }
     for (const src of copy.sources) {
@@ -78,9 +105,10 @@ export function stageImage(mounts: Readonly<Record<string, string>> = {}): Stage
       }
     }
   }
+  const path = (p: string): string => (p.startsWith('/') ? join(root, p) : p)
   for (const [imagePath, content] of Object.entries(mounts)) {
     mkdirSync(dirname(join(root, imagePath)), { recursive: true })
-    writeFileSync(join(root, imagePath), content)
+    writeFileSync(join(root, imagePath), typeof content === 'string' ? content : content(path))
   }
   mkdirSync(join(root, 'tmp'))
   // Nothing in the image is writable by the router's user (the root filesystem is read-only).
@@ -88,11 +116,17 @@ export function stageImage(mounts: Readonly<Record<string, string>> = {}): Stage
     if (!entry.isSymbolicLink())
       chmodSync(join(entry.parentPath, entry.name), entry.isDirectory() ? 0o555 : 0o444)
   chmodSync(root, 0o555)
+  const [uid, gid] = (runtime.user ?? '').split(':').map(Number)
+  for (const volume of volumes) {
+    const dir = join(root, volume)
+    chmodSync(dirname(dir), 0o755)
+    mkdirSync(dir, { recursive: true })
+    chmodSync(dirname(dir), 0o555)
+    if (process.getuid?.() === 0) chownSync(dir, uid!, gid!)
+  }
 
-  const path = (p: string): string => (p.startsWith('/') ? join(root, p) : p)
   const entrypoint = (): { command: string[]; options: LaunchOptions } => {
     const [command, ...rest] = runtime.entrypoint!
-    const [uid, gid] = (runtime.user ?? '').split(':').map(Number)
     const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'] }
     for (const [k, v] of Object.entries(runtime.env)) env[k] = v.startsWith('/') ? path(v) : v
     env['TMPDIR'] = path('/tmp')
@@ -110,10 +144,11 @@ export function stageImage(mounts: Readonly<Record<string, string>> = {}): Stage
     root,
     path,
     entrypoint,
-    run(args) {
+    run(args, env = {}) {
       const { command, options } = entrypoint()
       const result = spawnSync(command[0]!, [...command.slice(1), ...args.map(path)], {
         ...options,
+        env: { ...options.env, ...env },
         encoding: 'utf8',
         timeout: 60_000,
       })

@@ -12,6 +12,7 @@ import { parseConfigText } from '../../src/config/load.js'
 import type { RouterConfig } from '../../src/config/schema/index.js'
 import { serverSchema } from '../../src/config/schema/server.js'
 import { HEALTH_SERVICES } from '../../src/extproc/health.js'
+import { checkModelInit } from './k8s-model-checks.js'
 import type { K8sObject } from './k8s-validate.js'
 
 /** The router's HTTP health endpoints, as the API serves them (on the API port). */
@@ -235,6 +236,7 @@ function checkRouter(
   )
     out.push('router: terminationGracePeriodSeconds leaves no time for the graceful shutdown')
   checkEndpoints(objects, config, container, out)
+  checkModelInit(objects, config, router, out)
 }
 
 /** Endpoints in the config must be reachable: a Service in the render for short names, egress allowed. */
@@ -278,13 +280,21 @@ export function checkManifests(objects: readonly K8sObject[]): CheckContext {
   return { problems, ...(routerConfig ? { routerConfig } : {}) }
 }
 
-/** Secrets the manifests reference but do not create (the operator creates them). */
+/**
+ * Secrets the manifests reference but do not create (the operator creates them), each marked
+ * `(optional)` when the pod starts without it.
+ */
 export function externalSecrets(objects: readonly K8sObject[]): string[] {
-  const names = new Set<string>()
+  const names = new Map<string, boolean>()
   for (const d of (objects as Obj[]).filter((o) => o.kind === 'Deployment'))
     for (const c of containersOf(d))
-      for (const e of c.env ?? [])
-        if (e.valueFrom?.secretKeyRef) names.add(e.valueFrom.secretKeyRef.name)
+      for (const e of c.env ?? []) {
+        const ref = e.valueFrom?.secretKeyRef
+        if (ref) names.set(ref.name, (names.get(ref.name) ?? true) && ref.optional === true)
+      }
   const created = new Set(objects.filter((o) => o.kind === 'Secret').map((o) => o.metadata.name))
-  return [...names].filter((n) => !created.has(n))
+  return [...names]
+    .filter(([n]) => !created.has(n))
+    .map(([n, optional]) => (optional ? `${n} (optional)` : n))
+    .sort()
 }

@@ -103,9 +103,10 @@ test('production: several replicas share the postgres cache; operator objects pr
   for (const ep of routerConfig.vllm_endpoints) assert.match(ep.address, /\.svc\.cluster\.local$/)
   find(objects, 'ServiceMonitor', 'semantic-router')
   const doc = readFileSync(join(ROOT, 'docs', 'operations.md'), 'utf8')
-  for (const secret of externalSecrets(objects))
+  const secrets = externalSecrets(objects)
+  for (const secret of secrets.map((s) => s.replace(' (optional)', '')))
     assert.ok(doc.includes(secret), `docs/operations.md does not explain the secret ${secret}`)
-  assert.deepEqual(externalSecrets(objects), ['semantic-router-cache'])
+  assert.deepEqual(secrets, ['semantic-router-cache', 'semantic-router-hub (optional)'])
 })
 
 test('the PrometheusRules carry exactly the rules of deploy/prometheus', (t) => {
@@ -171,6 +172,7 @@ test('the cross-reference checks catch broken references', (t) => {
   const router = (objs: any[]): any =>
     objs.find((o) => o.kind === 'Deployment' && o.metadata.name === 'semantic-router')
   const container = (objs: any[]): any => router(objs).spec.template.spec.containers[0]
+  const initContainer = (objs: any[]): any => router(objs).spec.template.spec.initContainers[0]
   const cases: [string, (objs: any[]) => void, RegExp][] = [
     [
       'service selector',
@@ -223,6 +225,45 @@ test('the cross-reference checks catch broken references', (t) => {
       'egress port',
       (o) => (o.find((x) => x.kind === 'NetworkPolicy').spec.egress = []),
       /egress blocks port 8000/,
+    ],
+    [
+      'model cache dir',
+      (o) => {
+        const cm = o.find((x) => x.kind === 'ConfigMap')
+        cm.data['config.yaml'] = cm.data['config.yaml'].replace(
+          'model_cache_dir: /models',
+          'model_cache_dir: /var/models',
+        )
+      },
+      /model_cache_dir \/var\/models is not a writable mount/,
+    ],
+    [
+      'model lock key',
+      (o) => (initContainer(o).args[5] = '/etc/semantic-router/pins.json'),
+      /--lock \/etc\/semantic-router\/pins.json is not in a ConfigMap/,
+    ],
+    [
+      'init config',
+      (o) => (initContainer(o).args[3] = '/etc/semantic-router/other.yaml'),
+      /--config is not the router's config/,
+    ],
+    [
+      'writable models',
+      (o) => (container(o).volumeMounts.find((m: any) => m.name === 'models').readOnly = false),
+      /\/models is writable/,
+    ],
+    [
+      'pinned without hub egress',
+      (o) => {
+        const cm = o.find((x) => x.kind === 'ConfigMap')
+        cm.data['models.lock.json'] = JSON.stringify({ version: 1, models: { m: {} } })
+      },
+      /egress blocks the model hub \(port 443\)/,
+    ],
+    [
+      'no model init',
+      (o) => (router(o).spec.template.spec.initContainers = []),
+      /no init container runs `models pull`/,
     ],
   ]
   for (const [label, change, expected] of cases)

@@ -19,6 +19,7 @@ test('docs/operations.md has the deploy, scale-out, upgrade, observe, alert and 
   for (const section of [
     'deploy',
     'config-changes',
+    'models',
     'scale-out',
     'resources',
     'upgrade',

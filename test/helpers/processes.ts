@@ -44,6 +44,26 @@ export function runCli(args: readonly string[], options: { input?: string } = {}
   return { status: r.status, stdout: r.stdout, stderr: r.stderr }
 }
 
+/**
+ * `runCli` without blocking this process: for commands that talk to a server the test itself runs
+ * (a spawnSync would stop that server from answering).
+ */
+export function runCliAsync(args: readonly string[]): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()))
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
+    child.once('error', reject)
+    child.once('close', (status) => {
+      clearTimeout(timer)
+      resolve({ status, stdout, stderr })
+    })
+  })
+}
+
 export interface Running {
   readonly child: ChildProcess
   /** Every stdout/stderr line so far (for failure messages). */

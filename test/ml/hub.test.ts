@@ -3,9 +3,8 @@
  * revision, resume with HTTP Range, lock-file sha256, verify, gated repos, and the CLI.
  */
 import assert from 'node:assert/strict'
-import { execFile } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import { existsSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { isRouterError } from '../../src/errors.js'
 import { readModelFolder } from '../../src/ml/folder.js'
@@ -14,42 +13,20 @@ import { readLock, verifyModel } from '../../src/ml/hub/lock.js'
 import { pullModel } from '../../src/ml/hub/pull.js'
 import { locateModel } from '../../src/ml/locate.js'
 import { FakeHub } from '../helpers/fake-hub.js'
+import { filesOf } from '../helpers/files.js'
+import { runCliAsync } from '../helpers/processes.js'
 import { GUARD_LABELS, tempDir, writeSequenceModel } from '../helpers/tiny-models.js'
 
-function folderFiles(dir: string): Record<string, Buffer> {
-  const out: Record<string, Buffer> = {}
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name)
-      if (e.isDirectory()) walk(p)
-      else out[relative(dir, p)] = readFileSync(p)
-    }
-  }
-  walk(dir)
-  return out
-}
-
-const MAIN = join(import.meta.dirname, '..', '..', 'src', 'main.ts')
-
 /** Run the real CLI in its own process (the test runner owns this process's stdout). */
-function cli(args: string[]): Promise<{ code: number; text: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', MAIN, 'models', ...args],
-      { timeout: 60_000 },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0
-        resolve({ code, text: `${stdout}${stderr}` })
-      },
-    )
-  })
+async function cli(args: string[]): Promise<{ code: number; text: string }> {
+  const r = await runCliAsync(['models', ...args])
+  return { code: r.status ?? 1, text: `${r.stdout}${r.stderr}` }
 }
 
 describe('models pull / list / verify (local hub)', () => {
   const hub = new FakeHub()
   const work = tempDir('sr-hub-')
-  const model = folderFiles(writeSequenceModel(join(work, 'src'), { labels: GUARD_LABELS }))
+  const model = filesOf(writeSequenceModel(join(work, 'src'), { labels: GUARD_LABELS }))
   // Padding makes the ONNX file big enough to cut a download in the middle of it.
   model['onnx/model.onnx'] = Buffer.concat([model['onnx/model.onnx']!])
   let firstCommit = ''
