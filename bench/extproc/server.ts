@@ -1,12 +1,14 @@
 /**
  * Benchmark server process: `--kind router` runs the real ext_proc server over the bundled config
- * (embedded default classifiers); `--kind echo` runs a bare grpc-js processor that answers every
+ * (embedded default classifiers, semantic cache off); `--kind echo` runs a bare grpc-js processor that answers every
  * message with an empty reply of the right kind — the floor any Node ext_proc server pays.
  * Prints `{"port":N}` on stdout; answers IPC `{type:'memory'}` (memory after a GC) and
  * `{type:'cpu'}` (process CPU time in µs).
  */
 import { Server, ServerCredentials, type ServerDuplexStream } from '@grpc/grpc-js'
-import { loadConfigFile } from '../../src/config/load.js'
+import { readFile } from 'node:fs/promises'
+import { parse as parseYaml } from 'yaml'
+import { validateConfigObject, type LoadedConfig } from '../../src/config/load.js'
 import { ExtProcServer } from '../../src/extproc/server.js'
 import { loadServices } from '../../src/extproc/proto.js'
 import type { ProcessingRequest, ProcessingResponse } from '../../src/extproc/wire.js'
@@ -43,8 +45,20 @@ async function startEcho(): Promise<number> {
   )
 }
 
+/**
+ * The config under test with the semantic cache switched off. The benchmark cycles eight prompts,
+ * so with the cache on every stream after the first eight would end at the request body with an
+ * immediate response (a cache hit) instead of being a full routed stream.
+ */
+async function loadWithoutCache(path: string): Promise<LoadedConfig> {
+  const text = await readFile(path, 'utf8')
+  const raw = parseYaml(text, { version: '1.1' }) as Record<string, unknown>
+  const cache = (raw['semantic_cache'] ?? {}) as Record<string, unknown>
+  return validateConfigObject({ ...raw, semantic_cache: { ...cache, enabled: false } }, text, path)
+}
+
 async function startRouter(): Promise<number> {
-  const loaded = await loadConfigFile(args.get('config') ?? 'config/config.yaml')
+  const loaded = await loadWithoutCache(args.get('config') ?? 'config/config.yaml')
   const log = silentLogger()
   const runtime = await buildRuntime(loaded, { log, metrics: new RouterMetrics() })
   const server = await ExtProcServer.start({
