@@ -3,7 +3,10 @@
  * against a bare grpc-js echo processor (the floor), each in its own process, driven by a load
  * generator in a third process. Prints one JSON document and writes bench/results/extproc.json.
  *
- *   node --import tsx bench/extproc/run.ts [--quick] [--config config/config.yaml]
+ *   node --import tsx bench/extproc/run.ts [--quick] [--config config/config.yaml] [--keyword-only]
+ *
+ * The router runs with the semantic cache off (see server.ts); `--keyword-only` also limits the
+ * classifier chain to keyword rules (no category model), to show what the ML model costs.
  *
  * Phases per target: latency at concurrency 1, throughput at concurrency 64, 5,000 streams open at
  * once, and server memory (after GC) every 10,000 streams over 100,000 streams.
@@ -20,6 +23,7 @@ const argv = process.argv.slice(2)
 const quick = argv.includes('--quick')
 const configIndex = argv.indexOf('--config')
 const config = configIndex === -1 ? join(root, 'config/config.yaml') : argv[configIndex + 1]!
+const keywordOnly = argv.includes('--keyword-only')
 
 const PLAN = quick
   ? { latency: 1000, seconds: 3, concurrent: 2000, memory: 20_000, every: 5_000 }
@@ -34,11 +38,15 @@ interface Memory {
 async function startServer(
   kind: 'echo' | 'router',
 ): Promise<{ child: ChildProcess; port: number }> {
-  const child = fork(join(here, 'server.ts'), ['--kind', kind, '--config', config], {
-    cwd: root,
-    execArgv: ['--import', 'tsx', '--expose-gc'],
-    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-  })
+  const child = fork(
+    join(here, 'server.ts'),
+    ['--kind', kind, '--config', config, '--keyword-only', String(keywordOnly)],
+    {
+      cwd: root,
+      execArgv: ['--import', 'tsx', '--expose-gc'],
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    },
+  )
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve)
     child.once('exit', (code) => reject(new Error(`${kind} server exited with ${code}`)))
@@ -157,6 +165,8 @@ const report = {
     loadavg_end: loadavg().map((x) => Math.round(x * 100) / 100),
   },
   config,
+  keyword_only: keywordOnly,
+  semantic_cache: false,
   echo,
   router,
   ratios: {

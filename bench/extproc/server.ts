@@ -46,7 +46,8 @@ async function startEcho(): Promise<number> {
 }
 
 /**
- * The config under test with the semantic cache switched off. The benchmark cycles eight prompts,
+ * The config under test with the semantic cache switched off (and, with `--keyword-only true`, a
+ * keyword-only classifier chain). The benchmark cycles eight prompts,
  * so with the cache on every stream after the first eight would end at the request body with an
  * immediate response (a cache hit) instead of being a full routed stream.
  */
@@ -54,7 +55,12 @@ async function loadWithoutCache(path: string): Promise<LoadedConfig> {
   const text = await readFile(path, 'utf8')
   const raw = parseYaml(text, { version: '1.1' }) as Record<string, unknown>
   const cache = (raw['semantic_cache'] ?? {}) as Record<string, unknown>
-  return validateConfigObject({ ...raw, semantic_cache: { ...cache, enabled: false } }, text, path)
+  const changed: Record<string, unknown> = { ...raw, semantic_cache: { ...cache, enabled: false } }
+  if (args.get('keyword-only') === 'true') {
+    const pipeline = (raw['pipeline'] ?? {}) as Record<string, unknown>
+    changed['pipeline'] = { ...pipeline, classifiers: [{ kind: 'keyword' }] }
+  }
+  return validateConfigObject(changed, text, path)
 }
 
 async function startRouter(): Promise<number> {

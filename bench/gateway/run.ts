@@ -46,6 +46,10 @@ model_config:
 default_model: ${MODEL}
 reasoning_families:
   qwen3: { type: chat_template_kwargs, parameter: enable_thinking }
+# The issue's targets are for keyword classification: without this the default chain would also
+# load the embedded category model (onnxruntime, ~40 MB RSS) and run it on every unmatched prompt.
+pipeline:
+  classifiers: [{ kind: keyword }]
 keyword_rules:
   - { category: math, operator: OR, keywords: [integral, derivative, equation, theorem] }
   - { category: code, operator: OR, keywords: [python, function, compile] }
