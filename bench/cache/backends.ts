@@ -49,6 +49,7 @@ const { values: args } = parseArgs({
     'exact-sample': { type: 'string', default: '50' },
     'insert-sample': { type: 'string', default: '2000' },
     'ef-construction': { type: 'string' },
+    'ef-search': { type: 'string' },
     data: { type: 'string', default: 'clustered' },
     'maintenance-work-mem': { type: 'string', default: '1GB' },
     out: { type: 'string' },
@@ -81,9 +82,10 @@ function options(table: string, url?: string): BackendBuildOptions {
     maxEntries: 0,
     evictionPolicy: 'fifo',
     useHnsw: true,
-    memory: memoryBackendSchema.parse(
-      args['ef-construction'] ? { ef_construction: Number(args['ef-construction']) } : {},
-    ),
+    memory: memoryBackendSchema.parse({
+      ...(args['ef-construction'] ? { ef_construction: Number(args['ef-construction']) } : {}),
+      ...(args['ef-search'] ? { ef_search: Number(args['ef-search']) } : {}),
+    }),
     postgres: url ? postgresBackendSchema.parse({ connection_string: url, table }) : undefined,
     hybrid: { sync_interval_ms: 0 },
     maxMemoryEntries: 2_000_000,

@@ -16,6 +16,9 @@ export const ROOT = join(import.meta.dirname, '..', '..')
  */
 export type RuntimeMode = 'dist' | 'tsx'
 
+/** Extra Node.js flags for the router process only (e.g. V8 heap sizes), space-separated. */
+const ROUTER_NODE_FLAGS = (process.env['BENCH_ROUTER_NODE_FLAGS'] ?? '').split(' ').filter(Boolean)
+
 function entry(mode: RuntimeMode): string[] {
   return mode === 'dist'
     ? [join(ROOT, 'dist', 'main.js')]
@@ -105,6 +108,7 @@ export function startRouterProcess(mode: RuntimeMode, configPath: string, port: 
   return startProcess(
     'router',
     [
+      ...ROUTER_NODE_FLAGS,
       ...entry(mode),
       'serve',
       '--config',

@@ -10,6 +10,7 @@
  *                                          [--runtime dist|tsx] [--no-portkey]
  *
  * `--runtime dist` (default) builds and runs the compiled JavaScript, as production would.
+ * `BENCH_ROUTER_NODE_FLAGS="--max-old-space-size=64 ..."` passes Node.js flags to the router only.
  *
  * autocannon records latency in whole milliseconds, so the added latency is also given precisely
  * from its own counts: with N connections in a closed loop, mean latency = N / throughput.
