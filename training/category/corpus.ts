@@ -13,6 +13,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { MMLU_PRO_CATEGORIES } from '../../src/ml/label-mapping.js'
+import { seededRandom } from '../../src/seeded-random.js'
 import { hyponymClosure, nounSense, readWordNet } from '../lib/wordnet.js'
 
 export const DATA_DIR = join(import.meta.dirname, '..', 'data')
@@ -92,17 +93,8 @@ export function handwritten(): Doc[] {
   }))
 }
 
-/** Deterministic PRNG (mulberry32) so the corpus and the model are reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** Deterministic PRNG (the project's mulberry32) so the corpus and the model are reproducible. */
+export const rng = seededRandom
 
 export function termDocs(perTerm = 3, seed = 7): Doc[] {
   const random = rng(seed)

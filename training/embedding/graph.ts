@@ -20,6 +20,7 @@
  * Special tokens have idf 0, so they contribute nothing, and neither does a pair with padding.
  */
 import { GraphBuilder } from '../lib/onnx-graph.js'
+import { seededRandom } from '../../src/seeded-random.js'
 
 /** onnx TensorProto.DataType.FLOAT */
 const FLOAT = 1
@@ -46,16 +47,11 @@ export interface SignTables {
   readonly e: Int8Array
 }
 
-/** mulberry32: a small seeded PRNG, so the tables (and the model file) are reproducible. */
+/** 32-bit draws from the project's seeded PRNG, so the tables (and the model file) are reproducible. */
 function random32(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return (t ^ (t >>> 14)) >>> 0
-  }
+  const next = seededRandom(seed)
+  // seededRandom returns uint32 / 2^32, so this multiplication restores the integer exactly.
+  return () => next() * 4294967296
 }
 
 export function signTables(
