@@ -119,7 +119,7 @@ describe('batch classification metrics', () => {
     const type = { processing_type: 'unified' }
     assert.equal(await value(metrics, 'batch_classification_requests_total', type), 1)
     assert.equal(await value(metrics, 'batch_classification_texts_total', type), 3)
-    const sizes = await metrics.batchSizes.get()
+    const sizes = await metrics.batch.sizes.get()
     assert.equal(sizes.values.find((v) => v.metricName?.endsWith('_count'))?.value ?? 0, 0)
 
     const off = new BatchObservation(metrics, settings('{}'))
@@ -144,8 +144,8 @@ describe('batch classification metrics', () => {
       /batch_classification_size_distribution_bucket\{le="4",processing_type="unified"\} 1/,
     )
     assert.doesNotMatch(text, /batch_classification_duration_seconds_bucket\{le="0\.001"/)
-    const before = metrics.batchDuration
+    const before = metrics.batch.duration
     new BatchObservation(metrics, custom)
-    assert.equal(metrics.batchDuration, before, 'same buckets: the histogram is kept')
+    assert.equal(metrics.batch.duration, before, 'same buckets: the histogram is kept')
   })
 })

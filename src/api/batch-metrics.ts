@@ -21,8 +21,8 @@ import { RouterError } from '../errors.js'
 import {
   DEFAULT_BATCH_DURATION_BUCKETS,
   DEFAULT_BATCH_SIZE_BUCKETS,
-  type RouterMetrics,
-} from '../metrics/router-metrics.js'
+} from '../metrics/batch-classification-metrics.js'
+import type { RouterMetrics } from '../metrics/router-metrics.js'
 
 export const PROCESSING_TYPE = 'unified'
 
@@ -122,14 +122,14 @@ export class BatchObservation {
     private readonly signal?: AbortSignal,
   ) {
     this.sampled = settings.sampleRate >= 1 || Math.random() < settings.sampleRate
-    if (settings.enabled) metrics.setBatchBuckets(settings.durationBuckets, settings.sizeBuckets)
+    if (settings.enabled) metrics.batch.setBuckets(settings.durationBuckets, settings.sizeBuckets)
   }
 
   /** Classification of `size` texts starts. */
   begin(size: number): void {
     if (!this.settings.enabled) return
-    this.metrics.batchTexts.inc({ processing_type: PROCESSING_TYPE }, size)
-    if (this.sampled) this.metrics.batchSizes.observe({ processing_type: PROCESSING_TYPE }, size)
+    this.metrics.batch.texts.inc({ processing_type: PROCESSING_TYPE }, size)
+    if (this.sampled) this.metrics.batch.sizes.observe({ processing_type: PROCESSING_TYPE }, size)
     if (this.settings.detailedTracking) this.slot = takeSlot(this.metrics)
   }
 
@@ -147,9 +147,9 @@ export class BatchObservation {
   succeeded(size: number): void {
     this.release()
     if (!this.settings.enabled || this.signal?.aborted) return
-    this.metrics.batchRequests.inc({ processing_type: PROCESSING_TYPE })
+    this.metrics.batch.requests.inc({ processing_type: PROCESSING_TYPE })
     if (this.sampled)
-      this.metrics.batchDuration.observe(
+      this.metrics.batch.duration.observe(
         {
           processing_type: PROCESSING_TYPE,
           batch_size_range: batchSizeRange(size, this.settings.ranges),
@@ -161,8 +161,8 @@ export class BatchObservation {
   failed(err: RouterError, rejected = false): void {
     this.release()
     if (!this.settings.enabled || this.signal?.aborted) return
-    this.metrics.batchRequests.inc({ processing_type: PROCESSING_TYPE })
-    this.metrics.batchErrors.inc({
+    this.metrics.batch.requests.inc({ processing_type: PROCESSING_TYPE })
+    this.metrics.batch.errors.inc({
       processing_type: PROCESSING_TYPE,
       error_type: batchErrorType(err, rejected),
     })
@@ -170,12 +170,12 @@ export class BatchObservation {
 
   private setInFlight(delta: number): void {
     this.inFlight += delta
-    this.metrics.batchConcurrency.set({ batch_id: String(this.slot) }, this.inFlight)
+    this.metrics.batch.concurrency.set({ batch_id: String(this.slot) }, this.inFlight)
   }
 
   private release(): void {
     if (this.slot === undefined) return
-    this.metrics.batchConcurrency.set({ batch_id: String(this.slot) }, 0)
+    this.metrics.batch.concurrency.set({ batch_id: String(this.slot) }, 0)
     slotsByMetrics.get(this.metrics)?.delete(this.slot)
     this.slot = undefined
   }

@@ -7,6 +7,7 @@
  * `unspecified` for effort. `docs/metrics.md` documents each one; a test keeps the two in sync.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { BatchClassificationMetrics } from './batch-classification-metrics.js'
 
 const GO_DEF_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 /**
@@ -22,13 +23,6 @@ const FAST_BUCKETS = [
 const CACHE_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 const ENTROPY_BUCKETS = [0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4]
 const CONFIDENCE_BUCKETS = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1]
-/** Upstream's fallbacks when `api.batch_classification.metrics` names no buckets. */
-export const DEFAULT_BATCH_DURATION_BUCKETS: readonly number[] = [0.001, 0.01, 0.1, 1, 10]
-export const DEFAULT_BATCH_SIZE_BUCKETS: readonly number[] = [1, 10, 100]
-
-const sameNumbers = (a: readonly number[], b: readonly number[]): boolean =>
-  a.length === b.length && a.every((x, i) => x === b[i])
-
 export const UNKNOWN = 'unknown'
 
 /** Upstream's label normalisation for free-form values. */
@@ -104,45 +98,14 @@ export class RouterMetrics {
   readonly classifierErrors: Counter<'classifier' | 'policy'>
   readonly modelFallbacks: Counter<'role' | 'reason'>
   readonly categoryCost: Counter<'category' | 'currency'>
-  // Batch classification API (upstream's names; recorded by src/api/batch-metrics.ts)
-  readonly batchRequests: Counter<'processing_type'>
-  readonly batchTexts: Counter<'processing_type'>
-  readonly batchErrors: Counter<'processing_type' | 'error_type'>
-  readonly batchConcurrency: Gauge<'batch_id'>
-  /** The two histograms take their buckets from the config: see setBatchBuckets. */
-  batchDuration!: Histogram<'processing_type' | 'batch_size_range'>
-  batchSizes!: Histogram<'processing_type'>
-  private batchBuckets: { duration: readonly number[]; size: readonly number[] } | undefined
+  /** Batch classification API (upstream's names; recorded by src/api/batch-metrics.ts). */
+  readonly batch: BatchClassificationMetrics
 
   constructor(options: RouterMetricsOptions = {}) {
     const registry = options.registry ?? new Registry()
     this.registry = registry
     const registers = [registry]
-    this.batchRequests = new Counter({
-      name: 'batch_classification_requests_total',
-      help: 'Requests to /api/v1/classify/batch, by processing type',
-      labelNames: ['processing_type'] as const,
-      registers,
-    })
-    this.batchTexts = new Counter({
-      name: 'batch_classification_texts_total',
-      help: 'Texts sent to the classifiers by batch requests',
-      labelNames: ['processing_type'] as const,
-      registers,
-    })
-    this.batchErrors = new Counter({
-      name: 'batch_classification_errors_total',
-      help: 'Failed batch classification requests, by error type',
-      labelNames: ['processing_type', 'error_type'] as const,
-      registers,
-    })
-    this.batchConcurrency = new Gauge({
-      name: 'batch_classification_concurrent_goroutines',
-      help: 'Texts of a running batch being classified concurrently (Node: async tasks), by batch slot',
-      labelNames: ['batch_id'] as const,
-      registers,
-    })
-    this.setBatchBuckets()
+    this.batch = new BatchClassificationMetrics(registry)
     if (options.processMetrics) collectDefaultMetrics({ register: registry })
 
     this.modelRequests = new Counter({
@@ -417,40 +380,6 @@ export class RouterMetrics {
       labelNames: ['role', 'reason'] as const,
       registers,
     })
-  }
-
-  /**
-   * (Re)create the batch histograms with the config's buckets. A histogram's buckets are fixed once
-   * created, so a config that changes them replaces both (their series restart from zero, as after
-   * a restart); the same buckets again are a no-op.
-   */
-  setBatchBuckets(
-    duration: readonly number[] = DEFAULT_BATCH_DURATION_BUCKETS,
-    size: readonly number[] = DEFAULT_BATCH_SIZE_BUCKETS,
-  ): void {
-    const current = this.batchBuckets
-    if (current && sameNumbers(current.duration, duration) && sameNumbers(current.size, size))
-      return
-    if (current) {
-      this.registry.removeSingleMetric('batch_classification_duration_seconds')
-      this.registry.removeSingleMetric('batch_classification_size_distribution')
-    }
-    const registers = [this.registry]
-    this.batchDuration = new Histogram({
-      name: 'batch_classification_duration_seconds',
-      help: 'Time to classify a whole batch, by processing type and batch size range',
-      labelNames: ['processing_type', 'batch_size_range'] as const,
-      buckets: [...duration],
-      registers,
-    })
-    this.batchSizes = new Histogram({
-      name: 'batch_classification_size_distribution',
-      help: 'Texts per batch request',
-      labelNames: ['processing_type'] as const,
-      buckets: [...size],
-      registers,
-    })
-    this.batchBuckets = { duration: [...duration], size: [...size] }
   }
 
   /** Count an error with upstream's reason normalisation. */

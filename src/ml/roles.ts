@@ -167,21 +167,7 @@ export async function resolveRole(role: ModelRole, deps: RoleDeps): Promise<Reso
   } catch (err) {
     const error = toRouterError(err)
     if (deps.config.inference.strict_models) throw error
-    deps.metrics.modelFallbacks.inc({ role, reason: error.code })
-    const fallback = embeddedDefault(role)
-    logEvent(
-      deps.log,
-      'model_fallback',
-      {
-        role,
-        model_id: modelId,
-        code: error.code,
-        error: error.message,
-        using: fallback ? fallback.name : 'built-in detector only',
-      },
-      'warn',
-    )
-    return fallback
+    return fallBack(role, modelId, error, deps)
   }
 }
 
@@ -194,6 +180,16 @@ export function fallbackAfterLoadError(
 ): ResolvedRole | null {
   const error = toRouterError(err)
   if (resolved.source === 'embedded' || deps.config.inference.strict_models) throw error
+  return fallBack(role, resolved.name, error, deps)
+}
+
+/** Count and log a configured model replaced by the role's embedded default (if it has one). */
+function fallBack(
+  role: ModelRole,
+  modelId: string,
+  error: RouterError,
+  deps: RoleDeps,
+): ResolvedRole | null {
   deps.metrics.modelFallbacks.inc({ role, reason: error.code })
   const fallback = embeddedDefault(role)
   logEvent(
@@ -201,7 +197,7 @@ export function fallbackAfterLoadError(
     'model_fallback',
     {
       role,
-      model_id: resolved.name,
+      model_id: modelId,
       code: error.code,
       error: error.message,
       using: fallback ? fallback.name : 'built-in detector only',
