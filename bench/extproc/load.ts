@@ -5,7 +5,10 @@
  * Messages are pre-encoded; replies are checked by their oneof case only.
  *
  *   --target 127.0.0.1:PORT --mode latency|throughput|concurrent|memory
- *   [--streams N] [--concurrency C] [--seconds S] [--every N]
+ *   [--streams N] [--concurrency C] [--seconds S] [--every N] [--client h2|grpc-js]
+ *
+ * `--client h2` (default) drives the calls with the lean node:http2 client in h2-client.ts;
+ * `grpc-js` uses a grpc-js generic client, which costs the shared cores far more per stream.
  */
 import {
   credentials,
@@ -13,6 +16,7 @@ import {
   type Client,
   type ClientDuplexStream,
 } from '@grpc/grpc-js'
+import { frame, H2GrpcClient, type CallStatus } from './h2-client.js'
 import { encodeStreams, replyCase, type StreamMessages } from './messages.js'
 
 const args = new Map<string, string>()
@@ -20,25 +24,58 @@ for (let i = 2; i < process.argv.length; i += 2)
   args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1]!)
 const num = (key: string, fallback: number) => Number(args.get(key) ?? fallback)
 
-const raw = (b: Buffer) => b
-const Ctor = makeGenericClientConstructor(
-  {
-    Process: {
-      path: '/envoy.service.ext_proc.v3.ExternalProcessor/Process',
-      requestStream: true,
-      responseStream: true,
-      requestSerialize: raw,
-      requestDeserialize: raw,
-      responseSerialize: raw,
-      responseDeserialize: raw,
+const PATH = '/envoy.service.ext_proc.v3.ExternalProcessor/Process'
+
+/** What runStream needs from a call, whichever client made it. */
+interface BenchCall {
+  write(message: Buffer): void
+  end(): void
+  cancel(): void
+  on(event: 'data', listener: (reply: Buffer) => void): unknown
+  on(event: 'error', listener: (err: Error) => void): unknown
+  on(event: 'status', listener: (status: CallStatus) => void): unknown
+}
+
+function grpcJsClient(target: string): { open(): BenchCall; close(): void; framed: boolean } {
+  const raw = (b: Buffer) => b
+  const Ctor = makeGenericClientConstructor(
+    {
+      Process: {
+        path: PATH,
+        requestStream: true,
+        responseStream: true,
+        requestSerialize: raw,
+        requestDeserialize: raw,
+        responseSerialize: raw,
+        responseDeserialize: raw,
+      },
     },
-  },
-  'ExternalProcessor',
+    'ExternalProcessor',
+  )
+  const client = new Ctor(target, credentials.createInsecure(), {
+    'grpc.max_concurrent_streams': 100_000,
+  }) as unknown as Client & { Process(): ClientDuplexStream<Buffer, Buffer> }
+  return { open: () => client.Process(), close: () => client.close(), framed: false }
+}
+
+function h2Client(target: string): { open(): BenchCall; close(): void; framed: boolean } {
+  const client = new H2GrpcClient(target, PATH)
+  return { open: () => client.call(), close: () => client.close(), framed: true }
+}
+
+const clientKind = args.get('client') ?? 'h2'
+const client = (clientKind === 'grpc-js' ? grpcJsClient : h2Client)(args.get('target')!)
+// The h2 client writes bytes as they are: frame the pre-encoded messages once, up front.
+const streams = encodeStreams().map((s) =>
+  client.framed
+    ? {
+        requestHeaders: frame(s.requestHeaders),
+        requestBody: frame(s.requestBody),
+        responseHeaders: frame(s.responseHeaders),
+        responseBody: frame(s.responseBody),
+      }
+    : s,
 )
-const client = new Ctor(args.get('target')!, credentials.createInsecure(), {
-  'grpc.max_concurrent_streams': 100_000,
-}) as unknown as Client & { Process(): ClientDuplexStream<Buffer, Buffer> }
-const streams = encodeStreams()
 let counter = 0
 const next = (): StreamMessages => streams[counter++ % streams.length]!
 
@@ -53,7 +90,7 @@ function runStream(
 ): Promise<number> {
   return new Promise((resolve, reject) => {
     const start = performance.now()
-    const call = client.Process()
+    const call = client.open()
     let step = 0
     const send = () => {
       if (step === 1) call.write(messages.requestBody)
@@ -73,7 +110,7 @@ function runStream(
       else send()
     })
     call.on('error', () => undefined)
-    call.on('status', (s: { code: number; details: string }) => {
+    call.on('status', (s: CallStatus) => {
       if (s.code === 0 && step === 4) resolve(performance.now() - start)
       else reject(new Error(`status ${s.code} ${s.details} after ${step} replies`))
     })

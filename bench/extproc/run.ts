@@ -24,6 +24,8 @@ const quick = argv.includes('--quick')
 const configIndex = argv.indexOf('--config')
 const config = configIndex === -1 ? join(root, 'config/config.yaml') : argv[configIndex + 1]!
 const keywordOnly = argv.includes('--keyword-only')
+const clientIndex = argv.indexOf('--client')
+const clientKind = clientIndex === -1 ? 'h2' : argv[clientIndex + 1]!
 
 const PLAN = quick
   ? { latency: 1000, seconds: 3, concurrent: 2000, memory: 20_000, every: 5_000 }
@@ -81,7 +83,7 @@ function serverMemory(child: ChildProcess): Promise<Memory> {
 async function load(port: number, mode: string, extra: string[], server?: ChildProcess) {
   const child = fork(
     join(here, 'load.ts'),
-    ['--target', `127.0.0.1:${port}`, '--mode', mode, ...extra],
+    ['--target', `127.0.0.1:${port}`, '--mode', mode, '--client', clientKind, ...extra],
     {
       cwd: root,
       execArgv: ['--import', 'tsx'],
@@ -167,6 +169,7 @@ const report = {
   config,
   keyword_only: keywordOnly,
   semantic_cache: false,
+  load_client: clientKind,
   echo,
   router,
   ratios: {

@@ -32,7 +32,9 @@ export class ClassifierChain {
     for (const { classifier, onError } of this.links) {
       const started = performance.now()
       try {
-        const result = await classifier.classify(input)
+        const result = classifier.classifySync
+          ? classifier.classifySync(input)
+          : await classifier.classify(input)
         metrics.classifierLatency.observe(
           { classifier: classifier.kind === 'model' ? 'category' : classifier.kind },
           (performance.now() - started) / 1000,

@@ -38,6 +38,12 @@ export interface CategoryClassifier {
   /** Labels this classifier can produce (used by /info/classifier and label checks). */
   readonly labels: readonly string[]
   classify(input: ClassifyInput): Promise<CategoryClassification | null>
+  /**
+   * The same answer without a promise, for classifiers that never wait (keyword rules). The chain
+   * uses it so that a model later in the chain starts within the caller's turn, not a microtask
+   * later (see PipelineModule.prepare).
+   */
+  classifySync?(input: ClassifyInput): CategoryClassification | null
   close?(): Promise<void>
 }
 

@@ -26,6 +26,7 @@ export function statusFields(m: LoadedModelStatus): ModelStatusFields {
       load_time_ms: Math.round(m.loadMs * 10) / 10,
       file_bytes: m.fileBytes,
       rss_delta_bytes: m.rssDeltaBytes,
+      placement: m.placement,
       workers: m.workers,
     },
   }

@@ -3,7 +3,8 @@
  * worker owns the tokenizer and the ONNX session, and requests travel as messages.
  */
 import { Worker } from 'node:worker_threads'
-import { RouterError, type ErrorCode, ERROR_CODES } from '../errors.js'
+import { RouterError } from '../errors.js'
+import { toRouterError, type ModelRunner } from './runner.js'
 import type {
   TaskResult,
   WorkerInit,
@@ -32,7 +33,8 @@ interface Pending {
   reject(err: Error): void
 }
 
-export class ModelWorker {
+export class ModelWorker implements ModelRunner {
+  readonly placement = 'worker'
   private readonly pending = new Map<number, Pending>()
   private nextId = 1
   private dead: Error | null = null
@@ -114,9 +116,4 @@ export class ModelWorker {
     this.pending.clear()
     await this.worker.terminate()
   }
-}
-
-function toRouterError(code: string, message: string): RouterError {
-  const known = Object.hasOwn(ERROR_CODES, code) ? (code as ErrorCode) : 'inference_failed'
-  return new RouterError(known, message)
 }

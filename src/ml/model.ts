@@ -1,10 +1,13 @@
 /**
- * A loaded model: a folder, a task, and a small pool of inference workers. Typed front ends for the
+ * A loaded model: a folder, a task, and where it runs: a small pool of inference workers, or the
+ * router's own thread for small models (runner.ts). Typed front ends for the
  * three tasks sit on top (sequence classification, token classification, sentence embedding).
  */
 import { RouterError } from '../errors.js'
 import type { ModelFolder } from './folder.js'
+import { InProcessRunner } from './in-process-runner.js'
 import { ModelWorker } from './model-worker.js'
+import type { ModelRunner, Placement } from './runner.js'
 import type { EntitySpan } from './postprocess.js'
 import type {
   ChunkAggregate,
@@ -22,8 +25,11 @@ export interface InferenceSettings {
   /** onnxruntime intra-op threads per session. */
   readonly intraOpThreads: number
   readonly interOpThreads: number
-  /** Worker threads per loaded model. */
+  /** Worker threads per loaded model (placement `worker`). */
   readonly workersPerModel: number
+  /** `auto`: the router's thread for models of at most mainThreadMaxBytes, workers otherwise. */
+  readonly placement: Placement | 'auto'
+  readonly mainThreadMaxBytes: number
   /** Most texts (windows) in one batched session.run. */
   readonly maxBatch: number
   /** Most windows a chunked input may need (0 = unlimited). */
@@ -36,6 +42,8 @@ export const DEFAULT_INFERENCE: InferenceSettings = {
   intraOpThreads: 1,
   interOpThreads: 1,
   workersPerModel: 1,
+  placement: 'auto',
+  mainThreadMaxBytes: 8 * 1024 * 1024,
   maxBatch: 32,
   maxChunks: 256,
   chunkOverlap: 64,
@@ -63,13 +71,15 @@ export interface ModelInfo {
   readonly loadMs: number
   readonly fileBytes: number
   readonly rssDeltaBytes: number
+  /** `main`: runs on the router's thread; `worker`: on `workers` worker threads. */
+  readonly placement: Placement
   readonly workers: number
 }
 
 export class LoadedModel {
   private constructor(
     private readonly init: WorkerInit,
-    private readonly workers: ModelWorker[],
+    private readonly workers: ModelRunner[],
     readonly info: ModelInfo,
   ) {}
 
@@ -93,8 +103,9 @@ export class LoadedModel {
       aggregate: benignIndex < 0 ? 'mean' : (spec.aggregate ?? 'mean'),
       benignIndex: Math.max(0, benignIndex),
     }
-    const count = Math.max(1, settings.workersPerModel)
-    const workers = await startAll(init, count)
+    const placement = placementFor(spec, settings)
+    const count = placement === 'main' ? 1 : Math.max(1, settings.workersPerModel)
+    const workers = await startAll(init, count, placement)
     const first = workers[0]!.ready
     return new LoadedModel(init, workers, {
       dir: spec.folder.dir,
@@ -107,11 +118,12 @@ export class LoadedModel {
       loadMs: Math.max(...workers.map((w) => w.ready.loadMs)),
       fileBytes: spec.folder.onnxBytes,
       rssDeltaBytes: workers.reduce((sum, w) => sum + w.ready.rssDelta, 0),
-      workers: count,
+      placement,
+      workers: placement === 'main' ? 0 : count,
     })
   }
 
-  /** Run texts through the least busy worker, restarting a worker that died. */
+  /** Run texts through the least busy runner, restarting a worker that died. */
   async run(texts: readonly string[], signal?: AbortSignal): Promise<TaskResult[]> {
     signal?.throwIfAborted()
     let index = 0
@@ -120,7 +132,7 @@ export class LoadedModel {
     }
     let worker = this.workers[index]!
     if (!worker.alive) {
-      worker = await ModelWorker.start(this.init)
+      worker = await (worker.placement === 'main' ? InProcessRunner : ModelWorker).start(this.init)
       this.workers[index] = worker
     }
     const work = worker.request(texts)
@@ -137,10 +149,19 @@ export class LoadedModel {
   }
 }
 
-async function startAll(init: WorkerInit, count: number): Promise<ModelWorker[]> {
-  const started = await Promise.allSettled(
-    Array.from({ length: count }, () => ModelWorker.start(init)),
-  )
+function placementFor(spec: ModelSpec, settings: InferenceSettings): Placement {
+  if (settings.placement !== 'auto') return settings.placement
+  return spec.folder.onnxBytes <= settings.mainThreadMaxBytes ? 'main' : 'worker'
+}
+
+async function startAll(
+  init: WorkerInit,
+  count: number,
+  placement: Placement,
+): Promise<ModelRunner[]> {
+  const start = (): Promise<ModelRunner> =>
+    placement === 'main' ? InProcessRunner.start(init) : ModelWorker.start(init)
+  const started = await Promise.allSettled(Array.from({ length: count }, start))
   const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected')
   if (failed) {
     await Promise.all(
@@ -150,7 +171,7 @@ async function startAll(init: WorkerInit, count: number): Promise<ModelWorker[]>
       ? failed.reason
       : new RouterError('inference_failed', String(failed.reason))
   }
-  return started.map((s) => (s as PromiseFulfilledResult<ModelWorker>).value)
+  return started.map((s) => (s as PromiseFulfilledResult<ModelRunner>).value)
 }
 
 export interface Classification {

@@ -50,6 +50,8 @@ export function inferenceSettings(config: RouterConfig): InferenceSettings {
     intraOpThreads: i.intra_op_threads,
     interOpThreads: i.inter_op_threads,
     workersPerModel: i.workers_per_model,
+    placement: i.placement,
+    mainThreadMaxBytes: Math.round(i.main_thread_max_mb * 1024 * 1024),
     maxBatch: i.max_batch,
     maxChunks: i.max_chunks,
     chunkOverlap: i.chunk_overlap,

@@ -71,6 +71,7 @@ export class Pipeline {
     const ctx = this.createContext(request, meta)
     let ran = 0
     try {
+      for (const module of this.modules) module.prepare?.(ctx)
       for (const module of this.modules) {
         ran++
         if (!module.onRequest) continue

@@ -131,6 +131,14 @@ export type RequestHookResult = void | ImmediateResponse | undefined
 export interface PipelineModule {
   readonly name: string
   readonly apiVersion: number
+  /**
+   * Optional head start, called for every module, in order, before any onRequest. A module may
+   * start work that needs only the parsed request (model inference, a detector scan) so that it
+   * overlaps with the modules before it; onRequest then awaits it. It must not answer, record
+   * decisions or throw; whatever it starts must never reject unhandled. Added in API v1 without a
+   * version bump: modules without it behave exactly as before.
+   */
+  prepare?(ctx: RequestContext): void
   /** Request phase. Return an ImmediateResponse to answer without calling upstream. */
   onRequest?(ctx: RequestContext): RequestHookResult | Promise<RequestHookResult>
   /**

@@ -174,6 +174,51 @@ describe('pipeline modules', () => {
     await t.runtime.close()
   })
 
+  it('gives every module its prepare() head start before any onRequest', async () => {
+    const t = await makeRuntime(CONFIG)
+    const events: string[] = []
+    const started = new WeakMap<object, Promise<string>>()
+    const first: PipelineModule = {
+      name: 'first',
+      apiVersion: PLUGIN_API_VERSION,
+      prepare: () => events.push('prepare first'),
+      onRequest: (ctx) => {
+        events.push('request first')
+        if (ctx.request.userText.includes('stop'))
+          return { status: 200, headers: {}, body: '{}', kind: 'jailbreak_block' }
+      },
+    }
+    const second: PipelineModule = {
+      name: 'second',
+      apiVersion: PLUGIN_API_VERSION,
+      prepare(ctx) {
+        events.push('prepare second')
+        const work = ctx.request.userText.includes('stop')
+          ? Promise.reject(new Error('never observed'))
+          : Promise.resolve('prepared result')
+        work.catch(() => undefined)
+        started.set(ctx, work)
+      },
+      async onRequest(ctx) {
+        events.push(`request second: ${await started.get(ctx)}`)
+      },
+    }
+    const p = t.runtime.pipeline
+    const pipeline = new Pipeline({ ...p, modules: [first, second] })
+    assert.equal((await pipeline.handleRequest(chatBody('hello'), meta())).action, 'forward')
+    assert.deepEqual(events, [
+      'prepare first',
+      'prepare second',
+      'request first',
+      'request second: prepared result',
+    ])
+    events.length = 0
+    // Answered by the first module: the second's prepared work is dropped without a trace.
+    assert.equal((await pipeline.handleRequest(chatBody('stop'), meta())).action, 'respond')
+    assert.deepEqual(events, ['prepare first', 'prepare second', 'request first'])
+    await t.runtime.close()
+  })
+
   it('rejects unknown classifier kinds in the chain', async () => {
     await assert.rejects(
       makeRuntime('pipeline:\n  classifiers: [{ kind: telepathy }]\n'),

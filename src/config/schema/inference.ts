@@ -13,8 +13,16 @@ export const inferenceSchema = z.strictObject({
   /** onnxruntime intra-op threads per model session. */
   intra_op_threads: z.number().int().min(1).max(64).default(1),
   inter_op_threads: z.number().int().min(1).max(64).default(1),
-  /** Worker threads per loaded model (parallel sessions). */
+  /** Worker threads per loaded model (parallel sessions), for models placed on workers. */
   workers_per_model: z.number().int().min(1).max(16).default(1),
+  /**
+   * Where inference runs: `worker` (worker threads; the event loop never runs a model), `main`
+   * (the router's thread), or `auto`: main for models whose ONNX file is at most
+   * `main_thread_max_mb` (the embedded linear models, where a worker round trip costs more than
+   * the inference), workers for anything larger.
+   */
+  placement: z.enum(['auto', 'worker', 'main']).default('auto'),
+  main_thread_max_mb: z.number().min(0).max(1024).default(8),
   /** Most texts or windows in one batched inference call. */
   max_batch: z.number().int().min(1).max(1024).default(32),
   /** Most windows a guard may need to scan one text completely; more is refused (0 = no limit). */

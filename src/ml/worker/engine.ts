@@ -3,6 +3,7 @@
  * worker (see inference-worker.ts); kept free of worker plumbing so it can be reasoned about and
  * tested on its own.
  */
+import { readFileSync } from 'node:fs'
 import * as ort from 'onnxruntime-node'
 import { Tokenizer } from 'tokenizers'
 import { RouterError, isRouterError } from '../../errors.js'
@@ -21,6 +22,7 @@ import {
   type Window,
   type WindowRule,
 } from '../windows.js'
+import { AsciiWordPiece } from './ascii-wordpiece.js'
 import { toCodeUnitOffsets } from './offsets.js'
 import type { TaskResult, WorkerError, WorkerInit, WorkerReady } from './protocol.js'
 
@@ -39,6 +41,8 @@ export class InferenceEngine {
     private readonly rule: WindowRule,
     private readonly outputName: string,
     readonly ready: WorkerReady,
+    /** Synchronous tokenisation of ASCII text for BERT WordPiece tokenizers (ids only). */
+    private readonly fast: AsciiWordPiece | null,
   ) {}
 
   static async create(init: WorkerInit): Promise<InferenceEngine> {
@@ -91,14 +95,20 @@ export class InferenceEngine {
       loadMs: 0,
       rssDelta: 0,
     }
-    const engine = new InferenceEngine(init, tokenizer, session, rule, outputName, ready)
+    // Token classification needs character offsets, which only the native tokenizer reports.
+    const fast =
+      init.task === 'token-classification' || init.fastTokenizer === false
+        ? null
+        : AsciiWordPiece.fromJson(JSON.parse(readFileSync(init.tokenizerFile, 'utf8')) as object)
+    const engine = new InferenceEngine(init, tokenizer, session, rule, outputName, ready, fast)
     const outputSize = await engine.probeOutputSize()
-    return new InferenceEngine(init, tokenizer, session, rule, outputName, {
+    const loaded: WorkerReady = {
       ...ready,
       outputSize,
       loadMs: performance.now() - started,
       rssDelta: Math.max(0, process.memoryUsage().rss - rssBefore),
-    })
+    }
+    return new InferenceEngine(init, tokenizer, session, rule, outputName, loaded, fast)
   }
 
   /** Run one probe window; check the output width against the labels. */
@@ -126,10 +136,10 @@ export class InferenceEngine {
   /** Process several jobs (each a list of texts) together; one result or error per job. */
   async runJobs(jobs: readonly (readonly string[])[]): Promise<(TaskResult[] | WorkerError)[]> {
     const texts = jobs.flat()
-    const encodings = await this.tokenizer.encodeBatch(texts, { addSpecialTokens: false })
-    const perText: (Window[] | WorkerError)[] = encodings.map((enc, i) => {
+    const tokens = await this.tokenise(texts)
+    const perText: (Window[] | WorkerError)[] = tokens.map((t) => {
       try {
-        return makeWindows(tokenised(texts[i]!, enc.getIds(), enc.getOffsets()), this.rule)
+        return makeWindows(t, this.rule)
       } catch (err) {
         return asWorkerError(err)
       }
@@ -154,6 +164,34 @@ export class InferenceEngine {
       const failed = mine.find((r): r is WorkerError => 'code' in r)
       return failed ?? (mine as TaskResult[])
     })
+  }
+
+  /**
+   * Content tokens of each text: the ASCII fast path where it applies (no thread-pool hop; no
+   * await at all when every text takes it), the native tokenizer for the rest, in one batch.
+   * Offsets are only produced for token classification, the one task that reads them.
+   */
+  private async tokenise(texts: readonly string[]): Promise<Tokenised[]> {
+    const out: Tokenised[] = new Array<Tokenised>(texts.length)
+    const native: number[] = []
+    texts.forEach((text, i) => {
+      const ids = this.fast?.encode(text)
+      if (ids) out[i] = { ids, offsets: [] }
+      else native.push(i)
+    })
+    if (native.length === 0) return out
+    const encodings = await this.tokenizer.encodeBatch(
+      native.map((i) => texts[i]!),
+      { addSpecialTokens: false },
+    )
+    const withOffsets = this.init.task === 'token-classification'
+    encodings.forEach((enc, j) => {
+      const i = native[j]!
+      out[i] = withOffsets
+        ? tokenised(texts[i]!, enc.getIds(), enc.getOffsets())
+        : { ids: enc.getIds(), offsets: [] }
+    })
+    return out
   }
 
   /** Run windows in batches of init.maxBatch, grouping similar lengths to limit padding. */

@@ -24,6 +24,8 @@ export interface WorkerInit {
   readonly aggregate: ChunkAggregate
   /** For `max-risk`: the index of the benign label; the window with the least benign mass wins. */
   readonly benignIndex: number
+  /** false: always use the native tokenizer (tests compare the two). Default true. */
+  readonly fastTokenizer?: boolean
 }
 
 export interface SequenceResult {

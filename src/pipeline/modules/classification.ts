@@ -5,6 +5,7 @@
  */
 import { decideByEntropy, type EntropyDecision } from '../../reasoning/entropy.js'
 import { label } from '../../metrics/router-metrics.js'
+import type { CategoryClassification } from '../../classify/types.js'
 import { PLUGIN_API_VERSION, type ModuleFactory, type RequestContext } from '../types.js'
 
 export interface ClassificationState {
@@ -26,19 +27,34 @@ export const classificationModule: ModuleFactory = {
   create({ config, tables, classifiers, services }) {
     const threshold = config.classifier.category_model.threshold
     const { metrics } = services
+    /** Classifications started by prepare(), so model inference overlaps the guards' scans. */
+    const started = new WeakMap<RequestContext, Promise<CategoryClassification | null>>()
+    const classify = (ctx: RequestContext): Promise<CategoryClassification | null> | undefined => {
+      if (!ctx.autoRouted || ctx.classificationText === '') return undefined
+      const history = config.pipeline.classify_history
+        ? ctx.request.earlierUserTexts.slice(-config.pipeline.history_turns)
+        : []
+      return classifiers.classify({
+        text: ctx.classificationText,
+        history,
+        signal: ctx.meta.signal,
+      })
+    }
     return {
       name: CLASSIFICATION,
       apiVersion: PLUGIN_API_VERSION,
+      prepare(ctx) {
+        const pending = classify(ctx)
+        if (!pending) return
+        // Observed in onRequest; a request answered before then drops it silently.
+        pending.catch(() => undefined)
+        started.set(ctx, pending)
+      },
       async onRequest(ctx) {
-        if (!ctx.autoRouted || ctx.classificationText === '') return
-        const history = config.pipeline.classify_history
-          ? ctx.request.earlierUserTexts.slice(-config.pipeline.history_turns)
-          : []
-        const result = await classifiers.classify({
-          text: ctx.classificationText,
-          history,
-          signal: ctx.meta.signal,
-        })
+        const pending = started.get(ctx) ?? classify(ctx)
+        started.delete(ctx)
+        if (!pending) return
+        const result = await pending
         if (!result) return
         const category = tables.categories.translate(result.category)
         let entropy: EntropyDecision | undefined

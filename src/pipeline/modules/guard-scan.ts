@@ -27,25 +27,67 @@ export interface ScanHandlers<T> {
   error(err: unknown, message: ScannedText): boolean | void
 }
 
-/** Run `detect` on each message in order, timing every call. */
+export type Detect<T> = (text: string, signal: AbortSignal | undefined) => Promise<T>
+
+/** One detector call, settled (never rejects) and timed from its real start. */
+interface Timed<T> {
+  readonly outcome: { ok: true; value: T } | { ok: false; error: unknown }
+  readonly ms: number
+}
+
+/** Detector calls started ahead of the module's turn (PipelineModule.prepare). */
+export interface StartedScan<T> {
+  readonly messages: readonly ScannedText[]
+  readonly detections: readonly Promise<Timed<T>>[]
+}
+
+function timed<T>(detect: Detect<T>, text: string, signal: AbortSignal | undefined) {
+  const started = performance.now()
+  const ms = () => performance.now() - started
+  let pending: Promise<T>
+  try {
+    pending = detect(text, signal)
+  } catch (error) {
+    return Promise.resolve<Timed<T>>({ outcome: { ok: false, error }, ms: ms() })
+  }
+  return pending.then(
+    (value): Timed<T> => ({ outcome: { ok: true, value }, ms: ms() }),
+    (error: unknown): Timed<T> => ({ outcome: { ok: false, error }, ms: ms() }),
+  )
+}
+
+/**
+ * Start the detector on every scannable message now, so a synchronous detector (the rule
+ * detector) runs while the classifier's model inference is in flight, and a model detector's
+ * inference overlaps it. Results are consumed, in order and with the same early stop, by
+ * scanMessages; a request that never gets there costs only the work.
+ */
+export function startScan<T>(ctx: RequestContext, detect: Detect<T>): StartedScan<T> {
+  const messages = scannableTexts(ctx.request.body)
+  return {
+    messages,
+    detections: messages.map((m) => timed(detect, m.text, ctx.meta.signal)),
+  }
+}
+
+/**
+ * Run `detect` on each message in order, timing every call; `started` supplies calls begun by
+ * startScan (the rest start here, one after another).
+ */
 export async function scanMessages<T>(
   ctx: RequestContext,
   metrics: RouterMetrics,
   guard: GuardName,
-  detect: (text: string, signal: AbortSignal | undefined) => Promise<T>,
+  detect: Detect<T>,
   on: ScanHandlers<T>,
+  started?: StartedScan<T>,
 ): Promise<void> {
-  for (const message of scannableTexts(ctx.request.body)) {
-    const started = performance.now()
-    let outcome: { ok: true; value: T } | { ok: false; error: unknown }
-    try {
-      outcome = { ok: true, value: await detect(message.text, ctx.meta.signal) }
-    } catch (err) {
-      if (isAbort(err)) throw err
-      outcome = { ok: false, error: err }
-    } finally {
-      metrics.classifierLatency.observe({ classifier: guard }, (performance.now() - started) / 1000)
-    }
+  const messages = started?.messages ?? scannableTexts(ctx.request.body)
+  for (const [i, message] of messages.entries()) {
+    const { outcome, ms } = await (started?.detections[i] ??
+      timed(detect, message.text, ctx.meta.signal))
+    metrics.classifierLatency.observe({ classifier: guard }, ms / 1000)
+    if (!outcome.ok && isAbort(outcome.error)) throw outcome.error
     const stop = outcome.ok ? on.result(outcome.value, message) : on.error(outcome.error, message)
     if (stop === true) return
   }

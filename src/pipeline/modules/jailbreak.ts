@@ -13,7 +13,7 @@ import { logEvent } from '../../log.js'
 import { label } from '../../metrics/router-metrics.js'
 import { jailbreakBlockResponse } from '../immediate.js'
 import { PLUGIN_API_VERSION, type ModuleFactory, type RequestContext } from '../types.js'
-import { guardFailed, scanMessages } from './guard-scan.js'
+import { guardFailed, scanMessages, startScan, type StartedScan } from './guard-scan.js'
 
 export const JAILBREAK = 'jailbreak'
 
@@ -69,37 +69,57 @@ export const jailbreakModule: ModuleFactory = {
       })
     }
 
+    const detect = (text: string, signal?: AbortSignal) => detector.detect(text, signal)
+    /**
+     * Scans begun by prepare(): the category (which may switch the guard off or change its
+     * threshold) is only known after classification, but the verdicts do not depend on it, so
+     * the scan runs while the category model infers. A category with jailbreak_enabled: false
+     * wastes that scan; the decision is unchanged.
+     */
+    const started = new WeakMap<RequestContext, StartedScan<JailbreakVerdict>>()
+
     return {
       name: JAILBREAK,
       apiVersion: PLUGIN_API_VERSION,
+      prepare(ctx) {
+        started.set(ctx, startScan(ctx, detect))
+      },
       async onRequest(ctx) {
+        const scan = started.get(ctx)
+        started.delete(ctx)
         const category = tables.categories.get(ctx.category)
         if (category?.jailbreak_enabled === false) return
         const threshold = category?.jailbreak_threshold ?? config.prompt_guard.threshold
         let max = 0
         let scanned = 0
         let answer: ReturnType<typeof block> | undefined
-        const detect = (text: string, signal?: AbortSignal) => detector.detect(text, signal)
-        await scanMessages<JailbreakVerdict>(ctx, metrics, 'jailbreak', detect, {
-          result: (verdict, message) => {
-            scanned++
-            max = Math.max(max, attackProbability(verdict))
-            if (!verdict.isJailbreak || verdict.confidence < threshold) return
-            const detail = `${message.role}[${message.index}] ${verdict.detail ?? ''}`.trim()
-            answer = block(
-              ctx,
-              { type: verdict.label, confidence: verdict.confidence, detail },
-              true,
-            )
-            return true
+        await scanMessages<JailbreakVerdict>(
+          ctx,
+          metrics,
+          'jailbreak',
+          detect,
+          {
+            result: (verdict, message) => {
+              scanned++
+              max = Math.max(max, attackProbability(verdict))
+              if (!verdict.isJailbreak || verdict.confidence < threshold) return
+              const detail = `${message.role}[${message.index}] ${verdict.detail ?? ''}`.trim()
+              answer = block(
+                ctx,
+                { type: verdict.label, confidence: verdict.confidence, detail },
+                true,
+              )
+              return true
+            },
+            error: (err, message) => {
+              if (guardFailed(ctx, metrics, 'jailbreak', onError, err) === 'allow') return
+              const detail = `${message.role}[${message.index}] detector failed`
+              answer = block(ctx, { type: 'detector_error', confidence: 1, detail }, false)
+              return true
+            },
           },
-          error: (err, message) => {
-            if (guardFailed(ctx, metrics, 'jailbreak', onError, err) === 'allow') return
-            const detail = `${message.role}[${message.index}] detector failed`
-            answer = block(ctx, { type: 'detector_error', confidence: 1, detail }, false)
-            return true
-          },
-        })
+          scan,
+        )
         ctx.moduleState.set(JAILBREAK, { scanned, maxProbability: max, threshold })
         return answer
       },
