@@ -26,28 +26,54 @@ const INVISIBLE_RE =
   /[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g
 const COMBINING_RE = /\p{M}+/gu
 
-/** NFKC, no accents, Latin look-alikes, lower case, no invisible characters, single spaces. */
-export function canonicalize(text: string, collapseSpaces = true): string {
-  const canonical = text
-    .normalize('NFKD')
-    .replace(COMBINING_RE, '')
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(INVISIBLE_RE, '')
-    .replace(CONFUSABLE_RE, (c) => CONFUSABLES.get(c) ?? c)
-    .replace(/_/g, ' ')
-  if (!collapseSpaces) return canonical.trim()
-  return canonical
+/**
+ * The character-level part of canonicalisation: NFKC, no accents, Latin look-alikes, lower case,
+ * no invisible characters. Text with no code unit above U+007F (most prompts) takes a shortcut:
+ * every ASCII character is its own NFKD and NFKC form, none is a combining mark or a listed
+ * look-alike, so those passes are identities there and only lower-casing and control-character
+ * removal remain. `shortcuts: false` always takes the full path (the reference for tests).
+ */
+function canonicalChars(text: string, shortcuts: boolean): string {
+  const folded =
+    shortcuts && !NON_ASCII_RE.test(text)
+      ? text.toLowerCase().replace(INVISIBLE_RE, '')
+      : text
+          .normalize('NFKD')
+          .replace(COMBINING_RE, '')
+          .normalize('NFKC')
+          .toLowerCase()
+          .replace(INVISIBLE_RE, '')
+          .replace(CONFUSABLE_RE, (c) => CONFUSABLES.get(c) ?? c)
+  return folded.replace(/_/g, ' ')
+}
+const NON_ASCII_RE = /[\u0080-\uffff]/
+
+/** Runs of whitespace to collapse: anything but single spaces. */
+const COLLAPSIBLE_RE = /[\t\n\r\f\v]| {2}/
+
+function collapse(chars: string, shortcuts: boolean): string {
+  if (shortcuts && !COLLAPSIBLE_RE.test(chars)) return chars.trim()
+  return chars
     .replace(/[ \t\r\f\v]+/g, ' ')
     .replace(/\n\s*/g, '\n')
     .trim()
 }
 
+/** NFKC, no accents, Latin look-alikes, lower case, no invisible characters, single spaces. */
+export function canonicalize(text: string, collapseSpaces = true, shortcuts = true): string {
+  const chars = canonicalChars(text, shortcuts)
+  return collapseSpaces ? collapse(chars, shortcuts) : chars.trim()
+}
+
 const LEET = new Map(Object.entries({ 0: 'o', 1: 'i', 3: 'e', 4: 'a', 5: 's', 7: 't', 8: 'b' }))
 LEET.set('@', 'a').set('$', 's').set('!', 'i').set('|', 'l')
 
+const LEET_CHAR_RE = /[0-9@$!|]/
+
 /** `1gn0r3` → `ignore`, only inside tokens that also contain letters (numbers stay numbers). */
-function deleet(text: string): string {
+function deleet(text: string, shortcuts: boolean): string {
+  // Without a single digit or symbol there is nothing to map.
+  if (shortcuts && !LEET_CHAR_RE.test(text)) return text
   return text.replace(/[a-z0-9@$!|]+/g, (tok) =>
     /[a-z]/.test(tok) && /[0-9@$!|]/.test(tok)
       ? tok.replace(/[0-9@$!|]/g, (c) => LEET.get(c) ?? c)
@@ -61,7 +87,8 @@ function deleetAll(text: string): string {
 }
 
 /** Text written mostly in leetspeak: several tokens mixing letters with digits or symbols. */
-function leetHeavy(text: string): boolean {
+function leetHeavy(text: string, shortcuts: boolean): boolean {
+  if (shortcuts && !LEET_CHAR_RE.test(text)) return false
   let mixed = 0
   for (const m of text.matchAll(/[a-z0-9@$!|]+/g))
     if (/[a-z]/.test(m[0]) && /[0-9@$!|]/.test(m[0]) && ++mixed >= 3) return true
@@ -103,8 +130,23 @@ function mostlyText(s: string): boolean {
 }
 
 /** Base64, hex and percent-encoded segments decoded to text (only those that decode to words). */
-function decodeSegments(original: string): string[] {
+/** Whether `text` has 16 base64 characters in a row; hex (a subset) needs 16 in a row too. */
+function hasEncodedRun(text: string): boolean {
+  let run = 0
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    const base64 =
+      (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 43 || c === 47
+    if (!base64) run = 0
+    else if (++run >= 16) return true
+  }
+  return false
+}
+
+function decodeSegments(original: string, shortcuts: boolean): string[] {
   const out: string[] = []
+  // Most prompts have no encoded segment; one linear pass says so before three regex scans.
+  if (shortcuts && !hasEncodedRun(original) && !original.includes('%')) return out
   for (const m of original.matchAll(BASE64_RE)) {
     const decoded = Buffer.from(m[0], 'base64').toString('latin1')
     if (mostlyText(decoded)) out.push(decoded)
@@ -138,8 +180,20 @@ function joinFragments(canonical: string): string | undefined {
   return parts.length > 0 ? parts.join('\n') : undefined
 }
 
+/** ROT13 of the lower-case letters a–z; everything else unchanged. */
 function rot13(s: string): string {
-  return s.replace(/[a-z]/g, (c) => String.fromCharCode(((c.charCodeAt(0) - 97 + 13) % 26) + 97))
+  // A code-unit loop: a regex replace with a callback per letter is ~5× slower.
+  let out = ''
+  for (let start = 0; start < s.length; start += 4096) {
+    const end = Math.min(s.length, start + 4096)
+    const codes = new Array<number>(end - start)
+    for (let i = start; i < end; i++) {
+      const c = s.charCodeAt(i)
+      codes[i - start] = c >= 97 && c <= 122 ? ((c - 97 + 13) % 26) + 97 : c
+    }
+    out += String.fromCharCode(...codes)
+  }
+  return out
 }
 
 const FUNCTION_WORDS = new Set(
@@ -156,18 +210,26 @@ function readsAsEnglish(text: string): boolean {
   return common / words.length >= 0.15
 }
 
-/** Every view of a text the rules should see. The first is always `canonical`. */
-export function buildViews(original: string): TextView[] {
-  const canonical = canonicalize(original)
+/**
+ * Every view of a text the rules should see. The first is always `canonical`. `shortcuts: false`
+ * skips the fast paths that provably give the same views (the reference for equivalence tests).
+ */
+export function buildViews(original: string, shortcuts = true): TextView[] {
+  const chars = canonicalChars(original, shortcuts)
+  const canonical = collapse(chars, shortcuts)
+  const uncollapsed = chars.trim()
   const views: TextView[] = [{ name: 'canonical', text: canonical }]
   // Spaced-out letters use wider gaps between words, so despace before spaces are collapsed.
-  const deobfuscated = deleet(despace(canonicalize(original, false)))
+  const deobfuscated = deleet(despace(uncollapsed), shortcuts)
   if (deobfuscated !== canonical) views.push({ name: 'deobfuscated', text: deobfuscated })
-  if (leetHeavy(canonical))
-    views.push({ name: 'deleet', text: despace(deleetAll(canonicalize(original, false))) })
-  const decoded = decodeSegments(original)
+  if (leetHeavy(canonical, shortcuts))
+    views.push({ name: 'deleet', text: despace(deleetAll(uncollapsed)) })
+  const decoded = decodeSegments(original, shortcuts)
   if (decoded.length > 0)
-    views.push({ name: 'decoded', text: decoded.map((d) => canonicalize(d)).join('\n') })
+    views.push({
+      name: 'decoded',
+      text: decoded.map((d) => canonicalize(d, true, shortcuts)).join('\n'),
+    })
   const joined = joinFragments(canonical)
   if (joined !== undefined) views.push({ name: 'joined', text: despace(joined) })
   // Reversal and ROT13 hide text from readers too, so only sentences that do not read as English

@@ -12,6 +12,7 @@
 import type { JailbreakDetector, JailbreakVerdict } from '../types.js'
 import { splitWindows } from '../windows.js'
 import { buildViews } from './normalize.js'
+import { prefilterFor } from './prefilter.js'
 import { JAILBREAK_RULES, type JailbreakRule } from './rules/index.js'
 
 /** Rules that need two cues look for them within one window of this many characters. */
@@ -28,20 +29,38 @@ export interface RuleScore {
   readonly hits: readonly RuleHit[]
 }
 
+export interface ScoreOptions {
+  /**
+   * Take the shortcuts that give identical results faster (default): skip rules whose necessary
+   * literals are absent from a view, and the ASCII fast path of normalisation. `false` runs every
+   * rule's regexes on every view: the reference the equivalence tests compare against.
+   */
+  readonly shortcuts?: boolean
+}
+
 function matchesAll(rule: JailbreakRule, text: string): boolean {
   for (const pattern of rule.all) if (!pattern.test(text)) return false
   return true
 }
 
-/** Score one window: every rule against every view. */
-export function scoreWindow(text: string, rules: readonly JailbreakRule[]): RuleScore {
-  const views = buildViews(text)
+/** Score one window: every rule against every view (minus those the pre-filter rules out). */
+export function scoreWindow(
+  text: string,
+  rules: readonly JailbreakRule[],
+  options: ScoreOptions = {},
+): RuleScore {
+  const shortcuts = options.shortcuts ?? true
+  const views = buildViews(text, shortcuts)
+  const prefilter = shortcuts ? prefilterFor(rules) : undefined
+  const candidates = prefilter ? views.map((v) => prefilter.candidates(v.text)) : undefined
   const hits: RuleHit[] = []
   let keep = 1
-  for (const rule of rules) {
-    for (const view of views) {
-      if (matchesAll(rule, view.text)) {
-        hits.push({ rule, view: view.name })
+  for (let r = 0; r < rules.length; r++) {
+    const rule = rules[r]!
+    for (let v = 0; v < views.length; v++) {
+      if (candidates !== undefined && candidates[v]![r] === 0) continue
+      if (matchesAll(rule, views[v]!.text)) {
+        hits.push({ rule, view: views[v]!.name })
         keep *= 1 - rule.weight
         break
       }
@@ -55,11 +74,12 @@ export function scoreText(
   text: string,
   rules: readonly JailbreakRule[] = JAILBREAK_RULES,
   signal?: AbortSignal,
+  options: ScoreOptions = {},
 ): RuleScore {
   let best: RuleScore = { score: 0, hits: [] }
   for (const window of splitWindows(text, WINDOW)) {
     signal?.throwIfAborted()
-    const s = scoreWindow(window.text, rules)
+    const s = scoreWindow(window.text, rules, options)
     if (s.score > best.score) best = s
   }
   return best
@@ -102,9 +122,13 @@ export function verdictFromScore(s: RuleScore, source: string): JailbreakVerdict
 
 export class RuleJailbreakDetector implements JailbreakDetector {
   readonly kind = 'rules'
-  constructor(private readonly rules: readonly JailbreakRule[] = JAILBREAK_RULES) {}
+  constructor(
+    private readonly rules: readonly JailbreakRule[] = JAILBREAK_RULES,
+    private readonly options: ScoreOptions = {},
+  ) {}
 
   detect(text: string, signal?: AbortSignal): Promise<JailbreakVerdict> {
-    return Promise.resolve(verdictFromScore(scoreText(text, this.rules, signal), this.kind))
+    const score = scoreText(text, this.rules, signal, this.options)
+    return Promise.resolve(verdictFromScore(score, this.kind))
   }
 }
