@@ -170,11 +170,15 @@ export function securityOptions(
   }
 }
 
-const fallbackRules = new RuleJailbreakDetector()
+// Built on first use: constructing the rules builds their pre-filter (tens of ms), which a
+// process that imports the API but never falls back should not pay.
+let fallbackRules: RuleJailbreakDetector | undefined
 
 /** The configured detector; the embedded rules when prompt_guard is disabled (the API still answers). */
 async function jailbreakDetector(runtime: Runtime): Promise<JailbreakDetector> {
-  return (await runtime.services.jailbreakDetector()) ?? fallbackRules
+  return (
+    (await runtime.services.jailbreakDetector()) ?? (fallbackRules ??= new RuleJailbreakDetector())
+  )
 }
 
 export async function detectSecurity(

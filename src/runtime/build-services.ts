@@ -81,9 +81,9 @@ export async function createRuntimeServices(
   }
   const warm: Promise<unknown>[] = []
   if (usesEmbeddings(config) || config.bert_model.model_id !== '') warm.push(services.embedder())
-  if (config.prompt_guard.enabled && config.prompt_guard.model_id !== '') {
-    warm.push(services.jailbreakDetector())
-  }
+  // Even the embedded rules are built at startup: their literal pre-filter takes tens of ms,
+  // which the first request should not pay.
+  if (config.prompt_guard.enabled) warm.push(services.jailbreakDetector())
   if (config.classifier.pii_model.model_id !== '') warm.push(services.piiDetector())
   const settled = await Promise.allSettled(warm)
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected')

@@ -89,15 +89,14 @@ export class LiteralScanner {
       const mine = own[s]!
       tags[s] =
         mine.length === 0 ? (inherited ?? null) : [...new Set([...mine, ...(inherited ?? [])])]
-      for (let sym = 0; sym < size; sym++) {
-        const t = children[s]!.get(sym)
-        const viaFail = this.next[fail[s]! * size + sym]!
-        if (t === undefined) this.next[s * size + sym] = viaFail
-        else {
-          this.next[s * size + sym] = t
-          fail[t] = viaFail
-          queue.push(t)
-        }
+      // Where s has no child, it goes where its failure state goes (that row is complete: the
+      // failure state is shallower, so it came earlier in the queue).
+      const failRow = fail[s]! * size
+      this.next.copyWithin(s * size, failRow, failRow + size)
+      for (const [sym, t] of children[s]!) {
+        fail[t] = this.next[failRow + sym]!
+        this.next[s * size + sym] = t
+        queue.push(t)
       }
     }
     return tags

@@ -125,7 +125,10 @@ export class RuleJailbreakDetector implements JailbreakDetector {
   constructor(
     private readonly rules: readonly JailbreakRule[] = JAILBREAK_RULES,
     private readonly options: ScoreOptions = {},
-  ) {}
+  ) {
+    // Build the pre-filter now (once per rule list), not on the first request.
+    if (options.shortcuts ?? true) prefilterFor(rules)
+  }
 
   detect(text: string, signal?: AbortSignal): Promise<JailbreakVerdict> {
     const score = scoreText(text, this.rules, signal, this.options)
