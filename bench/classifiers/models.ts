@@ -2,8 +2,10 @@
  * ML runtime benchmark (bench/classifiers/models.ts). Prints one JSON document:
  *
  * - `latency`: in-process p50/p99 of the embedded category classifier and the embedded sentence
- *   embedding, one request at a time through the real path (worker thread, 1 onnxruntime thread),
- *   over the held-out category texts; plus throughput with 64 requests in flight (micro-batching).
+ *   embedding, one request at a time through the real path (1 onnxruntime thread) over the
+ *   held-out category texts, plus throughput with 64 requests in flight (micro-batching); once with
+ *   the default placement (`auto`: these small models run on the main thread) and once on a
+ *   worker thread (`placement: worker`, what larger models use), side by side.
  * - `rss`: RSS added by all embedded models (category + embedding + the guards' embedded
  *   detectors), measured in a fresh child process.
  * - `bert_base`: the same loader on a generated BERT-base-sized random-weight model (12 layers,
@@ -100,27 +102,39 @@ function settings(threads: number): InferenceSettings {
 }
 
 /** The embedded models (or another embedding folder), loaded as the runtime loads them. */
-async function loadCategory(): Promise<LoadedModel> {
+async function loadCategory(inference = DEFAULT_INFERENCE): Promise<LoadedModel> {
   const folder = readModelFolder(EMBEDDED_MODELS.category)
-  return LoadedModel.load({
-    folder,
-    task: 'sequence-classification',
-    labels: folder.labels!,
-    longInput: 'truncate',
-  })
+  return LoadedModel.load(
+    {
+      folder,
+      task: 'sequence-classification',
+      labels: folder.labels!,
+      longInput: 'truncate',
+    },
+    inference,
+  )
 }
 
-async function loadEmbedding(dir = EMBEDDED_MODELS.embedding): Promise<LoadedModel> {
-  return LoadedModel.load({
-    folder: readModelFolder(dir),
-    task: 'embedding',
-    labels: [],
-    longInput: 'truncate',
-  })
+async function loadEmbedding(
+  dir = EMBEDDED_MODELS.embedding,
+  inference = DEFAULT_INFERENCE,
+): Promise<LoadedModel> {
+  return LoadedModel.load(
+    {
+      folder: readModelFolder(dir),
+      task: 'embedding',
+      labels: [],
+      longInput: 'truncate',
+    },
+    inference,
+  )
 }
 
-async function loadEmbedded() {
-  const [category, embedding] = await Promise.all([loadCategory(), loadEmbedding()])
+async function loadEmbedded(inference = DEFAULT_INFERENCE) {
+  const [category, embedding] = await Promise.all([
+    loadCategory(inference),
+    loadEmbedding(EMBEDDED_MODELS.embedding, inference),
+  ])
   return { category, embedding }
 }
 
@@ -134,16 +148,24 @@ async function timed(model: LoadedModel, passes: number) {
 async function latency(passes: number, compareEmbedding?: string) {
   const { category, embedding } = await loadEmbedded()
   const out: Record<string, unknown> = {
+    placement: category.info.placement,
     category_classifier: await timed(category, passes),
     sentence_embedding: await timed(embedding, passes),
   }
+  const onWorker = await loadEmbedded({ ...DEFAULT_INFERENCE, placement: 'worker' })
+  out['on_worker_thread'] = {
+    category_classifier: await timed(onWorker.category, passes),
+    sentence_embedding: await timed(onWorker.embedding, passes),
+  }
+  await Promise.all([onWorker.category.close(), onWorker.embedding.close()])
   if (compareEmbedding) {
     const other = await loadEmbedding(compareEmbedding)
     out['compared_embedding'] = { folder: compareEmbedding, ...(await timed(other, passes)) }
     await other.close()
   }
   out['texts'] = texts.length
-  out['note'] = 'one request at a time through the worker thread; intra_op_threads 1'
+  out['note'] =
+    'one request at a time; intra_op_threads 1; default placement (auto) vs placement: worker'
   await Promise.all([category.close(), embedding.close()])
   return out
 }
