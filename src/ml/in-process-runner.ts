@@ -30,6 +30,11 @@ export class InProcessRunner implements ModelRunner {
     return new InProcessRunner(engine, new JobBatcher(engine, init.maxBatch))
   }
 
+  /** See InferenceEngine.timeFullWindow. */
+  timeFullWindow(): Promise<number> {
+    return this.engine.timeFullWindow()
+  }
+
   get ready(): WorkerReady {
     return this.engine.ready
   }

@@ -27,9 +27,13 @@ export interface InferenceSettings {
   readonly interOpThreads: number
   /** Worker threads per loaded model (placement `worker`). */
   readonly workersPerModel: number
-  /** `auto`: the router's thread for models of at most mainThreadMaxBytes, workers otherwise. */
+  /**
+   * `auto`: the router's thread for models of at most mainThreadMaxBytes whose full-length window
+   * infers within mainThreadMaxWindowMs; worker threads otherwise.
+   */
   readonly placement: Placement | 'auto'
   readonly mainThreadMaxBytes: number
+  readonly mainThreadMaxWindowMs: number
   /** Most texts (windows) in one batched session.run. */
   readonly maxBatch: number
   /** Most windows a chunked input may need (0 = unlimited). */
@@ -44,6 +48,7 @@ export const DEFAULT_INFERENCE: InferenceSettings = {
   workersPerModel: 1,
   placement: 'auto',
   mainThreadMaxBytes: 8 * 1024 * 1024,
+  mainThreadMaxWindowMs: 2,
   maxBatch: 32,
   maxChunks: 256,
   chunkOverlap: 64,
@@ -103,9 +108,8 @@ export class LoadedModel {
       aggregate: benignIndex < 0 ? 'mean' : (spec.aggregate ?? 'mean'),
       benignIndex: Math.max(0, benignIndex),
     }
-    const placement = placementFor(spec, settings)
-    const count = placement === 'main' ? 1 : Math.max(1, settings.workersPerModel)
-    const workers = await startAll(init, count, placement)
+    const { placement, workers } = await place(init, spec, settings)
+    const count = workers.length
     const first = workers[0]!.ready
     return new LoadedModel(init, workers, {
       dir: spec.folder.dir,
@@ -149,9 +153,30 @@ export class LoadedModel {
   }
 }
 
-function placementFor(spec: ModelSpec, settings: InferenceSettings): Placement {
-  if (settings.placement !== 'auto') return settings.placement
-  return spec.folder.onnxBytes <= settings.mainThreadMaxBytes ? 'main' : 'worker'
+/**
+ * Start the model where it should run. `auto` tries the main thread for a small file and keeps it
+ * there only if one full-length window is fast, so a small but deep model (a quantized transformer)
+ * still goes to workers and never blocks the event loop on long inputs.
+ */
+async function place(
+  init: WorkerInit,
+  spec: ModelSpec,
+  settings: InferenceSettings,
+): Promise<{ placement: Placement; workers: ModelRunner[] }> {
+  const workerCount = Math.max(1, settings.workersPerModel)
+  const onWorkers = async () => ({
+    placement: 'worker' as const,
+    workers: await startAll(init, workerCount, 'worker'),
+  })
+  if (settings.placement === 'worker') return onWorkers()
+  if (settings.placement === 'main')
+    return { placement: 'main', workers: await startAll(init, 1, 'main') }
+  if (spec.folder.onnxBytes > settings.mainThreadMaxBytes) return onWorkers()
+  const runner = await InProcessRunner.start(init)
+  if ((await runner.timeFullWindow()) <= settings.mainThreadMaxWindowMs)
+    return { placement: 'main', workers: [runner] }
+  await runner.close()
+  return onWorkers()
 }
 
 async function startAll(

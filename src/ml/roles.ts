@@ -52,6 +52,7 @@ export function inferenceSettings(config: RouterConfig): InferenceSettings {
     workersPerModel: i.workers_per_model,
     placement: i.placement,
     mainThreadMaxBytes: Math.round(i.main_thread_max_mb * 1024 * 1024),
+    mainThreadMaxWindowMs: i.main_thread_max_window_ms,
     maxBatch: i.max_batch,
     maxChunks: i.max_chunks,
     chunkOverlap: i.chunk_overlap,

@@ -41,26 +41,30 @@ describe('inference placement', () => {
   let worker: LoadedModel
   let auto: LoadedModel
   let autoSmallLimit: LoadedModel
+  let autoTimeLimit: LoadedModel
 
   before(async () => {
-    ;[main, worker, auto, autoSmallLimit] = await Promise.all([
+    ;[main, worker, auto, autoSmallLimit, autoTimeLimit] = await Promise.all([
       LoadedModel.load(spec, { ...DEFAULT_INFERENCE, placement: 'main' }),
       LoadedModel.load(spec, { ...DEFAULT_INFERENCE, placement: 'worker' }),
       LoadedModel.load(spec, DEFAULT_INFERENCE),
       LoadedModel.load(spec, { ...DEFAULT_INFERENCE, mainThreadMaxBytes: 1024 }),
+      LoadedModel.load(spec, { ...DEFAULT_INFERENCE, mainThreadMaxWindowMs: 0 }),
     ])
   })
   after(async () => {
-    await Promise.all([main, worker, auto, autoSmallLimit].map((m) => m?.close()))
+    await Promise.all([main, worker, auto, autoSmallLimit, autoTimeLimit].map((m) => m?.close()))
   })
 
-  it('auto runs small models on the main thread and larger ones on workers', () => {
+  it('auto runs small, fast models on the main thread and others on workers', () => {
     assert.equal(main.info.placement, 'main')
     assert.equal(main.info.workers, 0)
     assert.equal(worker.info.placement, 'worker')
     assert.equal(worker.info.workers, 1)
     assert.equal(auto.info.placement, 'main', `embedded model is ${folder.onnxBytes} bytes`)
+    // Too large a file, or a full-length window slower than the limit: workers.
     assert.equal(autoSmallLimit.info.placement, 'worker')
+    assert.equal(autoTimeLimit.info.placement, 'worker')
   })
 
   it('gives identical results on both placements, one by one and batched', async () => {

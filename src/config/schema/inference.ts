@@ -18,11 +18,13 @@ export const inferenceSchema = z.strictObject({
   /**
    * Where inference runs: `worker` (worker threads; the event loop never runs a model), `main`
    * (the router's thread), or `auto`: main for models whose ONNX file is at most
-   * `main_thread_max_mb` (the embedded linear models, where a worker round trip costs more than
-   * the inference), workers for anything larger.
+   * `main_thread_max_mb` and whose full-length window infers within `main_thread_max_window_ms`
+   * (the embedded linear models, where a worker round trip costs more than the inference),
+   * workers for anything else.
    */
   placement: z.enum(['auto', 'worker', 'main']).default('auto'),
   main_thread_max_mb: z.number().min(0).max(1024).default(8),
+  main_thread_max_window_ms: z.number().min(0).max(1000).default(2),
   /** Most texts or windows in one batched inference call. */
   max_batch: z.number().int().min(1).max(1024).default(32),
   /** Most windows a guard may need to scan one text completely; more is refused (0 = no limit). */

@@ -111,6 +111,29 @@ export class InferenceEngine {
     return new InferenceEngine(init, tokenizer, session, rule, outputName, loaded, fast)
   }
 
+  /**
+   * Fastest of three runs of one window at the model's full length, in ms: how long a single
+   * inference can hold the thread it runs on (placement `auto` keeps slow models off the main one).
+   */
+  async timeFullWindow(): Promise<number> {
+    const { prefix, suffix, maxLength } = this.rule
+    const fill = Math.max(0, maxLength - prefix.length - suffix.length)
+    const content = new Array<number>(fill).fill(suffix[0] ?? prefix[0] ?? 0)
+    const window: Window = {
+      ids: [...prefix, ...content, ...suffix],
+      offsets: [],
+      contentStart: 0,
+      contentLength: fill,
+    }
+    let best = Infinity
+    for (let i = 0; i < 3; i++) {
+      const started = performance.now()
+      await this.runWindows([window])
+      best = Math.min(best, performance.now() - started)
+    }
+    return best
+  }
+
   /** Run one probe window; check the output width against the labels. */
   private async probeOutputSize(): Promise<number> {
     const out = await this.runWindows([
