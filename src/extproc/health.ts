@@ -4,31 +4,31 @@
  * whole server), as the Inference Extension's endpoint picker does.
  */
 import {
-  status as GrpcStatus,
-  type ServerUnaryCall,
-  type ServerWritableStream,
-  type sendUnaryData,
-  type UntypedServiceImplementation,
-} from '@grpc/grpc-js'
+  GrpcError,
+  GrpcStatus,
+  serverStreamingMethod,
+  unaryMethod,
+  type MethodDefinition,
+  type ServerCall,
+} from './grpc/index.js'
+import {
+  healthCodec,
+  HEALTH_CHECK_PATH,
+  HEALTH_WATCH_PATH,
+  type HealthCheckRequest,
+  type HealthCheckResponse,
+} from './codec.js'
 import { EXT_PROC_SERVICE } from './proto.js'
 
 export const ServingStatus = { UNKNOWN: 0, SERVING: 1, NOT_SERVING: 2, SERVICE_UNKNOWN: 3 } as const
 
-interface HealthRequest {
-  service?: string
-}
-interface HealthResponse {
-  status: number
-}
-
 export const HEALTH_SERVICES = ['', 'liveness', 'readiness', EXT_PROC_SERVICE] as const
+
+type WatchCall = ServerCall<HealthCheckRequest, HealthCheckResponse>
 
 export class HealthService {
   private readonly statuses = new Map<string, number>()
-  private readonly watchers = new Set<{
-    service: string
-    call: ServerWritableStream<HealthRequest, HealthResponse>
-  }>()
+  private readonly watchers = new Set<{ service: string; call: WatchCall }>()
 
   constructor() {
     for (const service of HEALTH_SERVICES) this.statuses.set(service, ServingStatus.NOT_SERVING)
@@ -58,24 +58,22 @@ export class HealthService {
     this.watchers.clear()
   }
 
-  implementation(): UntypedServiceImplementation {
-    return {
-      Check: (
-        call: ServerUnaryCall<HealthRequest, HealthResponse>,
-        callback: sendUnaryData<HealthResponse>,
-      ) => {
-        const status = this.statuses.get(call.request.service ?? '')
-        if (status === undefined)
-          callback({ code: GrpcStatus.NOT_FOUND, details: 'unknown service' })
-        else callback(null, { status })
-      },
-      Watch: (call: ServerWritableStream<HealthRequest, HealthResponse>) => {
-        const service = call.request.service ?? ''
-        const watcher = { service, call }
+  /** Check and Watch, for the gRPC server. */
+  methods(): MethodDefinition<HealthCheckRequest, HealthCheckResponse>[] {
+    const codec = healthCodec()
+    return [
+      unaryMethod(HEALTH_CHECK_PATH, codec, (request) => {
+        const status = this.statuses.get(request.service)
+        if (status === undefined) throw new GrpcError(GrpcStatus.NOT_FOUND, 'unknown service')
+        return { status }
+      }),
+      // Unknown services are watched too (they may appear later): SERVICE_UNKNOWN, not an error.
+      serverStreamingMethod(HEALTH_WATCH_PATH, codec, (request, call) => {
+        const watcher = { service: request.service, call }
         this.watchers.add(watcher)
-        call.write({ status: this.statuses.get(service) ?? ServingStatus.SERVICE_UNKNOWN })
-        call.on('cancelled', () => this.watchers.delete(watcher))
-      },
-    }
+        call.onCancel = () => this.watchers.delete(watcher)
+        call.write({ status: this.statuses.get(request.service) ?? ServingStatus.SERVICE_UNKNOWN })
+      }),
+    ]
   }
 }

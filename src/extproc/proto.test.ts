@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { processServiceDefinition } from './codec.js'
+import { processCodec } from './codec.js'
 import { loadServices } from './proto.js'
 import type { ProcessingRequest, ProcessingResponse } from './wire.js'
 
@@ -23,7 +23,13 @@ const ENVOY_BYTES = {
 
 // Both codecs: the server's (protobufjs on plain objects) and proto-loader's (clients, tests).
 const CODECS = [
-  ['server codec', processServiceDefinition()['Process']!],
+  [
+    'server codec',
+    {
+      requestDeserialize: (bytes: Buffer) => processCodec().decode(bytes),
+      responseSerialize: (r: ProcessingResponse) => Buffer.from(processCodec().encode(r)),
+    },
+  ],
   ['proto-loader', loadServices().extProc['Process']!],
 ] as const
 

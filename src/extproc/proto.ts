@@ -1,10 +1,12 @@
 /**
- * Loads the project's own ext_proc and gRPC health protos (proto/) and exposes their service
- * definitions to grpc-js. The protos are written from Envoy's published wire contract; a test
- * pins the field numbers that matter.
+ * The project's own ext_proc and gRPC health protos (proto/), written from Envoy's published wire
+ * contract; a test pins the field numbers that matter. The server encodes with protobufjs
+ * (codec.ts); `loadServices()` gives grpc-js service definitions to gRPC clients (the tests'
+ * Envoy stand-in, health probes, the benchmark's echo floor).
  */
+import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
-import { loadSync, type Options } from '@grpc/proto-loader'
+import type { loadSync as LoadSync, Options } from '@grpc/proto-loader'
 import type { ServiceDefinition } from '@grpc/grpc-js'
 
 /** Repository `proto/` folder (also shipped in the npm package). */
@@ -33,16 +35,22 @@ interface LoadedServices {
 
 let loaded: LoadedServices | undefined
 
-function serviceOf(pkg: ReturnType<typeof loadSync>, name: string): ServiceDefinition {
+function serviceOf(pkg: ReturnType<typeof LoadSync>, name: string): ServiceDefinition {
   const definition = pkg[name]
   if (!definition || !('Process' in definition || 'Check' in definition))
     throw new Error(`service ${name} missing from the loaded protos`)
   return definition
 }
 
-/** Parse the protos once per process. */
+/**
+ * Parse the protos once per process. proto-loader is a development dependency (the server does
+ * not use it), so it is loaded on first call only.
+ */
 export function loadServices(): LoadedServices {
   if (loaded) return loaded
+  const { loadSync } = createRequire(import.meta.url)('@grpc/proto-loader') as {
+    loadSync: typeof LoadSync
+  }
   const extProcPkg = loadSync('envoy/service/ext_proc/v3/external_processor.proto', LOADER_OPTIONS)
   const healthPkg = loadSync('grpc/health/v1/health.proto', LOADER_OPTIONS)
   loaded = {

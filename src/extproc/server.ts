@@ -1,23 +1,24 @@
 /**
  * The ext_proc gRPC listener: `envoy.service.ext_proc.v3.ExternalProcessor/Process` plus the gRPC
- * health service, optional TLS, and a graceful shutdown that lets open streams finish.
+ * health service, optional TLS, and a graceful shutdown that lets open streams finish. The gRPC
+ * protocol itself is our small server core on node:http2 (./grpc).
  *
  * Each stream's messages are handled strictly in order (Envoy expects one reply per message, in
  * order). A failure ends only its own stream: protocol violations close it with INVALID_ARGUMENT,
  * anything unexpected with INTERNAL, and Envoy then applies its failure_mode_allow.
  */
-import {
-  Server,
-  status as GrpcStatus,
-  type ServerDuplexStream,
-  type ServiceError,
-} from '@grpc/grpc-js'
 import { logEvent, type Logger } from '../log.js'
-import { processServiceDefinition } from './codec.js'
+import { PROCESS_PATH, processCodec } from './codec.js'
+import {
+  bidiStreamingMethod,
+  GrpcServer,
+  GrpcStatus,
+  type MethodDefinition,
+  type ServerCall,
+} from './grpc/index.js'
 import { HealthService } from './health.js'
-import { loadServices } from './proto.js'
 import { ExtProcProtocolError, ExtProcStream } from './stream.js'
-import { serverCredentials, type TlsSettings } from './tls.js'
+import { serverKeyPair, type TlsSettings } from './tls.js'
 import type { ExtProcRuntimeSource } from './types.js'
 import type { ProcessingRequest, ProcessingResponse } from './wire.js'
 
@@ -37,56 +38,52 @@ export interface ExtProcServerOptions {
   readonly maxConcurrentStreams?: number
 }
 
-type ProcessCall = ServerDuplexStream<ProcessingRequest, ProcessingResponse>
+type ProcessCall = ServerCall<ProcessingRequest, ProcessingResponse>
 
+/** Room for the rest of a ProcessingRequest around a body of the maximum size. */
 const MESSAGE_OVERHEAD = 64 * 1024
 
 export class ExtProcServer {
   readonly health = new HealthService()
   /** Certificate served when TLS is on (self-signed ones included). */
   readonly certificate: Buffer | undefined
-  private readonly server: Server
+  private server: GrpcServer | undefined
   private readonly options: ExtProcServerOptions
   private readonly calls = new Set<ProcessCall>()
-  private boundPort = 0
   private closing: Promise<void> | undefined
 
   private constructor(options: ExtProcServerOptions, certificate: Buffer | undefined) {
     this.options = options
     this.certificate = certificate
-    const limit = options.maxMessageBytes + MESSAGE_OVERHEAD
-    this.server = new Server({
-      'grpc.max_receive_message_length': limit,
-      'grpc.max_send_message_length': limit,
-      'grpc.max_concurrent_streams': options.maxConcurrentStreams ?? 100_000,
-    })
-    this.server.addService(processServiceDefinition(), {
-      Process: (call: ProcessCall) => this.process(call),
-    })
-    this.server.addService(loadServices().health, this.health.implementation())
   }
 
   static async start(options: ExtProcServerOptions): Promise<ExtProcServer> {
-    const { credentials, certificate } = serverCredentials(
-      options.tls ?? { enabled: false, certPath: '' },
+    const keyPair = serverKeyPair(options.tls ?? { enabled: false, certPath: '' })
+    const instance = new ExtProcServer(options, keyPair?.cert)
+    const methods: MethodDefinition<never, never>[] = [
+      bidiStreamingMethod(PROCESS_PATH, processCodec(), (call) => instance.process(call)),
+      ...instance.health.methods(),
+    ] as unknown as MethodDefinition<never, never>[]
+    instance.server = await GrpcServer.listen(
+      {
+        methods,
+        maxMessageBytes: options.maxMessageBytes + MESSAGE_OVERHEAD,
+        maxConcurrentStreams: options.maxConcurrentStreams ?? 100_000,
+        ...(keyPair ? { tls: keyPair } : {}),
+      },
+      options.host,
+      options.port,
     )
-    const instance = new ExtProcServer(options, certificate)
-    const address = `${options.host.includes(':') ? `[${options.host}]` : options.host}:${options.port}`
-    instance.boundPort = await new Promise<number>((resolve, reject) => {
-      instance.server.bindAsync(address, credentials, (err, port) =>
-        err ? reject(err) : resolve(port),
-      )
-    })
     instance.health.setReady(true)
     logEvent(options.log, 'extproc_listening', {
-      address: `${options.host}:${instance.boundPort}`,
+      address: `${options.host}:${instance.port}`,
       tls: options.tls?.enabled ?? false,
     })
     return instance
   }
 
   get port(): number {
-    return this.boundPort
+    return this.server?.port ?? 0
   }
 
   /** Streams currently open. */
@@ -121,15 +118,14 @@ export class ExtProcServer {
           { error: (err as Error).message },
           'error',
         )
-      const error: Partial<ServiceError> = {
-        code: protocol ? GrpcStatus.INVALID_ARGUMENT : GrpcStatus.INTERNAL,
-        details: (err as Error).message,
-      }
-      call.emit('error', error)
+      call.fail(
+        protocol ? GrpcStatus.INVALID_ARGUMENT : GrpcStatus.INTERNAL,
+        (err as Error).message,
+      )
       void stream.close('cancelled').finally(settle)
     }
 
-    call.on('data', (message: ProcessingRequest) => {
+    call.onMessage = (message) => {
       queue = queue.then(async () => {
         if (cancelled || failed) return
         try {
@@ -139,26 +135,22 @@ export class ExtProcServer {
           fail(err)
         }
       })
-    })
-    call.on('end', () => {
+    }
+    // Envoy's half-close: every message was answered (the queue runs in order), end the call.
+    // A reset stream never reaches here: the core reports it as a cancel instead.
+    call.onHalfClose = () => {
       queue = queue.then(async () => {
-        // grpc-js signals a reset stream as 'end' followed by 'cancelled' in the same I/O turn:
-        // look one turn later so a cancel is not mistaken for Envoy's normal half-close.
-        await new Promise((resolve) => setImmediate(resolve))
         if (cancelled || failed) return
         await stream.close('end')
         call.end()
         settle()
       })
-    })
-    call.on('cancelled', () => {
+    }
+    call.onCancel = () => {
+      if (failed) return
       cancelled = true
       void stream.close('cancelled').finally(settle)
-    })
-    call.on('error', () => {
-      cancelled = true
-      void stream.close('cancelled').finally(settle)
-    })
+    }
   }
 
   /**
@@ -166,24 +158,19 @@ export class ExtProcServer {
    * cancel what is left. Idempotent.
    */
   close(graceMs = this.options.shutdownGraceMs): Promise<void> {
-    this.closing ??= new Promise<void>((resolve) => {
+    this.closing ??= (async () => {
       this.health.setReady(false)
       this.health.endWatches()
-      const timer = setTimeout(() => {
+      if (!this.server) return
+      await this.server.shutdown(graceMs, () =>
         logEvent(
           this.options.log,
           'extproc_shutdown_forced',
           { open_streams: this.calls.size },
           'warn',
-        )
-        this.server.forceShutdown()
-        resolve()
-      }, graceMs)
-      this.server.tryShutdown(() => {
-        clearTimeout(timer)
-        resolve()
-      })
-    })
+        ),
+      )
+    })()
     return this.closing
   }
 }

@@ -1,5 +1,5 @@
 /**
- * Server credentials. TLS reads `tls.crt` and `tls.key` from `extproc.tls.cert_path` (upstream's
+ * Server TLS material. TLS reads `tls.crt` and `tls.key` from `extproc.tls.cert_path` (upstream's
  * `--cert-path` layout, e.g. a mounted Kubernetes TLS secret). With TLS on and no path, a
  * self-signed certificate for localhost is generated with the system `openssl`, as upstream does;
  * it suits Envoy clusters that do not verify the server (the usual in-pod sidecar setup).
@@ -8,7 +8,6 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ServerCredentials } from '@grpc/grpc-js'
 import { RouterError } from '../errors.js'
 
 export interface TlsSettings {
@@ -74,20 +73,8 @@ export function selfSignedKeyPair(): KeyPair {
   }
 }
 
-/** Credentials for the listener, plus the certificate served (clients of a test may pin it). */
-export function serverCredentials(tls: TlsSettings): {
-  credentials: ServerCredentials
-  certificate: Buffer | undefined
-} {
-  if (!tls.enabled)
-    return { credentials: ServerCredentials.createInsecure(), certificate: undefined }
-  const pair = tls.certPath === '' ? selfSignedKeyPair() : readKeyPair(tls.certPath)
-  return {
-    credentials: ServerCredentials.createSsl(
-      null,
-      [{ cert_chain: pair.cert, private_key: pair.key }],
-      false,
-    ),
-    certificate: pair.cert,
-  }
+/** The certificate and key to serve, or undefined for cleartext HTTP/2. */
+export function serverKeyPair(tls: TlsSettings): KeyPair | undefined {
+  if (!tls.enabled) return undefined
+  return tls.certPath === '' ? selfSignedKeyPair() : readKeyPair(tls.certPath)
 }

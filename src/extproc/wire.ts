@@ -1,7 +1,7 @@
 /**
- * The ext_proc messages as the plain objects grpc-js hands us (snake_case, enums as numbers,
- * bytes as Buffers), and builders for the replies. Header rules (docs/extproc.md): read
- * `raw_value` and fall back to `value`; write only `raw_value`, with `append` unset and
+ * The ext_proc messages as plain objects (snake_case, enums as numbers, bytes as Buffers), and
+ * builders for the replies. Header rules (docs/extproc.md): read `raw_value` and fall back to
+ * `value`; write only `raw_value`, with `append` unset and
  * `append_action = OVERWRITE_IF_EXISTS_OR_ADD`, which means "overwrite" under both the old and the
  * new Envoy interpretation.
  */
