@@ -5,7 +5,7 @@
  * Messages are pre-encoded; replies are checked by their oneof case only.
  *
  *   --target 127.0.0.1:PORT --mode latency|throughput|concurrent|memory
- *   [--streams N] [--concurrency C] [--seconds S] [--every N] [--client h2|grpc-js]
+ *   [--streams N] [--warmup N] [--concurrency C] [--seconds S] [--every N] [--client h2|grpc-js]
  *
  * `--client h2` (default) drives the calls with the lean node:http2 client in h2-client.ts;
  * `grpc-js` uses a grpc-js generic client, which costs the shared cores far more per stream.
@@ -133,7 +133,8 @@ function percentiles(samples: number[]) {
 
 async function latency() {
   const total = num('streams', 3000)
-  for (let i = 0; i < 300; i++) await runStream(next())
+  // Steady state: JIT and pools warm (300 warm-up streams left p50 ~10 % high on both servers).
+  for (let i = 0; i < num('warmup', 2000); i++) await runStream(next())
   const samples: number[] = []
   for (let i = 0; i < total; i++) samples.push(await runStream(next()))
   return { streams: total, ...percentiles(samples) }
