@@ -7,7 +7,7 @@
  */
 import { RouterError } from '../errors.js'
 import { toRouterError, type ModelRunner } from './runner.js'
-import { InferenceEngine } from './worker/engine.js'
+import type { InferenceEngine } from './worker/engine.js'
 import { JobBatcher } from './worker/job-batcher.js'
 import type { TaskResult, WorkerInit, WorkerReady } from './worker/protocol.js'
 
@@ -26,6 +26,9 @@ export class InProcessRunner implements ModelRunner {
   ) {}
 
   static async start(init: WorkerInit): Promise<InProcessRunner> {
+    // Loaded on first use: a router that never runs a model on this thread never maps onnxruntime
+    // and the tokenizer binding into its memory (~12 MB RSS).
+    const { InferenceEngine } = await import('./worker/engine.js')
     const engine = await InferenceEngine.create(init)
     return new InProcessRunner(engine, new JobBatcher(engine, init.maxBatch))
   }

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs'
 import * as ort from 'onnxruntime-node'
 import { Tokenizer } from 'tokenizers'
-import { RouterError, isRouterError } from '../../errors.js'
+import { RouterError } from '../../errors.js'
 import { invalid } from '../folder.js'
 import {
   l2Normalise,
@@ -25,6 +25,7 @@ import {
 import { AsciiWordPiece } from './ascii-wordpiece.js'
 import { toCodeUnitOffsets } from './offsets.js'
 import type { TaskResult, WorkerError, WorkerInit, WorkerReady } from './protocol.js'
+import { asWorkerError } from './worker-error.js'
 
 const EMBEDDING_OUTPUTS = ['sentence_embedding', 'last_hidden_state', 'token_embeddings']
 
@@ -389,9 +390,4 @@ function specialAffixes(ids: number[], specials: number[]): { prefix: number[]; 
 
 function tokenised(text: string, ids: number[], offsets: number[][]): Tokenised {
   return { ids, offsets: toCodeUnitOffsets(text, offsets) }
-}
-
-export function asWorkerError(err: unknown): WorkerError {
-  if (isRouterError(err)) return { code: err.code, message: err.message }
-  return { code: 'inference_failed', message: err instanceof Error ? err.message : String(err) }
 }

@@ -3,7 +3,8 @@
  * requests that arrive while a batch runs (job-batcher.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads'
-import { InferenceEngine, asWorkerError } from './engine.js'
+import { InferenceEngine } from './engine.js'
+import { asWorkerError } from './worker-error.js'
 import { JobBatcher } from './job-batcher.js'
 import type { WorkerInit, WorkerReply, WorkerRequest, WorkerStartup } from './protocol.js'
 

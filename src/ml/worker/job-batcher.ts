@@ -4,7 +4,8 @@
  * (up to maxBatch texts). An idle engine runs a lone job immediately; a busy one amortises one
  * tokenizer call and one session.run over many jobs.
  */
-import { asWorkerError, type InferenceEngine } from './engine.js'
+import type { InferenceEngine } from './engine.js'
+import { asWorkerError } from './worker-error.js'
 import type { TaskResult, WorkerError } from './protocol.js'
 
 export interface BatchJob {
