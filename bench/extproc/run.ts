@@ -156,7 +156,7 @@ const num = (o: unknown, path: string[]) =>
   path.reduce<unknown>((v, k) => (v as Record<string, unknown>)[k], o) as number
 const report = {
   benchmark: 'extproc',
-  command: `node --import tsx bench/extproc/run.ts${quick ? ' --quick' : ''}`,
+  command: ['node --import tsx bench/extproc/run.ts', ...argv].join(' '),
   date: started.toISOString(),
   machine: {
     cpus: cpus().length,
