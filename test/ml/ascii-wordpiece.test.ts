@@ -104,6 +104,7 @@ for (const c of CASES) {
         'nul\u0000byte',
         'a [SEP] b',
         '[CLS]',
+        'a [sep] b',
       ])
         assert.equal(fast!.encode(text), null, JSON.stringify(text))
     })

@@ -66,8 +66,11 @@ export class AsciiWordPiece {
   /** Token ids (no special tokens), or null when the text must go to the native tokenizer. */
   encode(text: string): number[] | null {
     if (!FAST_TEXT.test(text)) return null
-    for (const added of this.addedTokens) if (text.includes(added)) return null
     const normalised = this.lowercase ? text.toLowerCase() : text
+    // Added tokens are matched before WordPiece: on the raw text, or on the normalised text for
+    // tokens added with `normalized: true`. Either way, leave such text to the native binding.
+    for (const added of this.addedTokens)
+      if (text.includes(added) || normalised.includes(added.toLowerCase())) return null
     const ids: number[] = []
     for (const match of normalised.matchAll(WORD)) this.wordPiece(match[0], ids)
     return ids
