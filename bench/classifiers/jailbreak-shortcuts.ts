@@ -12,6 +12,7 @@ import { GUARD_SETS } from '../../src/guards/eval/evaluate.js'
 import { loadJailbreakSet } from '../../src/guards/eval/jailbreak-data.js'
 import { RuleJailbreakDetector } from '../../src/guards/jailbreak/rule-detector.js'
 import { JAILBREAK_RULES } from '../../src/guards/jailbreak/rules/index.js'
+import { PROMPTS } from '../extproc/messages.js'
 
 const { values } = parseArgs({ options: { passes: { type: 'string', default: '20' } } })
 const passes = Number(values.passes)
@@ -20,17 +21,8 @@ const examples = [
   ...loadJailbreakSet(GUARD_SETS.jailbreakTrain),
   ...loadJailbreakSet(GUARD_SETS.jailbreakTest),
 ]
-// The eight prompts bench/extproc cycles through (bench/extproc/messages.ts).
-const extprocPrompts = [
-  'What is the derivative of x^3 + 2x with respect to x?',
-  'Write a python function that reverses a linked list.',
-  'How should a small business plan its quarterly budget?',
-  'Explain how vaccines train the immune system.',
-  'Tell me something interesting about octopuses.',
-  'Prove that the square root of two is irrational.',
-  'Why does my javascript promise never resolve?',
-  'What are the main causes of inflation?',
-]
+// The eight prompts bench/extproc cycles through.
+const extprocPrompts = PROMPTS
 // The labelled prompts joined into one long text (attacks included: many rules fire).
 const big = examples
   .map((e) => e.text)

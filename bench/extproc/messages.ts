@@ -6,7 +6,8 @@
 import { loadServices } from '../../src/extproc/proto.js'
 import type { ProcessingRequest } from '../../src/extproc/wire.js'
 
-const PROMPTS = [
+/** The prompts the streams cycle through (also timed by bench/classifiers/jailbreak-shortcuts.ts). */
+export const PROMPTS: readonly string[] = [
   'What is the derivative of x^3 + 2x with respect to x?',
   'Write a python function that reverses a linked list.',
   'How should a small business plan its quarterly budget?',
