@@ -38,6 +38,8 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '5' },
     connections: { type: 'string', default: '8,64' },
     runtimes: { type: 'string', default: 'dist,tsx' },
+    // inference.placement for the run (default: the config's, i.e. auto).
+    placement: { type: 'string' },
   },
 })
 const seconds = Number(values.seconds)
@@ -170,6 +172,7 @@ async function main(): Promise<void> {
   )
   doc.setIn(['vllm_endpoints', 0, 'address'], '127.0.0.1')
   doc.setIn(['vllm_endpoints', 0, 'port'], simPort)
+  if (values.placement) doc.setIn(['inference', 'placement'], values.placement)
   const configPath = join(dir, 'config.yaml')
   writeFileSync(configPath, doc.toString())
   const start = loadavg()
@@ -196,6 +199,7 @@ async function main(): Promise<void> {
             loadavg_end: loadavg().map((v) => round(v, 2)),
           },
           config: 'deploy/kubernetes/base/config.yaml (embedded models, memory semantic cache)',
+          placement: values.placement ?? 'auto',
           backend: 'simulator (64 output tokens, no delay)',
           runtimes: measured,
           tsx_minus_dist_mb: {
