@@ -6,7 +6,8 @@
  * batched exactly as in a worker.
  */
 import { RouterError } from '../errors.js'
-import { toRouterError, type ModelRunner } from './runner.js'
+import type { ModelRunner } from './runner.js'
+import { fromWorkerError } from './worker/worker-error.js'
 import type { InferenceEngine } from './worker/engine.js'
 import { JobBatcher } from './worker/job-batcher.js'
 import type { TaskResult, WorkerInit, WorkerReady } from './worker/protocol.js'
@@ -27,7 +28,7 @@ export class InProcessRunner implements ModelRunner {
 
   static async start(init: WorkerInit): Promise<InProcessRunner> {
     // Loaded on first use: a router that never runs a model on this thread never maps onnxruntime
-    // and the tokenizer binding into its memory (~12 MB RSS).
+    // and the tokenizer binding into its memory.
     const { InferenceEngine } = await import('./worker/engine.js')
     const engine = await InferenceEngine.create(init)
     return new InProcessRunner(engine, new JobBatcher(engine, init.maxBatch))
@@ -61,7 +62,7 @@ export class InProcessRunner implements ModelRunner {
           // Already rejected by close(): the result has nowhere to go.
           if (!this.waiting.delete(entry)) return
           if (Array.isArray(r)) resolve(r)
-          else reject(toRouterError(r.code, r.message))
+          else reject(fromWorkerError(r))
         },
       })
     })

@@ -4,7 +4,8 @@
  */
 import { Worker } from 'node:worker_threads'
 import { RouterError } from '../errors.js'
-import { toRouterError, type ModelRunner } from './runner.js'
+import type { ModelRunner } from './runner.js'
+import { fromWorkerError } from './worker/worker-error.js'
 import type {
   TaskResult,
   WorkerInit,
@@ -59,7 +60,7 @@ export class ModelWorker implements ModelRunner {
           return
         }
         void worker.terminate()
-        reject(toRouterError(msg.error.code, msg.error.message))
+        reject(fromWorkerError(msg.error))
       }
       const onError = (err: Error): void => {
         reject(
@@ -97,7 +98,7 @@ export class ModelWorker implements ModelRunner {
     this.pending.delete(msg.id)
     if (this.pending.size === 0) this.worker.unref()
     if (msg.ok) p.resolve(msg.results)
-    else p.reject(toRouterError(msg.error.code, msg.error.message))
+    else p.reject(fromWorkerError(msg.error))
   }
 
   private fail(err: Error): void {

@@ -4,7 +4,6 @@
  * thread (in-process-runner.ts: for small models whose inference costs less than a worker round
  * trip). `inference.placement` chooses; model.ts picks per model.
  */
-import { ERROR_CODES, RouterError, type ErrorCode } from '../errors.js'
 import type { TaskResult, WorkerReady } from './worker/protocol.js'
 
 export type Placement = 'worker' | 'main'
@@ -18,10 +17,4 @@ export interface ModelRunner {
   readonly load: number
   request(texts: readonly string[]): Promise<TaskResult[]>
   close(): Promise<void>
-}
-
-/** A failure reported by the engine, as the RouterError the rest of the router expects. */
-export function toRouterError(code: string, message: string): RouterError {
-  const known = Object.hasOwn(ERROR_CODES, code) ? (code as ErrorCode) : 'inference_failed'
-  return new RouterError(known, message)
 }

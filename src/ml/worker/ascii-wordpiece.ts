@@ -31,7 +31,8 @@ interface TokenizerJson {
 // Printable ASCII plus tab, newline, carriage return. Other controls also take the native path:
 // rare enough that exactness matters more than speed there.
 const FAST_TEXT = /^[\x20-\x7e\t\n\r]*$/
-const PUNCTUATION = new Set('!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~')
+// A run of letters and digits, or one ASCII punctuation character (!-/ :-@ [-` {-~): what
+// BertPreTokenizer splits ASCII text into.
 const WORD = /[^\s!-/:-@[-`{-~]+|[!-/:-@[-`{-~]/g
 
 export class AsciiWordPiece {
@@ -78,10 +79,6 @@ export class AsciiWordPiece {
 
   /** Greedy longest-match-first; a word with an unknown piece becomes one unknown token. */
   private wordPiece(word: string, out: number[]): void {
-    if (word.length === 1 && PUNCTUATION.has(word)) {
-      out.push(this.vocab.get(word) ?? this.unkId)
-      return
-    }
     if (word.length > this.maxChars) {
       out.push(this.unkId)
       return
