@@ -20,7 +20,7 @@ import { loadConfigFile, parseConfigText } from '../../src/config/load.js'
 import { memoryBackendSchema } from '../../src/config/schema/cache.js'
 import { silentLogger } from '../../src/log.js'
 import { RouterMetrics } from '../../src/metrics/router-metrics.js'
-import { createRuntimeServices } from '../../src/runtime/build-services.js'
+import { createRuntimeServices } from '../../src/assembly/build-services.js'
 
 const { values: args } = parseArgs({
   options: {

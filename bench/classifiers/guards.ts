@@ -12,12 +12,12 @@
 import { parseArgs } from 'node:util'
 import { LLMGuard } from 'llm-guard'
 import { loadConfigFile } from '../../src/config/load.js'
-import { evaluateJailbreakExamples, GUARD_SETS } from '../../src/guards/eval/evaluate.js'
-import { loadJailbreakSet } from '../../src/guards/eval/jailbreak-data.js'
-import { loadPiiSet } from '../../src/guards/eval/pii-data.js'
+import { evaluateJailbreakExamples, GUARD_SETS } from '../../src/eval/guards/evaluate.js'
+import { loadJailbreakSet } from '../../src/eval/guards/jailbreak-data.js'
+import { loadPiiSet } from '../../src/eval/guards/pii-data.js'
 import { silentLogger } from '../../src/log.js'
 import { RouterMetrics } from '../../src/metrics/router-metrics.js'
-import { buildRuntime } from '../../src/runtime/runtime.js'
+import { buildRuntime } from '../../src/assembly/build-runtime.js'
 
 const { values } = parseArgs({
   options: {

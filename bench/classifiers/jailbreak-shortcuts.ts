@@ -8,8 +8,8 @@
  *   taskset -c 0 node --import tsx bench/classifiers/jailbreak-shortcuts.ts [--passes 20]
  */
 import { isDeepStrictEqual, parseArgs } from 'node:util'
-import { GUARD_SETS } from '../../src/guards/eval/evaluate.js'
-import { loadJailbreakSet } from '../../src/guards/eval/jailbreak-data.js'
+import { GUARD_SETS } from '../../src/eval/guards/evaluate.js'
+import { loadJailbreakSet } from '../../src/eval/guards/jailbreak-data.js'
 import { RuleJailbreakDetector } from '../../src/guards/jailbreak/rule-detector.js'
 import { JAILBREAK_RULES } from '../../src/guards/jailbreak/rules/index.js'
 import { PROMPTS } from '../extproc/messages.js'

@@ -14,7 +14,7 @@ import { loadServices } from '../../src/extproc/proto.js'
 import type { ProcessingRequest, ProcessingResponse } from '../../src/extproc/wire.js'
 import { silentLogger } from '../../src/log.js'
 import { RouterMetrics } from '../../src/metrics/router-metrics.js'
-import { buildRuntime } from '../../src/runtime/runtime.js'
+import { buildRuntime } from '../../src/assembly/build-runtime.js'
 
 const args = new Map<string, string>()
 for (let i = 2; i < process.argv.length; i += 2)

@@ -4,7 +4,7 @@
  * (`invalid_json` → `INVALID_JSON`), matching upstream's upper-case style; docs/errors.md lists them.
  */
 import { RouterError } from '../errors.js'
-import type { Runtime } from '../runtime/runtime.js'
+import type { Runtime } from '../pipeline/runtime.js'
 import type { ApiContext } from './types.js'
 
 export function apiErrorBody(err: RouterError): {

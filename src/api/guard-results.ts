@@ -9,7 +9,7 @@ import { attackProbability } from '../guards/jailbreak/combined-detector.js'
 import { RuleJailbreakDetector } from '../guards/jailbreak/rule-detector.js'
 import { maskText } from '../guards/pii/mask.js'
 import type { JailbreakDetector, PiiEntity } from '../guards/types.js'
-import type { Runtime } from '../runtime/runtime.js'
+import type { Runtime } from '../pipeline/runtime.js'
 import { optionalNumber, optionalObject } from './errors.js'
 
 /** Texts longer than this are refused (the detectors handle it, but an API call should not take seconds). */

@@ -4,7 +4,7 @@
  * probability distribution in the config's category names.
  */
 import { bestModelForCategory } from '../routing/select-model.js'
-import type { Runtime } from '../runtime/runtime.js'
+import type { Runtime } from '../pipeline/runtime.js'
 
 export type Intent = Awaited<ReturnType<Runtime['pipeline']['classifyText']>>
 

@@ -7,7 +7,7 @@ import type { RouterConfig } from '../config/schema/index.js'
 import type { RouterError } from '../errors.js'
 import type { Logger } from '../log.js'
 import type { RouterMetrics } from '../metrics/router-metrics.js'
-import type { Runtime } from '../runtime/runtime.js'
+import type { Runtime } from '../pipeline/runtime.js'
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE'
 

@@ -8,7 +8,7 @@ import { loadConfigFile } from '../config/load.js'
 import { createLogger, silentLogger } from '../log.js'
 import { RouterMetrics } from '../metrics/router-metrics.js'
 import type { RequestOutcome } from '../pipeline/types.js'
-import { buildRuntime } from '../runtime/runtime.js'
+import { buildRuntime } from '../assembly/build-runtime.js'
 import { commandFailed, parseCommandArgs, usageError } from './args.js'
 import { EXIT, type CliCommand } from './types.js'
 

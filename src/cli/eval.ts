@@ -3,9 +3,9 @@
  * sets. Subjects are registered in EVAL_SUBJECTS (one line each).
  */
 import { runEvalModels } from '../bench/eval-models-cli.js'
-import { buildGuardsReport, formatGuardsReport } from '../guards/eval/report.js'
-import { evaluateCategory, formatCategoryReport } from '../ml/eval/category.js'
-import { evaluateEmbedding, formatEmbeddingReport } from '../ml/eval/embedding.js'
+import { buildGuardsReport, formatGuardsReport } from '../eval/guards/report.js'
+import { evaluateCategory, formatCategoryReport } from '../eval/category.js'
+import { evaluateEmbedding, formatEmbeddingReport } from '../eval/embedding.js'
 import { parseCommandArgs, usageError } from './args.js'
 import { EXIT, type CliCommand } from './types.js'
 

@@ -1,5 +1,5 @@
 /** `semantic-router serve`: run the router (gateway, classification API, metrics, ext_proc). */
-import { createRouterApp, type ListenOverrides, type RouterApp } from '../app.js'
+import { createRouterApp, type ListenOverrides, type RouterApp } from '../assembly/app.js'
 import { loadConfigFile } from '../config/load.js'
 import { formatIssue, type ConfigIssue } from '../config/issues.js'
 import { isRouterError } from '../errors.js'

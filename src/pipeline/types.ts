@@ -12,8 +12,11 @@ import type { CategoryClassification } from '../classify/types.js'
 import type { RouterConfig } from '../config/schema/index.js'
 import type { Logger } from '../log.js'
 import type { ParsedChatRequest, Usage } from '../openai/types.js'
+import type { EndpointTarget } from '../routing/endpoints.js'
 import type { RoutingTables } from '../routing/tables.js'
 import type { RuntimeServices } from '../runtime/services.js'
+
+export type { EndpointTarget }
 
 /** Version of the module API. A module built for another major version is refused at start-up. */
 export const PLUGIN_API_VERSION = 1
@@ -32,16 +35,6 @@ export interface RequestMeta {
   /** performance.now() when the transport first saw the request. */
   readonly startedAt: number
   readonly signal?: AbortSignal
-}
-
-export interface EndpointTarget {
-  readonly name: string
-  readonly address: string
-  readonly port: number
-  readonly protocol: 'http' | 'https'
-  /** `address:port` (IPv6 in brackets), the value of the destination header. */
-  readonly hostPort: string
-  readonly apiKeyEnv?: string
 }
 
 export interface ReasoningDecision {

@@ -5,8 +5,18 @@
  */
 import { isIPv6 } from 'node:net'
 import type { RouterConfig, VllmEndpointConfig } from '../config/schema/index.js'
-import type { EndpointTarget } from '../pipeline/types.js'
 import { baseModelOf } from './select-model.js'
+
+/** One upstream endpoint as transports need it. */
+export interface EndpointTarget {
+  readonly name: string
+  readonly address: string
+  readonly port: number
+  readonly protocol: 'http' | 'https'
+  /** `address:port` (IPv6 in brackets), the value of the destination header. */
+  readonly hostPort: string
+  readonly apiKeyEnv?: string
+}
 
 export function toEndpointTarget(ep: VllmEndpointConfig): EndpointTarget {
   const host = isIPv6(ep.address) ? `[${ep.address}]` : ep.address

@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, rename, rm, symlink, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { createRouterApp } from '../../src/app.js'
+import { createRouterApp } from '../../src/assembly/app.js'
 import { RouterError } from '../../src/errors.js'
 import { createLogger } from '../../src/log.js'
 import type { Simulator } from '../../src/simulator/index.js'

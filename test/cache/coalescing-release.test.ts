@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict'
 import { after, describe, it } from 'node:test'
 import type { RequestOutcome } from '../../src/pipeline/types.js'
-import type { Runtime } from '../../src/runtime/runtime.js'
+import type { Runtime } from '../../src/pipeline/runtime.js'
 import { chatBody, makeRuntime, meta, type TestRuntime } from '../helpers/runtime.js'
 import {
   coalescedCounts,

@@ -9,7 +9,8 @@ import { parseConfigText } from '../../src/config/load.js'
 import { createLogger } from '../../src/log.js'
 import { RouterMetrics } from '../../src/metrics/router-metrics.js'
 import type { RequestOutcome } from '../../src/pipeline/types.js'
-import { buildRuntime, type Runtime } from '../../src/runtime/runtime.js'
+import { buildRuntime } from '../../src/assembly/build-runtime.js'
+import type { Runtime } from '../../src/pipeline/runtime.js'
 import { chatBody, logCapture, meta, type LogLine } from '../helpers/runtime.js'
 
 const BASE = `

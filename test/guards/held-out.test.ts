@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { evaluateJailbreak, evaluatePii, GUARD_SETS } from '../../src/guards/eval/evaluate.js'
+import { evaluateJailbreak, evaluatePii, GUARD_SETS } from '../../src/eval/guards/evaluate.js'
 import { RuleJailbreakDetector } from '../../src/guards/jailbreak/rule-detector.js'
 import { ValidatorPiiDetector } from '../../src/guards/pii/validator-detector.js'
 

@@ -3,7 +3,8 @@ import { parseConfigText } from '../../src/config/load.js'
 import { createLogger } from '../../src/log.js'
 import { RouterMetrics } from '../../src/metrics/router-metrics.js'
 import type { RequestMeta } from '../../src/pipeline/types.js'
-import { buildRuntime, type Runtime } from '../../src/runtime/runtime.js'
+import { buildRuntime } from '../../src/assembly/build-runtime.js'
+import type { Runtime } from '../../src/pipeline/runtime.js'
 
 export interface LogLine {
   level: string

@@ -12,7 +12,7 @@ import { createLogger } from '../../src/log.js'
 import { RouterMetrics } from '../../src/metrics/router-metrics.js'
 import { LOCK_FILE } from '../../src/ml/hub/lock.js'
 import { closeAllModels, loadedModels } from '../../src/ml/registry.js'
-import { createRuntimeServices } from '../../src/runtime/build-services.js'
+import { createRuntimeServices } from '../../src/assembly/build-services.js'
 import { logCapture } from '../helpers/runtime.js'
 import {
   GUARD_LABELS,

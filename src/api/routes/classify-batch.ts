@@ -16,7 +16,7 @@
  * (../batch-metrics.ts).
  */
 import { toRouterError } from '../../errors.js'
-import type { Runtime } from '../../runtime/runtime.js'
+import type { Runtime } from '../../pipeline/runtime.js'
 import {
   BatchObservation,
   batchMetricsSettings,

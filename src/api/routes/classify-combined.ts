@@ -8,7 +8,7 @@
  * The three run concurrently; `recommendation` is `block` when security says so, or when PII was
  * found and the recommended model's PII policy denies one of the found types.
  */
-import { deniedTypes } from '../../guards/pii/policy.js'
+import { deniedTypes } from '../../routing/pii-policy.js'
 import { requireObject, requireRuntime, requireText } from '../errors.js'
 import {
   checkLength,

@@ -5,7 +5,7 @@
 import { RouterError } from '../../errors.js'
 import type { Embedder } from '../../embeddings/types.js'
 import { l2Normalise } from '../../ml/postprocess.js'
-import type { Runtime } from '../../runtime/runtime.js'
+import type { Runtime } from '../../pipeline/runtime.js'
 import { checkLength } from '../guard-results.js'
 import type { JsonSchema } from '../types.js'
 

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test'
 import { parseConfigText } from '../../config/load.js'
 import { silentLogger } from '../../log.js'
 import { RouterMetrics } from '../../metrics/router-metrics.js'
-import { createRuntimeServices } from '../../runtime/build-services.js'
+import { createRuntimeServices } from '../../assembly/build-services.js'
 import type { RuntimeServices } from '../../runtime/services.js'
 import { aggregate, EmbeddingRuleClassifier } from './embedding-classifier.js'
 

@@ -15,7 +15,7 @@
  * `llm_pii_violations_total{model,pii_type}` counts each denied type against the model whose policy
  * denied it, whether the request was re-routed or blocked.
  */
-import { deniedTypes, isEnforced } from '../../guards/pii/policy.js'
+import { deniedTypes, isEnforced } from '../../routing/pii-policy.js'
 import type { PiiEntity } from '../../guards/types.js'
 import { logEvent } from '../../log.js'
 import { label } from '../../metrics/router-metrics.js'

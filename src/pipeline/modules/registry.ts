@@ -15,7 +15,7 @@ import {
   type ModuleFactory,
   type PipelineModule,
 } from '../types.js'
-import { semanticCacheModule } from '../../cache/pipeline-module.js'
+import { semanticCacheModule } from './semantic-cache.js'
 import { classificationModule } from './classification.js'
 import { jailbreakModule } from './jailbreak.js'
 import { piiModule } from './pii.js'

@@ -7,7 +7,7 @@
  * SSE stream (role, reasoning, content in word-sized pieces, finish, optional usage, [DONE]) for a
  * streaming one, whichever way the answer was first produced.
  */
-import type { AssembledCompletion, ImmediateResponse, ResponseRecord } from '../pipeline/types.js'
+import type { AssembledCompletion, ImmediateResponse, ResponseRecord } from '../types.js'
 
 interface StoredMessage {
   role?: string

@@ -1,28 +1,19 @@
 /**
- * A Runtime is everything built from one config: shared services (models, detectors), the
- * classifier chain, the pipeline modules and the pipeline. Hot reload builds a new Runtime and swaps
- * it in; requests in flight finish on the one they started with.
+ * Builds a Runtime (src/pipeline/runtime.ts) from one config: shared services (models, detectors),
+ * the classifier chain, the pipeline modules and the pipeline. Hot reload builds a new Runtime and
+ * swaps it in; requests in flight finish on the one they started with.
  */
 import { dirname, resolve } from 'node:path'
 import { buildClassifierChain } from '../classify/registry.js'
 import type { LoadedConfig } from '../config/load.js'
-import type { RouterConfig } from '../config/schema/index.js'
 import type { Logger } from '../log.js'
 import type { RouterMetrics } from '../metrics/router-metrics.js'
 import { buildModules } from '../pipeline/modules/registry.js'
 import { Pipeline } from '../pipeline/pipeline.js'
+import type { Runtime } from '../pipeline/runtime.js'
 import { RoutingTables } from '../routing/tables.js'
 import { createRuntimeServices } from './build-services.js'
-import type { RuntimeServices } from './services.js'
-
-export interface Runtime {
-  readonly loaded: LoadedConfig
-  readonly config: RouterConfig
-  readonly services: RuntimeServices
-  readonly pipeline: Pipeline
-  /** Release classifiers, modules and services. Idempotent. */
-  close(): Promise<void>
-}
+import type { RuntimeServices } from '../runtime/services.js'
 
 export interface RuntimeDeps {
   readonly log: Logger

@@ -4,7 +4,7 @@
  * benign words) plus the usual obfuscations (case, spacing, leetspeak, base64, look-alike letters,
  * zero-width characters). Benign prompts get the padding too, to show it does not create alarms.
  */
-import type { JailbreakDetector } from '../types.js'
+import type { JailbreakDetector } from '../../guards/types.js'
 import type { JailbreakExample } from './jailbreak-data.js'
 import { evaluateJailbreakExamples } from './evaluate.js'
 

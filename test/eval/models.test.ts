@@ -1,8 +1,8 @@
 /** The must-show figures stay true: held-out category accuracy and embedding separation. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { evaluateCategory } from '../../src/ml/eval/category.js'
-import { evaluateEmbedding } from '../../src/ml/eval/embedding.js'
+import { evaluateCategory } from '../../src/eval/category.js'
+import { evaluateEmbedding } from '../../src/eval/embedding.js'
 
 describe('embedded model evaluation', () => {
   it('category: top-1 ≥ 85 % on the held-out set, both kinds, all 14 categories present', async () => {

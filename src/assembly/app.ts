@@ -6,18 +6,19 @@
  * the traffic listeners (gateway, ext_proc) open and `/ready` turns 200. A config file given by path
  * is watched; a new file that fails to load or build keeps the last good runtime running.
  */
-import { loadConfigFile, parseConfigText, type LoadedConfig } from './config/load.js'
-import type { ServerConfig } from './config/schema/index.js'
-import { ConfigWatcher } from './config/watch.js'
-import { ApiServer } from './api/server.js'
-import { isRouterError, toRouterError } from './errors.js'
-import { Gateway } from './gateway/server.js'
-import type { Listening } from './http/listen.js'
-import { createLogger, logEvent, type Logger } from './log.js'
-import { RouterMetrics } from './metrics/router-metrics.js'
-import { MetricsServer } from './metrics/server.js'
-import { LiveRuntime, type RuntimeSource } from './runtime/live.js'
-import { buildRuntime, type Runtime } from './runtime/runtime.js'
+import { loadConfigFile, parseConfigText, type LoadedConfig } from '../config/load.js'
+import type { ServerConfig } from '../config/schema/index.js'
+import { ConfigWatcher } from '../config/watch.js'
+import { ApiServer } from '../api/server.js'
+import { isRouterError, toRouterError } from '../errors.js'
+import { Gateway } from '../gateway/server.js'
+import type { Listening } from '../http/listen.js'
+import { createLogger, logEvent, type Logger } from '../log.js'
+import { RouterMetrics } from '../metrics/router-metrics.js'
+import { MetricsServer } from '../metrics/server.js'
+import type { Runtime, RuntimeSource } from '../pipeline/runtime.js'
+import { buildRuntime } from './build-runtime.js'
+import { LiveRuntime } from './live-runtime.js'
 
 /**
  * Slot for the Envoy ext_proc listener (src/extproc). It receives the same runtime source as the
@@ -37,7 +38,7 @@ export type ExtprocStarter = (args: {
 }) => Promise<ExtprocListener>
 /** Loaded only when ext_proc is enabled: gRPC and the Envoy protos cost ~20 MB of memory. */
 const EXTPROC: ExtprocStarter = async (args) =>
-  (await import('./extproc/listener.js')).startExtProcListener(args)
+  (await import('../extproc/listener.js')).startExtProcListener(args)
 
 export interface ListenOverrides {
   host?: string

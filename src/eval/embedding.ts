@@ -6,14 +6,13 @@
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { dot } from '../../embeddings/types.js'
-import { EMBEDDED_MODELS } from '../embedded.js'
-import { readModelFolder } from '../folder.js'
-import { LoadedModel, toVector } from '../model.js'
+import { dot } from '../embeddings/types.js'
+import { EMBEDDED_MODELS } from '../ml/embedded.js'
+import { readModelFolder } from '../ml/folder.js'
+import { LoadedModel, toVector } from '../ml/model.js'
 
 export const EMBEDDING_PAIRS = join(
   import.meta.dirname,
-  '..',
   '..',
   '..',
   'training',

@@ -2,10 +2,10 @@
  * A user's PII token classifier (classifier.pii_model.model_id, BIO labels with Presidio type
  * names) as a PiiDetector: entity spans with character offsets, values and averaged confidences.
  */
-import type { PiiDetector, PiiEntity } from '../../guards/types.js'
-import { toEntities } from '../model.js'
-import { splitBio } from '../postprocess.js'
-import type { ModelLease } from '../registry.js'
+import type { PiiDetector, PiiEntity } from '../types.js'
+import { toEntities } from '../../ml/model.js'
+import { splitBio } from '../../ml/postprocess.js'
+import type { ModelLease } from '../../ml/registry.js'
 
 export class OnnxPiiDetector implements PiiDetector {
   readonly kind = 'model'

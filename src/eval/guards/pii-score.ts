@@ -4,7 +4,7 @@
  * matches at most one prediction (best IoU first). Unmatched predictions are false positives,
  * unmatched gold entities false negatives. `strict` additionally requires identical boundaries.
  */
-import type { PiiEntity } from '../types.js'
+import type { PiiEntity } from '../../guards/types.js'
 import type { GoldEntity } from './pii-data.js'
 
 export interface Counts {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { parseChatRequest } from '../openai/parse.js'
-import type { ResponseRecord } from '../pipeline/types.js'
-import { Coalescer, coalesceKey } from './coalescer.js'
-import { cacheableCompletion, replayResponse, splitText } from './completions.js'
-import { cacheEligibility } from './request-key.js'
+import { parseChatRequest } from '../../openai/parse.js'
+import type { ResponseRecord } from '../types.js'
+import { Coalescer, coalesceKey } from '../../cache/coalescer.js'
+import { cacheableCompletion, replayResponse, splitText } from './cache-replay.js'
+import { cacheEligibility } from '../../cache/request-key.js'
 
 const OK_BODY = JSON.stringify({
   object: 'chat.completion',

@@ -3,9 +3,9 @@
  * JailbreakDetector. Long prompts are chunked (nothing past the model's maximum goes unscanned)
  * and the most suspicious window decides.
  */
-import type { JailbreakDetector, JailbreakVerdict } from '../../guards/types.js'
-import { toClassification } from '../model.js'
-import type { ModelLease } from '../registry.js'
+import type { JailbreakDetector, JailbreakVerdict } from '../types.js'
+import { toClassification } from '../../ml/model.js'
+import type { ModelLease } from '../../ml/registry.js'
 
 export class OnnxJailbreakDetector implements JailbreakDetector {
   readonly kind = 'model'

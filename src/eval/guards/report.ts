@@ -2,8 +2,8 @@
  * The guards evaluation report: held-out and development numbers for the embedded jailbreak rules
  * and PII validators, plus evasion robustness. Produced by `semantic-router eval guards`.
  */
-import { RuleJailbreakDetector } from '../jailbreak/rule-detector.js'
-import { ValidatorPiiDetector } from '../pii/validator-detector.js'
+import { RuleJailbreakDetector } from '../../guards/jailbreak/rule-detector.js'
+import { ValidatorPiiDetector } from '../../guards/pii/validator-detector.js'
 import {
   evaluateJailbreak,
   evaluatePii,

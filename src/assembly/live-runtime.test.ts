@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { LiveRuntime } from './live.js'
+import { LiveRuntime } from './live-runtime.js'
 
 class Fake {
   closed = 0

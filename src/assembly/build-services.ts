@@ -16,10 +16,10 @@ import { createJailbreakDetector, createPiiDetector } from '../guards/build.js'
 import type { JailbreakDetector, PiiDetector } from '../guards/types.js'
 import type { Logger } from '../log.js'
 import type { RouterMetrics } from '../metrics/router-metrics.js'
-import { OnnxJailbreakDetector } from '../ml/detectors/onnx-jailbreak.js'
-import { OnnxPiiDetector } from '../ml/detectors/onnx-pii.js'
+import { OnnxJailbreakDetector } from '../guards/jailbreak/onnx-detector.js'
+import { OnnxPiiDetector } from '../guards/pii/onnx-detector.js'
 import { loadRoleModel, type RoleDeps } from '../ml/roles.js'
-import type { RuntimeServices } from './services.js'
+import type { RuntimeServices } from '../runtime/services.js'
 
 export interface ServiceDeps {
   readonly log: Logger

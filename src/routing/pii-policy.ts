@@ -3,8 +3,8 @@
  * only when `allow_by_default` is false; a LoRA adapter name uses its base model's policy; a model
  * the config does not know is not enforced. `NO_PII` is never denied.
  */
-import type { RouterConfig } from '../../config/schema/index.js'
-import { baseModelOf } from '../../routing/select-model.js'
+import type { RouterConfig } from '../config/schema/index.js'
+import { baseModelOf } from './select-model.js'
 
 /** Types the model's policy denies among `types` ([] when the model is not enforced). */
 export function deniedTypes(

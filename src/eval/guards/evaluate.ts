@@ -5,8 +5,8 @@
  * are matched as described in pii-score.ts.
  */
 import { fileURLToPath } from 'node:url'
-import { attackProbability } from '../jailbreak/combined-detector.js'
-import type { JailbreakDetector, PiiDetector } from '../types.js'
+import { attackProbability } from '../../guards/jailbreak/combined-detector.js'
+import type { JailbreakDetector, PiiDetector } from '../../guards/types.js'
 import { loadJailbreakSet, type JailbreakExample } from './jailbreak-data.js'
 import { loadPiiSet } from './pii-data.js'
 import { addCounts, matchEntities, prf, type Counts, type PrfScore } from './pii-score.js'

@@ -5,13 +5,12 @@
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { EMBEDDED_MODELS } from '../embedded.js'
-import { readModelFolder } from '../folder.js'
-import { LoadedModel, toClassification } from '../model.js'
+import { EMBEDDED_MODELS } from '../ml/embedded.js'
+import { readModelFolder } from '../ml/folder.js'
+import { LoadedModel, toClassification } from '../ml/model.js'
 
 export const CATEGORY_HELDOUT = join(
   import.meta.dirname,
-  '..',
   '..',
   '..',
   'training',

@@ -5,22 +5,10 @@
  * changes the rules under a request in flight. A replaced runtime is closed when its last lease is
  * released (or after the grace period, so a stuck stream cannot pin old models in memory forever).
  */
+import type { Lease, RuntimeSource } from '../pipeline/runtime.js'
 
 export interface Closable {
   close(): Promise<void>
-}
-
-export interface Lease<R> {
-  readonly runtime: R
-  /** Idempotent. */
-  release(): void
-}
-
-/** Where transports get the runtime for one request. */
-export interface RuntimeSource<R> {
-  acquire(): Lease<R>
-  /** The current runtime, for reads that need no lease (status pages). */
-  current(): R
 }
 
 class Generation<R extends Closable> {

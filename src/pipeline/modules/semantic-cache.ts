@@ -7,8 +7,8 @@
  * requests, which wait for its answer. Response phase: store successful answers (streamed ones are
  * stored as assembled) and hand them to the waiters.
  */
-import type { CategoryConfig, RouterConfig } from '../config/schema/index.js'
-import { logEvent } from '../log.js'
+import type { CategoryConfig, RouterConfig } from '../../config/schema/index.js'
+import { logEvent } from '../../log.js'
 import {
   PLUGIN_API_VERSION,
   type ImmediateResponse,
@@ -16,12 +16,12 @@ import {
   type PipelineModule,
   type RequestContext,
   type ResponseRecord,
-} from '../pipeline/types.js'
-import { Coalescer, coalesceKey } from './coalescer.js'
-import { cacheableCompletion, replayResponse } from './completions.js'
-import { openSemanticCache, type CacheHandle } from './open.js'
-import { cacheEligibility } from './request-key.js'
-import { QueryVerifier } from './verify/verifier.js'
+} from '../types.js'
+import { Coalescer, coalesceKey } from '../../cache/coalescer.js'
+import { cacheableCompletion, replayResponse } from './cache-replay.js'
+import { openSemanticCache, type CacheHandle } from '../../cache/open.js'
+import { cacheEligibility } from '../../cache/request-key.js'
+import { QueryVerifier } from '../../cache/verify/verifier.js'
 
 export const SEMANTIC_CACHE = 'semantic_cache'
 
