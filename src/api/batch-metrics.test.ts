@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { parseConfigText } from '../config/load.js'
 import { RouterError } from '../errors.js'
+import { SlotPool } from '../runtime/state.js'
 import { RouterMetrics } from '../metrics/router-metrics.js'
 import {
   BatchObservation,
@@ -65,8 +66,9 @@ describe('batch classification metrics', () => {
 
   it('counts every text in flight per batch slot, and reuses freed slots', async () => {
     const metrics = new RouterMetrics()
-    const a = new BatchObservation(metrics, settings(ON))
-    const b = new BatchObservation(metrics, settings(ON))
+    const slots = new SlotPool()
+    const a = new BatchObservation(metrics, settings(ON), undefined, slots)
+    const b = new BatchObservation(metrics, settings(ON), undefined, slots)
     a.begin(2)
     b.begin(1)
     const seen: (number | undefined)[] = []
@@ -97,7 +99,7 @@ describe('batch classification metrics', () => {
       await value(metrics, 'batch_classification_concurrent_goroutines', { batch_id: '0' }),
       0,
     )
-    const c = new BatchObservation(metrics, settings(ON))
+    const c = new BatchObservation(metrics, settings(ON), undefined, slots)
     c.begin(1)
     await c.task(async () => {
       assert.equal(

@@ -23,6 +23,7 @@ import {
   DEFAULT_BATCH_SIZE_BUCKETS,
 } from '../metrics/batch-classification-metrics.js'
 import type { RouterMetrics } from '../metrics/router-metrics.js'
+import { SlotPool } from '../runtime/state.js'
 
 export const PROCESSING_TYPE = 'unified'
 
@@ -93,18 +94,6 @@ export function batchErrorType(err: RouterError, rejected = false): string {
   return 'classification_failed'
 }
 
-/** Slots for `batch_id`, per metrics registry: the lowest free number is reused. */
-const slotsByMetrics = new WeakMap<RouterMetrics, Set<number>>()
-
-function takeSlot(metrics: RouterMetrics): number {
-  let busy = slotsByMetrics.get(metrics)
-  if (!busy) slotsByMetrics.set(metrics, (busy = new Set()))
-  let slot = 0
-  while (busy.has(slot)) slot++
-  busy.add(slot)
-  return slot
-}
-
 /**
  * One batch request's metrics. Once `signal` is aborted the server has failed the request (out of
  * time, client gone) and records it through the route's `rejected` hook, so this records nothing
@@ -120,6 +109,8 @@ export class BatchObservation {
     private readonly metrics: RouterMetrics,
     private readonly settings: BatchMetricsSettings,
     private readonly signal?: AbortSignal,
+    /** `batch_id` slots (the router state's; the lowest free number is reused). */
+    private readonly slots: SlotPool = new SlotPool(),
   ) {
     this.sampled = settings.sampleRate >= 1 || Math.random() < settings.sampleRate
     if (settings.enabled) metrics.batch.setBuckets(settings.durationBuckets, settings.sizeBuckets)
@@ -130,7 +121,7 @@ export class BatchObservation {
     if (!this.settings.enabled) return
     this.metrics.batch.texts.inc({ processing_type: PROCESSING_TYPE }, size)
     if (this.sampled) this.metrics.batch.sizes.observe({ processing_type: PROCESSING_TYPE }, size)
-    if (this.settings.detailedTracking) this.slot = takeSlot(this.metrics)
+    if (this.settings.detailedTracking) this.slot = this.slots.take()
   }
 
   /** Wrap one text's classification: counted in the batch's concurrency gauge while it runs. */
@@ -176,7 +167,7 @@ export class BatchObservation {
   private release(): void {
     if (this.slot === undefined) return
     this.metrics.batch.concurrency.set({ batch_id: String(this.slot) }, 0)
-    slotsByMetrics.get(this.metrics)?.delete(this.slot)
+    this.slots.free(this.slot)
     this.slot = undefined
   }
 }

@@ -6,7 +6,7 @@
  * the traffic listeners (gateway, ext_proc) open and `/ready` turns 200. A config file given by path
  * is watched; a new file that fails to load or build keeps the last good runtime running.
  */
-import { loadConfigFile, parseConfigText, type LoadedConfig } from '../config/load.js'
+import type { LoadedConfig } from '../config/load.js'
 import type { ServerConfig } from '../config/schema/index.js'
 import { ConfigWatcher } from '../config/watch.js'
 import { ApiServer } from '../api/server.js'
@@ -19,6 +19,9 @@ import { MetricsServer } from '../metrics/server.js'
 import type { Runtime, RuntimeSource } from '../pipeline/runtime.js'
 import { buildRuntime } from './build-runtime.js'
 import { LiveRuntime } from './live-runtime.js'
+import { loadRouterConfig, parseRouterConfig } from './load-config.js'
+import { BUILTIN_PLUGINS, type RouterPlugins } from './plugins.js'
+import { RouterState } from '../runtime/state.js'
 
 /**
  * Slot for the Envoy ext_proc listener (src/extproc). It receives the same runtime source as the
@@ -68,6 +71,8 @@ export interface RouterAppOptions {
   reloadDebounceMs?: number
   /** Ext_proc listener implementation (defaults to src/extproc when present). */
   extproc?: ExtprocStarter
+  /** Plug-in registries (default: the built-in ones); used to check and build every config. */
+  plugins?: RouterPlugins
 }
 
 export type ReloadResult =
@@ -107,7 +112,12 @@ export function listenerSettings(server: ServerConfig, o: ListenOverrides = {}):
 export async function createRouterApp(options: RouterAppOptions): Promise<RouterApp> {
   const log = options.log ?? createLogger()
   const metrics = options.metrics ?? new RouterMetrics({ processMetrics: true })
-  const loaded = options.loaded ?? (await loadConfigFile(requirePath(options.configPath)))
+  const plugins = options.plugins ?? BUILTIN_PLUGINS
+  const loaded =
+    options.loaded ?? (await loadRouterConfig(requirePath(options.configPath), plugins))
+  // Outlives every runtime this app builds (cache stores, slots); closed last.
+  const state = new RouterState()
+  const build = (next: LoadedConfig) => buildRuntime(next, { log, metrics, state, plugins })
   for (const w of loaded.warnings)
     logEvent(
       log,
@@ -117,7 +127,7 @@ export async function createRouterApp(options: RouterAppOptions): Promise<Router
     )
   metrics.configLastReloadSuccess.setToCurrentTime()
   const settings = listenerSettings(loaded.config.server, options.listen)
-  const closers: (() => Promise<void>)[] = []
+  const closers: (() => Promise<void>)[] = [() => state.close()]
   const closeAll = async (): Promise<void> => {
     for (const close of closers.splice(0).reverse()) await close().catch(() => undefined)
   }
@@ -147,7 +157,7 @@ export async function createRouterApp(options: RouterAppOptions): Promise<Router
       listening.api = await api.listen(settings.api_port, settings.host)
       closers.push(() => api.close())
     }
-    const initial = await buildRuntime(loaded, { log, metrics })
+    const initial = await build(loaded)
     live = new LiveRuntime(initial, {
       graceMs: settings.shutdown_grace_ms,
       onCloseError: (err) => logEvent(log, 'runtime_close_failed', { error: String(err) }, 'warn'),
@@ -178,7 +188,7 @@ export async function createRouterApp(options: RouterAppOptions): Promise<Router
   }
   const runtimes = live
 
-  const reloader = new Reloader(runtimes, log, metrics)
+  const reloader = new Reloader(runtimes, log, metrics, build)
   let watcher: ConfigWatcher | undefined
   if (options.configPath !== undefined && options.watch !== false) {
     const path = options.configPath
@@ -186,7 +196,9 @@ export async function createRouterApp(options: RouterAppOptions): Promise<Router
       debounceMs: options.reloadDebounceMs ?? 250,
       initialHash: loaded.hash,
       onChange: async (text) => {
-        await reloader.apply(() => Promise.resolve(parseConfigText(text, { source: path })))
+        await reloader.apply(() =>
+          Promise.resolve(parseRouterConfig(text, { source: path, plugins })),
+        )
       },
       onError: (err) =>
         logEvent(log, 'config_watcher_error', { source: path, error: err.message }, 'warn'),
@@ -220,7 +232,7 @@ export async function createRouterApp(options: RouterAppOptions): Promise<Router
       const path = options.configPath
       if (path === undefined)
         return Promise.resolve({ ok: false, error: 'no config file to reload from' })
-      return reloader.apply(() => loadConfigFile(path))
+      return reloader.apply(() => loadRouterConfig(path, plugins))
     },
     close: () => {
       closing ??= (async () => {
@@ -240,11 +252,18 @@ class Reloader {
   private readonly live: LiveRuntime<Runtime>
   private readonly log: Logger
   private readonly metrics: RouterMetrics
+  private readonly build: (loaded: LoadedConfig) => Promise<Runtime>
 
-  constructor(live: LiveRuntime<Runtime>, log: Logger, metrics: RouterMetrics) {
+  constructor(
+    live: LiveRuntime<Runtime>,
+    log: Logger,
+    metrics: RouterMetrics,
+    build: (loaded: LoadedConfig) => Promise<Runtime>,
+  ) {
     this.live = live
     this.log = log
     this.metrics = metrics
+    this.build = build
   }
 
   apply(load: () => Promise<LoadedConfig>): Promise<ReloadResult> {
@@ -259,7 +278,7 @@ class Reloader {
     try {
       loaded = await load()
       if (loaded.hash === this.live.current().loaded.hash) return { ok: true, changed: false }
-      runtime = await buildRuntime(loaded, { log: this.log, metrics: this.metrics })
+      runtime = await this.build(loaded)
     } catch (err) {
       const error = toRouterError(err)
       this.metrics.configReloads.inc({ result: 'failure' })

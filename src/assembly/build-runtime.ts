@@ -13,6 +13,10 @@ import { Pipeline } from '../pipeline/pipeline.js'
 import type { Runtime } from '../pipeline/runtime.js'
 import { RoutingTables } from '../routing/tables.js'
 import { createRuntimeServices } from './build-services.js'
+import { BUILTIN_PLUGINS, type RouterPlugins } from './plugins.js'
+import type { RouterState } from '../runtime/state.js'
+import { buildEndpointPolicy, buildModelSelector } from '../routing/selection/registry.js'
+import type { Selection } from '../routing/selection/types.js'
 import type { RuntimeServices } from '../runtime/services.js'
 
 export interface RuntimeDeps {
@@ -22,6 +26,10 @@ export interface RuntimeDeps {
   readonly baseDir?: string
   /** Reuse services (e.g. loaded models) instead of building new ones. */
   readonly services?: RuntimeServices
+  /** Long-lived state shared by consecutive runtimes (cache stores, slots). */
+  readonly state?: RouterState
+  /** Plug-in registries (default: the built-in ones). */
+  readonly plugins?: RouterPlugins
 }
 
 export async function buildRuntime(loaded: LoadedConfig, deps: RuntimeDeps): Promise<Runtime> {
@@ -32,12 +40,26 @@ export async function buildRuntime(loaded: LoadedConfig, deps: RuntimeDeps): Pro
   const ownsServices = deps.services === undefined
   const services =
     deps.services ??
-    (await createRuntimeServices(config, { log: deps.log, metrics: deps.metrics, baseDir }))
+    (await createRuntimeServices(config, {
+      log: deps.log,
+      metrics: deps.metrics,
+      baseDir,
+      ...(deps.state ? { state: deps.state } : {}),
+    }))
+  const plugins = deps.plugins ?? BUILTIN_PLUGINS
   try {
     const tables = new RoutingTables(config)
-    const classifiers = await buildClassifierChain(config, services)
-    const modules = await buildModules({ config, services, tables, classifiers })
-    const pipeline = new Pipeline({ config, services, tables, classifiers, modules })
+    const selectionCtx = { config, log: deps.log }
+    const selection: Selection = {
+      models: buildModelSelector(selectionCtx, plugins.modelSelectors),
+      endpoints: buildEndpointPolicy(selectionCtx, plugins.endpointPolicies),
+    }
+    const classifiers = await buildClassifierChain(config, services, plugins.classifiers)
+    const modules = await buildModules(
+      { config, services, tables, classifiers, selection },
+      plugins.modules,
+    )
+    const pipeline = new Pipeline({ config, services, tables, classifiers, selection, modules })
     let closed: Promise<void> | undefined
     return {
       loaded,
@@ -48,6 +70,7 @@ export async function buildRuntime(loaded: LoadedConfig, deps: RuntimeDeps): Pro
         closed ??= (async () => {
           await Promise.allSettled(modules.map((m) => m.close?.() ?? Promise.resolve()))
           await classifiers.close()
+          await Promise.allSettled([selection.models.close?.(), selection.endpoints.close?.()])
           if (ownsServices) await services.close()
         })()
         return closed

@@ -20,11 +20,16 @@ import { OnnxJailbreakDetector } from '../guards/jailbreak/onnx-detector.js'
 import { OnnxPiiDetector } from '../guards/pii/onnx-detector.js'
 import { loadRoleModel, type RoleDeps } from '../ml/roles.js'
 import type { RuntimeServices } from '../runtime/services.js'
+import { RouterState } from '../runtime/state.js'
+import { openSemanticCache, type CacheHandle } from '../cache/open.js'
+import type { SemanticCache } from '../cache/semantic-cache.js'
 
 export interface ServiceDeps {
   readonly log: Logger
   readonly metrics: RouterMetrics
   readonly baseDir: string
+  /** The process's long-lived state (a fresh one when omitted: tools and tests). */
+  readonly state?: RouterState
 }
 
 /** Does this config need sentence embeddings at all? */
@@ -62,18 +67,38 @@ export async function createRuntimeServices(
   config: RouterConfig,
   deps: ServiceDeps,
 ): Promise<RuntimeServices> {
-  const roleDeps: RoleDeps = { config, ...deps }
+  const roleDeps: RoleDeps = { config, log: deps.log, metrics: deps.metrics, baseDir: deps.baseDir }
+  const state = deps.state ?? new RouterState()
   let embedder: Promise<Embedder> | undefined
   let jailbreak: Promise<JailbreakDetector | null> | undefined
   let pii: Promise<PiiDetector> | undefined
+  let cache: Promise<CacheHandle | null> | undefined
+  let openedCache: SemanticCache | undefined
   const services: RuntimeServices = {
     log: deps.log,
     metrics: deps.metrics,
     baseDir: deps.baseDir,
+    state,
     embedder: () => (embedder ??= buildEmbedder(roleDeps)),
     jailbreakDetector: () => (jailbreak ??= buildJailbreak(config, roleDeps)),
     piiDetector: () => (pii ??= buildPii(config, roleDeps)),
+    semanticCache: () =>
+      (cache ??= openSemanticCache(config, {
+        log: deps.log,
+        metrics: deps.metrics,
+        baseDir: deps.baseDir,
+        embedder: () => services.embedder(),
+        stores: state.cacheStores,
+      }).then((handle) => {
+        openedCache = handle?.cache
+        return handle
+      })),
+    openedSemanticCache: () => openedCache,
     close: async () => {
+      // The cache first: it may still write with the embedder.
+      const handle = await cache?.catch(() => null)
+      cache = openedCache = undefined
+      await handle?.release()
       const built = await Promise.allSettled([embedder, jailbreak, pii])
       embedder = jailbreak = pii = undefined
       for (const b of built) if (b.status === 'fulfilled') await b.value?.close?.()

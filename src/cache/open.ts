@@ -1,16 +1,18 @@
 /**
  * Build the SemanticCache a config describes, sharing it across hot reloads: a reload that leaves the
- * storage settings alone keeps the same store (an in-memory cache survives a threshold change), and the
- * store is closed when the last runtime using it closes.
+ * storage settings alone keeps the same store (an in-memory cache survives a threshold change) and
+ * its coalescer (a request that started on the old runtime still leads its key), and the store is
+ * closed when the last runtime using it closes. The stores live in the router's state owner
+ * (src/runtime/state.ts), passed in as `stores`.
  *
  * A cache that cannot be opened (unavailable backend, no embedder) is not fatal: the router serves
  * without a cache, with a log line and llm_cache_backend_up{backend} = 0.
  */
 import type { RouterConfig } from '../config/schema/index.js'
 import { isRouterError } from '../errors.js'
-import { logEvent } from '../log.js'
+import { logEvent, type Logger } from '../log.js'
+import { Coalescer } from './coalescer.js'
 import type { RouterMetrics } from '../metrics/router-metrics.js'
-import type { RuntimeServices } from '../runtime/services.js'
 import type { Embedder } from '../embeddings/types.js'
 import { backendFactory } from './registry.js'
 import { SemanticCache } from './semantic-cache.js'
@@ -18,26 +20,30 @@ import type { BackendBuildOptions } from './types.js'
 
 export interface CacheHandle {
   readonly cache: SemanticCache
+  readonly coalescer: Coalescer
   readonly embedder: Embedder
   release(): Promise<void>
 }
 
-interface Holder {
-  cache: SemanticCache
+/** One open store, shared by every runtime whose storage settings match. */
+export interface CacheStore {
+  readonly cache: SemanticCache
+  readonly coalescer: Coalescer
   refs: number
 }
 
-const holders = new WeakMap<RouterMetrics, Map<string, Holder>>()
-const current = new WeakMap<RouterMetrics, SemanticCache>()
-
-/** The cache most recently opened for this metrics registry (the classification API uses it). */
-export function activeSemanticCache(metrics: RouterMetrics): SemanticCache | undefined {
-  return current.get(metrics)
+export interface CacheDeps {
+  readonly log: Logger
+  readonly metrics: RouterMetrics
+  readonly baseDir: string
+  embedder(): Promise<Embedder>
+  /** Open stores by storage settings (the router's state owner keeps them across reloads). */
+  readonly stores: Map<string, CacheStore>
 }
 
 export async function openSemanticCache(
   config: RouterConfig,
-  services: RuntimeServices,
+  services: CacheDeps,
   now: () => number = Date.now,
 ): Promise<CacheHandle | null> {
   const sc = config.semantic_cache
@@ -77,31 +83,26 @@ export async function openSemanticCache(
     embedder.dimension,
     services.baseDir,
   ])
-  let byKey = holders.get(metrics)
-  if (byKey === undefined) {
-    byKey = new Map<string, Holder>()
-    holders.set(metrics, byKey)
-  }
+  const byKey = services.stores
   let holder = byKey.get(key)
   if (holder === undefined) {
     const cache = await createCache(config, services, embedder.dimension, now)
     if (cache === null) return null
-    holder = { cache, refs: 0 }
+    holder = { cache, coalescer: new Coalescer(), refs: 0 }
     byKey.set(key, holder)
   }
   holder.refs++
-  current.set(metrics, holder.cache)
   const held = holder
   let released = false
   return {
     cache: held.cache,
+    coalescer: held.coalescer,
     embedder,
     async release() {
       if (released) return
       released = true
       if (--held.refs > 0) return
-      byKey.delete(key)
-      if (current.get(metrics) === held.cache) current.delete(metrics)
+      if (byKey.get(key) === held) byKey.delete(key)
       await held.cache.close()
     },
   }
@@ -109,7 +110,7 @@ export async function openSemanticCache(
 
 async function createCache(
   config: RouterConfig,
-  services: RuntimeServices,
+  services: CacheDeps,
   dimension: number,
   now: () => number,
 ): Promise<SemanticCache | null> {

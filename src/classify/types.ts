@@ -3,7 +3,7 @@
  * configured chain in order; the first classifier that returns a result decides. A classifier that
  * has nothing to say (no rule matched) returns null — abstaining is a value, not an error.
  */
-import type { z } from 'zod'
+import type { PluginShape } from '../config/plugin.js'
 import type { OnErrorPolicy } from '../config/schema/common.js'
 import type { RouterConfig } from '../config/schema/index.js'
 import type { RuntimeServices } from '../runtime/services.js'
@@ -54,11 +54,8 @@ export interface ClassifierBuildContext<O> {
   readonly services: RuntimeServices
 }
 
-export interface ClassifierPlugin<O = Record<string, unknown>> {
-  readonly kind: string
-  readonly description: string
-  /** Schema of this classifier's `options` in `pipeline.classifiers[]`. */
-  readonly optionsSchema: z.ZodType<O>
+/** The shared plug-in shape; `optionsSchema` validates `pipeline.classifiers[].options`. */
+export interface ClassifierPlugin<O = Record<string, unknown>> extends PluginShape<O> {
   /** Build from config. Returns null when the config gives it nothing to do (e.g. no rules). */
   create(
     ctx: ClassifierBuildContext<O>,

@@ -4,7 +4,7 @@
  * selected model, reasoning, endpoint). Nothing is sent upstream.
  */
 import { readFileSync } from 'node:fs'
-import { loadConfigFile } from '../config/load.js'
+import { loadRouterConfig } from '../assembly/load-config.js'
 import { createLogger, silentLogger } from '../log.js'
 import { RouterMetrics } from '../metrics/router-metrics.js'
 import type { RequestOutcome } from '../pipeline/types.js'
@@ -56,7 +56,7 @@ export const classifyCommand: CliCommand = {
       ? createLogger({ destination: { write: (s: string) => process.stderr.write(s) } })
       : silentLogger()
     try {
-      const loaded = await loadConfigFile(values.config)
+      const loaded = await loadRouterConfig(values.config)
       const runtime = await buildRuntime(loaded, { log, metrics: new RouterMetrics() })
       try {
         const model = values.model ?? loaded.config.auto_model_name

@@ -1,6 +1,6 @@
 /** `semantic-router serve`: run the router (gateway, classification API, metrics, ext_proc). */
 import { createRouterApp, type ListenOverrides, type RouterApp } from '../assembly/app.js'
-import { loadConfigFile } from '../config/load.js'
+import { loadRouterConfig } from '../assembly/load-config.js'
 import { formatIssue, type ConfigIssue } from '../config/issues.js'
 import { isRouterError } from '../errors.js'
 import { logEvent } from '../log.js'
@@ -100,7 +100,7 @@ async function serve(
   let fleet: SimulatorFleet | undefined
   let app: RouterApp
   try {
-    const loaded = await loadConfigFile(configPath)
+    const loaded = await loadRouterConfig(configPath)
     if (flags.simulate) {
       // Loaded only on demand: a production router never carries the simulator in memory.
       const { startSimulatedBackends } = await import('./simulated-backends.js')

@@ -1,5 +1,5 @@
 /** `semantic-router validate-config`: print every problem in a config file; non-zero on errors. */
-import { loadConfigFile } from '../config/load.js'
+import { loadRouterConfig } from '../assembly/load-config.js'
 import { formatIssue, type ConfigIssue } from '../config/issues.js'
 import { isRouterError } from '../errors.js'
 import { parseCommandArgs } from './args.js'
@@ -59,7 +59,7 @@ async function validateOne(file: string, quiet: boolean): Promise<boolean> {
     }
   }
   try {
-    const loaded = await loadConfigFile(file)
+    const loaded = await loadRouterConfig(file)
     print(loaded.warnings)
     process.stdout.write(
       `${file}: valid (${loaded.config.categories.length} categories, ${loaded.warnings.length} warnings)\n`,

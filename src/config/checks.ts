@@ -16,6 +16,7 @@ export function checkConfig(config: RouterConfig, report: Report): void {
   checkEndpoints(config, report)
   checkModelConfig(config, report)
   checkCategories(config, report)
+  checkModelReferences(config, report)
   checkRules(config, report)
   checkCache(config, report)
 }
@@ -89,6 +90,37 @@ function checkCategories(config: RouterConfig, report: Report): void {
       'warning',
       ['default_model'],
       'is empty: requests with no confident category cannot be routed',
+    )
+}
+
+/**
+ * Models named by categories and `default_model` must be configured models (or their LoRA
+ * adapters): otherwise the name is sent upstream as is, to whichever endpoint is the fallback.
+ * With no `model_config` at all (some upstream examples) there is nothing to check against, so
+ * the same finding is a warning there and those files keep loading.
+ */
+function checkModelReferences(config: RouterConfig, report: Report): void {
+  const models = Object.keys(config.model_config)
+  const severity = models.length === 0 ? 'warning' : 'error'
+  const known = new Set(models)
+  for (const params of Object.values(config.model_config))
+    for (const lora of params.loras) known.add(lora.name)
+  const where = models.length === 0 ? 'model_config is empty' : `known: ${models.join(', ')}`
+  config.categories.forEach((cat, ci) =>
+    cat.model_scores.forEach((ms, mi) => {
+      if (!known.has(ms.model))
+        report(
+          severity,
+          ['categories', ci, 'model_scores', mi, 'model'],
+          `model "${ms.model}" is not defined in model_config (${where})`,
+        )
+    }),
+  )
+  if (config.default_model !== '' && !known.has(config.default_model))
+    report(
+      severity,
+      ['default_model'],
+      `model "${config.default_model}" is not defined in model_config (${where})`,
     )
 }
 

@@ -10,6 +10,7 @@ import { parse as parseYaml, YAMLParseError } from 'yaml'
 import type { z } from 'zod'
 import { RouterError } from '../errors.js'
 import { checkConfig } from './checks.js'
+import type { ConfigCheck } from './plugin.js'
 import {
   formatIssue,
   formatPath,
@@ -30,6 +31,11 @@ export interface LoadedConfig {
 
 export interface ParseOptions {
   source?: string
+  /**
+   * Checks run after the schema and the cross-field rules, with the same paths and lines: the
+   * composition root passes every plug-in registry's check here (src/assembly/load-config.ts).
+   */
+  checks?: readonly ConfigCheck[]
 }
 
 /** Parse config text. Throws RouterError('config_invalid') listing every error. */
@@ -53,7 +59,7 @@ export function parseConfigText(text: string, options: ParseOptions = {}): Loade
       { severity: 'error', path: '(root)', message: 'the document must be a mapping' },
     ])
   }
-  return validateConfigObject(raw as Record<string, unknown>, text, source)
+  return validateConfigObject(raw as Record<string, unknown>, text, source, options.checks)
 }
 
 /** Validate an already-parsed object (text is used only to find line numbers). */
@@ -61,6 +67,7 @@ export function validateConfigObject(
   raw: Record<string, unknown>,
   text: string,
   source = '<inline>',
+  checks: readonly ConfigCheck[] = [],
 ): LoadedConfig {
   const locator = LineLocator.fromText(text)
   const issues: ConfigIssue[] = []
@@ -108,7 +115,10 @@ export function validateConfigObject(
           )
     }
   }
-  if (config) checkConfig(config, report)
+  if (config) {
+    checkConfig(config, report)
+    for (const check of checks) check(config, report)
+  }
 
   const errors = issues.filter((i) => i.severity === 'error')
   if (errors.length > 0 || !config) throw configError(source, errors)
@@ -121,7 +131,10 @@ export function validateConfigObject(
 }
 
 /** Read and parse a config file. */
-export async function loadConfigFile(path: string): Promise<LoadedConfig> {
+export async function loadConfigFile(
+  path: string,
+  options: Omit<ParseOptions, 'source'> = {},
+): Promise<LoadedConfig> {
   let text: string
   try {
     text = await readFile(path, 'utf8')
@@ -134,7 +147,7 @@ export async function loadConfigFile(path: string): Promise<LoadedConfig> {
       },
     )
   }
-  return parseConfigText(text, { source: path })
+  return parseConfigText(text, { ...options, source: path })
 }
 
 function configError(source: string, issues: ConfigIssue[]): RouterError {

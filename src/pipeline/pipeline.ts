@@ -1,6 +1,6 @@
 /**
  * The request pipeline: one path for both transports. Parse the body, run the modules in order
- * (any may answer immediately), then finalise: model name, endpoint, upstream and response headers,
+ * (any may answer immediately), then finalise: model name, upstream and response headers,
  * and the body bytes (re-serialised only when something changed).
  */
 import type { ClassifierChain } from '../classify/chain.js'
@@ -11,9 +11,11 @@ import { logEvent, type Logger } from '../log.js'
 import { label } from '../metrics/router-metrics.js'
 import { parseChatRequest } from '../openai/parse.js'
 import type { ParsedChatRequest } from '../openai/types.js'
+import type { Selection } from '../routing/selection/types.js'
 import type { RoutingTables } from '../routing/tables.js'
 import type { RuntimeServices } from '../runtime/services.js'
 import { modelsListBody } from './immediate.js'
+import { pickEndpoint } from './modules/selection.js'
 import { logDecision, ResponseTracker } from './response-tracker.js'
 import type {
   ImmediateResponse,
@@ -29,6 +31,7 @@ export interface PipelineOptions {
   readonly services: RuntimeServices
   readonly tables: RoutingTables
   readonly classifiers: ClassifierChain
+  readonly selection: Selection
   readonly modules: readonly PipelineModule[]
 }
 
@@ -45,6 +48,7 @@ export class Pipeline {
   readonly services: RuntimeServices
   readonly tables: RoutingTables
   readonly classifiers: ClassifierChain
+  readonly selection: Selection
   readonly modules: readonly PipelineModule[]
   private readonly log: Logger
 
@@ -53,6 +57,7 @@ export class Pipeline {
     this.services = options.services
     this.tables = options.tables
     this.classifiers = options.classifiers
+    this.selection = options.selection
     this.modules = options.modules
     this.log = options.services.log
   }
@@ -155,6 +160,7 @@ export class Pipeline {
     return new ResponseTracker(ctx, {
       modules: this.modules,
       maxResponseBytes: this.config.upstream.max_response_bytes,
+      ...(this.selection.endpoints.observe ? { endpointPolicy: this.selection.endpoints } : {}),
     })
   }
 
@@ -201,7 +207,15 @@ export class Pipeline {
       reason_code: label(ctx.reasonCode),
       model: label(ctx.upstreamModel),
     })
-    ctx.endpoint = this.tables.endpoints.forModel(ctx.selectedModel)
+    // The routing module picks the endpoint with the model; without it, pick for the model asked.
+    if (ctx.endpoint === undefined) pickEndpoint(ctx, this.tables, this.selection)
+    if (ctx.endpoint)
+      this.selection.endpoints.observe?.({
+        kind: 'started',
+        endpoint: ctx.endpoint.name,
+        model: ctx.selectedModel,
+        requestId: ctx.meta.requestId,
+      })
     ctx.upstreamHeaders.set('x-selected-model', ctx.upstreamModel)
     // Lets Envoy route or split by category (A/B tests) without aliasing model names.
     if (ctx.category !== '') ctx.upstreamHeaders.set('x-vsr-selected-category', ctx.category)

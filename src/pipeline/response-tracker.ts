@@ -6,12 +6,15 @@
 import { logEvent } from '../log.js'
 import { label } from '../metrics/router-metrics.js'
 import type { Usage } from '../openai/types.js'
+import type { EndpointPolicy } from '../routing/selection/types.js'
 import { normaliseUsage, SseAssembler } from './sse-assembler.js'
 import type { PipelineModule, RequestContext, ResponseRecord } from './types.js'
 
 export interface TrackerDeps {
   readonly modules: readonly PipelineModule[]
   readonly maxResponseBytes: number
+  /** Told how the request to the picked endpoint ended (latency, status, time to first byte). */
+  readonly endpointPolicy?: Pick<EndpointPolicy, 'observe'>
 }
 
 export class ResponseTracker {
@@ -76,6 +79,17 @@ export class ResponseTracker {
     const record = this.buildRecord(latencySeconds, error)
     recordUsageMetrics(ctx, record)
     logDecision(ctx, record)
+    if (ctx.endpoint)
+      this.deps.endpointPolicy?.observe?.({
+        kind: 'finished',
+        endpoint: ctx.endpoint.name,
+        model: ctx.selectedModel,
+        requestId: ctx.meta.requestId,
+        status: record.status,
+        latencySeconds: record.latencySeconds,
+        ...(record.ttftSeconds === undefined ? {} : { ttftSeconds: record.ttftSeconds }),
+        ...(record.error === undefined ? {} : { error: record.error }),
+      })
     for (const module of this.deps.modules) {
       if (!module.onResponse) continue
       try {

@@ -9,10 +9,11 @@
  */
 import type { ClassifierChain } from '../classify/chain.js'
 import type { CategoryClassification } from '../classify/types.js'
+import type { PluginShape } from '../config/plugin.js'
 import type { RouterConfig } from '../config/schema/index.js'
 import type { Logger } from '../log.js'
 import type { ParsedChatRequest, Usage } from '../openai/types.js'
-import type { EndpointTarget } from '../routing/endpoints.js'
+import type { EndpointTarget, Selection } from '../routing/selection/types.js'
 import type { RoutingTables } from '../routing/tables.js'
 import type { RuntimeServices } from '../runtime/services.js'
 
@@ -150,18 +151,58 @@ export interface ModuleBuildContext {
   readonly tables: RoutingTables
   /** The category classifier chain built from the config. */
   readonly classifiers: ClassifierChain
+  /** The model selector and endpoint policy built from the config. */
+  readonly selection: Selection
 }
 
-/** Registry entry for a module. */
-export interface ModuleFactory {
+/**
+ * Fields of RequestContext that modules hand to each other. The pipeline gives each a default
+ * value before the first module runs (no category, the requested model, no reasoning, ...).
+ */
+export type ContextField =
+  | 'category'
+  | 'confidence'
+  | 'classification'
+  | 'selectedModel'
+  | 'upstreamModel'
+  | 'reasonCode'
+  | 'reasoning'
+  | 'systemPromptInjected'
+  | 'endpoint'
+  | 'body'
+
+/**
+ * A typed entry of `moduleState` (see module-state.ts). A slot without `optional` has no default:
+ * a module that reads it needs an earlier module that writes it.
+ */
+export interface StateSlot<T> {
   readonly name: string
+  readonly optional: boolean
+  /** Type witness only; never set. */
+  readonly __type?: T
+}
+
+/** What a module declares it reads or writes on the request context. */
+export type StateKey = ContextField | StateSlot<unknown>
+
+/**
+ * Registry entry for a module (the plug-in shape every extension point shares: kind, description,
+ * options schema, factory). The kind is the name `pipeline.modules[].name` uses.
+ */
+export interface ModuleFactory<O = Record<string, never>> extends PluginShape<O> {
   readonly apiVersion: number
-  readonly description: string
   /** Enabled when the config does not mention the module. */
   readonly enabledByDefault: boolean
-  /** Modules that must run before this one when both are enabled. */
+  /** Modules that must run before this one when both are enabled (order that is not data flow). */
   readonly after?: readonly string[]
-  create(ctx: ModuleBuildContext): PipelineModule | null | Promise<PipelineModule | null>
+  /** Context fields and slots this module reads; checked against earlier writers at load. */
+  readonly reads?: readonly StateKey[]
+  /** Context fields and slots this module writes. */
+  readonly writes?: readonly StateKey[]
+  create(
+    ctx: ModuleBuildContext,
+    options: O,
+  ): PipelineModule | null | Promise<PipelineModule | null>
 }
 
 export type RequestOutcome =

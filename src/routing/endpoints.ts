@@ -1,22 +1,8 @@
-/**
- * Endpoint selection: the highest-weight endpoint among the model's `preferred_endpoints`; a model
- * without preferred endpoints uses the highest-weight endpoint overall (the common single-backend
- * setup). Upstream picks the same way and does no real load balancing.
- */
+/** Endpoints as transports use them, and which endpoints each model may use. */
 import { isIPv6 } from 'node:net'
 import type { RouterConfig, VllmEndpointConfig } from '../config/schema/index.js'
+import type { EndpointCandidate, EndpointTarget } from './selection/types.js'
 import { baseModelOf } from './select-model.js'
-
-/** One upstream endpoint as transports need it. */
-export interface EndpointTarget {
-  readonly name: string
-  readonly address: string
-  readonly port: number
-  readonly protocol: 'http' | 'https'
-  /** `address:port` (IPv6 in brackets), the value of the destination header. */
-  readonly hostPort: string
-  readonly apiKeyEnv?: string
-}
 
 export function toEndpointTarget(ep: VllmEndpointConfig): EndpointTarget {
   const host = isIPv6(ep.address) ? `[${ep.address}]` : ep.address
@@ -30,34 +16,34 @@ export function toEndpointTarget(ep: VllmEndpointConfig): EndpointTarget {
   }
 }
 
-export class EndpointResolver {
-  private readonly byModel = new Map<string, EndpointTarget | undefined>()
-  private readonly fallback: EndpointTarget | undefined
+/**
+ * The endpoints each model may use, compiled once per config: the model's `preferred_endpoints`
+ * (a LoRA name uses its base model's), or every endpoint when it names none (the common
+ * single-backend setup). Which one gets a request is the EndpointPolicy's choice.
+ */
+export class EndpointCatalog {
+  private readonly byModel = new Map<string, readonly EndpointCandidate[]>()
+  private readonly all: readonly EndpointCandidate[]
   private readonly config: RouterConfig
 
   constructor(config: RouterConfig) {
     this.config = config
-    const best = pickHighestWeight(config.vllm_endpoints)
-    this.fallback = best && toEndpointTarget(best)
+    this.all = config.vllm_endpoints.map(toCandidate)
   }
 
-  /** Endpoint for a model (base name or LoRA name); undefined when no endpoint is configured. */
-  forModel(model: string): EndpointTarget | undefined {
-    if (this.byModel.has(model)) return this.byModel.get(model)
+  /** Candidates for a model (base name or LoRA name); [] when no endpoint is configured. */
+  candidates(model: string): readonly EndpointCandidate[] {
+    const cached = this.byModel.get(model)
+    if (cached) return cached
     const base = baseModelOf(this.config, model)
     const preferred = this.config.model_config[base]?.preferred_endpoints ?? []
-    const candidates = this.config.vllm_endpoints.filter((e) => preferred.includes(e.name))
-    const best = pickHighestWeight(candidates)
-    const target = best ? toEndpointTarget(best) : this.fallback
-    this.byModel.set(model, target)
-    return target
+    const own = this.all.filter((c) => preferred.includes(c.target.name))
+    const list = own.length > 0 ? own : this.all
+    this.byModel.set(model, list)
+    return list
   }
 }
 
-function pickHighestWeight(
-  endpoints: readonly VllmEndpointConfig[],
-): VllmEndpointConfig | undefined {
-  let best: VllmEndpointConfig | undefined
-  for (const ep of endpoints) if (!best || ep.weight > best.weight) best = ep
-  return best
+function toCandidate(ep: VllmEndpointConfig): EndpointCandidate {
+  return { target: toEndpointTarget(ep), weight: ep.weight }
 }

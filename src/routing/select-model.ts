@@ -1,5 +1,7 @@
-/** Choosing a model for a category: the highest `score` wins, ties go to the first entry. */
+/** Model facts of a config: a category's candidates, LoRA base names, known model names. */
 import type { CategoryConfig, ModelScoreConfig, RouterConfig } from '../config/schema/index.js'
+import { selectStatic } from './selection/static-selector.js'
+import type { ModelCandidate } from './selection/types.js'
 
 export interface ModelChoice {
   /** Base model name (endpoint and policy lookups). */
@@ -9,23 +11,35 @@ export interface ModelChoice {
   readonly score: ModelScoreConfig | undefined
 }
 
-/** Model scores of a category, best first (stable for ties). */
-export function rankedModelScores(category: CategoryConfig): ModelScoreConfig[] {
-  return category.model_scores
-    .map((score, index) => ({ score, index }))
-    .sort((a, b) => b.score.score - a.score.score || a.index - b.index)
-    .map((x) => x.score)
+/** A category's `model_scores` as selection candidates, in config order (compiled per config). */
+export function modelCandidates(category: CategoryConfig): ModelCandidate[] {
+  return category.model_scores.map((score) => ({
+    model: score.model,
+    upstreamModel: score.lora_name ?? score.model,
+    score: score.score,
+    config: score,
+  }))
 }
 
+/** The static rule without a fallback (status pages, the entropy table). */
 export function bestModelForCategory(
   category: CategoryConfig,
   accept: (model: string) => boolean = () => true,
 ): ModelChoice | undefined {
-  for (const score of rankedModelScores(category)) {
-    if (!accept(score.model)) continue
-    return { model: score.model, upstreamModel: score.lora_name ?? score.model, score }
-  }
-  return undefined
+  const choice = selectStatic({
+    requestId: '',
+    category: category.name,
+    candidates: modelCandidates(category),
+    constraints: [{ name: 'accept', accepts: accept }],
+    fallback: '',
+  })
+  return (
+    choice && {
+      model: choice.model,
+      upstreamModel: choice.upstreamModel,
+      score: choice.candidate?.config,
+    }
+  )
 }
 
 /** Whether reasoning is configured for this (category, model) pair; Sep-2025 category-level fallback. */

@@ -71,6 +71,7 @@ function withAnswers(t: TestRuntime): Pipeline {
     services: p.services,
     tables: p.tables,
     classifiers: p.classifiers,
+    selection: p.selection,
     modules: [...p.modules, answeringModule],
   })
 }

@@ -43,6 +43,7 @@ function withFaults(t: TestRuntime): Pipeline {
     services: p.services,
     tables: p.tables,
     classifiers: p.classifiers,
+    selection: p.selection,
     modules: [faultyModule, ...p.modules],
   })
 }

@@ -4,6 +4,7 @@ import { createLogger } from '../../src/log.js'
 import { RouterMetrics } from '../../src/metrics/router-metrics.js'
 import type { RequestMeta } from '../../src/pipeline/types.js'
 import { buildRuntime } from '../../src/assembly/build-runtime.js'
+import type { RouterPlugins } from '../../src/assembly/plugins.js'
 import type { Runtime } from '../../src/pipeline/runtime.js'
 
 export interface LogLine {
@@ -35,11 +36,14 @@ export interface TestRuntime {
   metricsText(): Promise<string>
 }
 
-export async function makeRuntime(yaml: string): Promise<TestRuntime> {
+export async function makeRuntime(
+  yaml: string,
+  options: { plugins?: RouterPlugins } = {},
+): Promise<TestRuntime> {
   const capture = logCapture()
   const log = createLogger({ level: 'debug', destination: capture.stream })
   const metrics = new RouterMetrics()
-  const runtime = await buildRuntime(parseConfigText(yaml), { log, metrics })
+  const runtime = await buildRuntime(parseConfigText(yaml), { log, metrics, ...options })
   return {
     runtime,
     metrics,

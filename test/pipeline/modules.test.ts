@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { z } from 'zod'
-import { classifierPlugins } from '../../src/classify/registry.js'
+import { BUILTIN_PLUGINS, withPlugins } from '../../src/assembly/plugins.js'
 import type { CategoryProbability } from '../../src/classify/types.js'
 import { parseConfigText } from '../../src/config/load.js'
 import { RouterError } from '../../src/errors.js'
@@ -38,6 +38,8 @@ const distributionPlugin = {
   },
 }
 
+const plugins = withPlugins(BUILTIN_PLUGINS, { classifiers: [distributionPlugin] })
+
 const CONFIG = `
 pipeline:
   classifiers: [{ kind: prompt-distribution }]
@@ -55,15 +57,8 @@ default_model: q
 `
 
 describe('pipeline modules', () => {
-  before(() => {
-    classifierPlugins['prompt-distribution'] = distributionPlugin
-  })
-  after(() => {
-    delete classifierPlugins['prompt-distribution']
-  })
-
   it('maps MMLU labels to generic categories and applies the model threshold', async () => {
-    const t = await makeRuntime(CONFIG)
+    const t = await makeRuntime(CONFIG, { plugins })
     const confident = await t.runtime.pipeline.handleRequest(
       chatBody('dist: math=0.95 law=0.05'),
       meta(),
@@ -79,7 +74,7 @@ describe('pipeline modules', () => {
   })
 
   it('decides reasoning from the entropy of the distribution', async () => {
-    const t = await makeRuntime(CONFIG)
+    const t = await makeRuntime(CONFIG, { plugins })
     const lost = await t.runtime.pipeline.handleRequest(
       chatBody('dist: law=0.25 history=0.25 math=0.25 physics=0.25'),
       meta(),
@@ -113,6 +108,7 @@ describe('pipeline modules', () => {
         'pipeline:\n',
         'pipeline:\n  modules: [{ name: system_prompt, enabled: false }, { name: reasoning, enabled: false }]\n',
       ),
+      { plugins },
     )
     const outcome = await t.runtime.pipeline.handleRequest(chatBody('dist: math=0.99'), meta())
     assert.equal(outcome.ctx.reasoning, undefined)
@@ -131,7 +127,7 @@ describe('pipeline modules', () => {
         err instanceof RouterError && /"routing" must run after "classification"/.test(err.message),
     )
     const names = resolveModuleOrder(bad('[{ name: system_prompt, enabled: false }]')).map(
-      (f) => f.name,
+      (m) => m.factory.kind,
     )
     assert.deepEqual(names, [
       'classification',
@@ -144,7 +140,7 @@ describe('pipeline modules', () => {
   })
 
   it('tells modules that already ran when a later module answers or the request fails', async () => {
-    const t = await makeRuntime(CONFIG)
+    const t = await makeRuntime(CONFIG, { plugins })
     const seen: { status: number; error?: string }[] = []
     const recorder: PipelineModule = {
       name: 'recorder',
@@ -175,7 +171,7 @@ describe('pipeline modules', () => {
   })
 
   it('gives every module its prepare() head start before any onRequest', async () => {
-    const t = await makeRuntime(CONFIG)
+    const t = await makeRuntime(CONFIG, { plugins })
     const events: string[] = []
     const started = new WeakMap<object, Promise<string>>()
     const first: PipelineModule = {

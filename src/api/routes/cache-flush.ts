@@ -4,7 +4,6 @@
  * (postgres, hybrid) this flushes the cache for every replica. The classification API listens on
  * loopback unless configured otherwise; expose it only to operators.
  */
-import { activeSemanticCache } from '../../cache/open.js'
 import { RouterError } from '../../errors.js'
 import type { ApiRoute } from '../types.js'
 
@@ -21,7 +20,7 @@ export const cacheFlushRoute: ApiRoute = {
       throw new RouterError('invalid_request', 'model must be a non-empty string', {
         param: 'model',
       })
-    const cache = activeSemanticCache(ctx.metrics)
+    const cache = ctx.runtime()?.services.openedSemanticCache()
     if (cache === undefined)
       throw new RouterError(
         'cache_backend_unavailable',

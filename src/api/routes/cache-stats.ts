@@ -3,7 +3,6 @@
  * backend, whether it is usable, hits/misses/hit ratio since start, bypasses, false-hit guard
  * rejections, entries and the backend's own details (partitions, table, storage bytes, ...).
  */
-import { activeSemanticCache } from '../../cache/open.js'
 import type { ApiRoute } from '../types.js'
 
 export const cacheStatsRoute: ApiRoute = {
@@ -11,7 +10,7 @@ export const cacheStatsRoute: ApiRoute = {
   path: '/api/v1/cache/stats',
   summary: 'Semantic cache statistics',
   handle: async (_req, ctx) => {
-    const cache = activeSemanticCache(ctx.metrics)
+    const cache = ctx.runtime()?.services.openedSemanticCache()
     const enabled = ctx.runtime()?.config.semantic_cache.enabled ?? false
     if (cache === undefined) return { body: { enabled, available: false } }
     const r = await cache.report()

@@ -162,7 +162,8 @@ export const classifyBatchRoute: ApiRoute = {
   schema: { request: BATCH_REQUEST, response: BATCH_RESULT },
   handle: async (req, ctx) => {
     const settings = batchMetricsSettings(ctx.config())
-    const observed = new BatchObservation(ctx.metrics, settings, req.signal)
+    const slots = ctx.runtime()?.services.state.batchSlots
+    const observed = new BatchObservation(ctx.metrics, settings, req.signal, slots)
     try {
       const batch = parse(req.body, ctx)
       const started = performance.now()

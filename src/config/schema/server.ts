@@ -73,7 +73,18 @@ export const classifierChainEntrySchema = z.strictObject({
 export const pipelineModuleEntrySchema = z.strictObject({
   name: z.string().min(1),
   enabled: z.boolean().default(true),
+  /** Module options, validated at load by the module's own schema. */
+  options: z.record(z.string(), z.unknown()).default({}),
 })
+
+/** A plug-in chosen by kind, with its own options (validated at load by the plug-in's schema). */
+const pluginChoice = (kind: string) =>
+  z
+    .strictObject({
+      kind: z.string().min(1).default(kind),
+      options: z.record(z.string(), z.unknown()).default({}),
+    })
+    .prefault({})
 
 export const pipelineSchema = z.strictObject({
   /**
@@ -87,4 +98,8 @@ export const pipelineSchema = z.strictObject({
   classify_history: z.boolean().default(false),
   /** Only the most recent N user turns are classified when classify_history is on. */
   history_turns: z.number().int().positive().default(3),
+  /** Which model answers (src/routing/selection). */
+  model_selector: pluginChoice('static'),
+  /** Which endpoint of that model gets the request. */
+  endpoint_policy: pluginChoice('highest_weight'),
 })

@@ -3,9 +3,11 @@
  * configured category, applies the category model's confidence threshold, and records the
  * entropy-based reasoning input. Explicit models are not classified (upstream behaviour).
  */
+import { z } from 'zod'
 import { decideByEntropy, type EntropyDecision } from '../../reasoning/entropy.js'
 import { label } from '../../metrics/router-metrics.js'
 import type { CategoryClassification } from '../../classify/types.js'
+import { defineSlot, readSlot, writeSlot } from '../module-state.js'
 import { PLUGIN_API_VERSION, type ModuleFactory, type RequestContext } from '../types.js'
 
 export interface ClassificationState {
@@ -15,13 +17,19 @@ export interface ClassificationState {
 
 export const CLASSIFICATION = 'classification'
 
+/** The entropy input for reasoning. Optional: without classification, reasoning uses the config. */
+export const ENTROPY = defineSlot<ClassificationState>(CLASSIFICATION, { optional: true })
+
 export function classificationState(ctx: RequestContext): ClassificationState | undefined {
-  return ctx.moduleState.get(CLASSIFICATION) as ClassificationState | undefined
+  return readSlot(ctx, ENTROPY)
 }
 
 export const classificationModule: ModuleFactory = {
-  name: CLASSIFICATION,
+  kind: CLASSIFICATION,
   apiVersion: PLUGIN_API_VERSION,
+  optionsSchema: z.strictObject({}),
+  reads: [],
+  writes: ['category', 'confidence', 'classification', ENTROPY],
   description: 'Classify the prompt into a category (keyword rules, embedding rules, model)',
   enabledByDefault: true,
   create({ config, tables, classifiers, services }) {
@@ -68,7 +76,7 @@ export const classificationModule: ModuleFactory = {
           metrics.entropyLatency.observe((performance.now() - started) / 1000)
           recordEntropyMetrics(ctx, entropy)
         }
-        ctx.moduleState.set(CLASSIFICATION, { ...(entropy ? { entropy } : {}) })
+        writeSlot(ctx, ENTROPY, { ...(entropy ? { entropy } : {}) })
         ctx.classification = result
         // Rules carry their own thresholds; the model threshold applies to model output only.
         const confident = result.source !== 'model' || result.confidence >= threshold

@@ -7,11 +7,13 @@
  * (guard-scan.ts): `allow` skips that message and scans the rest, `block` answers with the block
  * response, type `detector_error`.
  */
+import { z } from 'zod'
 import { attackProbability } from '../../guards/jailbreak/combined-detector.js'
 import type { JailbreakVerdict } from '../../guards/types.js'
 import { logEvent } from '../../log.js'
 import { label } from '../../metrics/router-metrics.js'
 import { jailbreakBlockResponse } from '../immediate.js'
+import { defineSlot, readSlot, writeSlot } from '../module-state.js'
 import { PLUGIN_API_VERSION, type ModuleFactory, type RequestContext } from '../types.js'
 import { guardFailed, scanMessages, startScan, type StartedScan } from './guard-scan.js'
 
@@ -24,16 +26,20 @@ export interface JailbreakState {
   readonly threshold: number
 }
 
+export const JAILBREAK_STATE = defineSlot<JailbreakState>(JAILBREAK, { optional: true })
+
 export function jailbreakState(ctx: RequestContext): JailbreakState | undefined {
-  return ctx.moduleState.get(JAILBREAK) as JailbreakState | undefined
+  return readSlot(ctx, JAILBREAK_STATE)
 }
 
 export const jailbreakModule: ModuleFactory = {
-  name: JAILBREAK,
+  kind: JAILBREAK,
   apiVersion: PLUGIN_API_VERSION,
+  optionsSchema: z.strictObject({}),
+  reads: ['category'],
+  writes: [JAILBREAK_STATE],
   description: 'Block jailbreak / prompt-injection attempts (prompt_guard)',
   enabledByDefault: true,
-  after: ['classification'],
   async create({ config, services, tables }) {
     if (!config.prompt_guard.enabled) return null
     const detector = await services.jailbreakDetector()
@@ -120,7 +126,7 @@ export const jailbreakModule: ModuleFactory = {
           },
           scan,
         )
-        ctx.moduleState.set(JAILBREAK, { scanned, maxProbability: max, threshold })
+        writeSlot(ctx, JAILBREAK_STATE, { scanned, maxProbability: max, threshold })
         return answer
       },
     }

@@ -15,12 +15,14 @@
  * `llm_pii_violations_total{model,pii_type}` counts each denied type against the model whose policy
  * denied it, whether the request was re-routed or blocked.
  */
+import { z } from 'zod'
 import { deniedTypes, isEnforced } from '../../routing/pii-policy.js'
 import type { PiiEntity } from '../../guards/types.js'
 import { logEvent } from '../../log.js'
 import { label } from '../../metrics/router-metrics.js'
-import { bestModelForCategory } from '../../routing/select-model.js'
 import { piiBlockResponse } from '../immediate.js'
+import { defineSlot, readSlot, writeSlot } from '../module-state.js'
+import { routeTo, selectModel } from './selection.js'
 import { PLUGIN_API_VERSION, type ModuleFactory, type RequestContext } from '../types.js'
 import { guardFailed, scanMessages } from './guard-scan.js'
 
@@ -38,17 +40,21 @@ export interface PiiState {
   readonly action: 'allowed' | 'rerouted' | 'blocked' | 'skipped'
 }
 
+export const PII_STATE = defineSlot<PiiState>(PII, { optional: true })
+
 export function piiState(ctx: RequestContext): PiiState | undefined {
-  return ctx.moduleState.get(PII) as PiiState | undefined
+  return readSlot(ctx, PII_STATE)
 }
 
 export const piiModule: ModuleFactory = {
-  name: PII,
+  kind: PII,
   apiVersion: PLUGIN_API_VERSION,
+  optionsSchema: z.strictObject({}),
+  reads: ['category', 'selectedModel', 'upstreamModel'],
+  writes: ['selectedModel', 'upstreamModel', 'reasonCode', 'endpoint', PII_STATE],
   description: 'Enforce per-model PII policies (re-route auto requests, block explicit ones)',
   enabledByDefault: true,
-  after: ['routing'],
-  async create({ config, services, tables }) {
+  async create({ config, services, tables, selection }) {
     const enforcedAnywhere = Object.values(config.model_config).some(
       (p) => !p.pii_policy.allow_by_default,
     )
@@ -110,7 +116,7 @@ export const piiModule: ModuleFactory = {
         const threshold = category?.pii_threshold ?? config.classifier.pii_model.threshold
         const checked = ctx.selectedModel
         const skip = (): void => {
-          ctx.moduleState.set(PII, {
+          writeSlot(ctx, PII_STATE, {
             types: [],
             denied: [],
             threshold,
@@ -130,26 +136,25 @@ export const piiModule: ModuleFactory = {
         const denied = deniedTypes(config, checked, types)
         const state = { types, denied, threshold, checkedModel: checked }
         if (denied.length === 0) {
-          ctx.moduleState.set(PII, { ...state, action: 'allowed' })
+          writeSlot(ctx, PII_STATE, { ...state, action: 'allowed' })
           return
         }
         for (const t of denied) metrics.piiViolations.inc({ model: label(checked), pii_type: t })
 
         if (ctx.autoRouted) {
-          const accepts = (model: string) => deniedTypes(config, model, types).length === 0
-          const alternative = category ? bestModelForCategory(category, accepts) : undefined
+          const policy = {
+            name: 'pii_policy',
+            accepts: (model: string) => deniedTypes(config, model, types).length === 0,
+          }
+          const alternative = selectModel(ctx, tables, selection, [policy])
           if (alternative) {
-            ctx.selectedModel = alternative.model
-            ctx.upstreamModel = alternative.upstreamModel
-          } else if (config.default_model !== '' && accepts(config.default_model)) {
-            ctx.selectedModel = config.default_model
-            ctx.upstreamModel = config.default_model
+            routeTo(ctx, tables, selection, alternative.model, alternative.upstreamModel)
           } else {
-            ctx.moduleState.set(PII, { ...state, action: 'blocked' })
+            writeSlot(ctx, PII_STATE, { ...state, action: 'blocked' })
             return block(ctx, ctx.upstreamModel, denied, 'pii_policy_denied_default_model')
           }
           ctx.reasonCode = 'pii_policy_alternative_selected'
-          ctx.moduleState.set(PII, { ...state, action: 'rerouted' })
+          writeSlot(ctx, PII_STATE, { ...state, action: 'rerouted' })
           logEvent(ctx.log, 'routing_decision', {
             reason_code: 'pii_policy_alternative_selected',
             request_id: ctx.meta.requestId,
@@ -159,7 +164,7 @@ export const piiModule: ModuleFactory = {
           })
           return
         }
-        ctx.moduleState.set(PII, { ...state, action: 'blocked' })
+        writeSlot(ctx, PII_STATE, { ...state, action: 'blocked' })
         return block(ctx, ctx.upstreamModel, denied, 'pii_policy_denied')
       },
     }

@@ -5,13 +5,14 @@
  * the category's configuration for the selected model (upstream used the first model_scores entry
  * regardless of which model was selected; we use the selected one).
  */
+import { z } from 'zod'
 import { applyReasoning, familyOf, resolveEffort } from '../../reasoning/controller.js'
 import { label } from '../../metrics/router-metrics.js'
 import { useReasoningFor } from '../../routing/select-model.js'
 import { PLUGIN_API_VERSION, type ModuleFactory, type RequestContext } from '../types.js'
 import type { ModelScoreConfig } from '../../config/schema/index.js'
 import type { RoutingTables } from '../../routing/tables.js'
-import { classificationState } from './classification.js'
+import { classificationState, ENTROPY } from './classification.js'
 
 export const REASONING = 'reasoning'
 
@@ -37,11 +38,13 @@ function decide(
 }
 
 export const reasoningModule: ModuleFactory = {
-  name: REASONING,
+  kind: REASONING,
   apiVersion: PLUGIN_API_VERSION,
+  optionsSchema: z.strictObject({}),
+  reads: ['category', 'selectedModel', 'upstreamModel', 'classification', ENTROPY],
+  writes: ['reasoning', 'body'],
   description: 'Reasoning mode on/off and effort, written in the model family template',
   enabledByDefault: true,
-  after: ['routing'],
   create({ config, tables, services }) {
     const { metrics } = services
     return {

@@ -1,23 +1,28 @@
 /**
- * `routing`: picks the model. Auto requests get the best-scored model of their category (a LoRA
- * adapter name when configured), or `default_model` when there is no confident category. Explicit
+ * `routing`: picks the model and its endpoint. Auto requests get what the config's ModelSelector
+ * chooses for their category (static: the best-scored model, a LoRA adapter name when configured,
+ * or `default_model` when there is no confident category); the EndpointPolicy picks the endpoint. Explicit
  * models pass through unchanged; a model the config does not know is refused (404) when the config
  * names models at all, so typos do not silently reach an arbitrary endpoint.
  */
+import { z } from 'zod'
 import { RouterError } from '../../errors.js'
-import { baseModelOf, bestModelForCategory, isKnownModel } from '../../routing/select-model.js'
+import { baseModelOf, isKnownModel } from '../../routing/select-model.js'
+import { routeTo, selectModel } from './selection.js'
 import { PLUGIN_API_VERSION, type ModuleFactory } from '../types.js'
 
 export const ROUTING = 'routing'
 
 export const routingModule: ModuleFactory = {
-  name: ROUTING,
+  kind: ROUTING,
   apiVersion: PLUGIN_API_VERSION,
+  optionsSchema: z.strictObject({}),
+  reads: ['category'],
+  writes: ['selectedModel', 'upstreamModel', 'reasonCode', 'endpoint'],
   description:
     'Select the model: best score for the category, default_model, or the explicit model',
   enabledByDefault: true,
-  after: ['classification'],
-  create({ config, tables }) {
+  create({ config, tables, selection }) {
     return {
       name: ROUTING,
       apiVersion: PLUGIN_API_VERSION,
@@ -30,28 +35,19 @@ export const routingModule: ModuleFactory = {
               `The model '${model}' is not configured; use '${config.auto_model_name}' for automatic routing`,
               { param: 'model' },
             )
-          ctx.selectedModel = baseModelOf(config, model)
-          ctx.upstreamModel = model
+          routeTo(ctx, tables, selection, baseModelOf(config, model), model)
           ctx.reasonCode = 'model_specified'
           return
         }
-        const category = tables.categories.get(ctx.category)
-        const choice = category ? bestModelForCategory(category) : undefined
-        if (choice) {
-          ctx.selectedModel = choice.model
-          ctx.upstreamModel = choice.upstreamModel
-          ctx.reasonCode = 'auto_routing'
-          return
-        }
-        if (config.default_model === '')
+        const choice = selectModel(ctx, tables, selection)
+        if (!choice)
           throw new RouterError(
             'model_not_found',
             'No category matched and default_model is not configured',
             { param: 'model' },
           )
-        ctx.selectedModel = config.default_model
-        ctx.upstreamModel = config.default_model
-        ctx.reasonCode = 'default_model'
+        routeTo(ctx, tables, selection, choice.model, choice.upstreamModel)
+        ctx.reasonCode = choice.candidate ? 'auto_routing' : 'default_model'
       },
     }
   },

@@ -7,6 +7,7 @@
  * requests, which wait for its answer. Response phase: store successful answers (streamed ones are
  * stored as assembled) and hand them to the waiters.
  */
+import { z } from 'zod'
 import type { CategoryConfig, RouterConfig } from '../../config/schema/index.js'
 import { logEvent } from '../../log.js'
 import {
@@ -17,9 +18,9 @@ import {
   type RequestContext,
   type ResponseRecord,
 } from '../types.js'
-import { Coalescer, coalesceKey } from '../../cache/coalescer.js'
+import { coalesceKey, type Coalescer } from '../../cache/coalescer.js'
 import { cacheableCompletion, replayResponse } from './cache-replay.js'
-import { openSemanticCache, type CacheHandle } from '../../cache/open.js'
+import type { CacheHandle } from '../../cache/open.js'
 import { cacheEligibility } from '../../cache/request-key.js'
 import { QueryVerifier } from '../../cache/verify/verifier.js'
 
@@ -35,19 +36,19 @@ interface Pending {
 }
 
 export const semanticCacheModule: ModuleFactory = {
-  name: SEMANTIC_CACHE,
+  kind: SEMANTIC_CACHE,
   apiVersion: PLUGIN_API_VERSION,
+  optionsSchema: z.strictObject({}),
+  reads: ['category', 'selectedModel', 'upstreamModel'],
+  writes: [],
   description: 'Answer repeated and paraphrased questions from the semantic cache',
   enabledByDefault: true,
-  after: ['routing'],
   async create({ config, services }) {
-    const handle = await openSemanticCache(config, services)
+    if (!config.semantic_cache.enabled) return null
+    const handle = await services.semanticCache()
     return handle === null ? null : new SemanticCacheModule(config, handle)
   },
 }
-
-/** Coalescing spans reloads: a request that started on the old runtime still leads its key. */
-const coalescers = new WeakMap<object, Coalescer>()
 
 export class SemanticCacheModule implements PipelineModule {
   readonly name = SEMANTIC_CACHE
@@ -60,9 +61,8 @@ export class SemanticCacheModule implements PipelineModule {
     private readonly handle: CacheHandle,
   ) {
     this.verifier = new QueryVerifier(config.semantic_cache.verification)
-    let coalescer = coalescers.get(handle.cache)
-    if (coalescer === undefined) coalescers.set(handle.cache, (coalescer = new Coalescer()))
-    this.coalescer = coalescer
+    // Owned by the store, so coalescing spans reloads that keep the store.
+    this.coalescer = handle.coalescer
   }
 
   async onRequest(ctx: RequestContext): Promise<ImmediateResponse | undefined> {
@@ -179,10 +179,6 @@ export class SemanticCacheModule implements PipelineModule {
         backend: this.handle.cache.name,
         streaming: response.streaming,
       })
-  }
-
-  close(): Promise<void> {
-    return this.handle.release()
   }
 
   private replay(

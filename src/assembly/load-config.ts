@@ -1,0 +1,25 @@
+/**
+ * How every entry point loads a config: the schema, the cross-field rules, and each plug-in
+ * registry's check of its part (modules, classifiers, model selector, endpoint policy). `serve`,
+ * hot reload, `validate-config` and `classify` all come through here, so they accept and refuse
+ * exactly the same files, with the same YAML paths and lines.
+ */
+import { loadConfigFile, parseConfigText, type LoadedConfig } from '../config/load.js'
+import { BUILTIN_PLUGINS, pluginChecks, type RouterPlugins } from './plugins.js'
+
+export function loadRouterConfig(
+  path: string,
+  plugins: RouterPlugins = BUILTIN_PLUGINS,
+): Promise<LoadedConfig> {
+  return loadConfigFile(path, { checks: [pluginChecks(plugins)] })
+}
+
+export function parseRouterConfig(
+  text: string,
+  options: { source?: string; plugins?: RouterPlugins } = {},
+): LoadedConfig {
+  return parseConfigText(text, {
+    ...(options.source === undefined ? {} : { source: options.source }),
+    checks: [pluginChecks(options.plugins)],
+  })
+}

@@ -1,0 +1,66 @@
+/**
+ * Every extension point's registry in one value, and the load-time check that runs each registry
+ * over its part of a config. `validate-config`, `serve`, `classify` and hot reload all load configs
+ * through src/assembly/load-config.ts with these checks, so they accept and refuse the same files.
+ * An app (or a test) adds plug-ins with `withPlugins(BUILTIN_PLUGINS, {...})`; nothing global
+ * changes.
+ */
+import type { PluginRegistry, ConfigCheck } from '../config/plugin.js'
+import {
+  BUILTIN_CLASSIFIERS,
+  checkClassifiers,
+  type AnyClassifierPlugin,
+} from '../classify/registry.js'
+import {
+  BUILTIN_MODULES,
+  checkModules,
+  type AnyModuleFactory,
+} from '../pipeline/modules/registry.js'
+import {
+  BUILTIN_ENDPOINT_POLICIES,
+  BUILTIN_MODEL_SELECTORS,
+  checkSelection,
+  type AnyEndpointPolicyPlugin,
+  type AnyModelSelectorPlugin,
+} from '../routing/selection/registry.js'
+
+export interface RouterPlugins {
+  readonly modules: PluginRegistry<AnyModuleFactory>
+  readonly classifiers: PluginRegistry<AnyClassifierPlugin>
+  readonly modelSelectors: PluginRegistry<AnyModelSelectorPlugin>
+  readonly endpointPolicies: PluginRegistry<AnyEndpointPolicyPlugin>
+}
+
+export const BUILTIN_PLUGINS: RouterPlugins = {
+  modules: BUILTIN_MODULES,
+  classifiers: BUILTIN_CLASSIFIERS,
+  modelSelectors: BUILTIN_MODEL_SELECTORS,
+  endpointPolicies: BUILTIN_ENDPOINT_POLICIES,
+}
+
+/** `base` with extra plug-ins registered (a kind registered twice is an error). */
+export function withPlugins(
+  base: RouterPlugins,
+  extra: {
+    readonly modules?: readonly AnyModuleFactory[]
+    readonly classifiers?: readonly AnyClassifierPlugin[]
+    readonly modelSelectors?: readonly AnyModelSelectorPlugin[]
+    readonly endpointPolicies?: readonly AnyEndpointPolicyPlugin[]
+  },
+): RouterPlugins {
+  return {
+    modules: base.modules.with(...(extra.modules ?? [])),
+    classifiers: base.classifiers.with(...(extra.classifiers ?? [])),
+    modelSelectors: base.modelSelectors.with(...(extra.modelSelectors ?? [])),
+    endpointPolicies: base.endpointPolicies.with(...(extra.endpointPolicies ?? [])),
+  }
+}
+
+/** The load-time check of every plug-in's part of a config. */
+export function pluginChecks(plugins: RouterPlugins = BUILTIN_PLUGINS): ConfigCheck {
+  return (config, report) => {
+    checkModules(config, plugins.modules, report)
+    checkClassifiers(config, plugins.classifiers, report)
+    checkSelection(config, plugins, report)
+  }
+}
