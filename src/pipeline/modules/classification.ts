@@ -17,12 +17,12 @@ export interface ClassificationState {
 
 export const CLASSIFICATION = 'classification'
 
-/** The entropy input for reasoning. Optional: without classification, reasoning uses the config. */
-export const ENTROPY = defineSlot<ClassificationState>(CLASSIFICATION, { optional: true })
-
 export function classificationState(ctx: RequestContext): ClassificationState | undefined {
   return readSlot(ctx, ENTROPY)
 }
+
+/** The entropy input for reasoning. Optional: without classification, reasoning uses the config. */
+export const ENTROPY = defineSlot<ClassificationState>(CLASSIFICATION, { optional: true })
 
 export const classificationModule: ModuleFactory = {
   kind: CLASSIFICATION,
