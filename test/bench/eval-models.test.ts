@@ -48,6 +48,8 @@ model_config:
     preferred_endpoints: [local]
   small-chat:
     preferred_endpoints: [local]
+  retired-model:
+    preferred_endpoints: [local]
 default_model: small-chat
 reasoning_families:
   qwen3: { type: chat_template_kwargs, parameter: enable_thinking }
@@ -77,6 +79,8 @@ describe('eval models → config', () => {
       config,
       '--samples-per-category',
       '6',
+      '--models',
+      'qwen3-8b,small-chat',
       '--results-dir',
       join(dir, 'results'),
       '--no-progress',
