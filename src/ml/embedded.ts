@@ -11,6 +11,11 @@ export const EMBEDDED_MODELS = {
   category: join(MODELS_DIR, 'category-classifier'),
   /** Lexical sentence embedding (384 dimensions). */
   embedding: join(MODELS_DIR, 'lexical-embedding'),
+  /**
+   * Pretrained word vectors (100 dimensions, int8), weighted-mean `sentence_embedding` plus
+   * `token_embeddings` / `token_weights`; classifiers built on the vectors embed the same table.
+   */
+  wordVectors: join(MODELS_DIR, 'word-vectors'),
 } as const
 
 export type EmbeddedModel = keyof typeof EMBEDDED_MODELS

@@ -54,13 +54,30 @@ function generatedTexts(count: number, words: readonly string[]): string[] {
 interface Case {
   readonly name: string
   readonly file: string
+  /** Text holding one of the tokenizer's added tokens (the fast path must decline it). */
+  readonly added: readonly string[]
 }
+
+const BERT_ADDED = ['a [SEP] b', '[CLS]', 'a [sep] b']
 
 const tiny = writeSequenceModel(join(tempDir(), 'seq'))
 const CASES: Case[] = [
-  { name: 'embedded category model', file: join(EMBEDDED_MODELS.category, 'tokenizer.json') },
-  { name: 'embedded embedding model', file: join(EMBEDDED_MODELS.embedding, 'tokenizer.json') },
-  { name: 'test tiny model', file: join(tiny, 'tokenizer.json') },
+  {
+    name: 'embedded category model',
+    file: join(EMBEDDED_MODELS.category, 'tokenizer.json'),
+    added: BERT_ADDED,
+  },
+  {
+    name: 'embedded embedding model',
+    file: join(EMBEDDED_MODELS.embedding, 'tokenizer.json'),
+    added: BERT_ADDED,
+  },
+  { name: 'test tiny model', file: join(tiny, 'tokenizer.json'), added: BERT_ADDED },
+  {
+    name: 'embedded word-vector model (WordLevel)',
+    file: join(EMBEDDED_MODELS.wordVectors, 'tokenizer.json'),
+    added: ['a [UNK] b', '[PAD]'],
+  },
 ]
 
 for (const c of CASES) {
@@ -75,7 +92,7 @@ for (const c of CASES) {
     const nativeIds = async (text: string) =>
       (await native.encode(text, null, { addSpecialTokens: false })).getIds()
 
-    it('applies to this BERT WordPiece tokenizer', () => assert.ok(fast))
+    it('applies to this tokenizer', () => assert.ok(fast))
 
     it('matches the native tokenizer on shipped and generated text', async () => {
       const vocabWords = Object.keys(json.model.vocab).filter((w) => /^[a-z]+$/.test(w))
@@ -102,9 +119,7 @@ for (const c of CASES) {
         'zero\u200bwidth',
         'vertical\vtab',
         'nul\u0000byte',
-        'a [SEP] b',
-        '[CLS]',
-        'a [sep] b',
+        ...c.added,
       ])
         assert.equal(fast!.encode(text), null, JSON.stringify(text))
     })
@@ -112,7 +127,7 @@ for (const c of CASES) {
 }
 
 describe('ascii wordpiece: other tokenizers', () => {
-  it('is not offered for anything but BertNormalizer + BertPreTokenizer + WordPiece', () => {
+  it('is not offered for anything but BertNormalizer + BertPreTokenizer + WordPiece/WordLevel', () => {
     const bert = JSON.parse(readFileSync(CASES[0]!.file, 'utf8')) as Record<string, unknown>
     const variants: Record<string, unknown>[] = [
       { ...bert, normalizer: { type: 'Lowercase' } },

@@ -69,6 +69,45 @@ export function wordPieceTokenizerJson(vocab: readonly string[], maxLength: numb
   return JSON.stringify(tokenizer)
 }
 
+/**
+ * A tokenizer.json for a word-level model (one id per whole word, [UNK] otherwise) that splits and
+ * normalises exactly like BERT (lower-casing, accents stripped, punctuation split off), so the
+ * router's synchronous ASCII fast path serves it too.
+ */
+export function wordLevelTokenizerJson(vocab: readonly string[]): string {
+  const ids = new Map<string, number>()
+  vocab.forEach((token, i) => ids.set(token, i))
+  const specials = ['[PAD]', '[UNK]'] as const
+  for (const special of specials) {
+    if (!ids.has(special)) throw new Error(`vocabulary lacks ${special}`)
+  }
+  return JSON.stringify({
+    version: '1.0',
+    truncation: null,
+    padding: null,
+    added_tokens: specials.map((content) => ({
+      id: ids.get(content)!,
+      content,
+      single_word: false,
+      lstrip: false,
+      rstrip: false,
+      normalized: false,
+      special: true,
+    })),
+    normalizer: {
+      type: 'BertNormalizer',
+      clean_text: true,
+      handle_chinese_chars: true,
+      strip_accents: null,
+      lowercase: true,
+    },
+    pre_tokenizer: { type: 'BertPreTokenizer' },
+    post_processor: null,
+    decoder: null,
+    model: { type: 'WordLevel', vocab: Object.fromEntries(ids), unk_token: '[UNK]' },
+  })
+}
+
 export interface HfFolderSpec {
   dir: string
   modelType: string
@@ -81,6 +120,8 @@ export interface HfFolderSpec {
   onnxPath?: string
   /** Extra config.json fields (architectures, hidden_size, ...). */
   extraConfig?: Record<string, unknown>
+  /** `wordpiece` (default): BERT WordPiece; `wordlevel`: whole words only. */
+  tokenizer?: 'wordpiece' | 'wordlevel'
 }
 
 export function writeHfFolder(spec: HfFolderSpec): void {
@@ -95,20 +136,31 @@ export function writeHfFolder(spec: HfFolderSpec): void {
     config['label2id'] = Object.fromEntries(spec.labels.map((l, i) => [l, i]))
   }
   writeFileSync(join(spec.dir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`)
+  const wordLevel = spec.tokenizer === 'wordlevel'
   writeFileSync(
     join(spec.dir, 'tokenizer.json'),
-    wordPieceTokenizerJson(spec.vocab, spec.maxLength),
+    wordLevel
+      ? wordLevelTokenizerJson(spec.vocab)
+      : wordPieceTokenizerJson(spec.vocab, spec.maxLength),
   )
-  const tokenizerConfig = {
-    tokenizer_class: 'BertTokenizer',
-    do_lower_case: true,
-    model_max_length: spec.maxLength,
-    pad_token: '[PAD]',
-    unk_token: '[UNK]',
-    cls_token: '[CLS]',
-    sep_token: '[SEP]',
-    mask_token: '[MASK]',
-  }
+  const tokenizerConfig = wordLevel
+    ? {
+        tokenizer_class: 'PreTrainedTokenizerFast',
+        do_lower_case: true,
+        model_max_length: spec.maxLength,
+        pad_token: '[PAD]',
+        unk_token: '[UNK]',
+      }
+    : {
+        tokenizer_class: 'BertTokenizer',
+        do_lower_case: true,
+        model_max_length: spec.maxLength,
+        pad_token: '[PAD]',
+        unk_token: '[UNK]',
+        cls_token: '[CLS]',
+        sep_token: '[SEP]',
+        mask_token: '[MASK]',
+      }
   writeFileSync(
     join(spec.dir, 'tokenizer_config.json'),
     `${JSON.stringify(tokenizerConfig, null, 2)}\n`,

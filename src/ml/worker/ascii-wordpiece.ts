@@ -1,6 +1,7 @@
 /**
  * A synchronous fast path for the commonest case: a BERT WordPiece tokenizer (BertNormalizer +
- * BertPreTokenizer + WordPiece, as in the embedded models and most BERT-family classifiers) given
+ * BertPreTokenizer + WordPiece, as in the embedded models and most BERT-family classifiers, or a
+ * WordLevel model behind the same normaliser and pre-tokenizer, as in models/word-vectors) given
  * pure printable-ASCII text. The native `tokenizers` binding answers on libuv's thread pool, and
  * that hop costs more than tokenising a short prompt (~70 µs against a few µs here), on every
  * request's critical path.
@@ -43,14 +44,19 @@ export class AsciiWordPiece {
     private readonly maxChars: number,
     private readonly lowercase: boolean,
     private readonly addedTokens: readonly string[],
+    /** WordLevel model: whole words only, no `##` continuation pieces. */
+    private readonly wholeWords: boolean,
   ) {}
 
-  /** A fast path for this tokenizer.json, or null when it is not a BERT WordPiece tokenizer. */
+  /**
+   * A fast path for this tokenizer.json, or null when it is neither a BERT WordPiece tokenizer nor
+   * a word-level model behind the same BERT normaliser and pre-tokenizer.
+   */
   static fromJson(json: TokenizerJson): AsciiWordPiece | null {
     const { normalizer, pre_tokenizer: pre, model } = json
     if (normalizer?.type !== 'BertNormalizer' || normalizer.clean_text !== true) return null
     if (pre?.type !== 'BertPreTokenizer') return null
-    if (model?.type !== 'WordPiece' || !model.vocab) return null
+    if ((model?.type !== 'WordPiece' && model?.type !== 'WordLevel') || !model.vocab) return null
     const vocab = new Map(Object.entries(model.vocab))
     const unkId = vocab.get(model.unk_token ?? '[UNK]')
     if (unkId === undefined) return null
@@ -61,6 +67,7 @@ export class AsciiWordPiece {
       model.max_input_chars_per_word ?? 100,
       normalizer.lowercase === true,
       (json.added_tokens ?? []).map((t) => t.content).filter((c) => c !== ''),
+      model.type === 'WordLevel',
     )
   }
 
@@ -73,7 +80,10 @@ export class AsciiWordPiece {
     for (const added of this.addedTokens)
       if (text.includes(added) || normalised.includes(added.toLowerCase())) return null
     const ids: number[] = []
-    for (const match of normalised.matchAll(WORD)) this.wordPiece(match[0], ids)
+    for (const match of normalised.matchAll(WORD)) {
+      if (this.wholeWords) ids.push(this.vocab.get(match[0]) ?? this.unkId)
+      else this.wordPiece(match[0], ids)
+    }
     return ids
   }
 
