@@ -6,7 +6,13 @@
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { evaluateJailbreak, evaluatePii, GUARD_SETS } from '../../src/eval/guards/evaluate.js'
+import {
+  evaluateJailbreak,
+  evaluatePii,
+  evaluatePiiSet,
+  GUARD_SETS,
+} from '../../src/eval/guards/evaluate.js'
+import { loadPiiCorpus } from '../../src/eval/guards/pii-data.js'
 import { RuleJailbreakDetector } from '../../src/guards/jailbreak/rule-detector.js'
 import { ValidatorPiiDetector } from '../../src/guards/pii/validator-detector.js'
 
@@ -25,5 +31,14 @@ describe('held-out accuracy', () => {
     assert.ok(r.micro.f1 >= 0.9, `F1 ${r.micro.f1}`)
     for (const type of ['EMAIL_ADDRESS', 'PHONE_NUMBER', 'CREDIT_CARD', 'US_SSN', 'IBAN_CODE'])
       assert.ok((r.perType[type]?.f1 ?? 0) >= 0.9, `${type} F1`)
+  })
+
+  it('PII detector meets the F1 target on the PII corpus test split (all 16 types)', async () => {
+    const set = loadPiiCorpus(GUARD_SETS.piiCorpus, 'test')
+    const r = await evaluatePiiSet(new ValidatorPiiDetector(), set, 0.7)
+    assert.ok(set.examples.length > 60, 'the test split is complete')
+    assert.ok(r.micro.f1 >= 0.9, `F1 ${r.micro.f1}`)
+    for (const type of ['PERSON', 'GPE', 'AGE'])
+      assert.ok((r.perType[type]?.f1 ?? 0) >= 0.85, `${type} F1 ${r.perType[type]?.f1}`)
   })
 })

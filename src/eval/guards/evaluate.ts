@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { attackProbability } from '../../guards/jailbreak/combined-detector.js'
 import type { JailbreakDetector, PiiDetector } from '../../guards/types.js'
 import { loadJailbreakSet, type JailbreakExample } from './jailbreak-data.js'
-import { loadPiiSet } from './pii-data.js'
+import { loadPiiFile, type PiiSet } from './pii-data.js'
 import { addCounts, matchEntities, prf, type Counts, type PrfScore } from './pii-score.js'
 
 const dataFile = (name: string): string =>
@@ -19,6 +19,7 @@ export const GUARD_SETS = {
   jailbreakTest: dataFile('jailbreak-test.tsv'),
   piiDev: dataFile('pii-dev.txt'),
   piiTest: dataFile('pii-test.txt'),
+  piiCorpus: fileURLToPath(new URL('../../../training/data/pii', import.meta.url)),
 } as const
 
 export interface JailbreakReport {
@@ -92,17 +93,28 @@ export interface PiiReport {
   readonly errors: { line: number; kind: 'fp' | 'fn'; type: string; value: string }[]
 }
 
-export async function evaluatePii(
+export function evaluatePii(
   detector: PiiDetector,
   path: string,
   threshold: number,
 ): Promise<PiiReport> {
-  const examples = loadPiiSet(path)
+  return evaluatePiiSet(detector, loadPiiFile(path), threshold)
+}
+
+export async function evaluatePiiSet(
+  detector: PiiDetector,
+  set: PiiSet,
+  threshold: number,
+): Promise<PiiReport> {
+  const { examples } = set
+  const scored = set.annotatedTypes ? new Set(set.annotatedTypes) : undefined
   const totals = new Map<string, Counts>()
   const strict = new Map<string, Counts>()
   const errors: PiiReport['errors'] = []
   for (const ex of examples) {
-    const predicted = (await detector.detect(ex.text)).filter((e) => e.confidence >= threshold)
+    const predicted = (await detector.detect(ex.text)).filter(
+      (e) => e.confidence >= threshold && (!scored || scored.has(e.type)),
+    )
     const m = matchEntities(ex.entities, predicted)
     addCounts(totals, m.perType)
     addCounts(strict, matchEntities(ex.entities, predicted, true).perType)

@@ -7,11 +7,13 @@ import { ValidatorPiiDetector } from '../../guards/pii/validator-detector.js'
 import {
   evaluateJailbreak,
   evaluatePii,
+  evaluatePiiSet,
   GUARD_SETS,
   type JailbreakReport,
   type PiiReport,
 } from './evaluate.js'
 import { loadJailbreakSet } from './jailbreak-data.js'
+import { loadPiiCorpus } from './pii-data.js'
 import { evaluateRobustness, type RobustnessRow } from './robustness.js'
 
 export interface GuardsReport {
@@ -20,6 +22,12 @@ export interface GuardsReport {
   readonly jailbreak: { readonly test: JailbreakReport; readonly dev: JailbreakReport }
   readonly robustness: readonly RobustnessRow[]
   readonly pii: { readonly test: PiiReport; readonly dev: PiiReport }
+  /** The PII corpus (all 16 types), by split. */
+  readonly piiCorpus: {
+    readonly train: PiiReport
+    readonly dev: PiiReport
+    readonly test: PiiReport
+  }
 }
 
 export async function buildGuardsReport(
@@ -43,6 +51,11 @@ export async function buildGuardsReport(
     pii: {
       test: await evaluatePii(pii, GUARD_SETS.piiTest, piiThreshold),
       dev: await evaluatePii(pii, GUARD_SETS.piiDev, piiThreshold),
+    },
+    piiCorpus: {
+      train: await evaluatePiiSet(pii, loadPiiCorpus(GUARD_SETS.piiCorpus, 'train'), piiThreshold),
+      dev: await evaluatePiiSet(pii, loadPiiCorpus(GUARD_SETS.piiCorpus, 'dev'), piiThreshold),
+      test: await evaluatePiiSet(pii, loadPiiCorpus(GUARD_SETS.piiCorpus, 'test'), piiThreshold),
     },
   }
 }
@@ -93,5 +106,14 @@ export function formatGuardsReport(r: GuardsReport): string {
     )
   for (const e of r.pii.test.errors)
     lines.push(`    ${e.kind.toUpperCase()} line ${e.line} ${e.type} ${JSON.stringify(e.value)}`)
+  lines.push('', 'PII corpus (training/data/pii, all 16 types; split by text hash)')
+  pii('corpus test', r.piiCorpus.test)
+  pii('corpus dev', r.piiCorpus.dev)
+  pii('corpus train', r.piiCorpus.train)
+  lines.push('  corpus test per type:       P      R      F1    tp  fp  fn')
+  for (const [type, s] of Object.entries(r.piiCorpus.test.perType))
+    lines.push(
+      `    ${type.padEnd(22)} ${f3(s.precision)}  ${f3(s.recall)}  ${f3(s.f1)}  ${String(s.tp).padStart(3)} ${String(s.fp).padStart(3)} ${String(s.fn).padStart(3)}`,
+    )
   return lines.join('\n')
 }

@@ -7,7 +7,12 @@
 import type { CountryCode } from 'libphonenumber-js/max'
 import type { PiiDetector, PiiEntity } from '../types.js'
 import { addressRecognizer } from './recognizers/address.js'
+import { ageRecognizer } from './recognizers/age.js'
 import { dateTimeRecognizer } from './recognizers/date-time.js'
+import { domainRecognizer } from './recognizers/domain.js'
+import { driverLicenseRecognizer } from './recognizers/driver-license.js'
+import { gazetteerRecognizer } from './recognizers/gazetteer.js'
+import { loneNameRecognizer } from './recognizers/lone-name.js'
 import { personRecognizer } from './recognizers/person.js'
 import { createPhoneRecognizer } from './recognizers/phone.js'
 import {
@@ -17,6 +22,7 @@ import {
   ipRecognizer,
   ssnRecognizer,
 } from './recognizers/structured.js'
+import { zipCodeRecognizer } from './recognizers/zip-code.js'
 import type { Recognizer } from './recognizers/types.js'
 import { resolveOverlaps } from './resolve.js'
 
@@ -37,7 +43,13 @@ export function defaultRecognizers(defaultRegion: CountryCode = 'US'): Recognize
     ipRecognizer,
     addressRecognizer,
     personRecognizer,
+    loneNameRecognizer,
     dateTimeRecognizer,
+    ageRecognizer,
+    zipCodeRecognizer,
+    driverLicenseRecognizer,
+    domainRecognizer,
+    gazetteerRecognizer,
   ]
 }
 

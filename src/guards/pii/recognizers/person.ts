@@ -9,13 +9,11 @@
  * organisation words after a name ("Virginia Beach", "Morgan Stanley", "Ford Motor") cancel it.
  */
 import type { PiiEntity } from '../../types.js'
-import names from '../name-lists.json' with { type: 'json' }
+import { FIRST_NAMES as FIRST, GROUPS, PLACES, SURNAMES as LAST, foldAccents } from '../lexicon.js'
+import { NOT_ADDRESSED } from './lone-name.js'
 import { entity, type Recognizer } from './types.js'
 
-const FIRST = new Set(names.first.split(' '))
-const LAST = new Set(names.last.split(' '))
-
-const NAME = `\\p{Lu}\\p{Ll}+(?:[-'’]\\p{Lu}\\p{Ll}+)?|Mc\\p{Lu}\\p{Ll}+|O'\\p{Lu}\\p{Ll}+`
+const NAME = `\\p{Lu}\\p{Ll}+(?:[-'’]\\p{L}\\p{Ll}+)?|Mc\\p{Lu}\\p{Ll}+|O'\\p{Lu}\\p{Ll}+`
 const INITIAL = `\\p{Lu}\\.`
 const FULL_NAME = `(?:${NAME})(?: (?:${INITIAL}|${NAME})){0,2}`
 const HONORIFIC_RE = new RegExp(
@@ -99,9 +97,16 @@ export const personRecognizer: Recognizer = {
   find(text) {
     const out: PiiEntity[] = []
     const add = (start: number, value: string, confidence: number, source: string): void => {
-      const words = nameWords(value)
+      // The cue regexes are case-insensitive; the name itself must be capitalised words.
+      const capitalised = value.split(' ')
+      const firstLower = capitalised.findIndex((w) => !/^\p{Lu}/u.test(w))
+      const words = nameWords(firstLower < 0 ? value : capitalised.slice(0, firstLower).join(' '))
       if (words.length === 0 || !isNameWord(words[0]!)) return
       const kept = words.join(' ')
+      const folded = foldAccents(kept)
+      // "I'm Sikh", "Dear Santa", "in Florence": a group, an addressee word or a place is not a person.
+      if (words.length === 1 && (NOT_ADDRESSED.has(folded) || GROUPS.phrases.has(folded))) return
+      if (PLACES.phrases.has(folded) && source !== 'honorific') return
       if (isOrg(text, start, kept)) return
       out.push(entity('PERSON', text, start, start + kept.length, confidence, source))
     }
