@@ -5,15 +5,15 @@
  * time budget per route (504 `processing_timeout`). Errors use upstream's API shape
  * (`{"error":{"code","message","timestamp"}}`) and are logged once.
  */
-import { randomUUID } from 'node:crypto'
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import { RouterError, toRouterError } from '../errors.js'
-import { readBody } from '../gateway/body.js'
-import { logRequestError } from '../gateway/respond.js'
-import { acceptableRequestId } from '../gateway/headers.js'
-import { listen, type Listening } from '../http/listen.js'
-import type { Lease, RuntimeSource } from '../pipeline/runtime.js'
-import type { Runtime } from '../pipeline/runtime.js'
+import { parseJsonBody, readBody } from '../http/body.js'
+import { untilAborted } from '../http/deadline.js'
+import type { Listening } from '../http/listen.js'
+import { requestIdFrom } from '../http/request-id.js'
+import { sendError, sendJson } from '../http/respond.js'
+import { HttpListener } from '../http/server.js'
+import type { Lease, Runtime, RuntimeSource } from '../pipeline/runtime.js'
 import type { RouterConfig } from '../config/schema/index.js'
 import { apiErrorBody } from './errors.js'
 import { API_ROUTES } from './routes/index.js'
@@ -33,8 +33,11 @@ export interface ApiServerOptions extends Omit<ApiContext, 'runtime' | 'config'>
 
 const TRANSPORT = 'api'
 
+/** How long close() lets requests in flight finish. */
+const CLOSE_GRACE_MS = 1_000
+
 export class ApiServer {
-  readonly server: Server
+  private readonly listener: HttpListener
   private readonly options: ApiServerOptions
   private readonly table = new Map<string, Map<string, ApiRoute>>()
 
@@ -47,28 +50,24 @@ export class ApiServer {
         throw new Error(`duplicate API route ${route.method} ${route.path}`)
       byMethod.set(route.method, route)
     }
-    this.server = createServer(
-      { requestTimeout: 30_000, headersTimeout: 30_000, keepAliveTimeout: 60_000 },
+    this.listener = new HttpListener(
+      { requestTimeoutMs: 30_000, headersTimeoutMs: 30_000, keepAliveTimeoutMs: 60_000 },
       (req, res) => void this.handle(req, res),
     )
   }
 
   listen(port: number, host: string): Promise<Listening> {
-    return listen(this.server, port, host)
+    return this.listener.listen(port, host)
   }
 
   close(): Promise<void> {
-    return new Promise((resolve) => {
-      this.server.close(() => resolve())
-      this.server.closeIdleConnections()
-      setTimeout(() => this.server.closeAllConnections(), 1_000).unref()
-    })
+    return this.listener.close(CLOSE_GRACE_MS)
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://api.local')
     const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname
-    const requestId = acceptableRequestId(req.headers['x-request-id']) ?? randomUUID()
+    const requestId = requestIdFrom(req.headers['x-request-id']).id
     const timeoutMs = this.options.routeTimeoutMs ?? 30_000
     const aborter = new AbortController()
     const timer = setTimeout(() => aborter.abort(), timeoutMs)
@@ -85,7 +84,9 @@ export class ApiServer {
     try {
       route = this.route(req.method ?? 'GET', path)
       const hasBody = route.method === 'POST' || route.method === 'PUT'
-      const body = hasBody ? parseJson(await readBody(req, this.options.maxBodyBytes)) : undefined
+      const body = hasBody
+        ? parseJsonBody(await readBody(req, this.options.maxBodyBytes))
+        : undefined
       const request: ApiRequest = {
         method: route.method,
         path,
@@ -98,42 +99,33 @@ export class ApiServer {
       lease = this.options.runtimes()?.acquire()
       const ctx = context(lease?.runtime)
       handlerRunning = true
-      const result = await withTimeout(
+      const result = await untilAborted(
         Promise.resolve(route.handle(request, ctx)),
         aborter.signal,
         timeoutMs,
       )
-      const text = JSON.stringify(result.body)
-      res.writeHead(result.status ?? 200, {
+      sendJson(res, result.status ?? 200, JSON.stringify(result.body), {
         ...result.headers,
         'content-type': 'application/json',
-        'content-length': Buffer.byteLength(text),
         'x-request-id': requestId,
       })
-      res.end(text)
     } catch (err) {
       const error = toRouterError(err)
       if (route && (!handlerRunning || aborter.signal.aborted))
         route.rejected?.(error, context(lease?.runtime))
-      logRequestError(error, {
+      sendError(res, error, {
         log: this.options.log,
         requestId,
         transport: TRANSPORT,
         method: req.method ?? '',
         path,
+        closeConnection: !req.complete,
+        body: apiErrorBody,
+        headers:
+          error.code === 'method_not_allowed'
+            ? { allow: [...(this.table.get(path)?.keys() ?? [])].join(', ') }
+            : {},
       })
-      if (res.headersSent || res.destroyed) return
-      const text = JSON.stringify(apiErrorBody(error))
-      const headers: Record<string, string | number> = {
-        'content-type': 'application/json',
-        'content-length': Buffer.byteLength(text),
-        'x-request-id': requestId,
-      }
-      if (!req.complete) headers['connection'] = 'close'
-      if (error.code === 'method_not_allowed')
-        headers['allow'] = [...(this.table.get(path)?.keys() ?? [])].join(', ')
-      res.writeHead(error.status, headers)
-      res.end(text)
     } finally {
       clearTimeout(timer)
       lease?.release()
@@ -147,38 +139,4 @@ export class ApiServer {
     if (!route) throw new RouterError('method_not_allowed', `${method} is not allowed on ${path}`)
     return route
   }
-}
-
-function parseJson(raw: Buffer): unknown {
-  if (raw.length === 0) return undefined
-  try {
-    return JSON.parse(raw.toString('utf8'))
-  } catch (err) {
-    throw new RouterError(
-      'invalid_json',
-      `Request body is not valid JSON: ${(err as Error).message}`,
-    )
-  }
-}
-
-function withTimeout<T>(work: Promise<T>, signal: AbortSignal, timeoutMs: number): Promise<T> {
-  if (signal.aborted) return Promise.reject(timeoutError(timeoutMs))
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(timeoutError(timeoutMs))
-    signal.addEventListener('abort', onAbort, { once: true })
-    work.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort)
-        resolve(v)
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort)
-        reject(e instanceof Error ? e : new Error(String(e)))
-      },
-    )
-  })
-}
-
-function timeoutError(timeoutMs: number): RouterError {
-  return new RouterError('processing_timeout', `Request did not finish within ${timeoutMs} ms`)
 }

@@ -1,80 +1,37 @@
 /**
- * Value-returning helpers for the request direction: what a request is (from its headers), which
- * client headers to strip, and the replies that apply a pipeline outcome or an error.
+ * Value-returning helpers for the request direction: the replies that apply a pipeline outcome, an
+ * edge rejection or an error. What a request is, and which client headers go, is the request
+ * edge's decision (src/edge); this file only writes it in Envoy's terms.
  */
-import { randomUUID } from 'node:crypto'
-import { toOpenAIErrorBody, type RouterError } from '../errors.js'
+import type { EdgeRequest } from '../edge/request-edge.js'
+import { edgeErrorReply } from '../edge/request-edge.js'
+import { INFERENCE_EXTENSION_HEADER } from '../edge/routing-headers.js'
+import type { RouterError } from '../errors.js'
+import { REQUEST_ID_HEADER } from '../http/request-id.js'
 import type { ImmediateResponse, RequestOutcome } from '../pipeline/types.js'
-import { ENVOY_LB_NAMESPACE, INFERENCE_EXTENSION_HEADER, type StreamSettings } from './settings.js'
+import { ENVOY_LB_NAMESPACE, type StreamSettings } from './settings.js'
 import {
   immediateResponse,
   metadataStruct,
   setHeader,
   type CommonResponse,
+  type HeaderMutation,
   type HeaderValueOption,
   type ProcessingResponse,
   type StructValue,
 } from './wire.js'
 
-/** `models`: answered from the headers; `chat`: routed; `passthrough`: left to Envoy untouched. */
-export type RequestKind = 'models' | 'chat' | 'passthrough'
-
-export interface RequestInfo {
-  readonly requestId: string
-  readonly method: string
-  readonly path: string
-  readonly headers: Readonly<Record<string, string>>
-  readonly acceptsEventStream: boolean
-  readonly kind: RequestKind
-}
-
-/** Paths whose bodies are chat completions: `/v1/chat/completions` and prefixed forms of it. */
-function isChatPath(path: string): boolean {
-  return path === '/v1/chat/completions' || path.endsWith('/chat/completions')
-}
-
-export function describeRequest(headers: Readonly<Record<string, string>>): RequestInfo {
-  const method = (headers[':method'] ?? '').toUpperCase()
-  const path = headers[':path'] ?? ''
-  const query = path.indexOf('?')
-  const pathOnly = query === -1 ? path : path.slice(0, query)
-  let kind: RequestKind = 'passthrough'
-  if (method === 'GET' && pathOnly === '/v1/models') kind = 'models'
-  else if (method === 'POST' && isChatPath(pathOnly)) kind = 'chat'
-  return {
-    requestId: headers['x-request-id'] || randomUUID(),
-    method,
-    path,
-    headers,
-    acceptsEventStream: (headers['accept'] ?? '').includes('text/event-stream'),
-    kind,
-  }
-}
-
-/** A request whose headers Envoy did not send (request_header_mode SKIP): assume a chat body. */
-export function headerlessRequest(): RequestInfo {
-  return {
-    requestId: randomUUID(),
-    method: 'POST',
-    path: '',
-    headers: {},
-    acceptsEventStream: false,
-    kind: 'chat',
-  }
-}
-
 /**
- * Client-supplied routing headers to remove: the destination and selection headers (always named,
- * since Envoy's forward_rules may hide them from us) plus every `x-vsr-*` header present.
+ * The header mutation of the request-headers reply: the routing headers removed, and our request
+ * id in place of a client's that was missing or refused.
  */
-export function routingHeaderRemovals(
-  headers: Readonly<Record<string, string>>,
-  settings: StreamSettings,
-): string[] {
-  const out = [...settings.routingHeaders]
-  for (const key of Object.keys(headers))
-    if (key.startsWith('x-vsr-') && !out.includes(key)) out.push(key)
-  return out
+export function edgeHeaderMutation(request: EdgeRequest): HeaderMutation {
+  return request.requestIdAssigned
+    ? {
+        set_headers: [setHeader(REQUEST_ID_HEADER, request.requestId)],
+        remove_headers: [...request.removeHeaders],
+      }
+    : { remove_headers: [...request.removeHeaders] }
 }
 
 /** The parts of a forward decision Envoy applies: a CommonResponse plus dynamic metadata. */
@@ -89,8 +46,10 @@ export function forwardReply(
     settings: StreamSettings
     /** The body arrived in several messages whose bytes were held back: it must be re-emitted. */
     chunked: boolean
-    /** Extra headers to remove (routing headers, when the headers phase was skipped). */
-    removals: readonly string[]
+    /** The request as the edge described it. */
+    request: EdgeRequest
+    /** The headers phase was skipped: routing headers and the request id are set here instead. */
+    headerless: boolean
   },
 ): ForwardReply {
   const { settings, chunked } = options
@@ -111,8 +70,11 @@ export function forwardReply(
   )
     put(INFERENCE_EXTENSION_HEADER, hostPort)
   for (const [key, value] of ctx.upstreamHeaders) if (!named.has(key)) put(key, value)
+  if (options.headerless) put(REQUEST_ID_HEADER, options.request.requestId)
 
-  const remove = options.removals.filter((key) => !named.has(key))
+  const remove = options.headerless
+    ? options.request.removeHeaders.filter((key) => !named.has(key))
+    : []
   const rewrite = outcome.bodyChanged || chunked
   if (rewrite && !chunked) put('content-length', String(outcome.body.length))
   else if (rewrite) remove.push('content-length')
@@ -130,29 +92,43 @@ export function forwardReply(
 }
 
 /** The pipeline's own answer (block, cache hit) as an ImmediateResponse. */
-export function pipelineImmediate(response: ImmediateResponse): ProcessingResponse {
+export function pipelineImmediate(
+  response: ImmediateResponse,
+  requestId: string,
+): ProcessingResponse {
   return immediateResponse({
     status: response.status,
-    headers: Object.entries(response.headers),
+    headers: [...Object.entries(response.headers), [REQUEST_ID_HEADER, requestId]],
     body: response.body,
     details: `semantic_router_${response.kind}`,
   })
 }
 
-/** An OpenAI-shaped error as an ImmediateResponse (same body the gateway sends). */
-export function errorImmediate(err: RouterError): ProcessingResponse {
+/** An OpenAI-shaped error as an ImmediateResponse (the same answer the gateway sends). */
+export function errorImmediate(
+  err: RouterError,
+  requestId: string,
+  headers: Readonly<Record<string, string>> = {},
+): ProcessingResponse {
+  const reply = edgeErrorReply(err, requestId, headers)
   return immediateResponse({
-    status: err.status,
-    headers: [['content-type', 'application/json']],
-    body: JSON.stringify(toOpenAIErrorBody(err)),
+    status: reply.status,
+    headers: Object.entries(reply.headers),
+    body: reply.body,
     details: `semantic_router_error_${err.code}`,
   })
 }
 
-export function modelsImmediate(list: Record<string, unknown>): ProcessingResponse {
+export function modelsImmediate(
+  list: Record<string, unknown>,
+  requestId: string,
+): ProcessingResponse {
   return immediateResponse({
     status: 200,
-    headers: [['content-type', 'application/json']],
+    headers: [
+      ['content-type', 'application/json'],
+      [REQUEST_ID_HEADER, requestId],
+    ],
     body: JSON.stringify(list),
     details: 'semantic_router_models',
   })

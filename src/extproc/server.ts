@@ -7,6 +7,8 @@
  * order). A failure ends only its own stream: protocol violations close it with INVALID_ARGUMENT,
  * anything unexpected with INTERNAL, and Envoy then applies its failure_mode_allow.
  */
+import type { RouterConfig } from '../config/schema/index.js'
+import { RequestEdge } from '../edge/request-edge.js'
 import { logEvent, type Logger } from '../log.js'
 import { PROCESS_PATH, processCodec } from './codec.js'
 import {
@@ -51,6 +53,8 @@ export class ExtProcServer {
   private readonly options: ExtProcServerOptions
   private readonly calls = new Set<ProcessCall>()
   private closing: Promise<void> | undefined
+  /** The request edge of the config last seen (rebuilt when a reload changes the config). */
+  private edge: { readonly config: RouterConfig; readonly edge: RequestEdge } | undefined
 
   private constructor(options: ExtProcServerOptions, certificate: Buffer | undefined) {
     this.options = options
@@ -91,10 +95,15 @@ export class ExtProcServer {
     return this.calls.size
   }
 
+  private edgeFor(config: RouterConfig): RequestEdge {
+    if (this.edge?.config !== config) this.edge = { config, edge: RequestEdge.fromConfig(config) }
+    return this.edge.edge
+  }
+
   private process(call: ProcessCall): void {
     const lease = this.options.runtimes.acquire()
     const runtime = lease.runtime
-    const stream = new ExtProcStream(runtime)
+    const stream = new ExtProcStream(runtime, this.edgeFor(runtime.config))
     const inflight = runtime.services.metrics.inflightRequests
     inflight.inc({ transport: 'extproc' })
     this.calls.add(call)

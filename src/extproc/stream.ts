@@ -4,22 +4,25 @@
  * gets exactly one reply, in order (none in observability mode). This class turns each message
  * into its reply; the server (server.ts) owns the gRPC plumbing.
  *
- * Routing is the pipeline's job: this class only collects the request, calls the pipeline once
- * the body is complete, and translates the outcome into header/body mutations or an
- * ImmediateResponse.
+ * What the request is (kind, id, routing headers, admission, deadline) is the request edge's
+ * decision (src/edge) and routing is the pipeline's: this class only collects the request, asks the
+ * edge, calls the pipeline once the body is complete, and translates the outcome into header/body
+ * mutations or an ImmediateResponse.
  */
+import type { EdgeRejection } from '../edge/admission.js'
+import { decideWithin } from '../edge/decide.js'
+import { edgeErrorReason, type EdgeRequest, type RequestEdge } from '../edge/request-edge.js'
 import { RouterError, toRouterError } from '../errors.js'
+import { REQUEST_ID_HEADER } from '../http/request-id.js'
+import { logRequestError } from '../http/respond.js'
 import { logEvent, type Logger } from '../log.js'
 import type { RequestContext, RequestMeta, RequestOutcome } from '../pipeline/types.js'
 import {
-  describeRequest,
+  edgeHeaderMutation,
   errorImmediate,
   forwardReply,
-  headerlessRequest,
   modelsImmediate,
   pipelineImmediate,
-  routingHeaderRemovals,
-  type RequestInfo,
 } from './request-phase.js'
 import { streamSettings, type StreamSettings } from './settings.js'
 import type { ExtProcResponseTracker, ExtProcRuntime } from './types.js'
@@ -53,13 +56,13 @@ type Phase = 'request_headers' | 'request_body'
 
 export class ExtProcStream {
   private readonly runtime: ExtProcRuntime
+  private readonly edge: RequestEdge
   private readonly settings: StreamSettings
   private readonly log: Logger
   private readonly abort = new AbortController()
   private readonly startedAt = performance.now()
   private protocol: ProtocolConfiguration | undefined
-  private info: RequestInfo | undefined
-  private removals: readonly string[] = []
+  private info: EdgeRequest | undefined
   private headersSeen = false
   private chunks: Buffer[] = []
   private bodyBytes = 0
@@ -71,8 +74,10 @@ export class ExtProcStream {
   private responseFinished = false
   private closed = false
 
-  constructor(runtime: ExtProcRuntime) {
+  /** `edge` is the request edge of `runtime`'s config (the server builds it once per config). */
+  constructor(runtime: ExtProcRuntime, edge: RequestEdge) {
     this.runtime = runtime
+    this.edge = edge
     this.settings = streamSettings(runtime.config)
     this.log = runtime.services.log
   }
@@ -106,14 +111,19 @@ export class ExtProcStream {
   private async onRequestHeaders(message: HttpHeaders): Promise<ProcessingResponse> {
     if (this.headersSeen) throw new ExtProcProtocolError('request_headers received twice')
     this.headersSeen = true
-    const info = describeRequest(headersToRecord(message.headers))
+    const headers = headersToRecord(message.headers)
+    const info = this.edge.describe({
+      method: headers[':method'] ?? '',
+      target: headers[':path'] ?? '',
+      headers,
+    })
     this.info = info
+    if (info.rejection) return this.rejected(info.rejection)
     if (info.kind === 'models') {
       this.decided = true
-      return modelsImmediate(this.runtime.pipeline.listModels('extproc'))
+      return modelsImmediate(this.runtime.pipeline.listModels('extproc'), info.requestId)
     }
-    this.removals = routingHeaderRemovals(info.headers, this.settings)
-    const strip: CommonResponse = { header_mutation: { remove_headers: [...this.removals] } }
+    const strip: CommonResponse = { header_mutation: edgeHeaderMutation(info) }
     if (info.kind === 'passthrough') {
       this.decided = true
       return { request_headers: { response: strip }, mode_override: PASSTHROUGH_MODE }
@@ -123,15 +133,12 @@ export class ExtProcStream {
   }
 
   private async onRequestBody(message: HttpBody): Promise<ProcessingResponse> {
-    if (!this.info) {
-      // request_header_mode SKIP: the first message is the body.
-      this.info = headerlessRequest()
-      this.removals = routingHeaderRemovals({}, this.settings)
-    }
+    // request_header_mode SKIP: the first message is the body.
+    this.info ??= this.edge.headerless()
     if (this.decided || this.info.kind !== 'chat') return { request_body: { response: CONTINUE } }
     const chunk = message.body ?? Buffer.alloc(0)
     this.bodyBytes += chunk.length
-    if (this.bodyBytes > this.settings.maxBodyBytes) return this.tooLarge()
+    if (this.bodyBytes > this.edge.maxBodyBytes) return this.tooLarge()
     if (chunk.length > 0) this.chunks.push(chunk)
     if (!this.bodyComplete(message)) {
       // BUFFERED_PARTIAL stops here when the body outgrew Envoy's buffer: we never see the rest.
@@ -158,15 +165,29 @@ export class ExtProcStream {
   }
 
   private tooLarge(): ProcessingResponse {
-    this.decided = true
     this.chunks = []
-    const err = new RouterError(
-      'body_too_large',
-      `Request body exceeds ${this.settings.maxBodyBytes} bytes`,
-    )
-    this.runtime.services.metrics.recordError(undefined, err.code)
-    this.logRejected(err)
-    return this.answered(errorImmediate(err))
+    return this.rejected({ error: this.edge.bodyTooLarge(), headers: {}, counted: true })
+  }
+
+  /** The edge refused the request: the same answer, count and log line as on the gateway. */
+  private rejected(rejection: EdgeRejection): ProcessingResponse {
+    this.decided = true
+    const info = this.info!
+    if (rejection.counted)
+      this.runtime.services.metrics.recordError(undefined, rejection.error.code)
+    logRequestError(rejection.error, this.logContext())
+    return this.answered(errorImmediate(rejection.error, info.requestId, rejection.headers))
+  }
+
+  private logContext(): Parameters<typeof logRequestError>[1] {
+    const info = this.info
+    return {
+      log: this.log,
+      requestId: info?.requestId ?? '',
+      transport: 'extproc',
+      method: info?.method ?? '',
+      path: info?.path ?? '',
+    }
   }
 
   /** The router answered the request itself: nothing of the response is left to track. */
@@ -190,21 +211,28 @@ export class ExtProcStream {
       signal: this.abort.signal,
     }
     let outcome: RequestOutcome
-    const work = this.runtime.pipeline.handleRequest(body, meta)
     try {
-      outcome = await this.withinBudget(work)
+      outcome = await decideWithin(
+        this.runtime.pipeline,
+        body,
+        meta,
+        this.edge.deadlineMs,
+        () => this.abort.abort(),
+        this.log,
+      )
     } catch (err) {
-      this.endLateOutcome(work)
       return this.failure(err, body, phase)
     }
-    if (outcome.action === 'respond') return this.answered(pipelineImmediate(outcome.response))
+    if (outcome.action === 'respond')
+      return this.answered(pipelineImmediate(outcome.response, info.requestId))
     this.ctx = outcome.ctx
     // Envoy gave up while the pipeline ran: record the decision as cancelled; no reply is read.
     if (this.closed) await this.finishResponse('cancelled')
     const reply = forwardReply(outcome, {
       settings: this.settings,
       chunked: this.chunked,
-      removals: this.headersSeen ? [] : this.removals,
+      request: info,
+      headerless: !this.headersSeen,
     })
     const response: ProcessingResponse =
       phase === 'request_body'
@@ -215,73 +243,30 @@ export class ExtProcStream {
   }
 
   /**
-   * The budget ran out but the pipeline may still decide to forward: end that outcome's response
-   * at once, so modules that ran (the cache's leader for waiting duplicates) release what they hold.
-   */
-  private endLateOutcome(work: Promise<RequestOutcome>): void {
-    work
-      .then(
-        (late) => {
-          if (late.action === 'forward')
-            return this.runtime.pipeline.startResponse(late.ctx).finish('processing_timeout')
-        },
-        () => {},
-      )
-      .catch((err: unknown) =>
-        logEvent(this.log, 'extproc_response_tracking_failed', { error: String(err) }, 'warn'),
-      )
-  }
-
-  /** Rejects with processing_timeout when the pipeline outlives the per-message budget. */
-  private withinBudget<T>(work: Promise<T>): Promise<T> {
-    const ms = this.settings.messageTimeoutMs
-    let timer: NodeJS.Timeout | undefined
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        this.abort.abort()
-        reject(new RouterError('processing_timeout', `Processing exceeded ${ms} ms`))
-      }, ms)
-    })
-    return Promise.race([work, timeout]).finally(() => clearTimeout(timer))
-  }
-
-  /**
    * Bad input is answered as the gateway would (4xx). Anything else follows failure_mode: open
    * lets the request through unmodified (re-emitting held-back chunks), closed answers an error.
    */
   private failure(err: unknown, body: Buffer, phase: Phase): ProcessingResponse {
     const error = toRouterError(err)
-    if (error.status < 500) return this.answered(errorImmediate(error))
+    const requestId = this.info!.requestId
+    if (error.status < 500) return this.answered(errorImmediate(error, requestId))
     if (!(err instanceof RouterError) || error.code === 'processing_timeout')
-      this.runtime.services.metrics.recordError(
-        undefined,
-        error.code === 'processing_timeout' ? 'timeout' : error.code,
-      )
-    this.logRejected(error, err)
-    if (this.settings.failureMode === 'closed') return this.answered(errorImmediate(error))
+      this.runtime.services.metrics.recordError(undefined, edgeErrorReason(error.code))
+    logRequestError(error, {
+      ...this.logContext(),
+      fields: {
+        failure_mode: this.settings.failureMode,
+        ...(err instanceof Error && !(err instanceof RouterError) ? { cause: err.message } : {}),
+      },
+    })
+    if (this.settings.failureMode === 'closed')
+      return this.answered(errorImmediate(error, requestId))
     const common: CommonResponse = this.chunked
       ? { body_mutation: { body }, header_mutation: { remove_headers: ['content-length'] } }
       : CONTINUE
     return phase === 'request_body'
       ? { request_body: { response: common } }
       : { request_headers: { response: common } }
-  }
-
-  private logRejected(error: RouterError, cause?: unknown): void {
-    logEvent(
-      this.log,
-      'extproc_request_failed',
-      {
-        request_id: this.info?.requestId ?? '',
-        code: error.code,
-        error: error.message,
-        failure_mode: this.settings.failureMode,
-        ...(cause instanceof Error && !(cause instanceof RouterError)
-          ? { cause: cause.message }
-          : {}),
-      },
-      error.status >= 500 ? 'error' : 'warn',
-    )
   }
 
   private async onResponseHeaders(message: HttpHeaders): Promise<ProcessingResponse> {
@@ -292,6 +277,7 @@ export class ExtProcStream {
     const tracker = this.runtime.pipeline.startResponse(ctx)
     this.tracker = tracker
     const add = tracker.onHeaders(status, headers)
+    add[REQUEST_ID_HEADER] = ctx.meta.requestId
     const reply: ProcessingResponse = {
       response_headers: {
         response: { header_mutation: { set_headers: setHeaders(Object.entries(add)) } },

@@ -33,6 +33,12 @@ export class ClientWatch {
     return this.controller.signal
   }
 
+  /** The request ran out of time: abort the work done for it (as if the client had left). */
+  expire(): void {
+    this.controller ??= new AbortController()
+    this.controller.abort()
+  }
+
   /** Call `fn` once if the client goes away (replaces any earlier callback). */
   onGone(fn: (() => void) | undefined): void {
     this.handler = fn

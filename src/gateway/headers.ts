@@ -1,16 +1,15 @@
 /**
  * Header hygiene for the gateway, in both directions.
  *
- * Towards the upstream: the client's headers are forwarded except hop-by-hop headers (RFC 9110
- * §7.6.1, plus any named in `Connection`), framing headers we recompute, and every routing header a
- * client could use to steer or spoof the router (`x-vsr-*`, `x-selected-model`, destination headers
- * under all their historical names). `accept-encoding` is replaced by `identity` because the
- * router reads the response (usage, cache) and must see plain bytes.
+ * Towards the upstream: the client's headers (as the request edge left them: no routing headers)
+ * are forwarded except hop-by-hop headers (RFC 9110 §7.6.1, plus any named in `Connection`) and
+ * framing headers we recompute. `accept-encoding` is replaced by `identity` because the router
+ * reads the response (usage, cache) and must see plain bytes.
  *
  * Towards the client: upstream headers minus hop-by-hop and minus any `x-vsr-*` the upstream sent
  * (only the router's own tracking headers are trusted).
  */
-import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http'
+import type { OutgoingHttpHeaders } from 'node:http'
 
 const HOP_BY_HOP = new Set([
   'connection',
@@ -24,7 +23,10 @@ const HOP_BY_HOP = new Set([
   'upgrade',
 ])
 
-/** Headers never copied from the client to the upstream request. */
+/**
+ * Headers never copied from the client to the upstream request (the routing headers are already
+ * gone: the request edge removed them from what the gateway forwards).
+ */
 const NOT_FORWARDED = new Set([
   ...HOP_BY_HOP,
   'host',
@@ -32,26 +34,10 @@ const NOT_FORWARDED = new Set([
   'expect',
   'accept-encoding',
   'x-request-id',
-  'x-selected-model',
-  'x-gateway-destination-endpoint',
-  'x-semantic-destination-endpoint',
-  'x-ai-eg-model',
 ])
 
 /** Headers never copied from the upstream response to the client. */
 const NOT_RETURNED = HOP_BY_HOP
-
-/** True for a header a client may not set because the router owns it. */
-export function isRoutingHeader(name: string, destinationHeader: string): boolean {
-  return (
-    name.startsWith('x-vsr-') ||
-    name === destinationHeader ||
-    name === 'x-selected-model' ||
-    name === 'x-gateway-destination-endpoint' ||
-    name === 'x-semantic-destination-endpoint' ||
-    name === 'x-ai-eg-model'
-  )
-}
 
 function connectionTokens(value: string | string[] | undefined): Set<string> | undefined {
   if (value === undefined) return undefined
@@ -63,25 +49,8 @@ function connectionTokens(value: string | string[] | undefined): Set<string> | u
   return tokens.length === 0 ? undefined : new Set(tokens)
 }
 
-/**
- * The client's headers as the pipeline sees them: lower-cased, single-valued, routing headers
- * removed so no module can be tricked into trusting them.
- */
-export function clientMetaHeaders(
-  headers: IncomingHttpHeaders,
-  destinationHeader: string,
-): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const name in headers) {
-    const value = headers[name]
-    if (value === undefined || isRoutingHeader(name, destinationHeader)) continue
-    out[name] = Array.isArray(value) ? value.join(', ') : value
-  }
-  return out
-}
-
 export interface UpstreamHeaderInput {
-  /** Client headers after clientMetaHeaders(). */
+  /** Client headers as the request edge passed them (routing headers removed). */
   readonly client: Readonly<Record<string, string>>
   /** Connection tokens of the original request (headers named there are hop-by-hop). */
   readonly connection: string | string[] | undefined
@@ -136,11 +105,4 @@ export function clientResponseHeaders(
     out[name] = value
   }
   return out
-}
-
-/** A client request id we are willing to echo: short, printable, no separators that break logs. */
-const SAFE_REQUEST_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/
-
-export function acceptableRequestId(value: string | string[] | undefined): string | undefined {
-  return typeof value === 'string' && SAFE_REQUEST_ID.test(value) ? value : undefined
 }

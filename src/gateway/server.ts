@@ -5,20 +5,23 @@
  * GET /v1/models (the auto model plus configured models), GET /health. Each request leases the
  * runtime current at its start (hot reload never changes the rules under a request in flight).
  */
-import { randomUUID } from 'node:crypto'
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { RouterConfig } from '../config/schema/index.js'
+import { decideWithin } from '../edge/decide.js'
+import { CHAT_PATH, splitTarget } from '../edge/paths.js'
+import { edgeErrorReason, RequestEdge, type EdgeRequest } from '../edge/request-edge.js'
 import { RouterError, toRouterError } from '../errors.js'
+import { readBody } from '../http/body.js'
+import type { Listening } from '../http/listen.js'
+import { sendError, sendJson, type ErrorContext } from '../http/respond.js'
+import { HttpListener } from '../http/server.js'
 import type { Logger } from '../log.js'
 import type { RouterMetrics } from '../metrics/router-metrics.js'
 import type { RequestMeta, RequestOutcome } from '../pipeline/types.js'
-import type { RuntimeSource } from '../pipeline/runtime.js'
-import { readBody } from './body.js'
+import type { Runtime, RuntimeSource } from '../pipeline/runtime.js'
 import { ClientWatch } from './client-watch.js'
 import { forward, type ForwardResult } from './forward.js'
-import { acceptableRequestId, clientMetaHeaders, upstreamRequestHeaders } from './headers.js'
-import { listen, type Listening } from '../http/listen.js'
-import { sendError, sendJson, type ErrorContext } from './respond.js'
-import type { Runtime } from '../pipeline/runtime.js'
+import { upstreamRequestHeaders } from './headers.js'
 import { UpstreamPools } from './upstream-pool.js'
 
 export interface GatewayOptions {
@@ -34,11 +37,8 @@ interface Exchange {
   readonly runtime: Runtime
   readonly req: IncomingMessage
   readonly res: ServerResponse
-  /** Path and query as the client sent them. */
-  readonly url: string
-  readonly requestId: string
-  /** Client headers as the pipeline saw them (routing headers removed). */
-  readonly headers: Record<string, string>
+  /** What the request edge made of the request. */
+  readonly request: EdgeRequest
   readonly client: ClientWatch
   readonly errCtx: ErrorContext
 }
@@ -46,114 +46,120 @@ interface Exchange {
 /** Errors the pipeline already logged and counted (so the edge does not log them twice). */
 const reported = new WeakSet<RouterError>()
 
-const CHAT_PATH = '/v1/chat/completions'
-const MODELS_PATH = '/v1/models'
 const TRANSPORT = 'gateway'
+const HEALTH_BODY = '{"status":"healthy","service":"gateway"}'
 
 export class Gateway {
-  readonly server: Server
+  private readonly listener: HttpListener
   private readonly options: GatewayOptions
   private pools: UpstreamPools | undefined
-  private inflight = 0
   private readonly inflightGauge: { inc(): void; dec(): void }
-  private idleWaiters: (() => void)[] = []
+  /** The request edge of the config last seen (rebuilt when a reload changes the config). */
+  private edge: { readonly config: RouterConfig; readonly edge: RequestEdge } | undefined
 
   constructor(options: GatewayOptions) {
     this.options = options
     this.inflightGauge = options.metrics.inflightRequests.labels({ transport: TRANSPORT })
-    this.server = createServer(
+    this.listener = new HttpListener(
       {
-        requestTimeout: options.requestTimeoutMs ?? 60_000,
-        headersTimeout: 30_000,
-        keepAliveTimeout: 65_000,
+        requestTimeoutMs: options.requestTimeoutMs ?? 60_000,
+        headersTimeoutMs: 30_000,
+        keepAliveTimeoutMs: 65_000,
       },
       (req, res) => void this.handle(req, res),
     )
   }
 
   listen(port: number, host: string): Promise<Listening> {
-    return listen(this.server, port, host)
+    return this.listener.listen(port, host)
   }
 
-  /** Stop accepting, let requests in flight finish for up to graceMs, then cut the rest. */
+  /** Drain: stop accepting, let requests in flight finish for up to graceMs, then cut the rest. */
   async close(graceMs: number): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()))
-    this.server.closeIdleConnections()
-    if (this.inflight > 0) {
-      await Promise.race([
-        new Promise<void>((resolve) => this.idleWaiters.push(resolve)),
-        new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref()),
-      ])
-    }
-    this.server.closeAllConnections()
-    await closed
+    await this.listener.close(graceMs)
     await this.pools?.destroy()
   }
 
+  private edgeFor(config: RouterConfig): RequestEdge {
+    if (this.edge?.config !== config) this.edge = { config, edge: RequestEdge.fromConfig(config) }
+    return this.edge.edge
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = req.url ?? '/'
-    const q = url.indexOf('?')
-    const path = q === -1 ? url : url.slice(0, q)
-    const requestId = acceptableRequestId(req.headers['x-request-id']) ?? randomUUID()
+    const runtime = this.options.runtimes.current()
+    const edge = this.edgeFor(runtime.config)
+    const request = edge.describe({
+      method: req.method ?? '',
+      target: req.url ?? '/',
+      headers: req.headers,
+    })
     const errCtx: ErrorContext = {
       log: this.options.log,
-      requestId,
+      requestId: request.requestId,
       transport: TRANSPORT,
-      method: req.method ?? '',
-      path,
+      method: request.method,
+      path: request.path,
     }
     try {
-      if (path === CHAT_PATH) {
-        if (req.method !== 'POST') throw methodNotAllowed(res, 'POST')
-        await this.chat(req, res, url, requestId, errCtx)
-      } else if (path === MODELS_PATH) {
-        if (req.method !== 'GET') throw methodNotAllowed(res, 'GET')
-        const body = JSON.stringify(this.options.runtimes.current().pipeline.listModels('gateway'))
-        sendJson(res, 200, body, { 'x-request-id': requestId })
-      } else if (path === '/health') {
-        sendJson(res, 200, '{"status":"healthy","service":"gateway"}', {})
-      } else {
-        throw new RouterError('route_not_found', `No route for ${req.method ?? ''} ${path}`)
+      if (request.rejection) {
+        if (request.rejection.counted)
+          this.options.metrics.recordError(undefined, request.rejection.error.code)
+        sendError(res, request.rejection.error, {
+          ...errCtx,
+          headers: request.rejection.headers,
+          closeConnection: !req.complete,
+        })
+        return
+      }
+      switch (request.kind) {
+        case 'chat':
+          await this.chat(req, res, request, edge, errCtx)
+          return
+        case 'models':
+          sendJson(res, 200, JSON.stringify(runtime.pipeline.listModels('gateway')), {
+            'x-request-id': request.requestId,
+          })
+          return
+        case 'passthrough':
+          // The gateway has no upstream for paths outside the table; only its own probe is local.
+          if (request.path === '/health' && request.method === 'GET')
+            sendJson(res, 200, HEALTH_BODY, {})
+          else
+            throw new RouterError(
+              'route_not_found',
+              `No route for ${request.method} ${request.path}`,
+            )
       }
     } catch (err) {
       const error = toRouterError(err)
       const logged = reported.has(error)
-      if (!logged && path === CHAT_PATH && error.code !== 'method_not_allowed')
-        this.options.metrics.recordError(undefined, error.code)
-      sendError(res, error, {
-        ...errCtx,
-        closeConnection: !req.complete,
-        logged,
-      })
+      if (!logged && request.kind === 'chat')
+        this.options.metrics.recordError(undefined, edgeErrorReason(error.code))
+      sendError(res, error, { ...errCtx, closeConnection: !req.complete, logged })
     }
   }
 
   private async chat(
     req: IncomingMessage,
     res: ServerResponse,
-    url: string,
-    requestId: string,
+    request: EdgeRequest,
+    edge: RequestEdge,
     errCtx: ErrorContext,
   ): Promise<void> {
     const startedAt = performance.now()
     const lease = this.options.runtimes.acquire()
     const runtime = lease.runtime
-    const config = runtime.config
     const client = new ClientWatch(res)
-    this.inflight++
     this.inflightGauge.inc()
     try {
-      checkContentType(req.headers['content-type'])
-      const body = await readBody(req, config.server.max_body_bytes)
-      const destinationHeader = config.extproc.destination_header
-      const headers = clientMetaHeaders(req.headers, destinationHeader)
+      const body = await readBody(req, edge.maxBodyBytes)
       const meta: RequestMeta = {
-        requestId,
+        requestId: request.requestId,
         transport: TRANSPORT,
         method: 'POST',
         path: CHAT_PATH,
-        headers,
-        acceptsEventStream: (headers['accept'] ?? '').includes('text/event-stream'),
+        headers: request.headers,
+        acceptsEventStream: request.acceptsEventStream,
         startedAt,
         get signal() {
           return client.signal
@@ -161,23 +167,29 @@ export class Gateway {
       }
       let outcome: RequestOutcome
       try {
-        outcome = await runtime.pipeline.handleRequest(body, meta)
+        outcome = await decideWithin(
+          runtime.pipeline,
+          body,
+          meta,
+          edge.deadlineMs,
+          () => client.expire(),
+          this.options.log,
+        )
       } catch (err) {
         // The pipeline has already logged and counted its own rejections.
-        if (err instanceof RouterError) reported.add(err)
+        if (err instanceof RouterError && err.code !== 'processing_timeout') reported.add(err)
         throw err
       }
       if (outcome.action === 'respond') {
         const r = outcome.response
-        sendJson(res, r.status, r.body, { ...r.headers, 'x-request-id': requestId })
+        sendJson(res, r.status, r.body, { ...r.headers, 'x-request-id': request.requestId })
         return
       }
-      await this.relay(outcome, { runtime, req, res, url, requestId, headers, client, errCtx })
+      await this.relay(outcome, { runtime, req, res, request, client, errCtx })
     } finally {
       client.dispose()
       lease.release()
       this.inflightGauge.dec()
-      if (--this.inflight === 0) for (const w of this.idleWaiters.splice(0)) w()
     }
   }
 
@@ -185,7 +197,7 @@ export class Gateway {
     outcome: Extract<RequestOutcome, { action: 'forward' }>,
     exchange: Exchange,
   ): Promise<void> {
-    const { runtime, req, res, url, requestId, client, errCtx } = exchange
+    const { runtime, req, res, request, client, errCtx } = exchange
     const { ctx } = outcome
     const tracker = runtime.pipeline.startResponse(ctx)
     let result: ForwardResult
@@ -198,9 +210,9 @@ export class Gateway {
         )
       const apiKey = endpoint.apiKeyEnv === undefined ? undefined : process.env[endpoint.apiKeyEnv]
       const headers = upstreamRequestHeaders({
-        client: exchange.headers,
+        client: request.headers,
         connection: req.headers['connection'],
-        requestId,
+        requestId: request.requestId,
         bodyLength: outcome.body.length,
         fromPipeline: ctx.upstreamHeaders,
         apiKey: apiKey === '' ? undefined : apiKey,
@@ -208,12 +220,15 @@ export class Gateway {
       })
       result = await forward({
         dispatcher: this.currentPools().get(endpoint),
-        path: url.startsWith(CHAT_PATH) ? url : CHAT_PATH,
+        path:
+          request.path === CHAT_PATH
+            ? request.target
+            : CHAT_PATH + splitTarget(request.target).query,
         headers,
         body: outcome.body,
         res,
         tracker,
-        extraHeaders: { 'x-request-id': requestId },
+        extraHeaders: { 'x-request-id': request.requestId },
         client,
       })
     } catch (err) {
@@ -251,32 +266,4 @@ export class Gateway {
     void current?.close()
     return this.pools
   }
-}
-
-function methodNotAllowed(res: ServerResponse, allowed: string): RouterError {
-  res.setHeader('allow', allowed)
-  return new RouterError('method_not_allowed', `Use ${allowed} for this path`)
-}
-
-/**
- * JSON bodies only. Absent, `text/plain` and form encoding are tolerated because `curl -d` sends the
- * latter by default and the body is parsed as JSON either way; anything else (multipart, binary) is
- * refused with 415 before the body is read.
- */
-function checkContentType(value: string | undefined): void {
-  if (value === undefined) return
-  const semi = value.indexOf(';')
-  const type = (semi === -1 ? value : value.slice(0, semi)).trim().toLowerCase()
-  if (
-    type === 'application/json' ||
-    type.endsWith('+json') ||
-    type === 'text/plain' ||
-    type === 'application/x-www-form-urlencoded' ||
-    type === ''
-  )
-    return
-  throw new RouterError(
-    'unsupported_media_type',
-    `Content-Type ${type} is not supported; send application/json`,
-  )
 }

@@ -2,20 +2,22 @@
  * The Prometheus scrape endpoint (default port 9190): `GET /metrics` in the text exposition format,
  * plus `GET /health` for probes. Its own listener so scrapes never queue behind LLM traffic.
  */
-import { createServer, type Server } from 'node:http'
-import { listen, type Listening } from '../http/listen.js'
+import type { Listening } from '../http/listen.js'
+import { sendJson } from '../http/respond.js'
+import { HttpListener } from '../http/server.js'
 import { logEvent, type Logger } from '../log.js'
 import type { RouterMetrics } from './router-metrics.js'
 
 export class MetricsServer {
-  readonly server: Server
+  private readonly listener: HttpListener
   private readonly metrics: RouterMetrics
   private readonly log: Logger
 
   constructor(metrics: RouterMetrics, log: Logger) {
     this.metrics = metrics
     this.log = log
-    this.server = createServer({ requestTimeout: 10_000, headersTimeout: 10_000 }, (req, res) => {
+    const timeouts = { requestTimeoutMs: 10_000, headersTimeoutMs: 10_000 }
+    this.listener = new HttpListener(timeouts, (req, res) => {
       const path = (req.url ?? '/').split('?')[0]
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res
@@ -33,7 +35,7 @@ export class MetricsServer {
           },
         )
       } else if (path === '/health') {
-        res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"healthy"}')
+        sendJson(res, 200, '{"status":"healthy"}', {})
       } else {
         res.writeHead(404, { 'content-type': 'text/plain' }).end('not found; try /metrics\n')
       }
@@ -41,13 +43,11 @@ export class MetricsServer {
   }
 
   listen(port: number, host: string): Promise<Listening> {
-    return listen(this.server, port, host)
+    return this.listener.listen(port, host)
   }
 
+  /** Scrapes are short and retried: no grace, open connections are closed at once. */
   close(): Promise<void> {
-    return new Promise((resolve) => {
-      this.server.close(() => resolve())
-      this.server.closeAllConnections()
-    })
+    return this.listener.close(0)
   }
 }

@@ -2,6 +2,7 @@
 import { once } from 'node:events'
 import type { ServerResponse } from 'node:http'
 import { setTimeout as sleepTimer } from 'node:timers/promises'
+import { sendJson as sendHttpJson } from '../http/respond.js'
 
 /** Sent on every response so nobody mistakes the simulator for a real model server. */
 export const SIMULATOR_HEADER = 'x-simulator'
@@ -29,23 +30,14 @@ export function errorBody(status: number, message: string): string {
   return JSON.stringify({ error: { message, type, param: null, code: status } })
 }
 
+/** A JSON answer marked as the simulator's. */
 export function sendJson(
   res: ServerResponse,
   status: number,
   body: string,
   headers: Record<string, string> = {},
 ): void {
-  if (res.headersSent) {
-    res.destroy()
-    return
-  }
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(body),
-    [SIMULATOR_HEADER]: SIMULATOR_NAME,
-    ...headers,
-  })
-  res.end(body)
+  sendHttpJson(res, status, body, { [SIMULATOR_HEADER]: SIMULATOR_NAME, ...headers })
 }
 
 export function sendError(res: ServerResponse, status: number, message: string): void {

@@ -5,8 +5,9 @@
  * requests, request read time. Binds 127.0.0.1 unless told otherwise.
  */
 import { randomBytes } from 'node:crypto'
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { readBodyUpTo } from '../http/body.js'
+import { HttpListener } from '../http/server.js'
 import { silentLogger, type Logger } from '../log.js'
 import {
   DEFAULT_BEHAVIOUR,
@@ -82,32 +83,6 @@ export interface Simulator {
   close(): Promise<void>
 }
 
-function readBody(
-  req: IncomingMessage,
-  limit: number,
-): Promise<{ body: Buffer; truncated: boolean }> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'])
-    if (Number.isFinite(declared) && declared > limit) {
-      resolve({ body: Buffer.alloc(0), truncated: true })
-      return
-    }
-    const chunks: Buffer[] = []
-    let size = 0
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length
-      if (size > limit) {
-        req.pause()
-        resolve({ body: Buffer.concat(chunks), truncated: true })
-        return
-      }
-      chunks.push(chunk)
-    })
-    req.on('end', () => resolve({ body: Buffer.concat(chunks), truncated: false }))
-    req.on('error', reject)
-  })
-}
-
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const host = options.host ?? '127.0.0.1'
   const maxBodyBytes = options.maxBodyBytes ?? 4 * MiB
@@ -155,7 +130,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const method = req.method ?? 'GET'
     const hasBody = method !== 'GET' && method !== 'HEAD'
     const { body, truncated } = hasBody
-      ? await readBody(req, maxBodyBytes)
+      ? await readBodyUpTo(req, maxBodyBytes)
       : { body: Buffer.alloc(0), truncated: false }
     const isDebug = pathname.startsWith('/_simulator/')
     if (!isDebug) {
@@ -212,25 +187,19 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     }
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      log.error({ event: 'simulator_error', err }, 'simulator_error')
-      if (!res.headersSent) sendError(res, 500, 'simulator internal error')
-      else res.destroy()
-    })
-  })
-  server.maxConnections = options.maxConnections ?? 512
-  server.headersTimeout = 30_000
-  server.requestTimeout = 120_000
-  server.maxHeadersCount = 200
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject)
-      resolve()
-    })
-  })
-  port = (server.address() as AddressInfo).port
+  const listener = new HttpListener(
+    { requestTimeoutMs: 120_000, headersTimeoutMs: 30_000, maxHeadersCount: 200 },
+    (req, res) => {
+      handle(req, res).catch((err: unknown) => {
+        log.error({ event: 'simulator_error', err }, 'simulator_error')
+        if (!res.headersSent) sendError(res, 500, 'simulator internal error')
+        else res.destroy()
+      })
+    },
+  )
+  listener.server.maxConnections = options.maxConnections ?? 512
+  const listening = await listener.listen(options.port ?? 0, host)
+  port = listening.port
   const urlHost = host.includes(':') ? `[${host}]` : host
   const url = `http://${urlHost}:${port}`
   log.info(
@@ -252,11 +221,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     setFault: (model, fault) => setBehaviour(model, { fault: fault ?? null }),
     metricsText: () => metrics.render(),
     close() {
-      closing ??= new Promise<void>((resolve) => {
+      if (!closing) {
         shutdown.abort(new Error('simulator closing'))
-        server.close(() => resolve())
-        server.closeAllConnections()
-      })
+        closing = listener.close(0)
+      }
       return closing
     },
   }

@@ -11,7 +11,10 @@ import { describe, it } from 'node:test'
 import { parseAllDocuments } from 'yaml'
 import { parseConfigText } from '../../src/config/load.js'
 import { routerConfigSchema, type RouterConfig } from '../../src/config/schema/index.js'
-import { INFERENCE_EXTENSION_HEADER, SELECTED_MODEL_HEADER } from '../../src/extproc/settings.js'
+import {
+  INFERENCE_EXTENSION_HEADER,
+  SELECTED_MODEL_HEADER,
+} from '../../src/edge/routing-headers.js'
 
 const ROOT = join(import.meta.dirname, '../../deploy/envoy')
 const DEFAULTS = routerConfigSchema.parse({})
@@ -137,7 +140,7 @@ function checkRouterFilter(where: string, filter: Obj): void {
   assert.equal(mode['request_body_mode'], 'BUFFERED', `${where}: the router needs the whole body`)
   assert.equal(filter['allow_mode_override'], true, `${where}: SSE needs mode_override`)
   assert.ok(
-    seconds(filter['message_timeout']) * 1000 > DEFAULTS.extproc.message_timeout_ms,
+    seconds(filter['message_timeout']) * 1000 > DEFAULTS.server.processing_timeout_ms,
     `${where}: Envoy's message_timeout must exceed the router's own budget`,
   )
 }
@@ -286,7 +289,7 @@ function checkKubernetes(
         )
         assert.equal((ext['processingMode'] as Obj)['allowModeOverride'], true)
         assert.equal(((ext['processingMode'] as Obj)['request'] as Obj)['body'], 'Buffered')
-        assert.ok(seconds(ext['messageTimeout']) * 1000 > DEFAULTS.extproc.message_timeout_ms)
+        assert.ok(seconds(ext['messageTimeout']) * 1000 > DEFAULTS.server.processing_timeout_ms)
         break
       }
       case 'EnvoyPatchPolicy': {

@@ -152,10 +152,17 @@ describe('ext_proc immediate responses and header hygiene', () => {
     assert.deepEqual(empty.transcript, ['> request_headers[eos]', '< immediate_response'])
     assert.equal(empty.status, 400)
     const huge = chat('x'.repeat(11 * 1024 * 1024))
-    const big = await f.envoy.exchange({ body: huge, chunkSize: 1024 * 1024 }, never, {
-      ...UPSTREAM_FILTER,
-      request_body_mode: 'STREAMED',
-    })
+    const streamed = { ...UPSTREAM_FILTER, request_body_mode: 'STREAMED' as const }
+    // A declared length over the limit is refused from the headers, before any body is sent.
+    const declared = await f.envoy.exchange({ body: huge, chunkSize: 1024 * 1024 }, never, streamed)
+    assert.equal(declared.status, 413)
+    assert.deepEqual(declared.transcript.slice(0, 2), ['> request_headers', '< immediate_response'])
+    // A chunked upload is counted as it arrives and cut at the limit.
+    const big = await f.envoy.exchange(
+      { body: huge, chunkSize: 1024 * 1024, declareLength: false },
+      never,
+      streamed,
+    )
     assert.equal(big.status, 413)
     assert.ok(
       big.transcript.filter((m) => m === '< request_body').length >= 9,

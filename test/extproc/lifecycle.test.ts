@@ -84,7 +84,10 @@ describe('ext_proc failure handling', () => {
       assert.equal(seen!.body.toString(), body, mode)
       assert.equal(seen!.routeHeaders['x-vsr-destination-endpoint'], undefined)
     }
-    assert.equal(open.t.events('extproc_request_failed').at(-1)!['code'], 'internal_error')
+    const failed = open.t.events('request_error').at(-1)!
+    assert.equal(failed['code'], 'internal_error')
+    assert.equal(failed['transport'], 'extproc')
+    assert.equal(failed['failure_mode'], 'open')
   })
 
   it('fail-closed answers 500, and 504 when the time budget runs out', async () => {

@@ -98,6 +98,8 @@ export interface ClientRequest {
   body?: Buffer | string
   /** STREAMED request bodies are cut into chunks of this size. */
   chunkSize?: number
+  /** Send `content-length` with a body (default true; false = a chunked upload). */
+  declareLength?: boolean
   trailers?: Headers
 }
 
@@ -300,10 +302,12 @@ export class EnvoyClient {
       ':authority': 'router.local',
       ':scheme': 'http',
       'x-request-id': `req-${Math.random().toString(36).slice(2)}`,
-      ...(body
-        ? { 'content-type': 'application/json', 'content-length': String(body.length) }
-        : {}),
-      ...request.headers,
+      ...(body ? { 'content-type': 'application/json' } : {}),
+      ...(body && request.declareLength !== false ? { 'content-length': String(body.length) } : {}),
+      // Envoy hands ext_proc lower-case names (HTTP/2 requires them; its HTTP/1 codec lower-cases).
+      ...Object.fromEntries(
+        Object.entries(request.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]),
+      ),
     }
     let requestBodyMode = config.request_body_mode
     let responseBodyMode = config.response_body_mode

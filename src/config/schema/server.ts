@@ -24,6 +24,11 @@ export const serverSchema = z.strictObject({
     .int()
     .positive()
     .default(10 * MiB),
+  /**
+   * Longest time the router spends deciding a request (classification, guards, cache lookup), on
+   * both transports: gateway 504, ext_proc per `extproc.failure_mode`.
+   */
+  processing_timeout_ms: z.number().int().positive().default(5_000),
   /** Graceful shutdown: how long open requests and streams may take to finish. */
   shutdown_grace_ms: z.number().int().min(0).default(10_000),
 })
@@ -51,8 +56,11 @@ export const extprocSchema = z.strictObject({
   inference_extension: z.boolean().default(false),
   /** What a processing failure does: continue unmodified (open) or answer with an error (closed). */
   failure_mode: z.enum(['open', 'closed']).default('open'),
-  /** Per-message processing budget. */
-  message_timeout_ms: z.number().int().positive().default(5_000),
+  /**
+   * Older name of `server.processing_timeout_ms` (it bounded ext_proc only); when both are set the
+   * smaller applies, to both transports.
+   */
+  message_timeout_ms: z.number().int().positive().optional(),
   tls: z
     .strictObject({
       enabled: z.boolean().default(false),

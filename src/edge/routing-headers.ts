@@ -1,0 +1,34 @@
+/**
+ * Routing headers: request headers that steer where a request goes, which only the router may set.
+ * A client's values are never trusted on either transport — they are removed before the pipeline
+ * sees the request and before anything is forwarded.
+ */
+
+/** The model the router chose (Envoy routes on it; ours to set). */
+export const SELECTED_MODEL_HEADER = 'x-selected-model'
+/** The Gateway API Inference Extension endpoint-picker header. */
+export const INFERENCE_EXTENSION_HEADER = 'x-gateway-destination-endpoint'
+/** Every header starting with this is the router's own (tracking, decisions, destination). */
+export const ROUTER_HEADER_PREFIX = 'x-vsr-'
+
+/**
+ * Named routing headers, removed whether or not the request shows them (Envoy's `forward_rules`
+ * may hide a header from ext_proc that still reaches the upstream): the selected model, the
+ * destination under every historical name, and Envoy AI Gateway's model header (AI Gateway derives
+ * it from the body's model after the router ran).
+ */
+export const NAMED_ROUTING_HEADERS: readonly string[] = [
+  SELECTED_MODEL_HEADER,
+  'x-vsr-destination-endpoint',
+  INFERENCE_EXTENSION_HEADER,
+  'x-semantic-destination-endpoint',
+  'x-ai-eg-model',
+]
+
+/** The named routing headers plus the configured destination header (lower-cased, no duplicates). */
+export function routingHeaderNames(destinationHeader: string): readonly string[] {
+  const names = new Set(NAMED_ROUTING_HEADERS)
+  const configured = destinationHeader.toLowerCase()
+  if (configured !== '') names.add(configured)
+  return [...names]
+}

@@ -1,0 +1,88 @@
+/**
+ * Reading a request body into one Buffer with a hard size limit. A declared Content-Length over the
+ * limit is refused before reading a byte; a chunked body is cut off as soon as it crosses it.
+ */
+import type { IncomingMessage } from 'node:http'
+import { RouterError } from '../errors.js'
+
+export interface LimitedBody {
+  /** What arrived, up to the limit. */
+  readonly body: Buffer
+  /** The body was larger than the limit (reading stopped there; the connection should close). */
+  readonly truncated: boolean
+}
+
+/**
+ * The body up to `limit` bytes, saying whether there was more (for listeners that still want to
+ * look at what arrived, like the simulator's request recorder).
+ */
+export function readBodyUpTo(req: IncomingMessage, limit: number): Promise<LimitedBody> {
+  const declared = req.headers['content-length']
+  if (declared !== undefined && Number(declared) > limit)
+    return Promise.resolve({ body: Buffer.alloc(0), truncated: true })
+  return new Promise<LimitedBody>((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    const onData = (chunk: Buffer): void => {
+      if (size + chunk.length > limit) {
+        cleanup()
+        // Stop reading; the caller answers 413 and closes the connection.
+        req.pause()
+        resolve({ body: join(chunks, size), truncated: true })
+        return
+      }
+      size += chunk.length
+      chunks.push(chunk)
+    }
+    const onEnd = (): void => {
+      cleanup()
+      resolve({ body: join(chunks, size), truncated: false })
+    }
+    const onError = (err: Error): void => {
+      cleanup()
+      reject(err)
+    }
+    const onAborted = (): void => {
+      cleanup()
+      reject(new RouterError('invalid_request', 'client closed the connection mid-body'))
+    }
+    const cleanup = (): void => {
+      req.off('data', onData)
+      req.off('end', onEnd)
+      req.off('error', onError)
+      req.off('aborted', onAborted)
+    }
+    req.on('data', onData)
+    req.on('end', onEnd)
+    req.on('error', onError)
+    req.on('aborted', onAborted)
+  })
+}
+
+/** The whole body, or a `body_too_large` (413) rejection past `limit` bytes. */
+export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const { body, truncated } = await readBodyUpTo(req, limit)
+  if (truncated) throw bodyTooLarge(limit)
+  return body
+}
+
+export function bodyTooLarge(limit: number): RouterError {
+  return new RouterError('body_too_large', `Request body exceeds the limit of ${limit} bytes`)
+}
+
+/** A JSON request body; `undefined` for an empty one, `invalid_json` (400) for anything unparsable. */
+export function parseJsonBody(raw: Buffer): unknown {
+  if (raw.length === 0) return undefined
+  try {
+    return JSON.parse(raw.toString('utf8'))
+  } catch (err) {
+    throw new RouterError(
+      'invalid_json',
+      `Request body is not valid JSON: ${(err as Error).message}`,
+    )
+  }
+}
+
+function join(chunks: Buffer[], size: number): Buffer {
+  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)
+}
