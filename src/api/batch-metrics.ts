@@ -81,14 +81,16 @@ export function batchRequestError(errorType: string, message: string, param: str
 
 /**
  * Upstream's `error_type` for a failed batch request. `rejected`: the server failed it before or
- * instead of the handler (body unreadable or not JSON, out of time); otherwise the handler threw.
+ * instead of the handler (body unreadable, not JSON or refused by the schema, out of time);
+ * otherwise the handler threw.
  */
 export function batchErrorType(err: RouterError, rejected = false): string {
   if (err.code === 'processing_timeout') return 'timeout'
   if (err.code === 'invalid_json') return 'invalid_json'
-  if (rejected) return 'read_body_failed'
+  // A body the request schema refused names its type (routes/classify-batch.ts).
   const named = (err.details as { error_type?: unknown } | undefined)?.error_type
   if (typeof named === 'string') return named
+  if (rejected) return 'read_body_failed'
   if (err.code === 'not_ready') return 'classifier_unavailable'
   if (err.code === 'invalid_request') return 'parse_request_failed'
   return 'classification_failed'

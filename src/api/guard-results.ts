@@ -4,25 +4,15 @@
  * upstream's API, with real values instead of upstream's placeholders. Entity positions are Unicode
  * code point indices (what "character offset" means to most clients), end exclusive.
  */
+import type { z } from 'zod'
 import { RouterError } from '../errors.js'
 import { attackProbability } from '../guards/jailbreak/combined-detector.js'
 import { RuleJailbreakDetector } from '../guards/jailbreak/rule-detector.js'
 import { maskText } from '../guards/pii/mask.js'
 import type { JailbreakDetector, PiiEntity } from '../guards/types.js'
 import type { Runtime } from '../pipeline/runtime.js'
-import { optionalNumber, optionalObject } from './errors.js'
-
-/** Texts longer than this are refused (the detectors handle it, but an API call should not take seconds). */
-export const MAX_GUARD_TEXT_CHARS = 1_000_000
-
-export function checkLength(text: string, param = 'text'): void {
-  if (text.length > MAX_GUARD_TEXT_CHARS)
-    throw new RouterError(
-      'invalid_request',
-      `${param} is ${text.length} characters; the limit is ${MAX_GUARD_TEXT_CHARS}`,
-      { param },
-    )
-}
+import type { ALL_OPTIONS, PII_OPTIONS, SECURITY_OPTIONS } from './schemas/guards.js'
+import { SENSITIVITY_LEVELS } from './schemas/guards.js'
 
 export function elapsedMs(started: number): number {
   return Math.round((performance.now() - started) * 1000) / 1000
@@ -45,32 +35,16 @@ export interface PiiOptions {
   readonly maskEntities: boolean
 }
 
-export function piiOptions(options: Record<string, unknown>, runtime: Runtime): PiiOptions {
-  const types = options['entity_types']
-  if (types !== undefined && (!Array.isArray(types) || types.some((t) => typeof t !== 'string')))
-    throw new RouterError('invalid_request', 'options.entity_types must be an array of strings', {
-      param: 'options.entity_types',
-    })
-  const flag = (name: string, fallback: boolean): boolean => {
-    const v = options[name]
-    if (v === undefined || v === null) return fallback
-    if (typeof v !== 'boolean')
-      throw new RouterError('invalid_request', `options.${name} must be a boolean`, {
-        param: `options.${name}`,
-      })
-    return v
-  }
-  const threshold = optionalNumber(
-    options,
-    'confidence_threshold',
-    'options.confidence_threshold',
-    runtime.config.classifier.pii_model.threshold,
-  )
+/** PII options as the request schema parsed them, with the config's defaults applied. */
+export function piiOptions(
+  options: z.output<typeof PII_OPTIONS> | null | undefined,
+  runtime: Runtime,
+): PiiOptions {
   return {
-    entityTypes: types as string[] | undefined,
-    threshold,
-    returnPositions: flag('return_positions', true),
-    maskEntities: flag('mask_entities', false),
+    entityTypes: options?.entity_types ?? undefined,
+    threshold: options?.confidence_threshold ?? runtime.config.classifier.pii_model.threshold,
+    returnPositions: options?.return_positions ?? true,
+    maskEntities: options?.mask_entities ?? false,
   }
 }
 
@@ -117,19 +91,23 @@ export async function detectPii(
   return { result, entities }
 }
 
-/** `options` of a request that runs both guards (/combined, /batch), parsed once. */
+/** `options` of a request that runs everything (/combined, /batch), with defaults applied. */
 export interface GuardOptions {
-  readonly raw: Record<string, unknown>
+  readonly withProbabilities: boolean
   readonly pii: PiiOptions
   readonly security: SecurityOptions
 }
 
-export function guardOptions(body: Record<string, unknown>, runtime: Runtime): GuardOptions {
-  const raw = optionalObject(body, 'options')
-  return { raw, pii: piiOptions(raw, runtime), security: securityOptions(raw, runtime) }
+export function guardOptions(
+  options: z.output<typeof ALL_OPTIONS> | null | undefined,
+  runtime: Runtime,
+): GuardOptions {
+  return {
+    withProbabilities: options?.return_probabilities === true,
+    pii: piiOptions(options, runtime),
+    security: securityOptions(options, runtime),
+  }
 }
-
-const SENSITIVITY: Record<string, number> = { low: 0.9, medium: 0.7, high: 0.5 }
 
 export interface SecurityOptions {
   readonly threshold: number
@@ -137,36 +115,21 @@ export interface SecurityOptions {
   readonly detectionTypes: readonly string[] | undefined
 }
 
+/** Security options as the request schema parsed them, with the config's defaults applied. */
 export function securityOptions(
-  options: Record<string, unknown>,
+  options: z.output<typeof SECURITY_OPTIONS> | null | undefined,
   runtime: Runtime,
 ): SecurityOptions {
-  const sensitivity = options['sensitivity']
-  let threshold = runtime.config.prompt_guard.threshold
-  if (typeof sensitivity === 'number' && sensitivity >= 0 && sensitivity <= 1)
-    threshold = sensitivity
-  else if (typeof sensitivity === 'string' && sensitivity in SENSITIVITY)
-    threshold = SENSITIVITY[sensitivity]!
-  else if (sensitivity !== undefined && sensitivity !== null)
-    throw new RouterError(
-      'invalid_request',
-      'options.sensitivity must be "low", "medium", "high" or a threshold in [0, 1]',
-      { param: 'options.sensitivity' },
-    )
-  const types = options['detection_types']
-  if (types !== undefined && (!Array.isArray(types) || types.some((t) => typeof t !== 'string')))
-    throw new RouterError(
-      'invalid_request',
-      'options.detection_types must be an array of strings',
-      {
-        param: 'options.detection_types',
-      },
-    )
-  const reasoning = options['include_reasoning']
+  const sensitivity = options?.sensitivity
   return {
-    threshold,
-    includeReasoning: reasoning === true,
-    detectionTypes: types as string[] | undefined,
+    threshold:
+      typeof sensitivity === 'number'
+        ? sensitivity
+        : typeof sensitivity === 'string'
+          ? SENSITIVITY_LEVELS[sensitivity]
+          : runtime.config.prompt_guard.threshold,
+    includeReasoning: options?.include_reasoning === true,
+    detectionTypes: options?.detection_types ?? undefined,
   }
 }
 

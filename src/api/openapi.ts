@@ -1,9 +1,10 @@
 /**
  * The OpenAPI 3.1 document of the classification API, generated from the route table so it can
- * never list a route that does not exist or miss one that does. Each route may carry JSON Schemas
- * for its request and response bodies (ApiRoute.schema); every route documents the shared error
- * body.
+ * never list a route that does not exist or miss one that does. Each route's body schemas are the
+ * zod schemas the server validates with (ApiRoute.schema), written out as JSON Schema; every route
+ * documents the shared error body.
  */
+import { jsonSchemaOf } from './schema.js'
 import type { ApiRoute, JsonSchema } from './types.js'
 
 const ERROR_SCHEMA: JsonSchema = {
@@ -33,13 +34,19 @@ export function buildOpenApi(routes: readonly ApiRoute[], version: string): Json
       responses: {
         '200': {
           description: 'Success',
-          ...(route.schema?.response ? { content: json(route.schema.response) } : {}),
+          ...(route.schema?.response
+            ? { content: json(jsonSchemaOf(route.schema.response, 'output')) }
+            : {}),
         },
         default: { description: 'Error', content: json({ $ref: '#/components/schemas/Error' }) },
       },
     }
-    if (route.schema?.request)
-      operation['requestBody'] = { required: true, content: json(route.schema.request) }
+    const request = route.schema?.request
+    if (request)
+      operation['requestBody'] = {
+        required: !request.safeParse(undefined).success,
+        content: json(jsonSchemaOf(request, 'input')),
+      }
     ;(paths[route.path] ??= {})[route.method.toLowerCase()] = operation
   }
   return {

@@ -16,6 +16,7 @@ import { HttpListener } from '../http/server.js'
 import type { Lease, Runtime, RuntimeSource } from '../pipeline/runtime.js'
 import type { RouterConfig } from '../config/schema/index.js'
 import { apiErrorBody } from './errors.js'
+import { parseBody } from './schema.js'
 import { API_ROUTES } from './routes/index.js'
 import type { ApiContext, ApiRequest, ApiRoute } from './types.js'
 
@@ -84,9 +85,11 @@ export class ApiServer {
     try {
       route = this.route(req.method ?? 'GET', path)
       const hasBody = route.method === 'POST' || route.method === 'PUT'
-      const body = hasBody
+      const json = hasBody
         ? parseJsonBody(await readBody(req, this.options.maxBodyBytes))
         : undefined
+      const schema = route.schema?.request
+      const body = schema ? parseBody(schema, json, (i) => route?.invalidBody?.(i)) : json
       const request: ApiRequest = {
         method: route.method,
         path,

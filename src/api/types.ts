@@ -3,6 +3,7 @@
  * ApiRoute; routes/index.ts lists them. Adding an endpoint: write the file, add one line there.
  */
 import type { IncomingHttpHeaders } from 'node:http'
+import type { z } from 'zod'
 import type { RouterConfig } from '../config/schema/index.js'
 import type { RouterError } from '../errors.js'
 import type { Logger } from '../log.js'
@@ -11,13 +12,16 @@ import type { Runtime } from '../pipeline/runtime.js'
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE'
 
-export interface ApiRequest {
+export interface ApiRequest<Body = unknown> {
   readonly method: HttpMethod
   readonly path: string
   readonly query: URLSearchParams
   readonly headers: IncomingHttpHeaders
-  /** Parsed JSON body for POST/PUT (size-bounded); undefined for GET. */
-  readonly body: unknown
+  /**
+   * The JSON body for POST/PUT (size-bounded) as the route's request schema parsed it; undefined
+   * for GET.
+   */
+  readonly body: Body
   readonly requestId: string
   /** Aborted when the client disconnects or the route exceeds its time budget. */
   readonly signal: AbortSignal
@@ -50,15 +54,21 @@ export interface ApiContext {
 /** A JSON Schema (2020-12, as OpenAPI 3.1 uses) describing a request or response body. */
 export type JsonSchema = Readonly<Record<string, unknown>>
 
-export interface ApiRoute {
+export interface ApiRoute<Body = unknown> {
   readonly method: HttpMethod
   /** Exact path, e.g. `/api/v1/classify/intent`. */
   readonly path: string
   /** One line for the API overview and the OpenAPI document. */
   readonly summary: string
-  /** Body schemas for /openapi.json (routes without them are listed with their summary only). */
-  readonly schema?: { readonly request?: JsonSchema; readonly response?: JsonSchema }
-  handle(req: ApiRequest, ctx: ApiContext): ApiResponse | Promise<ApiResponse>
+  /**
+   * Body schemas. The server validates each request body with `request` before `handle` runs
+   * (400 `invalid_request` naming the field); /openapi.json documents both. Routes without them
+   * are listed with their summary only.
+   */
+  readonly schema?: { readonly request?: z.ZodType<Body>; readonly response?: z.ZodType }
+  /** Route-specific details for a body the request schema refused (e.g. upstream error types). */
+  invalidBody?(issue: z.core.$ZodIssue): Readonly<Record<string, unknown>> | undefined
+  handle(req: ApiRequest<Body>, ctx: ApiContext): ApiResponse | Promise<ApiResponse>
   /**
    * Called when the server fails a request for this route itself: its body could not be read or
    * parsed, or it ran out of time (or the client left) before the handler answered. Errors the

@@ -4,22 +4,18 @@
  * (postgres, hybrid) this flushes the cache for every replica. The classification API listens on
  * loopback unless configured otherwise; expose it only to operators.
  */
+import type { z } from 'zod'
 import { RouterError } from '../../errors.js'
+import { CACHE_FLUSH_REQUEST, CACHE_FLUSH_RESULT } from '../schemas/cache.js'
 import type { ApiRoute } from '../types.js'
 
-export const cacheFlushRoute: ApiRoute = {
+export const cacheFlushRoute: ApiRoute<z.output<typeof CACHE_FLUSH_REQUEST>> = {
   method: 'POST',
   path: '/api/v1/cache/flush',
   summary: 'Remove cached answers (all, or one model)',
+  schema: { request: CACHE_FLUSH_REQUEST, response: CACHE_FLUSH_RESULT },
   handle: async (req, ctx) => {
-    const body = req.body ?? {}
-    if (body === null || typeof body !== 'object' || Array.isArray(body))
-      throw new RouterError('invalid_request', 'Request body must be a JSON object')
-    const model = (body as Record<string, unknown>)['model']
-    if (model !== undefined && (typeof model !== 'string' || model === ''))
-      throw new RouterError('invalid_request', 'model must be a non-empty string', {
-        param: 'model',
-      })
+    const model = req.body?.model
     const cache = ctx.runtime()?.services.openedSemanticCache()
     if (cache === undefined)
       throw new RouterError(

@@ -15,6 +15,7 @@
  * Upstream's batch_classification_* metrics are recorded per `api.batch_classification.metrics`
  * (../batch-metrics.ts).
  */
+import type { z } from 'zod'
 import { toRouterError } from '../../errors.js'
 import type { Runtime } from '../../pipeline/runtime.js'
 import {
@@ -22,9 +23,8 @@ import {
   batchMetricsSettings,
   batchRequestError as invalid,
 } from '../batch-metrics.js'
-import { requireObject, requireRuntime } from '../errors.js'
+import { requireRuntime } from '../errors.js'
 import {
-  checkLength,
   detectPii,
   detectSecurity,
   elapsedMs,
@@ -32,11 +32,11 @@ import {
   type GuardOptions,
 } from '../guard-results.js'
 import { categoryProbabilities } from '../intent-result.js'
-import { BATCH_REQUEST, BATCH_RESULT } from '../schemas/guards.js'
+import type { Issue } from '../schema.js'
+import { BATCH_REQUEST, BATCH_RESULT, type BATCH_TASKS } from '../schemas/batch.js'
 import type { ApiContext, ApiRoute } from '../types.js'
 
-const TASKS = ['intent', 'pii', 'security', 'all'] as const
-type Task = (typeof TASKS)[number]
+type Task = (typeof BATCH_TASKS)[number]
 const DEFAULT_MAX_BATCH = 100
 const LOW_CONFIDENCE = 0.7
 
@@ -54,32 +54,34 @@ interface BatchRequest {
   readonly options: GuardOptions
 }
 
-/** Validate the body; each failure names upstream's error type for the metrics. */
-function parse(body: unknown, ctx: ApiContext): BatchRequest {
-  const obj = requireObject(body)
-  const texts = obj['texts']
-  if (texts === undefined || texts === null)
-    throw invalid('missing_texts_field', 'texts is required', 'texts')
-  if (!Array.isArray(texts))
-    throw invalid('parse_request_failed', 'texts must be an array of strings', 'texts')
-  if (texts.length === 0) throw invalid('empty_texts', 'texts must not be empty', 'texts')
-  texts.forEach((t, i) => {
-    if (typeof t !== 'string' || t.trim() === '')
-      throw invalid('parse_request_failed', `texts[${i}] must be a non-empty string`, `texts[${i}]`)
-    checkLength(t, `texts[${i}]`)
-  })
-  const task = (obj['task_type'] ?? 'intent') as Task
-  if (!TASKS.includes(task))
-    throw invalid('invalid_task_type', `task_type must be one of ${TASKS.join(', ')}`, 'task_type')
+/** Upstream's `error_type` for a body the request schema refused (read by batchErrorType). */
+function invalidBodyType(issue: Issue): string {
+  const [field, index] = issue.path
+  if (field === 'texts' && index === undefined) {
+    if (issue.code === 'invalid_type' && (issue.input === undefined || issue.input === null))
+      return 'missing_texts_field'
+    if (issue.code === 'too_small') return 'empty_texts'
+  }
+  if (field === 'task_type') return 'invalid_task_type'
+  return 'parse_request_failed'
+}
+
+/** The parsed body plus what depends on the config (the batch limit, option defaults). */
+function prepare(body: z.output<typeof BATCH_REQUEST>, ctx: ApiContext): BatchRequest {
   const runtime = requireRuntime(ctx)
   const max = runtime.config.api?.batch_classification?.max_batch_size ?? DEFAULT_MAX_BATCH
-  if (texts.length > max)
+  if (body.texts.length > max)
     throw invalid(
       'too_many_texts',
-      `texts has ${texts.length} entries; the limit is ${max}`,
+      `texts has ${body.texts.length} entries; the limit is ${max}`,
       'texts',
     )
-  return { texts: texts as string[], task, runtime, options: guardOptions(obj, runtime) }
+  return {
+    texts: body.texts,
+    task: body.task_type ?? 'intent',
+    runtime,
+    options: guardOptions(body.options, runtime),
+  }
 }
 
 async function intentResult(runtime: Runtime, text: string, withProbabilities: boolean) {
@@ -120,7 +122,7 @@ async function securityResult(batch: BatchRequest, text: string, signal: AbortSi
 }
 
 async function classifyOne(batch: BatchRequest, text: string, signal: AbortSignal) {
-  const withProbabilities = batch.options.raw['return_probabilities'] === true
+  const withProbabilities = batch.options.withProbabilities
   switch (batch.task) {
     case 'intent':
       return intentResult(batch.runtime, text, withProbabilities)
@@ -155,17 +157,18 @@ function statistics(results: readonly Result[]) {
   }
 }
 
-export const classifyBatchRoute: ApiRoute = {
+export const classifyBatchRoute: ApiRoute<z.output<typeof BATCH_REQUEST>> = {
   method: 'POST',
   path: '/api/v1/classify/batch',
   summary: 'Classify many texts (intent, pii, security or all) with statistics',
   schema: { request: BATCH_REQUEST, response: BATCH_RESULT },
+  invalidBody: (issue) => ({ error_type: invalidBodyType(issue) }),
   handle: async (req, ctx) => {
     const settings = batchMetricsSettings(ctx.config())
     const slots = ctx.runtime()?.services.state.batchSlots
     const observed = new BatchObservation(ctx.metrics, settings, req.signal, slots)
     try {
-      const batch = parse(req.body, ctx)
+      const batch = prepare(req.body, ctx)
       const started = performance.now()
       observed.begin(batch.texts.length)
       const results = await Promise.all(

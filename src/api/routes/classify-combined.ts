@@ -8,30 +8,23 @@
  * The three run concurrently; `recommendation` is `block` when security says so, or when PII was
  * found and the recommended model's PII policy denies one of the found types.
  */
+import type { z } from 'zod'
 import { deniedTypes } from '../../routing/pii-policy.js'
-import { requireObject, requireRuntime, requireText } from '../errors.js'
-import {
-  checkLength,
-  detectPii,
-  detectSecurity,
-  elapsedMs,
-  guardOptions,
-} from '../guard-results.js'
+import { requireRuntime } from '../errors.js'
+import { detectPii, detectSecurity, elapsedMs, guardOptions } from '../guard-results.js'
 import { categoryProbabilities, recommendedModel } from '../intent-result.js'
 import { COMBINED_REQUEST, COMBINED_RESULT } from '../schemas/guards.js'
 import type { ApiRoute } from '../types.js'
 
-export const classifyCombinedRoute: ApiRoute = {
+export const classifyCombinedRoute: ApiRoute<z.output<typeof COMBINED_REQUEST>> = {
   method: 'POST',
   path: '/api/v1/classify/combined',
   summary: 'Intent, PII and security classification of one text in one call',
   schema: { request: COMBINED_REQUEST, response: COMBINED_RESULT },
   handle: async (req, ctx) => {
-    const body = requireObject(req.body)
-    const text = requireText(body)
-    checkLength(text)
+    const text = req.body.text
     const runtime = requireRuntime(ctx)
-    const options = guardOptions(body, runtime)
+    const options = guardOptions(req.body.options, runtime)
     const started = performance.now()
     const [intent, pii, security] = await Promise.all([
       runtime.pipeline.classifyText(text),
@@ -47,7 +40,7 @@ export const classifyCombinedRoute: ApiRoute = {
       source: intent.classification?.source ?? null,
       recommended_model: recommended,
     }
-    if (options.raw['return_probabilities'] === true && intent.classification?.distribution)
+    if (options.withProbabilities && intent.classification?.distribution)
       intentBody['probabilities'] = categoryProbabilities(runtime, intent)
     return {
       body: {

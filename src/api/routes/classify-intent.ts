@@ -9,78 +9,27 @@
  * `probabilities` is the full distribution when the classifier has one. `classification.source`
  * (which classifier decided) is ours.
  */
-import {
-  optionalBoolean,
-  optionalNumber,
-  optionalObject,
-  requireObject,
-  requireRuntime,
-  requireText,
-} from '../errors.js'
+import type { z } from 'zod'
+import { requireRuntime } from '../errors.js'
 import { categoryProbabilities, recommendedModel } from '../intent-result.js'
+import { INTENT_REQUEST, INTENT_RESULT } from '../schemas/intent.js'
 import type { ApiRoute } from '../types.js'
 
 /** Upstream's default split between "specialised" and "general" routing. */
 const DEFAULT_CONFIDENCE_THRESHOLD = 0.7
 
-export const classifyIntentRoute: ApiRoute = {
+export const classifyIntentRoute: ApiRoute<z.output<typeof INTENT_REQUEST>> = {
   method: 'POST',
   path: '/api/v1/classify/intent',
   summary: 'Classify a text into a category with the configured classifier chain',
-  schema: {
-    request: {
-      type: 'object',
-      required: ['text'],
-      properties: {
-        text: { type: 'string', minLength: 1 },
-        options: {
-          type: 'object',
-          properties: {
-            return_probabilities: { type: 'boolean' },
-            confidence_threshold: { type: 'number', minimum: 0, maximum: 1, default: 0.7 },
-            include_explanation: { type: 'boolean' },
-          },
-        },
-      },
-    },
-    response: {
-      type: 'object',
-      required: ['classification', 'recommended_model', 'routing_decision'],
-      properties: {
-        classification: {
-          type: 'object',
-          required: ['category', 'confidence', 'processing_time_ms'],
-          properties: {
-            category: { type: 'string' },
-            confidence: { type: 'number' },
-            processing_time_ms: { type: 'number' },
-            source: { type: ['string', 'null'] },
-          },
-        },
-        probabilities: { type: 'object', additionalProperties: { type: 'number' } },
-        recommended_model: { type: 'string' },
-        routing_decision: { enum: ['high_confidence_specialized', 'low_confidence_general'] },
-      },
-    },
-  },
+  schema: { request: INTENT_REQUEST, response: INTENT_RESULT },
   handle: async (req, ctx) => {
-    const body = requireObject(req.body)
-    const text = requireText(body)
-    const options = optionalObject(body, 'options')
-    const withProbabilities = optionalBoolean(
-      options,
-      'return_probabilities',
-      'options.return_probabilities',
-    )
-    const threshold = optionalNumber(
-      options,
-      'confidence_threshold',
-      'options.confidence_threshold',
-      DEFAULT_CONFIDENCE_THRESHOLD,
-    )
+    const options = req.body.options
+    const withProbabilities = options?.return_probabilities === true
+    const threshold = options?.confidence_threshold ?? DEFAULT_CONFIDENCE_THRESHOLD
     const runtime = requireRuntime(ctx)
     const started = performance.now()
-    const result = await runtime.pipeline.classifyText(text)
+    const result = await runtime.pipeline.classifyText(req.body.text)
     const processingMs = performance.now() - started
     const recommended = recommendedModel(runtime, result.category)
     const response: Record<string, unknown> = {

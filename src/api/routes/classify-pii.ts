@@ -9,23 +9,21 @@
  * are returned unless `return_positions` is false. The default threshold is
  * `classifier.pii_model.threshold`.
  */
-import { optionalObject, requireObject, requireRuntime, requireText } from '../errors.js'
-import { checkLength, detectPii, piiOptions } from '../guard-results.js'
+import type { z } from 'zod'
+import { requireRuntime } from '../errors.js'
+import { detectPii, piiOptions } from '../guard-results.js'
 import { PII_REQUEST, PII_RESULT } from '../schemas/guards.js'
 import type { ApiRoute } from '../types.js'
 
-export const classifyPiiRoute: ApiRoute = {
+export const classifyPiiRoute: ApiRoute<z.output<typeof PII_REQUEST>> = {
   method: 'POST',
   path: '/api/v1/classify/pii',
   summary: 'Detect personal data (Presidio types) with positions, confidences and masked text',
   schema: { request: PII_REQUEST, response: PII_RESULT },
   handle: async (req, ctx) => {
-    const body = requireObject(req.body)
-    const text = requireText(body)
-    checkLength(text)
     const runtime = requireRuntime(ctx)
-    const opts = piiOptions(optionalObject(body, 'options'), runtime)
-    const { result } = await detectPii(runtime, text, opts, req.signal)
+    const opts = piiOptions(req.body.options, runtime)
+    const { result } = await detectPii(runtime, req.body.text, opts, req.signal)
     return { body: result }
   },
 }

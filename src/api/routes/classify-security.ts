@@ -9,22 +9,20 @@
  * "threshold", "detector", "processing_time_ms"}` — `patterns_detected` are the rule ids that fired
  * (with the text view they matched on, e.g. `ignore_previous_instructions@decoded`).
  */
-import { optionalObject, requireObject, requireRuntime, requireText } from '../errors.js'
-import { checkLength, detectSecurity, securityOptions } from '../guard-results.js'
+import type { z } from 'zod'
+import { requireRuntime } from '../errors.js'
+import { detectSecurity, securityOptions } from '../guard-results.js'
 import { SECURITY_REQUEST, SECURITY_RESULT } from '../schemas/guards.js'
 import type { ApiRoute } from '../types.js'
 
-export const classifySecurityRoute: ApiRoute = {
+export const classifySecurityRoute: ApiRoute<z.output<typeof SECURITY_REQUEST>> = {
   method: 'POST',
   path: '/api/v1/classify/security',
   summary: 'Detect jailbreak and prompt-injection attempts, with the rules that fired',
   schema: { request: SECURITY_REQUEST, response: SECURITY_RESULT },
   handle: async (req, ctx) => {
-    const body = requireObject(req.body)
-    const text = requireText(body)
-    checkLength(text)
     const runtime = requireRuntime(ctx)
-    const opts = securityOptions(optionalObject(body, 'options'), runtime)
-    return { body: await detectSecurity(runtime, text, opts, req.signal) }
+    const opts = securityOptions(req.body.options, runtime)
+    return { body: await detectSecurity(runtime, req.body.text, opts, req.signal) }
   },
 }

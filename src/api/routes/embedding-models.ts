@@ -5,13 +5,13 @@
 import { requireRuntime } from '../errors.js'
 import type { ModelInfo } from '../../ml/model.js'
 import type { ApiRoute } from '../types.js'
-import { EMBEDDING_MODELS_RESPONSE } from './embeddings-common.js'
+import { EMBEDDING_MODELS_RESULT } from '../schemas/embeddings.js'
 
 export const embeddingModelsRoute: ApiRoute = {
   method: 'GET',
   path: '/api/v1/embeddings/models',
   summary: 'The sentence-embedding model in use (dimension, load time, memory)',
-  schema: { response: EMBEDDING_MODELS_RESPONSE },
+  schema: { response: EMBEDDING_MODELS_RESULT },
   handle: async (_req, ctx) => {
     const runtime = requireRuntime(ctx)
     const embedder = await runtime.services.embedder()

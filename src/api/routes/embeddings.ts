@@ -5,30 +5,23 @@
  * "total_count","total_processing_time_ms","avg_processing_time_ms"}`. All texts go to the model
  * in one batched call.
  */
-import { optionalObject, requireObject, requireRuntime } from '../errors.js'
+import type { z } from 'zod'
+import { requireRuntime } from '../errors.js'
 import { elapsedMs } from '../guard-results.js'
+import { EMBEDDINGS_REQUEST, EMBEDDINGS_RESULT } from '../schemas/embeddings.js'
 import type { ApiRoute } from '../types.js'
-import {
-  EMBEDDINGS_REQUEST,
-  EMBEDDINGS_RESPONSE,
-  embedderFor,
-  requestedDimension,
-  requireTexts,
-  truncate,
-} from './embeddings-common.js'
+import { embedderFor, requestedDimension, truncate } from './embeddings-common.js'
 
-export const embeddingsRoute: ApiRoute = {
+export const embeddingsRoute: ApiRoute<z.output<typeof EMBEDDINGS_REQUEST>> = {
   method: 'POST',
   path: '/api/v1/embeddings',
   summary: 'Sentence embeddings (L2-normalised) from the configured embedding model',
-  schema: { request: EMBEDDINGS_REQUEST, response: EMBEDDINGS_RESPONSE },
+  schema: { request: EMBEDDINGS_REQUEST, response: EMBEDDINGS_RESULT },
   handle: async (req, ctx) => {
     const started = performance.now()
-    const body = requireObject(req.body)
-    void optionalObject(body, 'options')
-    const texts = requireTexts(body, 'texts')
-    const embedder = await embedderFor(requireRuntime(ctx), body)
-    const dimension = requestedDimension(body, embedder)
+    const texts = req.body.texts
+    const embedder = await embedderFor(requireRuntime(ctx), req.body.model)
+    const dimension = requestedDimension(req.body.dimension, embedder)
     const vectors = await embedder.embed(texts, req.signal)
     const total = elapsedMs(started)
     const each = Math.round((total / texts.length) * 1000) / 1000

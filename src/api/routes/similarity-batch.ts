@@ -3,39 +3,24 @@
  * `{"query","candidates":[...],"top_k"?}` → `{"matches":[{"index","similarity","text"}],
  * "total_candidates","model_used","processing_time_ms"}`, best first.
  */
-import { RouterError } from '../../errors.js'
-import { requireObject, requireRuntime, requireText } from '../errors.js'
-import { checkLength, elapsedMs } from '../guard-results.js'
+import type { z } from 'zod'
+import { requireRuntime } from '../errors.js'
+import { elapsedMs } from '../guard-results.js'
+import { SIMILARITY_BATCH_REQUEST, SIMILARITY_BATCH_RESULT } from '../schemas/embeddings.js'
 import type { ApiRoute } from '../types.js'
-import {
-  SIMILARITY_BATCH_REQUEST,
-  SIMILARITY_BATCH_RESPONSE,
-  cosine,
-  embedderFor,
-  requestedDimension,
-  requireTexts,
-  truncate,
-} from './embeddings-common.js'
+import { cosine, embedderFor, requestedDimension, truncate } from './embeddings-common.js'
 
-export const similarityBatchRoute: ApiRoute = {
+export const similarityBatchRoute: ApiRoute<z.output<typeof SIMILARITY_BATCH_REQUEST>> = {
   method: 'POST',
   path: '/api/v1/similarity/batch',
   summary: 'Rank candidate texts by similarity to a query',
-  schema: { request: SIMILARITY_BATCH_REQUEST, response: SIMILARITY_BATCH_RESPONSE },
+  schema: { request: SIMILARITY_BATCH_REQUEST, response: SIMILARITY_BATCH_RESULT },
   handle: async (req, ctx) => {
     const started = performance.now()
-    const body = requireObject(req.body)
-    const query = requireText(body, 'query')
-    checkLength(query, 'query')
-    const candidates = requireTexts(body, 'candidates')
-    const topK = body['top_k'] ?? candidates.length
-    if (typeof topK !== 'number' || !Number.isInteger(topK) || topK < 1) {
-      throw new RouterError('invalid_request', 'top_k must be a positive integer', {
-        param: 'top_k',
-      })
-    }
-    const embedder = await embedderFor(requireRuntime(ctx), body)
-    const dimension = requestedDimension(body, embedder)
+    const { query, candidates } = req.body
+    const topK = req.body.top_k ?? candidates.length
+    const embedder = await embedderFor(requireRuntime(ctx), req.body.model)
+    const dimension = requestedDimension(req.body.dimension, embedder)
     const [q, ...vectors] = await embedder.embed([query, ...candidates], req.signal)
     const qv = truncate(q!, dimension)
     const matches = vectors
