@@ -58,15 +58,8 @@ function stallingModule(aborted: Set<string>): PipelineModule {
 }
 
 function withStall(t: TestRuntime, aborted: Set<string>): Pipeline {
-  const p = t.runtime.pipeline
-  return new Pipeline({
-    config: p.config,
-    services: p.services,
-    tables: p.tables,
-    classifiers: p.classifiers,
-    selection: p.selection,
-    modules: [...p.modules, stallingModule(aborted)],
-  })
+  const base = t.runtime.pipeline
+  return new Pipeline({ ...base, modules: [...base.modules, stallingModule(aborted)] })
 }
 
 function requestHeaders(req: HostileRequest, requestId: string): Record<string, string> {
