@@ -1,5 +1,5 @@
 /**
- * The ext_proc listener as the composition root (src/app.ts) starts it: TLS, message size and
+ * The ext_proc listener as the composition root (src/assembly/app.ts) starts it: TLS, message size and
  * shutdown grace come from the config current at start-up; every stream then leases the runtime
  * current when it opens, so hot reloads apply to new streams only.
  */

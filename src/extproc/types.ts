@@ -29,7 +29,7 @@ export interface ExtProcRuntime {
   readonly services: { readonly log: Logger; readonly metrics: RouterMetrics }
 }
 
-/** A runtime held for one stream; released when the stream ends (see src/runtime/live.ts). */
+/** A runtime held for one stream; released when the stream ends (see src/assembly/live-runtime.ts). */
 export interface ExtProcLease {
   readonly runtime: ExtProcRuntime
   release(): void
