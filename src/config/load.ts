@@ -3,11 +3,12 @@
  *
  * Unknown keys are warnings (upstream silently ignores them; we say so). Everything else that is
  * wrong is an error, and all errors are reported at once, each with its YAML path and line.
+ * Both of upstream's schemas load: the classic one, and v0.3 (a file with `routing` or `global`
+ * at the top, src/config/v03/load.ts), which is lowered into the same internal configuration.
  */
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { parse as parseYaml, YAMLParseError } from 'yaml'
-import type { z } from 'zod'
 import { RouterError } from '../errors.js'
 import { checkConfig } from './checks.js'
 import type { ConfigCheck } from './plugin.js'
@@ -18,7 +19,10 @@ import {
   type ConfigIssue,
   type PathSegment,
 } from './issues.js'
+import { parseWithSchema } from './schema-parse.js'
 import { routerConfigSchema, type RouterConfig } from './schema/index.js'
+import { isV03Document } from './schema/v03/index.js'
+import { validateV03Object } from './v03/load.js'
 
 export interface LoadedConfig {
   readonly config: RouterConfig
@@ -29,14 +33,21 @@ export interface LoadedConfig {
   readonly source: string
 }
 
-export interface ParseOptions {
-  source?: string
+export interface ValidateOptions {
   /**
    * Checks run after the schema and the cross-field rules, with the same paths and lines: the
    * composition root passes every plug-in registry's check here (src/assembly/load-config.ts).
    */
   checks?: readonly ConfigCheck[]
+  /** Algorithm types a ModelSelector is registered for (v0.3 decisions; default: static). */
+  implementedAlgorithms?: ReadonlySet<string>
 }
+
+export interface ParseOptions extends ValidateOptions {
+  source?: string
+}
+
+const STATIC_ONLY: ReadonlySet<string> = new Set(['static'])
 
 /** Parse config text. Throws RouterError('config_invalid') listing every error. */
 export function parseConfigText(text: string, options: ParseOptions = {}): LoadedConfig {
@@ -59,7 +70,7 @@ export function parseConfigText(text: string, options: ParseOptions = {}): Loade
       { severity: 'error', path: '(root)', message: 'the document must be a mapping' },
     ])
   }
-  return validateConfigObject(raw as Record<string, unknown>, text, source, options.checks)
+  return validateConfigObject(raw as Record<string, unknown>, text, source, options)
 }
 
 /** Validate an already-parsed object (text is used only to find line numbers). */
@@ -67,7 +78,7 @@ export function validateConfigObject(
   raw: Record<string, unknown>,
   text: string,
   source = '<inline>',
-  checks: readonly ConfigCheck[] = [],
+  options: ValidateOptions = {},
 ): LoadedConfig {
   const locator = LineLocator.fromText(text)
   const issues: ConfigIssue[] = []
@@ -86,39 +97,16 @@ export function validateConfigObject(
     })
   }
 
-  const first = routerConfigSchema.safeParse(raw, { reportInput: true })
-  let config: RouterConfig | undefined = first.success ? first.data : undefined
-  if (!first.success) {
-    const stripped = structuredClone(raw)
-    let hasRealErrors = false
-    for (const issue of first.error.issues) {
-      const path = issue.path.filter((p): p is PathSegment => typeof p !== 'symbol')
-      if (issue.code === 'unrecognized_keys') {
-        for (const key of issue.keys) {
-          report('warning', path, 'unknown key, ignored', key)
-          deleteKey(stripped, path, key)
-        }
-      } else {
-        hasRealErrors = true
-        report('error', path, describeIssue(issue))
-      }
-    }
-    if (!hasRealErrors) {
-      const second = routerConfigSchema.safeParse(stripped, { reportInput: true })
-      if (second.success) config = second.data
-      else
-        for (const issue of second.error.issues)
-          report(
-            'error',
-            issue.path.filter((p): p is PathSegment => typeof p !== 'symbol'),
-            describeIssue(issue),
-          )
-    }
+  let config: RouterConfig | undefined
+  if (isV03Document(raw)) {
+    config = validateV03Object(raw, report, {
+      implementedAlgorithms: options.implementedAlgorithms ?? STATIC_ONLY,
+    })
+  } else {
+    config = parseWithSchema(routerConfigSchema, raw, report)
+    if (config) checkConfig(config, report)
   }
-  if (config) {
-    checkConfig(config, report)
-    for (const check of checks) check(config, report)
-  }
+  if (config) for (const check of options.checks ?? []) check(config, report)
 
   const errors = issues.filter((i) => i.severity === 'error')
   if (errors.length > 0 || !config) throw configError(source, errors)
@@ -157,47 +145,6 @@ function configError(source: string, issues: ConfigIssue[]): RouterError {
     `${source}: ${issues.length} problem${issues.length === 1 ? '' : 's'}\n${lines}`,
     { details: issues },
   )
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  switch (issue.code) {
-    case 'invalid_type': {
-      const hint =
-        typeof issue.input === 'boolean' && issue.expected === 'string'
-          ? ' (YAML reads yes/no/on/off/true/false as booleans: quote the value)'
-          : ''
-      return `expected ${issue.expected}, got ${describeReceived(issue.input)}${hint}`
-    }
-    case 'invalid_value':
-      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`
-    case 'too_small':
-      return issue.origin === 'array'
-        ? issue.message.startsWith('Too small')
-          ? `needs at least ${String(issue.minimum)} item(s)`
-          : issue.message
-        : `must be ${issue.inclusive ? '>=' : '>'} ${String(issue.minimum)}`
-    case 'too_big':
-      return `must be ${issue.inclusive ? '<=' : '<'} ${String(issue.maximum)}`
-    default:
-      return issue.message
-  }
-}
-
-function describeReceived(input: unknown): string {
-  if (input === undefined) return 'nothing (missing)'
-  if (input === null) return 'null'
-  if (Array.isArray(input)) return 'a list'
-  if (typeof input === 'object') return 'a mapping'
-  return `${typeof input} ${JSON.stringify(input)}`
-}
-
-function deleteKey(root: unknown, path: readonly PathSegment[], key: string): void {
-  let node: unknown = root
-  for (const seg of path) {
-    if (node === null || typeof node !== 'object') return
-    node = (node as Record<string | number, unknown>)[seg]
-  }
-  if (node !== null && typeof node === 'object') delete (node as Record<string, unknown>)[key]
 }
 
 function deepFreeze<T>(value: T): T {

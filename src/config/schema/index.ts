@@ -23,6 +23,7 @@ import {
   reasoningFamilySchema,
 } from './routing.js'
 import { inferenceSchema } from './inference.js'
+import type { EntrypointConfig, RecipeConfig, RoutingConfig } from './v03/index.js'
 import { extprocSchema, pipelineSchema, serverSchema, upstreamSchema } from './server.js'
 
 export const routerConfigSchema = z.strictObject({
@@ -55,8 +56,35 @@ export const routerConfigSchema = z.strictObject({
   inference: inferenceSchema.prefault({}),
 })
 
-/** A validated, defaulted, frozen configuration. */
-export type RouterConfig = z.infer<typeof routerConfigSchema>
+/**
+ * What a v0.3 document adds to the internal configuration: its routing, carried as written (after
+ * validation) for the decision model (src/decisions), with the `global` settings routing reads.
+ */
+export interface V03Routing {
+  readonly routing: RoutingConfig
+  readonly entrypoints: readonly EntrypointConfig[]
+  readonly recipes: readonly RecipeConfig[]
+  /** routing.strategy, else global.router.strategy, else priority. */
+  readonly strategy: 'priority' | 'confidence'
+  /** Model names that ask for routing (global.router.auto_model_names or upstream's defaults). */
+  readonly autoModelNames: readonly string[]
+  /** global.services.authz: identity headers (lower-case) for role_bindings. */
+  readonly authz: {
+    readonly failOpen: boolean
+    readonly userIdHeader: string
+    readonly userGroupsHeader: string
+  }
+  /** How many embedding rules may match (0: every one above its threshold). */
+  readonly embeddingTopK: number
+  /**
+   * Endpoint name → the id that server knows the model by (external_model_ids / provider_model_id):
+   * the request body's `model` is rewritten to it; headers keep the logical name.
+   */
+  readonly endpointModelIds: Readonly<Record<string, string>>
+}
+
+/** A validated, defaulted, frozen configuration. `v03` is set when the file was a v0.3 document. */
+export type RouterConfig = z.infer<typeof routerConfigSchema> & { readonly v03?: V03Routing }
 export type CategoryConfig = RouterConfig['categories'][number]
 export type ModelScoreConfig = CategoryConfig['model_scores'][number]
 export type KeywordRuleConfig = RouterConfig['keyword_rules'][number]

@@ -1,0 +1,45 @@
+/**
+ * Reading a v0.3 document: removed fields (errors), the v0.3 schema, upstream's cross-field rules,
+ * warnings for what this router does not run, then lowering into the internal configuration.
+ */
+import { routerConfigSchema, type RouterConfig } from '../schema/index.js'
+import { v03DocumentSchema } from '../schema/v03/index.js'
+import { describeIssue, parseWithSchema, type Report } from '../schema-parse.js'
+import type { PathSegment } from '../issues.js'
+import { checkV03, type V03CheckOptions } from './checks.js'
+import { lowerV03 } from './lower.js'
+import { rejectRemovedFields } from './removed.js'
+import { reportUnsupported } from './unsupported.js'
+
+export function validateV03Object(
+  raw: Record<string, unknown>,
+  report: Report,
+  options: V03CheckOptions,
+): RouterConfig | undefined {
+  const doc = structuredClone(raw)
+  rejectRemovedFields(doc, report)
+  const parsed = parseWithSchema(v03DocumentSchema, doc, report)
+  if (!parsed) return undefined
+  checkV03(parsed, report, options)
+  reportUnsupported(parsed, report)
+  if (parsed.routing.decisions.length > 0 || parsed.recipes.length > 0)
+    report(
+      'warning',
+      ['routing', 'decisions'],
+      'this build loads decisions but does not evaluate them yet: auto requests go to providers.defaults.default_model',
+    )
+  const lowered = lowerV03(parsed)
+  const internal = routerConfigSchema.safeParse(lowered.classic, { reportInput: true })
+  if (!internal.success) {
+    // The lowering builds a valid classic shape from a valid document; what is left are values
+    // the internal schema is stricter about (reported where the internal config has them).
+    for (const issue of internal.error.issues)
+      report(
+        'error',
+        issue.path.filter((p): p is PathSegment => typeof p !== 'symbol'),
+        `internal configuration: ${describeIssue(issue)}`,
+      )
+    return undefined
+  }
+  return { ...internal.data, v03: lowered.v03 }
+}
