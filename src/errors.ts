@@ -95,6 +95,11 @@ export const ERROR_CODES = {
     type: 'server_error',
     message: 'A classifier failed and its policy is to block',
   },
+  identity_required: {
+    status: 401,
+    type: 'authentication_error',
+    message: 'This route needs to know the caller (role bindings) and the request names none',
+  },
   processing_timeout: {
     status: 504,
     type: 'server_error',

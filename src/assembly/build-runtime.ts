@@ -18,6 +18,8 @@ import type { RouterState } from '../runtime/state.js'
 import { buildEndpointPolicy, buildModelSelector } from '../routing/selection/registry.js'
 import type { Selection } from '../routing/selection/types.js'
 import type { RuntimeServices } from '../runtime/services.js'
+import { DecisionEngine, signalErrorHook } from '../decisions/engine.js'
+import { buildDecisionSelectors } from '../routing/selection/per-decision.js'
 
 export interface RuntimeDeps {
   readonly log: Logger
@@ -53,10 +55,17 @@ export async function buildRuntime(loaded: LoadedConfig, deps: RuntimeDeps): Pro
     const selection: Selection = {
       models: buildModelSelector(selectionCtx, plugins.modelSelectors),
       endpoints: buildEndpointPolicy(selectionCtx, plugins.endpointPolicies),
+      decisions: buildDecisionSelectors(tables.decisions, selectionCtx, plugins.modelSelectors),
     }
     const classifiers = await buildClassifierChain(config, services, plugins.classifiers)
+    const decisions = await DecisionEngine.build(
+      tables.decisions,
+      { config, services, classifiers },
+      plugins.signals,
+      { onSignalError: signalErrorHook(services) },
+    )
     const modules = await buildModules(
-      { config, services, tables, classifiers, selection },
+      { config, services, tables, classifiers, selection, decisions },
       plugins.modules,
     )
     const pipeline = new Pipeline({ config, services, tables, classifiers, selection, modules })
@@ -69,8 +78,13 @@ export async function buildRuntime(loaded: LoadedConfig, deps: RuntimeDeps): Pro
       close() {
         closed ??= (async () => {
           await Promise.allSettled(modules.map((m) => m.close?.() ?? Promise.resolve()))
+          await decisions.close()
           await classifiers.close()
-          await Promise.allSettled([selection.models.close?.(), selection.endpoints.close?.()])
+          await Promise.allSettled([
+            selection.models.close?.(),
+            selection.endpoints.close?.(),
+            ...[...(selection.decisions?.values() ?? [])].map((s) => s.close?.()),
+          ])
           if (ownsServices) await services.close()
         })()
         return closed

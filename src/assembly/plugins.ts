@@ -23,12 +23,15 @@ import {
   type AnyEndpointPolicyPlugin,
   type AnyModelSelectorPlugin,
 } from '../routing/selection/registry.js'
+import { checkDecisionAlgorithms } from '../routing/selection/per-decision.js'
+import { BUILTIN_SIGNALS, type AnySignalPlugin } from '../signals/registry.js'
 
 export interface RouterPlugins {
   readonly modules: PluginRegistry<AnyModuleFactory>
   readonly classifiers: PluginRegistry<AnyClassifierPlugin>
   readonly modelSelectors: PluginRegistry<AnyModelSelectorPlugin>
   readonly endpointPolicies: PluginRegistry<AnyEndpointPolicyPlugin>
+  readonly signals: PluginRegistry<AnySignalPlugin>
 }
 
 export const BUILTIN_PLUGINS: RouterPlugins = {
@@ -36,6 +39,7 @@ export const BUILTIN_PLUGINS: RouterPlugins = {
   classifiers: BUILTIN_CLASSIFIERS,
   modelSelectors: BUILTIN_MODEL_SELECTORS,
   endpointPolicies: BUILTIN_ENDPOINT_POLICIES,
+  signals: BUILTIN_SIGNALS,
 }
 
 /** `base` with extra plug-ins registered (a kind registered twice is an error). */
@@ -46,6 +50,7 @@ export function withPlugins(
     readonly classifiers?: readonly AnyClassifierPlugin[]
     readonly modelSelectors?: readonly AnyModelSelectorPlugin[]
     readonly endpointPolicies?: readonly AnyEndpointPolicyPlugin[]
+    readonly signals?: readonly AnySignalPlugin[]
   },
 ): RouterPlugins {
   return {
@@ -53,6 +58,7 @@ export function withPlugins(
     classifiers: base.classifiers.with(...(extra.classifiers ?? [])),
     modelSelectors: base.modelSelectors.with(...(extra.modelSelectors ?? [])),
     endpointPolicies: base.endpointPolicies.with(...(extra.endpointPolicies ?? [])),
+    signals: base.signals.with(...(extra.signals ?? [])),
   }
 }
 
@@ -62,5 +68,6 @@ export function pluginChecks(plugins: RouterPlugins = BUILTIN_PLUGINS): ConfigCh
     checkModules(config, plugins.modules, report)
     checkClassifiers(config, plugins.classifiers, report)
     checkSelection(config, plugins, report)
+    checkDecisionAlgorithms(config, plugins.modelSelectors, report)
   }
 }

@@ -3,6 +3,7 @@
  */
 import { benchCommand } from './bench.js'
 import { classifyCommand } from './classify.js'
+import { configCommand } from './config.js'
 import { evalCommand } from './eval.js'
 import { modelsCommand } from './models.js'
 import { serveCommand } from './serve.js'
@@ -13,6 +14,7 @@ import { validateConfigCommand } from './validate-config.js'
 export const COMMANDS: readonly CliCommand[] = [
   serveCommand,
   validateConfigCommand,
+  configCommand,
   simulateCommand,
   classifyCommand,
   evalCommand,

@@ -39,15 +39,11 @@ export interface ValidateOptions {
    * composition root passes every plug-in registry's check here (src/assembly/load-config.ts).
    */
   checks?: readonly ConfigCheck[]
-  /** Algorithm types a ModelSelector is registered for (v0.3 decisions; default: static). */
-  implementedAlgorithms?: ReadonlySet<string>
 }
 
 export interface ParseOptions extends ValidateOptions {
   source?: string
 }
-
-const STATIC_ONLY: ReadonlySet<string> = new Set(['static'])
 
 /** Parse config text. Throws RouterError('config_invalid') listing every error. */
 export function parseConfigText(text: string, options: ParseOptions = {}): LoadedConfig {
@@ -99,9 +95,7 @@ export function validateConfigObject(
 
   let config: RouterConfig | undefined
   if (isV03Document(raw)) {
-    config = validateV03Object(raw, report, {
-      implementedAlgorithms: options.implementedAlgorithms ?? STATIC_ONLY,
-    })
+    config = validateV03Object(raw, report)
   } else {
     config = parseWithSchema(routerConfigSchema, raw, report)
     if (config) checkConfig(config, report)

@@ -72,9 +72,11 @@ export function forwardReply(
   for (const [key, value] of ctx.upstreamHeaders) if (!named.has(key)) put(key, value)
   if (options.headerless) put(REQUEST_ID_HEADER, options.request.requestId)
 
-  const remove = options.headerless
-    ? options.request.removeHeaders.filter((key) => !named.has(key))
-    : []
+  const edgeRemovals = options.headerless ? options.request.removeHeaders : []
+  // Routing headers (when the headers phase was skipped) and a decision's header_mutation deletes.
+  const remove = [...new Set([...edgeRemovals, ...ctx.upstreamHeaderRemovals])].filter(
+    (key) => !named.has(key),
+  )
   const rewrite = outcome.bodyChanged || chunked
   if (rewrite && !chunked) put('content-length', String(outcome.body.length))
   else if (rewrite) remove.push('content-length')

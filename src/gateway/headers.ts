@@ -58,6 +58,8 @@ export interface UpstreamHeaderInput {
   readonly bodyLength: number
   /** Headers the pipeline wants set (x-selected-model, destination, ...). */
   readonly fromPipeline: ReadonlyMap<string, string>
+  /** Client headers the pipeline wants removed (a decision's header_mutation delete). */
+  readonly removedByPipeline?: ReadonlySet<string>
   /** Per-endpoint API key (from `api_key_env`); replaces the client's Authorization. */
   readonly apiKey: string | undefined
   readonly hostPort: string
@@ -69,7 +71,7 @@ export function upstreamRequestHeaders(input: UpstreamHeaderInput): string[] {
   const out: string[] = []
   for (const name in input.client) {
     if (NOT_FORWARDED.has(name) || dropped?.has(name)) continue
-    if (input.fromPipeline.has(name)) continue
+    if (input.fromPipeline.has(name) || input.removedByPipeline?.has(name)) continue
     if (name === 'authorization' && input.apiKey !== undefined) continue
     out.push(name, input.client[name] as string)
   }

@@ -215,6 +215,7 @@ export class Gateway {
         requestId: request.requestId,
         bodyLength: outcome.body.length,
         fromPipeline: ctx.upstreamHeaders,
+        removedByPipeline: ctx.upstreamHeaderRemovals,
         apiKey: apiKey === '' ? undefined : apiKey,
         hostPort: endpoint.hostPort,
       })

@@ -8,6 +8,7 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import { BatchClassificationMetrics } from './batch-classification-metrics.js'
+import { DecisionMetrics } from './decision-metrics.js'
 
 const GO_DEF_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 /**
@@ -100,12 +101,15 @@ export class RouterMetrics {
   readonly categoryCost: Counter<'category' | 'currency'>
   /** Batch classification API (upstream's names; recorded by src/api/batch-metrics.ts). */
   readonly batch: BatchClassificationMetrics
+  /** Decisions and signals (ours; src/metrics/decision-metrics.ts). */
+  readonly decisions: DecisionMetrics
 
   constructor(options: RouterMetricsOptions = {}) {
     const registry = options.registry ?? new Registry()
     this.registry = registry
     const registers = [registry]
     this.batch = new BatchClassificationMetrics(registry)
+    this.decisions = new DecisionMetrics(registry)
     if (options.processMetrics) collectDefaultMetrics({ register: registry })
 
     this.modelRequests = new Counter({

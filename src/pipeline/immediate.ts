@@ -103,6 +103,37 @@ export function piiBlockResponse(args: {
   }
 }
 
+/**
+ * A decision's `fast_response` plugin: its message as the assistant's answer, without calling a
+ * model (upstream: response path `fast_response`, header `x-vsr-fast-response`).
+ */
+export function fastResponse(args: {
+  stream: boolean
+  model: string
+  message: string
+  headers: Readonly<Record<string, string>>
+}): ImmediateResponse {
+  const created = unixNow()
+  const parts = {
+    id: `chatcmpl-fast-response-${created}`,
+    model: args.model,
+    created,
+    content: args.message,
+    finishReason: 'stop',
+  }
+  return {
+    status: 200,
+    kind: 'fast_response',
+    headers: {
+      'content-type': args.stream ? SSE_TYPE : JSON_TYPE,
+      ...args.headers,
+      'x-vsr-fast-response': 'true',
+      'x-vsr-response-path': 'fast_response',
+    },
+    body: args.stream ? completionSse(parts) : completionJson(parts),
+  }
+}
+
 /** The `/v1/models` list: the auto model, plus configured models when asked. */
 export function modelsListBody(args: {
   autoModelName: string

@@ -14,6 +14,7 @@ import type { ParsedChatRequest } from '../openai/types.js'
 import type { Selection } from '../routing/selection/types.js'
 import type { RoutingTables } from '../routing/tables.js'
 import type { RuntimeServices } from '../runtime/services.js'
+import { decisionHeaders } from './decision-headers.js'
 import { modelsListBody } from './immediate.js'
 import { pickEndpoint } from './modules/selection.js'
 import { logDecision, ResponseTracker } from './response-tracker.js'
@@ -143,8 +144,10 @@ export class Pipeline {
   /** The `/v1/models` body. The gateway always lists configured models; ext_proc follows config. */
   listModels(transport: Transport): Record<string, unknown> {
     const include = transport === 'gateway' || this.config.include_config_models_in_list
-    const models = new Set<string>(include ? Object.keys(this.config.model_config) : [])
+    // Entrypoints are virtual models with their own routing: always listed, like the auto model.
+    const models = new Set<string>(this.tables.decisions.entrypoints.keys())
     if (include) {
+      for (const name of Object.keys(this.config.model_config)) models.add(name)
       for (const params of Object.values(this.config.model_config))
         for (const lora of params.loras) models.add(lora.name)
       if (this.config.default_model !== '') models.add(this.config.default_model)
@@ -184,18 +187,24 @@ export class Pipeline {
       systemPromptInjected: false,
       bodyChanged: false,
       upstreamHeaders: new Map(),
+      upstreamHeaderRemovals: new Set(),
       responseHeaders: new Map(),
       moduleState: new Map(),
       timings: {},
       endpoint: undefined,
+      decision: undefined,
+      algorithm: '',
     }
   }
 
   private finalise(ctx: RequestContext): RequestOutcome {
     const metrics = this.services.metrics
     const body = ctx.request.body
-    if (ctx.autoRouted && body.model !== ctx.upstreamModel) {
-      body.model = ctx.upstreamModel
+    // The routing module picks the endpoint with the model; without it, pick for the model asked.
+    if (ctx.endpoint === undefined) pickEndpoint(ctx, this.tables, this.selection)
+    const bodyModel = this.bodyModel(ctx)
+    if (body.model !== bodyModel) {
+      body.model = bodyModel
       ctx.bodyChanged = true
     }
     if (ctx.autoRouted && ctx.upstreamModel !== ctx.request.model)
@@ -207,8 +216,6 @@ export class Pipeline {
       reason_code: label(ctx.reasonCode),
       model: label(ctx.upstreamModel),
     })
-    // The routing module picks the endpoint with the model; without it, pick for the model asked.
-    if (ctx.endpoint === undefined) pickEndpoint(ctx, this.tables, this.selection)
     if (ctx.endpoint)
       this.selection.endpoints.observe?.({
         kind: 'started',
@@ -220,6 +227,7 @@ export class Pipeline {
     // Lets Envoy route or split by category (A/B tests) without aliasing model names.
     if (ctx.category !== '') ctx.upstreamHeaders.set('x-vsr-selected-category', ctx.category)
     this.setResponseHeaders(ctx)
+    this.countDecision(ctx)
     const bytes = ctx.bodyChanged ? Buffer.from(JSON.stringify(body)) : ctx.request.raw
     const total = performance.now() - ctx.meta.startedAt
     ctx.timings['routing_total'] = total
@@ -227,8 +235,31 @@ export class Pipeline {
     return { action: 'forward', ctx, body: bytes, bodyChanged: ctx.bodyChanged }
   }
 
+  /**
+   * The `model` the upstream server gets: the routed model (or LoRA adapter), renamed to the id
+   * that endpoint knows it by when a v0.3 provider says so (external_model_ids /
+   * provider_model_id); an explicit model otherwise stays as the client wrote it.
+   */
+  private bodyModel(ctx: RequestContext): string {
+    const routed = ctx.autoRouted ? ctx.upstreamModel : ctx.request.body.model
+    const endpoint = ctx.endpoint?.name
+    const renamed = endpoint === undefined ? undefined : this.config.v03?.endpointModelIds[endpoint]
+    return renamed !== undefined && routed === ctx.selectedModel ? renamed : routed
+  }
+
+  private countDecision(ctx: RequestContext): void {
+    const result = ctx.decision
+    if (!result) return
+    this.services.metrics.decisions.selections.inc({
+      recipe: result.recipe.name,
+      decision: result.decision?.name ?? 'none',
+      algorithm: label(ctx.algorithm, 'none'),
+    })
+  }
+
   private setResponseHeaders(ctx: RequestContext): void {
     const h = ctx.responseHeaders
+    for (const [name, value] of decisionHeaders(ctx)) h.set(name, value)
     h.set('x-vsr-selected-model', ctx.upstreamModel)
     if (ctx.category !== '') h.set('x-vsr-selected-category', ctx.category)
     h.set('x-vsr-selected-reasoning', ctx.reasoning?.enabled ? 'on' : 'off')
@@ -237,6 +268,7 @@ export class Pipeline {
   }
 
   private respond(ctx: RequestContext, response: ImmediateResponse): RequestOutcome {
+    this.countDecision(ctx)
     const total = performance.now() - ctx.meta.startedAt
     ctx.timings['routing_total'] = total
     logDecision(

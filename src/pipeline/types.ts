@@ -15,6 +15,7 @@ import type { Logger } from '../log.js'
 import type { ParsedChatRequest, Usage } from '../openai/types.js'
 import type { EndpointTarget, Selection } from '../routing/selection/types.js'
 import type { RoutingTables } from '../routing/tables.js'
+import type { DecisionEngine, DecisionResult } from '../decisions/engine.js'
 import type { RuntimeServices } from '../runtime/services.js'
 
 export type { EndpointTarget }
@@ -53,7 +54,8 @@ export interface ImmediateResponse {
   readonly status: number
   readonly headers: Readonly<Record<string, string>>
   readonly body: string
-  readonly kind: 'jailbreak_block' | 'pii_block' | 'cache_hit' | 'models' | 'error'
+  readonly kind:
+    'jailbreak_block' | 'pii_block' | 'cache_hit' | 'fast_response' | 'models' | 'error'
 }
 
 /** Per-request state. Modules read and write it; the pipeline turns it into an outcome. */
@@ -83,6 +85,8 @@ export interface RequestContext {
   bodyChanged: boolean
   /** Headers to set on the upstream request (lower-case names). */
   readonly upstreamHeaders: Map<string, string>
+  /** Client headers not to forward upstream (lower-case names; a decision's header_mutation). */
+  readonly upstreamHeaderRemovals: Set<string>
   /** Headers to add to the client response on success (x-vsr-*). */
   readonly responseHeaders: Map<string, string>
   /** Module-private state, keyed by module name. */
@@ -90,6 +94,16 @@ export interface RequestContext {
   /** Milliseconds spent per stage, for logs. */
   readonly timings: Record<string, number>
   endpoint: EndpointTarget | undefined
+  /**
+   * The request's decision evaluation (recipe, winning decision, confidence, matched signals);
+   * undefined for a concrete model (no routing) or before the classification module ran.
+   */
+  decision: DecisionResult | undefined
+  /**
+   * How the model was chosen (`x-vsr-selected-algorithm`): the selector's kind, `single` (one
+   * candidate), `default` (no candidate: default_model), `fast_response`; '' when not routed.
+   */
+  algorithm: string
 }
 
 /** What the transport learned about the upstream response. */
@@ -153,6 +167,8 @@ export interface ModuleBuildContext {
   readonly classifiers: ClassifierChain
   /** The model selector and endpoint policy built from the config. */
   readonly selection: Selection
+  /** Signals and decisions compiled from the config (src/decisions). */
+  readonly decisions: DecisionEngine
 }
 
 /**
@@ -170,6 +186,8 @@ export type ContextField =
   | 'systemPromptInjected'
   | 'endpoint'
   | 'body'
+  | 'decision'
+  | 'algorithm'
 
 /**
  * A typed entry of `moduleState` (see module-state.ts). A slot without `optional` has no default:

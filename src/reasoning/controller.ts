@@ -11,7 +11,6 @@
  * - A model with no family gets no reasoning fields; client-sent ones are removed because they
  *   were meant for whatever model the client thought it was talking to.
  */
-import type { ReasoningEffort } from '../config/schema/common.js'
 import type { ReasoningFamilyConfig, RouterConfig } from '../config/schema/index.js'
 import type { ChatCompletionBody } from '../openai/types.js'
 
@@ -22,11 +21,11 @@ export interface ReasoningTarget {
   readonly familyConfig: ReasoningFamilyConfig | undefined
 }
 
-/** Effort: the model score's, else `default_reasoning_effort`, else `medium`. */
-export function resolveEffort(
-  config: RouterConfig,
-  scoreEffort: ReasoningEffort | undefined,
-): ReasoningEffort {
+/**
+ * Effort: the model score's (or modelRef's), else `default_reasoning_effort`, else `medium`. A
+ * v0.3 modelRef may name any effort string; it is passed through as upstream does.
+ */
+export function resolveEffort(config: RouterConfig, scoreEffort: string | undefined): string {
   return scoreEffort ?? config.default_reasoning_effort ?? 'medium'
 }
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { parseConfigText } from '../config/load.js'
 import type { ChatMessage } from '../openai/types.js'
+import { compileClassic } from '../decisions/compile-classic.js'
 import { injectSystemPrompt } from './system-prompt.js'
 
 const { config } = parseConfigText(`
@@ -11,7 +12,13 @@ categories:
   - { name: 'off', system_prompt: "Be exact.", system_prompt_enabled: false, model_scores: [{ model: m, score: 1, use_reasoning: false }] }
   - { name: none, model_scores: [{ model: m, score: 1, use_reasoning: false }] }
 `)
-const cat = (name: string) => config.categories.find((c) => c.name === name)!
+const decisions = compileClassic(config).recipes.get('default')!.decisions
+/** The category's compiled system_prompt plugin ('' when it has none: nothing to inject). */
+const cat = (name: string) =>
+  decisions.find((d) => d.name === name)!.plugins.systemPrompt ?? {
+    prompt: '',
+    mode: 'insert' as const,
+  }
 
 describe('system prompt injection', () => {
   it('prepends a system message when there is none', () => {

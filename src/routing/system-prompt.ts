@@ -1,5 +1,6 @@
 /**
- * Per-category system prompt injection. `replace` overwrites an existing first system message;
+ * A decision's system prompt injection (classic categories compile to a decision `system_prompt`
+ * plugin: src/decisions/compile-classic.ts). `replace` overwrites an existing first system message;
  * `insert` puts the category prompt before the existing text (separated by a blank line). With no
  * system message, one is prepended. Array-form system content gets the prompt as its first text part
  * (upstream handled string content only).
@@ -13,15 +14,18 @@ export function systemPromptEnabled(category: CategoryConfig): boolean {
 }
 
 /** Mutates `messages`; returns true when a prompt was injected. */
-export function injectSystemPrompt(messages: ChatMessage[], category: CategoryConfig): boolean {
-  if (!systemPromptEnabled(category)) return false
-  const prompt = category.system_prompt
+export function injectSystemPrompt(
+  messages: ChatMessage[],
+  plugin: { readonly prompt: string; readonly mode: 'insert' | 'replace' },
+): boolean {
+  const prompt = plugin.prompt
+  if (prompt === '') return false
   const first = messages[0]
   if (first?.role !== 'system') {
     messages.unshift({ role: 'system', content: prompt })
     return true
   }
-  if (category.system_prompt_mode === 'replace') {
+  if (plugin.mode === 'replace') {
     first.content = prompt
     return true
   }

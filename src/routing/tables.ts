@@ -3,8 +3,9 @@ import type { RouterConfig } from '../config/schema/index.js'
 import { templateParams } from '../reasoning/controller.js'
 import { CategoryIndex } from './categories.js'
 import { EndpointCatalog } from './endpoints.js'
-import { bestModelForCategory, modelCandidates, useReasoningFor } from './select-model.js'
-import type { ModelCandidate } from './selection/types.js'
+import { bestModelForCategory, useReasoningFor } from './select-model.js'
+import { compileDecisionModel } from '../decisions/compile.js'
+import type { DecisionModel } from '../decisions/types.js'
 
 export class RoutingTables {
   readonly categories: CategoryIndex
@@ -14,33 +15,29 @@ export class RoutingTables {
   readonly reasoningByCategory: ReadonlyMap<string, boolean>
   /** chat_template_kwargs parameters of every configured family (stripped from client bodies). */
   readonly templateParams: ReadonlySet<string>
-  /** Names that trigger routing: auto_model_name and `auto`. */
+  /** Signals, decisions, recipes and entrypoints of the config (both schemas compile to this). */
+  readonly decisions: DecisionModel
+  /** Names that ask the router to choose: the auto names and the entrypoints. */
   readonly autoNames: ReadonlySet<string>
   /** Whether the config names any model at all (otherwise explicit models pass through). */
   readonly hasModelCatalog: boolean
-
-  private readonly candidatesByCategory = new Map<string, readonly ModelCandidate[]>()
 
   constructor(config: RouterConfig) {
     this.categories = new CategoryIndex(config)
     this.endpoints = new EndpointCatalog(config)
     const reasoning = new Map<string, boolean>()
     for (const category of config.categories) {
-      this.candidatesByCategory.set(category.name.toLowerCase(), modelCandidates(category))
       const best = bestModelForCategory(category)
       reasoning.set(category.name.toLowerCase(), useReasoningFor(category, best?.score))
     }
     this.reasoningByCategory = reasoning
     this.templateParams = templateParams(config)
-    this.autoNames = new Set([config.auto_model_name, 'auto'])
+    this.decisions = compileDecisionModel(config)
+    this.autoNames = new Set([...this.decisions.autoNames, ...this.decisions.entrypoints.keys()])
     this.hasModelCatalog =
       Object.keys(config.model_config).length > 0 ||
       config.categories.length > 0 ||
-      config.default_model !== ''
-  }
-
-  /** Model candidates of a category (config order); [] for no or an unknown category. */
-  candidates(category: string): readonly ModelCandidate[] {
-    return this.candidatesByCategory.get(category.toLowerCase()) ?? []
+      config.default_model !== '' ||
+      config.v03 !== undefined
   }
 }

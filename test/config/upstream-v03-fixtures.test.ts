@@ -3,7 +3,8 @@ import { execFileSync } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
-import { parseConfigText, type LoadedConfig } from '../../src/config/load.js'
+import { parseRouterConfig } from '../../src/assembly/load-config.js'
+import type { LoadedConfig } from '../../src/config/load.js'
 import { isRouterError } from '../../src/errors.js'
 
 const DIR = join(import.meta.dirname, '..', 'fixtures', 'upstream-configs', 'v0.3')
@@ -18,8 +19,9 @@ const BLOBS: Record<string, string> = {
   'config.authz-rbac.yaml': '6be7ac97',
 }
 
+/** As serve, validate-config and reload read a file (every plug-in registry checks its part). */
 const load = (file: string): LoadedConfig =>
-  parseConfigText(readFileSync(join(DIR, file), 'utf8'), { source: file })
+  parseRouterConfig(readFileSync(join(DIR, file), 'utf8'), { source: file })
 const warningAt = (loaded: LoadedConfig, path: string): string | undefined =>
   loaded.warnings.find((w) => w.path === path)?.message
 
@@ -42,10 +44,7 @@ describe('upstream v0.3 config fixtures', () => {
 
   it('lowers providers into endpoints and models (config.e2e.yaml)', () => {
     const { config, warnings } = load('config.e2e.yaml')
-    assert.deepEqual(
-      warnings.map((w) => w.path),
-      ['routing.decisions'],
-    )
+    assert.deepEqual(warnings, [])
     assert.equal(config.default_model, 'Model-A')
     assert.deepEqual(
       config.vllm_endpoints.map((e) => [e.name, e.address, e.port]),
@@ -98,7 +97,8 @@ describe('upstream v0.3 config fixtures', () => {
       'routing.signals.kb': /kb signals are not evaluated/,
       'routing.decisions[0].plugins[2].type': /"context_compression" is not supported/,
       'routing.decisions[1].algorithm.type': /"confidence" .*looper/,
-      'routing.decisions[15].algorithm.type': /"multi_factor" is not implemented .*static/,
+      'routing.decisions[15].algorithm.type':
+        /"multi_factor" is not implemented .*default selector \(static\)/,
       'routing.decisions[1].rules.conditions[1]': /fact_check signals .* never matches/,
       'global.stores.response_cache.backend_type': /"milvus" is not available/,
       'global.router.learning': /Router Learning/,
@@ -131,7 +131,7 @@ routing:
 `
   const problems = (text: string): string[] => {
     try {
-      parseConfigText(text)
+      parseRouterConfig(text)
     } catch (err) {
       assert.ok(isRouterError(err) && err.code === 'config_invalid')
       return (err.details as { path: string; message: string }[]).map(
@@ -208,6 +208,30 @@ routing:
         ),
       )[0]!,
       /algorithm\.multi_factor\.weights\.quality: must be >= 0/,
+    )
+  })
+  it('refuses unknown algorithms, and plugins that would set routing headers', () => {
+    assert.deepEqual(
+      problems(
+        decision(
+          '      algorithm: { type: magic }\n      plugins: [{ type: header_mutation, configuration: { add: [{ name: X-VSR-Selected-Model, value: x }], delete: [host] } }]\n',
+        ),
+      ),
+      [
+        'routing.decisions[0].plugins[0].configuration.add[0]: "x-vsr-selected-model" is set by the router itself; a plugin may not change it',
+        'routing.decisions[0].plugins[0].configuration.delete[0]: "host" is set by the router itself; a plugin may not change it',
+        'routing.decisions[0].algorithm.type: unknown algorithm "magic" (known: static, knn, kmeans, svm, mlp, router_dc, latency_aware, multi_factor, hybrid, automix, prompt, confidence, ratings, remom, fusion, workflows, elo, bandit)',
+      ],
+    )
+  })
+  it('refuses keyword regexes that do not compile', () => {
+    const text = decision('      rules: { type: keyword, name: kw }\n').replace(
+      'keywords: [{ name: kw, operator: OR, keywords: [x] }]',
+      'keywords: [{ name: kw, operator: OR, method: regex, keywords: ["(unclosed"] }]',
+    )
+    assert.match(
+      problems(text)[0]!,
+      /signals\.keywords\[0\]\.keywords\[0\]: not a valid regular expression/,
     )
   })
   it('refuses duplicate decision names and plugins used twice', () => {

@@ -6,12 +6,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { Simulator } from '../../src/simulator/index.js'
-import {
-  EnvoyClient,
-  type Headers,
-  type UpstreamRequest,
-  type UpstreamResponse,
-} from '../helpers/envoy.js'
+import { EnvoyClient, forwardToDestination, type Headers } from '../helpers/envoy.js'
 import {
   FAMILY_MODELS,
   familiesConfig,
@@ -73,23 +68,6 @@ const CASES: { name: string; body: Record<string, unknown> }[] = [
 const vsr = (headers: Headers) =>
   Object.fromEntries(Object.entries(headers).filter(([k]) => k.startsWith('x-vsr-')))
 
-/** What Envoy's router filter does: send the mutated request to the destination it was given. */
-async function forward(req: UpstreamRequest): Promise<UpstreamResponse> {
-  const destination = req.routeHeaders['x-vsr-destination-endpoint']
-  assert.ok(destination, 'the router chose a destination')
-  const headers = Object.fromEntries(
-    Object.entries(req.headers).filter(([k]) => !k.startsWith(':') && k !== 'content-length'),
-  )
-  const res = await fetch(`http://${destination}${req.routeHeaders[':path']}`, {
-    method: 'POST',
-    headers,
-    body: req.body,
-  })
-  const chunks: Buffer[] = []
-  for await (const chunk of res.body!) chunks.push(Buffer.from(chunk as Uint8Array))
-  return { status: res.status, headers: Object.fromEntries(res.headers), chunks }
-}
-
 describe('gateway and ext_proc make the same decision', () => {
   let sim: Simulator
   let router: TestRouter
@@ -135,7 +113,7 @@ describe('gateway and ext_proc make the same decision', () => {
       const gatewayHeaders = vsr(Object.fromEntries(res.headers))
 
       sim.clearReceived()
-      const ex = await envoy.exchange({ body, headers: { accept } }, forward)
+      const ex = await envoy.exchange({ body, headers: { accept } }, forwardToDestination)
       assert.equal(ex.status, 200)
       const viaExtproc = sim.receivedChats().at(-1)!
 

@@ -529,3 +529,23 @@ export function structToPlain(struct: unknown): Record<string, Record<string, st
   }
   return out
 }
+
+/**
+ * What Envoy's router filter does with an ORIGINAL_DST cluster: send the mutated request to the
+ * destination the router named (`x-vsr-destination-endpoint`) and relay the answer.
+ */
+export async function forwardToDestination(req: UpstreamRequest): Promise<UpstreamResponse> {
+  const destination = req.routeHeaders['x-vsr-destination-endpoint']
+  if (!destination) throw new Error('the router chose no destination')
+  const headers = Object.fromEntries(
+    Object.entries(req.headers).filter(([k]) => !k.startsWith(':') && k !== 'content-length'),
+  )
+  const res = await fetch(`http://${destination}${req.routeHeaders[':path']}`, {
+    method: 'POST',
+    headers,
+    body: req.body,
+  })
+  const chunks: Buffer[] = []
+  for await (const chunk of res.body!) chunks.push(Buffer.from(chunk as Uint8Array))
+  return { status: res.status, headers: Object.fromEntries(res.headers), chunks }
+}

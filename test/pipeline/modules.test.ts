@@ -132,6 +132,7 @@ describe('pipeline modules', () => {
     assert.deepEqual(names, [
       'classification',
       'routing',
+      'decision_plugins',
       'jailbreak',
       'pii',
       'semantic_cache',

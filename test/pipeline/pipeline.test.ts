@@ -73,6 +73,10 @@ describe('pipeline', () => {
     assert.equal(ctx.upstreamHeaders.get('x-selected-model'), 'qwen3-32b')
     assert.equal(ctx.upstreamHeaders.get('x-vsr-selected-category'), 'math')
     assert.deepEqual(Object.fromEntries(ctx.responseHeaders), {
+      'x-vsr-selected-recipe': 'default',
+      'x-vsr-selected-decision': 'math',
+      'x-vsr-selected-confidence': '1.0000',
+      'x-vsr-selected-algorithm': 'static',
       'x-vsr-selected-model': 'qwen3-32b',
       'x-vsr-selected-category': 'math',
       'x-vsr-selected-reasoning': 'on',

@@ -106,6 +106,14 @@ export const pipelineSchema = z.strictObject({
   classify_history: z.boolean().default(false),
   /** Only the most recent N user turns are classified when classify_history is on. */
   history_turns: z.number().int().positive().default(3),
+  /**
+   * Whether caller identity headers (x-authz-user-id / -groups, for v0.3 role_bindings) are
+   * believed: on ext_proc Envoy's ext_authz sets them and removes the client's copies; the gateway
+   * believes them only when it sits behind a proxy that does the same.
+   */
+  identity_headers: z
+    .strictObject({ gateway: z.boolean().default(false), extproc: z.boolean().default(true) })
+    .prefault({}),
   /** Which model answers (src/routing/selection). */
   model_selector: pluginChoice('static'),
   /** Which endpoint of that model gets the request. */

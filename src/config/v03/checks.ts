@@ -7,7 +7,6 @@
 import type { PathSegment } from '../issues.js'
 import type { RecipeRoutingConfig, V03Document } from '../schema/v03/index.js'
 import { FAMILY_OF_TYPE, SIGNAL_FAMILIES, type SignalFamilyKey } from '../schema/v03/signals.js'
-import { LOOPER_ALGORITHMS } from '../schema/v03/algorithms.js'
 import { profileLeaves, profilesOf, type LeafRef } from './references.js'
 import { DEFAULT_AUTO_ALIASES } from './lower.js'
 
@@ -18,18 +17,13 @@ export type V03Report = (
   key?: string,
 ) => void
 
-export interface V03CheckOptions {
-  /** Algorithm types a ModelSelector is registered for (others fall back to static). */
-  readonly implementedAlgorithms: ReadonlySet<string>
-}
-
 const COMPLEXITY_LEVELS = new Set(['easy', 'medium', 'hard'])
 
-export function checkV03(doc: V03Document, report: V03Report, options: V03CheckOptions): void {
+export function checkV03(doc: V03Document, report: V03Report): void {
   const models = checkModels(doc, report)
   for (const profile of profilesOf(doc)) {
     checkSignalNames(profile.routing, profile.path, report)
-    checkDecisions(profile.routing, profile.path, models, report, options)
+    checkDecisions(profile.routing, profile.path, models, report)
     checkLeaves(profile.routing, profile.path, report)
   }
   checkEntrypoints(doc, models, report)
@@ -86,6 +80,38 @@ function checkModels(doc: V03Document, report: V03Report): ModelNames {
   return { known, loras }
 }
 
+/** Headers only the router sets (routing, framing, identity of the request): not for plugins. */
+const RESERVED_HEADERS = new Set([
+  'x-selected-model',
+  'x-gateway-destination-endpoint',
+  'x-semantic-destination-endpoint',
+  'x-ai-eg-model',
+  'x-request-id',
+  'host',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+])
+
+function checkHeaderMutation(
+  configuration: Record<string, unknown>,
+  path: PathSegment[],
+  report: V03Report,
+): void {
+  for (const key of ['add', 'update', 'delete'] as const) {
+    const entries = (configuration[key] ?? []) as (string | { name: string })[]
+    entries.forEach((e, i) => {
+      const name = (typeof e === 'string' ? e : e.name).toLowerCase()
+      if (name.startsWith('x-vsr-') || RESERVED_HEADERS.has(name))
+        report(
+          'error',
+          [...path, key, i],
+          `"${name}" is set by the router itself; a plugin may not change it`,
+        )
+    })
+  }
+}
+
 function checkSignalNames(routing: RecipeRoutingConfig, base: PathSegment[], report: V03Report) {
   for (const family of Object.keys(SIGNAL_FAMILIES) as SignalFamilyKey[]) {
     const rules = routing.signals[family] as readonly { name: string }[]
@@ -103,6 +129,20 @@ function checkSignalNames(routing: RecipeRoutingConfig, base: PathSegment[], rep
       seen.add(key)
     })
   }
+  routing.signals.keywords.forEach((k, i) => {
+    if (k.method !== 'regex') return
+    k.keywords.forEach((pattern, j) => {
+      try {
+        new RegExp(pattern, 'u')
+      } catch (err) {
+        report(
+          'error',
+          [...base, 'signals', 'keywords', i, 'keywords', j],
+          `not a valid regular expression: ${(err as Error).message}`,
+        )
+      }
+    })
+  })
   routing.signals.context.forEach((c, i) => {
     if (c.max_tokens === undefined)
       report(
@@ -118,7 +158,6 @@ function checkDecisions(
   base: PathSegment[],
   models: ModelNames,
   report: V03Report,
-  options: V03CheckOptions,
 ): void {
   const names = new Set<string>()
   routing.decisions.forEach((d, i) => {
@@ -141,16 +180,9 @@ function checkDecisions(
       if (seenPlugins.has(p.type))
         report('error', [...path, 'plugins', j, 'type'], `a decision may use "${p.type}" once`)
       seenPlugins.add(p.type)
+      if (p.type === 'header_mutation')
+        checkHeaderMutation(p.configuration, [...path, 'plugins', j, 'configuration'], report)
     })
-    const type = d.algorithm?.type
-    if (type !== undefined && type !== 'static' && !options.implementedAlgorithms.has(type))
-      report(
-        'warning',
-        [...path, 'algorithm', 'type'],
-        LOOPER_ALGORITHMS.has(type)
-          ? `"${type}" calls several models through upstream's looper, which this router does not have; the static selection (first modelRef) is used`
-          : `model selection "${type}" is not implemented in this router yet; the static selection is used`,
-      )
   })
 }
 

@@ -6,7 +6,7 @@ import { routerConfigSchema, type RouterConfig } from '../schema/index.js'
 import { v03DocumentSchema } from '../schema/v03/index.js'
 import { describeIssue, parseWithSchema, type Report } from '../schema-parse.js'
 import type { PathSegment } from '../issues.js'
-import { checkV03, type V03CheckOptions } from './checks.js'
+import { checkV03 } from './checks.js'
 import { lowerV03 } from './lower.js'
 import { rejectRemovedFields } from './removed.js'
 import { reportUnsupported } from './unsupported.js'
@@ -14,20 +14,13 @@ import { reportUnsupported } from './unsupported.js'
 export function validateV03Object(
   raw: Record<string, unknown>,
   report: Report,
-  options: V03CheckOptions,
 ): RouterConfig | undefined {
   const doc = structuredClone(raw)
   rejectRemovedFields(doc, report)
   const parsed = parseWithSchema(v03DocumentSchema, doc, report)
   if (!parsed) return undefined
-  checkV03(parsed, report, options)
+  checkV03(parsed, report)
   reportUnsupported(parsed, report)
-  if (parsed.routing.decisions.length > 0 || parsed.recipes.length > 0)
-    report(
-      'warning',
-      ['routing', 'decisions'],
-      'this build loads decisions but does not evaluate them yet: auto requests go to providers.defaults.default_model',
-    )
   const lowered = lowerV03(parsed)
   const internal = routerConfigSchema.safeParse(lowered.classic, { reportInput: true })
   if (!internal.success) {

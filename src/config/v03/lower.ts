@@ -12,6 +12,7 @@ import type { V03Document } from '../schema/v03/index.js'
 import type { V03Routing } from '../schema/index.js'
 import { SIGNAL_FAMILIES } from '../schema/v03/signals.js'
 import { lowerBackendRef } from './endpoints.js'
+import { OWN_CACHE_KEYS } from './own-keys.js'
 import { referencedLeafTypes } from './references.js'
 
 const EFFORTS = new Set(['low', 'medium', 'high'])
@@ -194,6 +195,8 @@ function lowerCache(doc: V03Document): Record<string, unknown> {
     max_entries: store.max_entries,
     ttl_seconds: store.ttl_seconds,
     eviction_policy: store.eviction_policy,
+    // This router's own options (verification, backends, timeouts) ride in the same block.
+    ...Object.fromEntries(OWN_CACHE_KEYS.flatMap((k) => (k in store ? [[k, store[k]]] : []))),
   }
 }
 

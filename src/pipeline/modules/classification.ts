@@ -1,12 +1,17 @@
 /**
- * `classification`: runs the classifier chain for auto-routed requests, maps the label to a
- * configured category, applies the category model's confidence threshold, and records the
- * entropy-based reasoning input. Explicit models are not classified (upstream behaviour).
+ * `classification`: evaluates the decisions of a request that asked the router to choose (an auto
+ * name or an entrypoint): the signals its recipe's decisions need (src/decisions/engine.ts; the
+ * classic category classifier chain is the `domain` signal) and the winning decision. It also
+ * records what the category classifier said (category, confidence, metrics) and, for classic
+ * configs, the entropy-based reasoning input. Concrete models are not classified (upstream).
  */
 import { z } from 'zod'
+import { recipeFor } from '../../decisions/compile.js'
+import type { DecisionResult } from '../../decisions/engine.js'
 import { decideByEntropy, type EntropyDecision } from '../../reasoning/entropy.js'
 import { label } from '../../metrics/router-metrics.js'
 import type { CategoryClassification } from '../../classify/types.js'
+import { identitySettings, requestIdentity } from '../../signals/identity.js'
 import { defineSlot, readSlot, writeSlot } from '../module-state.js'
 import { PLUGIN_API_VERSION, type ModuleFactory, type RequestContext } from '../types.js'
 
@@ -24,69 +29,94 @@ export function classificationState(ctx: RequestContext): ClassificationState | 
 /** The entropy input for reasoning. Optional: without classification, reasoning uses the config. */
 export const ENTROPY = defineSlot<ClassificationState>(CLASSIFICATION, { optional: true })
 
+interface Started {
+  readonly at: number
+  readonly result: Promise<DecisionResult>
+}
+
 export const classificationModule: ModuleFactory = {
   kind: CLASSIFICATION,
   apiVersion: PLUGIN_API_VERSION,
   optionsSchema: z.strictObject({}),
   reads: [],
-  writes: ['category', 'confidence', 'classification', ENTROPY],
-  description: 'Classify the prompt into a category (keyword rules, embedding rules, model)',
+  writes: ['category', 'confidence', 'classification', 'decision', ENTROPY],
+  description:
+    'Evaluate the signals the decisions need (keywords, domain classifier, context, ...) and pick the decision',
   enabledByDefault: true,
-  create({ config, tables, classifiers, services }) {
+  create({ config, tables, decisions, services }) {
     const threshold = config.classifier.category_model.threshold
+    const identity = identitySettings(config)
     const { metrics } = services
-    /** Classifications started by prepare(), so model inference overlaps the guards' scans. */
-    const started = new WeakMap<RequestContext, Promise<CategoryClassification | null>>()
-    const classify = (ctx: RequestContext): Promise<CategoryClassification | null> | undefined => {
-      if (!ctx.autoRouted || ctx.classificationText === '') return undefined
+    /** Evaluations started by prepare(), so model inference overlaps the guards' scans. */
+    const started = new WeakMap<RequestContext, Started>()
+    const start = (ctx: RequestContext): Started | undefined => {
+      if (!ctx.autoRouted) return undefined
+      const recipe = recipeFor(tables.decisions, ctx.request.model)
+      if (!recipe) return undefined
       const history = config.pipeline.classify_history
         ? ctx.request.earlierUserTexts.slice(-config.pipeline.history_turns)
         : []
-      return classifiers.classify({
+      const at = performance.now()
+      const result = decisions.start(recipe, {
+        request: ctx.request,
+        headers: ctx.meta.headers,
         text: ctx.classificationText,
         history,
-        signal: ctx.meta.signal,
+        identity: requestIdentity(ctx.meta.headers, ctx.meta.transport, identity),
+        memo: new Map(),
+        ...(ctx.meta.signal ? { signal: ctx.meta.signal } : {}),
       })
+      return { at, result }
     }
     return {
       name: CLASSIFICATION,
       apiVersion: PLUGIN_API_VERSION,
       prepare(ctx) {
-        const pending = classify(ctx)
-        if (!pending) return
+        const run = start(ctx)
+        if (!run) return
         // Observed in onRequest; a request answered before then drops it silently.
-        pending.catch(() => undefined)
-        started.set(ctx, pending)
+        run.result.catch(() => undefined)
+        started.set(ctx, run)
       },
       async onRequest(ctx) {
-        const pending = started.get(ctx) ?? classify(ctx)
+        const run = started.get(ctx) ?? start(ctx)
         started.delete(ctx)
-        if (!pending) return
-        const result = await pending
-        if (!result) return
-        const category = tables.categories.translate(result.category)
-        let entropy: EntropyDecision | undefined
-        if (result.distribution && result.distribution.length > 0) {
-          const started = performance.now()
-          const translated = result.distribution.map((d) => ({
+        if (!run) return
+        const result = await run.result
+        ctx.decision = result
+        const m = metrics.decisions
+        m.evaluationLatency.observe(
+          { recipe: result.recipe.name },
+          (performance.now() - run.at) / 1000,
+        )
+        for (const t of result.timings) m.signalLatency.observe({ signal: t.type }, t.ms / 1000)
+        const evidence = result.outcomes.get('domain')?.evidence?.['classification']
+        const classification = evidence as CategoryClassification | undefined
+        if (tables.decisions.source === 'v0.3') ctx.category = result.decision?.category ?? ''
+        if (!classification) return
+        const category = tables.categories.translate(classification.category)
+        if (tables.decisions.entropyReasoning && (classification.distribution?.length ?? 0) > 0) {
+          const began = performance.now()
+          const translated = classification.distribution!.map((d) => ({
             category: tables.categories.translate(d.category),
             probability: d.probability,
           }))
-          entropy = decideByEntropy(translated, tables.reasoningByCategory, threshold)
-          metrics.entropyLatency.observe((performance.now() - started) / 1000)
+          const entropy = decideByEntropy(translated, tables.reasoningByCategory, threshold)
+          metrics.entropyLatency.observe((performance.now() - began) / 1000)
           recordEntropyMetrics(ctx, entropy)
+          writeSlot(ctx, ENTROPY, { entropy })
         }
-        writeSlot(ctx, ENTROPY, { ...(entropy ? { entropy } : {}) })
-        ctx.classification = result
+        ctx.classification = classification
         // Rules carry their own thresholds; the model threshold applies to model output only.
-        const confident = result.source !== 'model' || result.confidence >= threshold
+        const confident =
+          classification.source !== 'model' || classification.confidence >= threshold
         if (!confident) return
-        ctx.category = category
-        ctx.confidence = result.confidence
+        if (tables.decisions.source === 'classic') ctx.category = category
+        ctx.confidence = classification.confidence
         metrics.categoryClassifications.inc({ category: label(category) })
         metrics.classificationConfidence.observe(
-          { category: label(category), classification_method: result.source },
-          result.confidence,
+          { category: label(category), classification_method: classification.source },
+          classification.confidence,
         )
       },
     }

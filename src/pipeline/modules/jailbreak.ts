@@ -41,7 +41,8 @@ export const jailbreakModule: ModuleFactory = {
   description: 'Block jailbreak / prompt-injection attempts (prompt_guard)',
   enabledByDefault: true,
   async create({ config, services, tables }) {
-    if (!config.prompt_guard.enabled) return null
+    // A v0.3 config blocks through its decisions (a jailbreak signal + fast_response), never globally.
+    if (!config.prompt_guard.enabled || config.v03) return null
     const detector = await services.jailbreakDetector()
     if (!detector) return null
     const { metrics } = services

@@ -146,7 +146,7 @@ export const piiModule: ModuleFactory = {
             name: 'pii_policy',
             accepts: (model: string) => deniedTypes(config, model, types).length === 0,
           }
-          const alternative = selectModel(ctx, tables, selection, [policy])
+          const alternative = selectModel(ctx, selection, [policy])
           if (alternative) {
             routeTo(ctx, tables, selection, alternative.model, alternative.upstreamModel)
           } else {

@@ -1,47 +1,58 @@
 /**
- * `reasoning`: decides reasoning on/off and effort for auto-routed requests and writes the selected
- * model family's fields (see reasoning/controller.ts). The decision comes from the entropy of the
- * category distribution when the model classifier produced one (upstream's algorithm), else from
- * the category's configuration for the selected model (upstream used the first model_scores entry
- * regardless of which model was selected; we use the selected one).
+ * `reasoning`: decides reasoning on/off and effort for routed requests and writes the selected
+ * model family's fields (see reasoning/controller.ts). A v0.3 decision's modelRef for the selected
+ * model says it (`use_reasoning`, `reasoning_effort`); with no decision the body is left alone
+ * (upstream). A classic config keeps upstream's classic rule: the entropy of the category
+ * distribution when the model classifier produced one, else the category's configuration for the
+ * selected model (upstream used the first model_scores entry whatever was selected; we use the
+ * selected one).
  */
 import { z } from 'zod'
 import { applyReasoning, familyOf, resolveEffort } from '../../reasoning/controller.js'
 import { label } from '../../metrics/router-metrics.js'
-import { useReasoningFor } from '../../routing/select-model.js'
+import type { ModelRef } from '../../decisions/types.js'
 import { PLUGIN_API_VERSION, type ModuleFactory, type RequestContext } from '../types.js'
-import type { ModelScoreConfig } from '../../config/schema/index.js'
 import type { RoutingTables } from '../../routing/tables.js'
 import { classificationState, ENTROPY } from './classification.js'
 
 export const REASONING = 'reasoning'
 
-function decide(
-  ctx: RequestContext,
-  tables: RoutingTables,
-): { enabled: boolean; reason: string; score: ModelScoreConfig | undefined } {
-  const category = tables.categories.get(ctx.category)
-  const score = category?.model_scores.find(
-    (s) => s.model === ctx.selectedModel && (s.lora_name ?? s.model) === ctx.upstreamModel,
+interface Verdict {
+  readonly enabled: boolean
+  readonly reason: string
+  readonly effort: string | undefined
+}
+
+function decide(ctx: RequestContext, tables: RoutingTables): Verdict | undefined {
+  const decision = ctx.decision?.decision
+  const ref: ModelRef | undefined = decision?.modelRefs.find(
+    (r) => r.model === ctx.selectedModel && r.upstreamModel === ctx.upstreamModel,
   )
+  if (!tables.decisions.entropyReasoning) {
+    if (!decision) return undefined
+    return { enabled: ref?.useReasoning ?? false, reason: 'decision', effort: ref?.reasoningEffort }
+  }
+  // Classic: a model outside the category's scores (a PII re-route) uses the category's defaults.
+  const category = tables.categories.get(ctx.category)
+  const effort = ref?.reasoningEffort ?? category?.reasoning_effort
   const entropy = classificationState(ctx)?.entropy
-  if (entropy) return { enabled: entropy.useReasoning, reason: `entropy:${entropy.reason}`, score }
+  if (entropy) return { enabled: entropy.useReasoning, reason: `entropy:${entropy.reason}`, effort }
   if (category) {
     const fromRule = ctx.classification && ctx.classification.source !== 'model'
     return {
-      enabled: useReasoningFor(category, score),
+      enabled: ref?.useReasoning ?? category.use_reasoning ?? false,
       reason: fromRule ? 'keyword_match_category_config' : 'category_config',
-      score,
+      effort,
     }
   }
-  return { enabled: false, reason: 'no_category', score }
+  return { enabled: false, reason: 'no_category', effort }
 }
 
 export const reasoningModule: ModuleFactory = {
   kind: REASONING,
   apiVersion: PLUGIN_API_VERSION,
   optionsSchema: z.strictObject({}),
-  reads: ['category', 'selectedModel', 'upstreamModel', 'classification', ENTROPY],
+  reads: ['category', 'decision', 'selectedModel', 'upstreamModel', 'classification', ENTROPY],
   writes: ['reasoning', 'body'],
   description: 'Reasoning mode on/off and effort, written in the model family template',
   enabledByDefault: true,
@@ -52,9 +63,10 @@ export const reasoningModule: ModuleFactory = {
       apiVersion: PLUGIN_API_VERSION,
       onRequest(ctx) {
         if (!ctx.autoRouted) return
-        const { enabled, reason, score } = decide(ctx, tables)
-        const category = tables.categories.get(ctx.category)
-        const effort = resolveEffort(config, score?.reasoning_effort ?? category?.reasoning_effort)
+        const verdict = decide(ctx, tables)
+        if (!verdict) return
+        const { enabled, reason } = verdict
+        const effort = resolveEffort(config, verdict.effort)
         const { family, familyConfig } = familyOf(config, ctx.selectedModel)
         const applied = applyReasoning(
           ctx.request.body,

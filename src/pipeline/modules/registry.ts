@@ -17,6 +17,7 @@ import {
   type PipelineModule,
 } from '../types.js'
 import { classificationModule } from './classification.js'
+import { decisionPluginsModule } from './decision-plugins.js'
 import { jailbreakModule } from './jailbreak.js'
 import { piiModule } from './pii.js'
 import { reasoningModule } from './reasoning.js'
@@ -31,6 +32,8 @@ export type AnyModuleFactory = ModuleFactory<any>
 export const BUILTIN_MODULES = new PluginRegistry<AnyModuleFactory>('module', [
   classificationModule,
   routingModule,
+  // The decision's request shaping, before the guards, the cache and the reasoning fields.
+  decisionPluginsModule,
   // Guards run once the category (for per-category settings) and the model (for PII policy) are known.
   jailbreakModule,
   piiModule,

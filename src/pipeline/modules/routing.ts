@@ -1,14 +1,19 @@
 /**
- * `routing`: picks the model and its endpoint. Auto requests get what the config's ModelSelector
- * chooses for their category (static: the best-scored model, a LoRA adapter name when configured,
- * or `default_model` when there is no confident category); the EndpointPolicy picks the endpoint. Explicit
- * models pass through unchanged; a model the config does not know is refused (404) when the config
- * names models at all, so typos do not silently reach an arbitrary endpoint.
+ * `routing`: picks the model and its endpoint. A request that asked the router to choose (an auto
+ * name or an entrypoint) gets a model among its winning decision's candidates, chosen by the
+ * decision's selector (its `algorithm`, else the router's default, static: the best score, ties
+ * to the first; a LoRA adapter name when configured); one candidate is taken as is (`single`); a
+ * decision without candidates, or no decision at all, gets `default_model`. A decision with a
+ * `fast_response` plugin is answered at once with its message. Concrete models pass through
+ * unchanged; a model the config does not know is refused (404) when the config names models at
+ * all, so typos do not silently reach an arbitrary endpoint. The EndpointPolicy picks the endpoint.
  */
 import { z } from 'zod'
 import { RouterError } from '../../errors.js'
 import { baseModelOf, isKnownModel } from '../../routing/select-model.js'
-import { routeTo, selectModel } from './selection.js'
+import { decisionHeaders } from '../decision-headers.js'
+import { fastResponse } from '../immediate.js'
+import { decisionSelector, routeTo, selectModel } from './selection.js'
 import { PLUGIN_API_VERSION, type ModuleFactory } from '../types.js'
 
 export const ROUTING = 'routing'
@@ -17,10 +22,10 @@ export const routingModule: ModuleFactory = {
   kind: ROUTING,
   apiVersion: PLUGIN_API_VERSION,
   optionsSchema: z.strictObject({}),
-  reads: ['category'],
-  writes: ['selectedModel', 'upstreamModel', 'reasonCode', 'endpoint'],
+  reads: ['category', 'decision'],
+  writes: ['selectedModel', 'upstreamModel', 'reasonCode', 'endpoint', 'algorithm'],
   description:
-    'Select the model: best score for the category, default_model, or the explicit model',
+    "Select the model among the decision's candidates (its algorithm), default_model, or the explicit model",
   enabledByDefault: true,
   create({ config, tables, selection }) {
     return {
@@ -39,15 +44,39 @@ export const routingModule: ModuleFactory = {
           ctx.reasonCode = 'model_specified'
           return
         }
-        const choice = selectModel(ctx, tables, selection)
+        const decision = ctx.decision?.decision
+        const fast = decision?.plugins.fastResponse
+        if (decision && fast) {
+          ctx.algorithm = 'fast_response'
+          ctx.reasonCode = 'fast_response'
+          return fastResponse({
+            stream: ctx.request.stream || ctx.meta.acceptsEventStream,
+            model: ctx.request.model,
+            message: fast.message,
+            headers: Object.fromEntries(decisionHeaders(ctx)),
+          })
+        }
+        const refs = decision?.modelRefs ?? []
+        const choice =
+          refs.length === 1
+            ? { model: refs[0]!.model, upstreamModel: refs[0]!.upstreamModel, candidate: true }
+            : selectModel(ctx, selection)
         if (!choice)
           throw new RouterError(
             'model_not_found',
-            'No category matched and default_model is not configured',
+            decision
+              ? `Decision '${decision.name}' chose no model and default_model is not configured`
+              : 'No decision matched and default_model is not configured',
             { param: 'model' },
           )
         routeTo(ctx, tables, selection, choice.model, choice.upstreamModel)
-        ctx.reasonCode = choice.candidate ? 'auto_routing' : 'default_model'
+        const chosen = refs.length === 1 || choice.candidate !== undefined
+        ctx.algorithm = !chosen
+          ? 'default'
+          : refs.length === 1
+            ? 'single'
+            : decisionSelector(ctx, selection).algorithm
+        ctx.reasonCode = chosen ? 'auto_routing' : 'default_model'
       },
     }
   },

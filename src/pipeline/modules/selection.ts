@@ -1,23 +1,55 @@
 /**
  * How modules apply selection (src/routing/selection): the routing module and the PII module both
- * ask the config's ModelSelector for a model — the PII module with the policy as a constraint —
- * and whenever the model changes the EndpointPolicy picks that model's endpoint.
+ * ask for a model among the winning decision's candidates (its modelRefs) — the PII module with the
+ * policy as a constraint — using the decision's own selector (its `algorithm`) or the router's
+ * default one; whenever the model changes the EndpointPolicy picks that model's endpoint.
  */
+import type { Decision } from '../../decisions/types.js'
 import type { RoutingTables } from '../../routing/tables.js'
-import type { ModelConstraint, ModelSelection, Selection } from '../../routing/selection/types.js'
+import { selectorFor } from '../../routing/selection/per-decision.js'
+import type {
+  ModelCandidate,
+  ModelConstraint,
+  ModelSelection,
+  ModelSelector,
+  Selection,
+} from '../../routing/selection/types.js'
 import type { RequestContext } from '../types.js'
 
-/** Ask the selector for a model for the request's category. */
+/** A decision's modelRefs as selection candidates (config order). */
+export function decisionCandidates(decision: Decision | undefined): ModelCandidate[] {
+  return (decision?.modelRefs ?? []).map((ref) => ({
+    model: ref.model,
+    upstreamModel: ref.upstreamModel,
+    score: ref.score,
+    ref,
+  }))
+}
+
+/** The selector for the request's decision and what `x-vsr-selected-algorithm` calls it. */
+export function decisionSelector(
+  ctx: RequestContext,
+  selection: Selection,
+): { selector: ModelSelector; algorithm: string } {
+  const decision = ctx.decision?.decision
+  const selector = selectorFor(selection.decisions, decision, selection.models)
+  return { selector, algorithm: selector.kind }
+}
+
+/** Ask the decision's selector for a model among the decision's candidates. */
 export function selectModel(
   ctx: RequestContext,
-  tables: RoutingTables,
   selection: Selection,
   constraints: readonly ModelConstraint[] = [],
 ): ModelSelection | undefined {
-  return selection.models.select({
+  const decision = ctx.decision?.decision
+  return decisionSelector(ctx, selection).selector.select({
     requestId: ctx.meta.requestId,
     category: ctx.category,
-    candidates: tables.candidates(ctx.category),
+    ...(decision && ctx.decision
+      ? { decision: { recipe: ctx.decision.recipe.name, name: decision.name } }
+      : {}),
+    candidates: decisionCandidates(decision),
     constraints,
     fallback: ctx.config.default_model,
   })

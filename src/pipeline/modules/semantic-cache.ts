@@ -8,7 +8,8 @@
  * stored as assembled) and hand them to the waiters.
  */
 import { z } from 'zod'
-import type { CategoryConfig, RouterConfig } from '../../config/schema/index.js'
+import type { RouterConfig } from '../../config/schema/index.js'
+import type { CachePlugin, DecisionModel } from '../../decisions/types.js'
 import { logEvent } from '../../log.js'
 import {
   PLUGIN_API_VERSION,
@@ -39,14 +40,14 @@ export const semanticCacheModule: ModuleFactory = {
   kind: SEMANTIC_CACHE,
   apiVersion: PLUGIN_API_VERSION,
   optionsSchema: z.strictObject({}),
-  reads: ['category', 'selectedModel', 'upstreamModel'],
+  reads: ['category', 'decision', 'selectedModel', 'upstreamModel'],
   writes: [],
   description: 'Answer repeated and paraphrased questions from the semantic cache',
   enabledByDefault: true,
-  async create({ config, services }) {
+  async create({ config, services, tables }) {
     if (!config.semantic_cache.enabled) return null
     const handle = await services.semanticCache()
-    return handle === null ? null : new SemanticCacheModule(config, handle)
+    return handle === null ? null : new SemanticCacheModule(config, handle, tables.decisions)
   },
 }
 
@@ -59,6 +60,7 @@ export class SemanticCacheModule implements PipelineModule {
   constructor(
     private readonly config: RouterConfig,
     private readonly handle: CacheHandle,
+    private readonly decisions: DecisionModel,
   ) {
     this.verifier = new QueryVerifier(config.semantic_cache.verification)
     // Owned by the store, so coalescing spans reloads that keep the store.
@@ -67,8 +69,13 @@ export class SemanticCacheModule implements PipelineModule {
 
   async onRequest(ctx: RequestContext): Promise<ImmediateResponse | undefined> {
     const sc = this.config.semantic_cache
-    const category = this.config.categories.find((c) => c.name === ctx.category)
-    if (category?.semantic_cache_enabled === false) return
+    // Caching is per decision (its response_cache plugin; a classic category's cache settings);
+    // without a decision, the model's no-match policy (classic: on; v0.3: off).
+    const decision = ctx.decision?.decision
+    const policy: CachePlugin | undefined = decision
+      ? decision.plugins.cache
+      : this.decisions.noMatch.cache
+    if (policy?.enabled !== true) return
     const eligible = cacheEligibility(ctx.request, sc.multi_turn)
     if (!eligible.ok) {
       ctx.log.debug({ event: 'cache_skipped', reason: eligible.reason }, 'cache_skipped')
@@ -77,9 +84,7 @@ export class SemanticCacheModule implements PipelineModule {
     const started = performance.now()
     const model = ctx.upstreamModel || ctx.selectedModel || ctx.request.model
     const threshold =
-      category?.semantic_cache_similarity_threshold ??
-      sc.similarity_threshold ??
-      this.config.bert_model.threshold
+      policy.similarityThreshold ?? sc.similarity_threshold ?? this.config.bert_model.threshold
     const cache = this.handle.cache
     let embedding: Float32Array
     try {
@@ -123,7 +128,7 @@ export class SemanticCacheModule implements PipelineModule {
       ...key,
       query: eligible.query,
       embedding,
-      ttlSeconds: ttlFor(this.config, category),
+      ttlSeconds: policy.ttlSeconds ?? sc.ttl_seconds,
     }
     if (sc.coalesce_wait_ms === 0) {
       ctx.moduleState.set(SEMANTIC_CACHE, pending)
@@ -194,15 +199,6 @@ export class SemanticCacheModule implements PipelineModule {
       coalesced,
     })
   }
-}
-
-function ttlFor(config: RouterConfig, category: CategoryConfig | undefined): number {
-  const sc = config.semantic_cache
-  if (category !== undefined) {
-    const own = sc.category_ttl_seconds[category.name]
-    if (own !== undefined) return own
-  }
-  return sc.ttl_seconds
 }
 
 function round(x: number): number {

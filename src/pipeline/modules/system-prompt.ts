@@ -1,4 +1,4 @@
-/** `system_prompt`: injects the category's system prompt (replace | insert) on auto routes. */
+/** `system_prompt`: injects the decision's system prompt (replace | insert) on routed requests. */
 import { z } from 'zod'
 import { injectSystemPrompt } from '../../routing/system-prompt.js'
 import { PLUGIN_API_VERSION, type ModuleFactory } from '../types.js'
@@ -9,20 +9,19 @@ export const systemPromptModule: ModuleFactory = {
   kind: SYSTEM_PROMPT,
   apiVersion: PLUGIN_API_VERSION,
   optionsSchema: z.strictObject({}),
-  reads: ['category'],
+  reads: ['decision'],
   writes: ['systemPromptInjected', 'body'],
-  description: "Inject the category's system prompt",
+  description: "Inject the decision's system prompt (a classic category's system_prompt)",
   enabledByDefault: true,
   after: ['routing'],
-  create({ tables }) {
+  create() {
     return {
       name: SYSTEM_PROMPT,
       apiVersion: PLUGIN_API_VERSION,
       onRequest(ctx) {
-        if (!ctx.autoRouted) return
-        const category = tables.categories.get(ctx.category)
-        if (!category) return
-        if (injectSystemPrompt(ctx.request.body.messages, category)) {
+        const plugin = ctx.decision?.decision?.plugins.systemPrompt
+        if (!ctx.autoRouted || !plugin) return
+        if (injectSystemPrompt(ctx.request.body.messages, plugin)) {
           ctx.systemPromptInjected = true
           ctx.bodyChanged = true
         }

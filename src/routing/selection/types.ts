@@ -12,6 +12,7 @@
 import type { PluginShape } from '../../config/plugin.js'
 import type { ModelScoreConfig, RouterConfig } from '../../config/schema/index.js'
 import type { Logger } from '../../log.js'
+import type { Decision, ModelRef } from '../../decisions/types.js'
 
 /** One upstream endpoint as transports need it. */
 export interface EndpointTarget {
@@ -32,6 +33,8 @@ export interface ModelCandidate {
   readonly score: number
   /** The config entry the candidate came from (use_reasoning, lora_name, ...). */
   readonly config?: ModelScoreConfig
+  /** The decision's modelRef it came from (weight, use_reasoning, reasoning_effort, lora_name). */
+  readonly ref?: ModelRef
 }
 
 /** A hard rule a model must pass (e.g. the PII policy). */
@@ -42,8 +45,10 @@ export interface ModelConstraint {
 
 export interface ModelSelectionRequest {
   readonly requestId: string
-  /** The category (or, later, decision) the candidates belong to; '' when none. */
+  /** The category the request was classified into; '' when none. */
   readonly category: string
+  /** The recipe and decision the candidates belong to (undefined: no decision matched). */
+  readonly decision?: { readonly recipe: string; readonly name: string }
   /** Candidates in config order. */
   readonly candidates: readonly ModelCandidate[]
   readonly constraints: readonly ModelConstraint[]
@@ -112,13 +117,21 @@ export interface EndpointPolicy {
 
 /** The selector and policy one config built (shared by the routing and PII modules). */
 export interface Selection {
+  /** The router's default selector (`pipeline.model_selector`, static unless configured). */
   readonly models: ModelSelector
   readonly endpoints: EndpointPolicy
+  /**
+   * Per-decision selectors: a decision whose `algorithm` names a registered selector gets its own
+   * instance (built with the decision's options and scope); others use `models`.
+   */
+  readonly decisions?: ReadonlyMap<Decision, ModelSelector>
 }
 
 export interface SelectionBuildContext {
   readonly config: RouterConfig
   readonly log: Logger
+  /** Set when building a decision's own selector: whose candidates it will choose among. */
+  readonly decision?: { readonly recipe: string; readonly name: string }
 }
 
 export interface ModelSelectorPlugin<O = Record<string, never>> extends PluginShape<O> {

@@ -1,0 +1,234 @@
+/**
+ * Evaluating decisions for one request. Built once per config: for each recipe, an evaluator for
+ * every signal type its decisions refer to (nothing else is built, so a model no decision needs is
+ * never loaded). Per request: cheap signals first (string work, no waiting), then rounds of model
+ * signals — only those that a decision which can still win needs, all of a round concurrently —
+ * until the winner is certain (src/decisions/evaluate.ts).
+ */
+import { isRouterError } from '../errors.js'
+import { logEvent } from '../log.js'
+import type { RuntimeServices } from '../runtime/services.js'
+import type { PluginRegistry } from '../config/plugin.js'
+import type { SignalsConfig } from '../config/schema/v03/signals.js'
+import type { AnySignalPlugin } from '../signals/registry.js'
+import type {
+  SignalBuildContext,
+  SignalEvaluator,
+  SignalInput,
+  SignalOutcome,
+} from '../signals/types.js'
+import { choose, type LeafLookup, type Verdict } from './evaluate.js'
+import { leaves } from './rules.js'
+import type { Decision, DecisionModel, Recipe } from './types.js'
+
+interface BuiltSignal {
+  readonly type: string
+  readonly cost: 'cheap' | 'model'
+  readonly evaluator: SignalEvaluator
+}
+
+export interface SignalTiming {
+  readonly type: string
+  readonly ms: number
+  readonly failed: boolean
+}
+
+export interface DecisionResult {
+  readonly recipe: Recipe
+  /** The winning decision; undefined: none matched (the default model). */
+  readonly decision: Decision | undefined
+  readonly confidence: number
+  /** Every matching decision, best first. */
+  readonly matched: readonly Verdict[]
+  /** Outcome per evaluated signal type. */
+  readonly outcomes: ReadonlyMap<string, SignalOutcome>
+  readonly timings: readonly SignalTiming[]
+}
+
+export interface EngineHooks {
+  /** A signal failed with an error that is not a request error; it counts as no match. */
+  onSignalError?(type: string, err: unknown): void
+}
+
+export class DecisionEngine {
+  private constructor(
+    readonly model: DecisionModel,
+    private readonly signals: ReadonlyMap<string, ReadonlyMap<string, BuiltSignal>>,
+    private readonly hooks: EngineHooks,
+  ) {}
+
+  static async build(
+    model: DecisionModel,
+    ctx: Omit<SignalBuildContext, 'signals'>,
+    registry: PluginRegistry<AnySignalPlugin>,
+    hooks: EngineHooks = {},
+  ): Promise<DecisionEngine> {
+    const built = new Map<string, Map<string, BuiltSignal>>()
+    const all: BuiltSignal[] = []
+    try {
+      for (const recipe of model.recipes.values()) {
+        const byType = new Map<string, BuiltSignal>()
+        for (const type of recipe.signalTypes) {
+          const plugin = registry.get(type)
+          // Types without a plug-in (upstream families we do not run) never match.
+          if (!plugin) continue
+          const signals = implicitDomains(recipe)
+          const rules = signals[plugin.family] as readonly unknown[]
+          const evaluator = await plugin.create({ ...ctx, signals }, rules)
+          const entry = { type, cost: plugin.cost, evaluator }
+          byType.set(type, entry)
+          all.push(entry)
+        }
+        built.set(recipe.name, byType)
+      }
+    } catch (err) {
+      await Promise.allSettled(all.map((s) => s.evaluator.close?.() ?? Promise.resolve()))
+      throw err
+    }
+    return new DecisionEngine(model, built, hooks)
+  }
+
+  /** Start evaluating: cheap signals now, the first round of model signals in the background. */
+  start(recipe: Recipe, input: SignalInput): Promise<DecisionResult> {
+    const signals = this.signals.get(recipe.name) ?? new Map<string, BuiltSignal>()
+    return new Run(recipe, signals, input, this.hooks).result
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.signals.values()].flatMap((m) => [...m.values()])
+    await Promise.allSettled(all.map((s) => s.evaluator.close?.() ?? Promise.resolve()))
+  }
+}
+
+/** Upstream: with no domains declared, every domain a decision names exists (label `other`). */
+function implicitDomains(recipe: Recipe): SignalsConfig {
+  if (recipe.signals.domains.length > 0 || !recipe.signalTypes.has('domain')) return recipe.signals
+  const names = new Set(
+    recipe.decisions.flatMap((d) =>
+      leaves(d.rules)
+        .filter((l) => l.type === 'domain')
+        .map((l) => l.name),
+    ),
+  )
+  return {
+    ...recipe.signals,
+    domains: [...names].map((name) => ({ name, mmlu_categories: ['other'], model_scores: [] })),
+  }
+}
+
+class Run {
+  readonly result: Promise<DecisionResult>
+  private readonly outcomes = new Map<string, SignalOutcome>()
+  private readonly timings: SignalTiming[] = []
+
+  constructor(
+    private readonly recipe: Recipe,
+    private readonly signals: ReadonlyMap<string, BuiltSignal>,
+    private readonly input: SignalInput,
+    private readonly hooks: EngineHooks,
+  ) {
+    let first: Promise<void>
+    try {
+      for (const s of signals.values()) if (s.cost === 'cheap') this.evaluateCheap(s)
+      first = this.round()
+    } catch (err) {
+      first = Promise.reject(asError(err))
+    }
+    this.result = first.then(() => this.finish())
+  }
+
+  private readonly lookup: LeafLookup = (leaf) => {
+    const outcome = this.outcomes.get(leaf.type)
+    if (outcome === undefined)
+      return this.signals.has(leaf.type) ? { state: 'unknown' } : { state: 'no_match' }
+    const name = leaf.type === 'metadata' ? leaf.name.toLowerCase() : leaf.name
+    const confidence = outcome.matches.get(name)
+    return confidence === undefined ? { state: 'no_match' } : { state: 'match', confidence }
+  }
+
+  /** Evaluate what the decisions that can still win need; repeat until the winner is certain. */
+  private async round(): Promise<void> {
+    for (;;) {
+      const { winner, pending } = choose(this.recipe, this.lookup)
+      if (winner !== undefined || pending.length === 0) return
+      const needed = new Set<string>()
+      for (const d of pending)
+        for (const leaf of leaves(d.rules))
+          if (this.signals.has(leaf.type) && !this.outcomes.has(leaf.type)) needed.add(leaf.type)
+      if (needed.size === 0) return
+      await Promise.all(
+        [...needed].map(async (type) => {
+          const s = this.signals.get(type)!
+          const started = performance.now()
+          let value: SignalOutcome | Promise<SignalOutcome>
+          try {
+            value = s.evaluator.evaluate(this.input)
+          } catch (err) {
+            value = Promise.reject(asError(err))
+          }
+          this.settle(
+            s,
+            await Promise.resolve(value).catch((err: unknown) => this.failed(s, err)),
+            started,
+          )
+        }),
+      )
+    }
+  }
+
+  private evaluateCheap(s: BuiltSignal): void {
+    const started = performance.now()
+    let value: SignalOutcome | Promise<SignalOutcome>
+    try {
+      value = s.evaluator.evaluate(this.input)
+    } catch (err) {
+      value = this.failed(s, err)
+    }
+    this.settle(s, value, started)
+  }
+
+  private settle(
+    s: BuiltSignal,
+    value: SignalOutcome | Promise<SignalOutcome>,
+    started: number,
+  ): void {
+    if (value instanceof Promise) throw new Error(`cheap signal ${s.type} returned a promise`)
+    this.outcomes.set(s.type, value)
+    this.timings.push({ type: s.type, ms: performance.now() - started, failed: value === FAILED })
+  }
+
+  private failed(s: BuiltSignal, err: unknown): SignalOutcome {
+    if (isRouterError(err)) throw err
+    this.hooks.onSignalError?.(s.type, err)
+    return FAILED
+  }
+
+  private finish(): DecisionResult {
+    const { winner, matched } = choose(this.recipe, this.lookup)
+    return {
+      recipe: this.recipe,
+      decision: winner?.decision,
+      confidence: winner?.value.confidence ?? 0,
+      matched,
+      outcomes: this.outcomes,
+      timings: this.timings,
+    }
+  }
+}
+
+const FAILED: SignalOutcome = { matches: new Map() }
+
+/** Log and count a signal that failed (it counts as no match). */
+export function signalErrorHook(services: RuntimeServices): (type: string, err: unknown) => void {
+  return (type, err) => {
+    services.metrics.decisions.signalErrors.inc({ signal: type })
+    logEvent(
+      services.log,
+      'signal_failed',
+      { signal: type, error: err instanceof Error ? err.message : String(err) },
+      'warn',
+    )
+  }
+}
+
+const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)))

@@ -1,0 +1,41 @@
+/**
+ * The caller's identity as the request context shows it. Until the request edge authenticates
+ * callers (issue 13), identity comes from the headers upstream uses — `x-authz-user-id` and
+ * `x-authz-user-groups` (comma-separated), or the names `global.services.authz.identity` sets —
+ * which an authenticating proxy (Envoy ext_authz) injects after removing the client's copies.
+ * They are only believed where such a proxy can stand: on ext_proc by default, on the gateway when
+ * `pipeline.identity_headers.gateway` says the gateway sits behind one.
+ */
+import type { RouterConfig } from '../config/schema/index.js'
+import type { Transport } from '../pipeline/types.js'
+import type { RequestIdentity } from './types.js'
+
+const ANONYMOUS: RequestIdentity = { user: undefined, groups: [] }
+
+export interface IdentitySettings {
+  readonly userIdHeader: string
+  readonly userGroupsHeader: string
+  readonly trusted: Readonly<Record<Transport, boolean>>
+}
+
+export function identitySettings(config: RouterConfig): IdentitySettings {
+  return {
+    userIdHeader: config.v03?.authz.userIdHeader ?? 'x-authz-user-id',
+    userGroupsHeader: config.v03?.authz.userGroupsHeader ?? 'x-authz-user-groups',
+    trusted: config.pipeline.identity_headers,
+  }
+}
+
+export function requestIdentity(
+  headers: Readonly<Record<string, string>>,
+  transport: Transport,
+  settings: IdentitySettings,
+): RequestIdentity {
+  if (!settings.trusted[transport]) return ANONYMOUS
+  const user = headers[settings.userIdHeader]?.trim()
+  const groups = (headers[settings.userGroupsHeader] ?? '')
+    .split(',')
+    .map((g) => g.trim())
+    .filter((g) => g !== '')
+  return { user: user === '' ? undefined : user, groups }
+}
