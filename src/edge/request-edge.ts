@@ -14,7 +14,7 @@ import { bodyTooLarge } from '../http/body.js'
 import { REQUEST_ID_HEADER, requestIdFrom } from '../http/request-id.js'
 import { admit, type EdgeRejection } from './admission.js'
 import { pathRule, splitTarget, type RequestKind } from './paths.js'
-import { ROUTER_HEADER_PREFIX, routingHeaderNames } from './routing-headers.js'
+import { DEBUG_HEADER, ROUTER_HEADER_PREFIX, routingHeaderNames } from './routing-headers.js'
 
 export interface EdgeSettings {
   /** The configured destination header ('' = none); removed from clients like the named ones. */
@@ -116,7 +116,7 @@ export class RequestEdge {
       if (this.named.has(name)) continue
       if (name.startsWith(ROUTER_HEADER_PREFIX)) {
         removeHeaders.push(name)
-        continue
+        if (name !== DEBUG_HEADER) continue
       }
       headers[name] = typeof value === 'string' ? value : value.join(', ')
     }

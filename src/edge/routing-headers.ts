@@ -10,6 +10,11 @@ export const SELECTED_MODEL_HEADER = 'x-selected-model'
 export const INFERENCE_EXTENSION_HEADER = 'x-gateway-destination-endpoint'
 /** Every header starting with this is the router's own (tracking, decisions, destination). */
 export const ROUTER_HEADER_PREFIX = 'x-vsr-'
+/**
+ * Upstream's request flag for the debug response headers (`x-vsr-matched-*`): it steers no
+ * routing, so the pipeline sees it, but like every `x-vsr-*` header it is not forwarded.
+ */
+export const DEBUG_HEADER = 'x-vsr-debug'
 
 /**
  * Named routing headers, removed whether or not the request shows them (Envoy's `forward_rules`

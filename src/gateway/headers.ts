@@ -10,6 +10,7 @@
  * (only the router's own tracking headers are trusted).
  */
 import type { OutgoingHttpHeaders } from 'node:http'
+import { DEBUG_HEADER } from '../edge/routing-headers.js'
 
 const HOP_BY_HOP = new Set([
   'connection',
@@ -34,6 +35,8 @@ const NOT_FORWARDED = new Set([
   'expect',
   'accept-encoding',
   'x-request-id',
+  // The router's own request flag (the edge lets it through to the pipeline only).
+  DEBUG_HEADER,
 ])
 
 /** Headers never copied from the upstream response to the client. */

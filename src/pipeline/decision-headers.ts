@@ -3,6 +3,7 @@
  * decision and its confidence, how the model was chosen. The matched signals and the context token
  * count are the debug surface, sent when the request says `x-vsr-debug: true`.
  */
+import { DEBUG_HEADER } from '../edge/routing-headers.js'
 import type { RequestContext } from './types.js'
 
 /** Debug header names per signal type (upstream's `x-vsr-matched-*`). */
@@ -21,7 +22,7 @@ const MATCHED_HEADER: Readonly<Record<string, string>> = {
 }
 
 export function wantsDebug(ctx: RequestContext): boolean {
-  return ctx.meta.headers['x-vsr-debug']?.toLowerCase() === 'true'
+  return ctx.meta.headers[DEBUG_HEADER]?.toLowerCase() === 'true'
 }
 
 /** The decision headers of a routed request (none for a concrete model). */

@@ -264,6 +264,30 @@ describe('decision rules through the gateway and ext_proc', () => {
       } else assert.equal(gateway['x-vsr-selected-algorithm'], c.algorithm ?? gatewayAlgorithm(c))
     })
 
+  it('adds the matched signals when the client asks for debug headers (x-vsr-debug: true)', async () => {
+    const body = JSON.stringify({
+      model: 'MoM',
+      messages: [{ role: 'user', content: 'urgent python help' }],
+    })
+    const headers = { 'content-type': 'application/json', 'x-vsr-debug': 'true' }
+    const res = await fetch(`${router.gatewayUrl}/v1/chat/completions`, {
+      method: 'POST',
+      headers,
+      body,
+    })
+    await res.arrayBuffer()
+    const gateway = vsr(Object.fromEntries(res.headers))
+    assert.equal(gateway['x-vsr-matched-keywords'], 'urgent,code')
+    assert.match(gateway['x-vsr-context-token-count'] ?? '', /^\d+$/)
+    assert.equal(
+      sim.receivedChats().at(-1)?.headers['x-vsr-debug'],
+      undefined,
+      'the flag is not forwarded',
+    )
+    const ex = await envoy.exchange({ body, headers }, forwardToDestination)
+    assert.deepEqual(vsr(ex.headers), gateway)
+  })
+
   it('reports every decision in the metrics', async () => {
     const text = await router.metricsText()
     assert.match(
