@@ -1,6 +1,7 @@
 /**
  * In-process latency of the embedded guards, one call at a time on one thread (run it under
- * `taskset -c 0` to pin one core): jailbreak rules, PII validators, and the full guard chain a routed
+ * `taskset -c 0` to pin one core): the jailbreak detector (rules + embedded classifier, and the
+ * rules alone side by side), PII validators, and the full guard chain a routed
  * request pays — category classification (the runtime's classifier chain built from the config) +
  * jailbreak + PII. Inputs: every prompt of the labelled sets (training/data/guards), cycled.
  * Also 100 kB inputs and the RSS the detectors add, and — side by side on the same held-out set —
@@ -15,6 +16,7 @@ import { loadConfigFile } from '../../src/config/load.js'
 import { evaluateJailbreakExamples, GUARD_SETS } from '../../src/eval/guards/evaluate.js'
 import { loadJailbreakSet } from '../../src/eval/guards/jailbreak-data.js'
 import { loadPiiSet } from '../../src/eval/guards/pii-data.js'
+import { RuleJailbreakDetector } from '../../src/guards/jailbreak/rule-detector.js'
 import { silentLogger } from '../../src/log.js'
 import { RouterMetrics } from '../../src/metrics/router-metrics.js'
 import { buildRuntime } from '../../src/assembly/build-runtime.js'
@@ -81,6 +83,7 @@ const runtime = await buildRuntime(
   { log: silentLogger(), metrics: new RouterMetrics() },
 )
 const jailbreak = (await runtime.services.jailbreakDetector())!
+const rulesOnly = new RuleJailbreakDetector()
 const pii = (await runtime.services.piiDetector())!
 await jailbreak.detect('warm up')
 await pii.detect('warm up 212-555-0187 on March 3, 2025')
@@ -108,6 +111,15 @@ const result = {
     await jailbreak.detect(t)
     await pii.detect(t)
   }),
+  // Before/after the embedded jailbreak classifier, same run: the rules alone in the same chain.
+  rules_only: {
+    jailbreak: await measure(mixed, (t) => rulesOnly.detect(t)),
+    chain: await measure(mixed, async (t) => {
+      await runtime.pipeline.classifyText(t)
+      await rulesOnly.detect(t)
+      await pii.detect(t)
+    }),
+  },
   input_100kB: {
     jailbreak: await measure([big], (t) => jailbreak.detect(t)),
     pii: await measure([big], (t) => pii.detect(t)),
@@ -146,5 +158,9 @@ const sideBySide = {
   },
 }
 await runtime.close()
-Object.assign(result, { peer_jailbreak: sideBySide })
+const chainRatio = Math.round((result.chain.p50_ms / result.rules_only.chain.p50_ms) * 100) / 100
+Object.assign(result, {
+  peer_jailbreak: sideBySide,
+  chain_p50_with_model_over_rules_only: chainRatio,
+})
 process.stdout.write(`${JSON.stringify(result, null, 2)}\n`)

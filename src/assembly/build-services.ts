@@ -42,7 +42,8 @@ async function buildJailbreak(
   deps: RoleDeps,
 ): Promise<JailbreakDetector | null> {
   if (!config.prompt_guard.enabled) return null
-  const loaded = config.prompt_guard.model_id === '' ? null : await loadRoleModel('jailbreak', deps)
+  // An empty model_id means the embedded classifier; the rules run beside it either way.
+  const loaded = await loadRoleModel('jailbreak', deps)
   if (!loaded) return createJailbreakDetector(config)
   const benign = loaded.resolved.spec.benignLabel ?? loaded.lease.model.info.labels[0]!
   const model = new OnnxJailbreakDetector(loaded.lease, loaded.resolved.name, benign)

@@ -16,6 +16,8 @@ export const EMBEDDED_MODELS = {
    * `token_embeddings` / `token_weights`; classifiers built on the vectors embed the same table.
    */
   wordVectors: join(MODELS_DIR, 'word-vectors'),
+  /** Jailbreak / harmful-request classifier (`benign` / `jailbreak`), combined with the rules. */
+  jailbreak: join(MODELS_DIR, 'jailbreak-classifier'),
 } as const
 
 export type EmbeddedModel = keyof typeof EMBEDDED_MODELS

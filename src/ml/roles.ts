@@ -3,7 +3,7 @@
  *
  *   category   classifier.category_model.model_id (+ category_mapping_path)   default: embedded
  *   embedding  bert_model.model_id                                              default: embedded
- *   jailbreak  prompt_guard.model_id (+ jailbreak_mapping_path)                 default: none (rules)
+ *   jailbreak  prompt_guard.model_id (+ jailbreak_mapping_path)                 default: embedded
  *   pii        classifier.pii_model.model_id (+ pii_mapping_path)               default: none (validators)
  *
  * An empty model_id means the default. A model_id that cannot be used (missing, corrupt, failed
@@ -105,11 +105,20 @@ function specFor(role: ModelRole, folder: ModelFolder, labels: readonly string[]
   }
 }
 
+const EMBEDDED_NAMES = {
+  category: 'embedded/category-classifier',
+  embedding: 'embedded/lexical-embedding',
+  jailbreak: 'embedded/jailbreak-classifier',
+} as const
+
 function embeddedDefault(role: ModelRole): ResolvedRole | null {
-  if (role !== 'category' && role !== 'embedding') return null
+  if (role === 'pii') return null
   const folder = readModelFolder(EMBEDDED_MODELS[role], 'auto')
-  const name = role === 'category' ? 'embedded/category-classifier' : 'embedded/lexical-embedding'
-  return { spec: specFor(role, folder, folder.labels ?? []), source: 'embedded', name }
+  return {
+    spec: specFor(role, folder, folder.labels ?? []),
+    source: 'embedded',
+    name: EMBEDDED_NAMES[role],
+  }
 }
 
 function findFile(path: string, baseDir: string): string {

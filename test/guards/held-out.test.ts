@@ -8,13 +8,19 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import {
   evaluateJailbreak,
+  evaluateJailbreakExamples,
   evaluatePii,
   evaluatePiiSet,
   GUARD_SETS,
 } from '../../src/eval/guards/evaluate.js'
+import { loadDefaultJailbreakDetector } from '../../src/eval/guards/embedded-jailbreak.js'
+import { loadJailbreakCorpus } from '../../src/eval/guards/jailbreak-corpus.js'
 import { loadPiiCorpus } from '../../src/eval/guards/pii-data.js'
 import { RuleJailbreakDetector } from '../../src/guards/jailbreak/rule-detector.js'
 import { ValidatorPiiDetector } from '../../src/guards/pii/validator-detector.js'
+
+/** The shipped jailbreak classifier's figures on the corpus test split (rules + model, 0.7). */
+const RECORDED = { recall: 0.538, fpr: 0.019 }
 
 describe('held-out accuracy', () => {
   it('jailbreak rules meet recall and false-positive targets', async () => {
@@ -23,6 +29,27 @@ describe('held-out accuracy', () => {
     assert.ok(r.recall >= 0.9, `recall ${r.recall}`)
     assert.ok(r.falsePositiveRate <= 0.05, `FPR ${r.falsePositiveRate}`)
     assert.ok(r.hardFalsePositiveRate <= 0.05, `hard FPR ${r.hardFalsePositiveRate}`)
+  })
+
+  it('rules + embedded classifier keep their recorded figures on the corpus test split', async () => {
+    // Recorded by `semantic-router eval guards` for the shipped model (docs/classifiers.md); a
+    // retrained model or changed rules that fall below them fail here.
+    const corpus = loadJailbreakCorpus()
+    const detector = await loadDefaultJailbreakDetector()
+    try {
+      const r = await evaluateJailbreakExamples(detector, corpus.test, 0.7)
+      assert.ok(r.attacks >= 150 && r.benign >= 150, 'the test split is complete')
+      assert.ok(r.recall >= RECORDED.recall - 0.02, `recall ${r.recall}`)
+      assert.ok(r.falsePositiveRate <= RECORDED.fpr + 0.01, `FPR ${r.falsePositiveRate}`)
+      const heldOut = await evaluateJailbreak(detector, GUARD_SETS.jailbreakTest, 0.7)
+      assert.ok(heldOut.recall >= 0.9, `rules held-out recall ${heldOut.recall}`)
+      assert.ok(
+        heldOut.falsePositiveRate <= 0.05,
+        `rules held-out FPR ${heldOut.falsePositiveRate}`,
+      )
+    } finally {
+      await detector.close?.()
+    }
   })
 
   it('PII validators meet the F1 target', async () => {

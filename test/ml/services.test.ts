@@ -122,7 +122,7 @@ classifier: { pii_model: { model_id: models/pii } }
     const yaml = `prompt_guard: { enabled: true, model_id: acme/guard2 }\ninference: { model_cache_dir: cache }\n`
     const { services, metrics, logs } = await build(yaml)
     const detector = await services.jailbreakDetector()
-    assert.equal(detector?.kind, 'rules', 'fell back to the rules alone')
+    assert.equal(detector?.kind, 'rules+model', 'fell back to the rules and the embedded model')
     assert.equal(
       logs.find((l) => l.event === 'model_fallback')?.['code'],
       'model_checksum_mismatch',
@@ -145,18 +145,19 @@ classifier: { pii_model: { model_id: models/pii } }
 
   it('loads a model once per process and keeps it across runtimes that share it', async () => {
     const yaml = 'prompt_guard: { enabled: true, model_id: models/guard }\n'
+    // The user's model only: the embedded classifier (a fallback above) stays loaded for good.
+    const users = async () =>
+      (await loadedModels()).filter(
+        (m) => m.role === 'jailbreak' && !m.dir.includes('jailbreak-classifier'),
+      )
     const a = await build(yaml)
     const b = await build(yaml)
-    const guards = (await loadedModels()).filter((m) => m.role === 'jailbreak')
+    const guards = await users()
     assert.equal(guards.length, 1)
     assert.equal(guards[0]!.users, 2)
     await a.services.close()
-    assert.equal((await loadedModels()).filter((m) => m.role === 'jailbreak')[0]?.users, 1)
+    assert.equal((await users())[0]?.users, 1)
     await b.services.close()
-    assert.equal(
-      (await loadedModels()).filter((m) => m.role === 'jailbreak').length,
-      0,
-      'closed with its last user',
-    )
+    assert.equal((await users()).length, 0, 'closed with its last user')
   })
 })

@@ -67,20 +67,29 @@ export function readWordNet(): Map<string, Synset> {
 
 /** Synset id of the n-th (1-based) noun sense of a lemma, from index.noun. */
 export function nounSense(lemma: string, sense = 1): string | undefined {
+  return senseOf(lemma, 'n', sense)
+}
+
+/** Synset id of the n-th (1-based) noun or verb sense of a lemma, from index.noun / index.verb. */
+export function senseOf(lemma: string, pos: 'n' | 'v', sense = 1): string | undefined {
   const key = lemma.replace(/ /g, '_').toLowerCase()
-  indexCache ??= readFileSync(join(wordnetDir(), 'index.noun'), 'utf8')
-  const start = indexCache.indexOf(`\n${key} n `)
+  let index = indexCache.get(pos)
+  if (index === undefined) {
+    index = `\n${readFileSync(join(wordnetDir(), pos === 'n' ? 'index.noun' : 'index.verb'), 'utf8')}`
+    indexCache.set(pos, index)
+  }
+  const start = index.indexOf(`\n${key} ${pos} `)
   if (start < 0) return undefined
-  const line = indexCache
-    .slice(start + 1, indexCache.indexOf('\n', start + 1))
+  const line = index
+    .slice(start + 1, index.indexOf('\n', start + 1))
     .trim()
     .split(' ')
   const synsetCount = parseInt(line[2]!, 10)
   const offsets = line.slice(line.length - synsetCount)
   const offset = offsets[sense - 1]
-  return offset === undefined ? undefined : `${offset}-n`
+  return offset === undefined ? undefined : `${offset}-${pos}`
 }
-let indexCache: string | undefined
+const indexCache = new Map<string, string>()
 
 /** Breadth-first hyponym closure (instances included), nearest first. */
 export function hyponymClosure(

@@ -34,6 +34,9 @@ export interface JailbreakReport {
   readonly errors: { line: number; kind: 'missed' | 'false_positive'; family: string; p: number }[]
 }
 
+/** Benign prompts are hard negatives unless marked everyday (`normal` in the rules' sets). */
+const isHard = (family: string): boolean => family !== 'normal' && family !== 'everyday'
+
 export async function evaluateJailbreakExamples(
   detector: JailbreakDetector,
   examples: readonly JailbreakExample[],
@@ -57,13 +60,13 @@ export async function evaluateJailbreakExamples(
       } else errors.push({ line: ex.line, kind: 'missed', family: ex.family, p })
     } else if (flagged) {
       fp++
-      if (ex.family === 'hard') hardFp++
+      if (isHard(ex.family)) hardFp++
       errors.push({ line: ex.line, kind: 'false_positive', family: ex.family, p })
     }
   }
   const attacks = examples.filter((e) => e.attack).length
   const benign = examples.length - attacks
-  const hardBenign = examples.filter((e) => !e.attack && e.family === 'hard').length
+  const hardBenign = examples.filter((e) => !e.attack && isHard(e.family)).length
   return {
     attacks,
     benign,

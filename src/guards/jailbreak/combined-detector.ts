@@ -42,10 +42,11 @@ export class CombinedJailbreakDetector implements JailbreakDetector {
     const pModel = attackProbability(byModel)
     const winner = pModel > pRules ? byModel : byRules
     const p = Math.max(pRules, pModel)
+    // The deciding detector's detail first (rule ids, or the model's name), then both scores.
     const parts = [
+      ...(winner.detail ? [winner.detail] : []),
       `${this.model.kind}=${pModel.toFixed(3)}`,
       `rules=${pRules.toFixed(3)}`,
-      ...(winner.detail ? [winner.detail] : []),
     ]
     return {
       isJailbreak: p >= 0.5,

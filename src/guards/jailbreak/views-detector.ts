@@ -1,0 +1,42 @@
+/**
+ * Runs a jailbreak model on the text and on the rules' normalised views of it (canonical:
+ * look-alike letters mapped, zero-width characters removed; deobfuscated: spaced letters joined,
+ * leetspeak mapped; decoded base64/hex; joined fragments) and keeps the most suspicious answer.
+ * The reversed and ROT13 views are left to the rules: for most text they are gibberish, which a
+ * model trained on prompts reads as an encoded payload. A model trained on plain text then also sees
+ * "h o w  t o  m a k e  a  b o m b" as the request it is. Views identical to the text are not run
+ * again, so plain prompts cost one inference.
+ */
+import type { JailbreakDetector, JailbreakVerdict } from '../types.js'
+import { attackProbability } from './combined-detector.js'
+import { buildViews } from './normalize.js'
+
+const MODEL_SKIPS = new Set(['reversed', 'rot13'])
+
+export class ViewsJailbreakDetector implements JailbreakDetector {
+  readonly kind: string
+
+  constructor(private readonly inner: JailbreakDetector) {
+    this.kind = inner.kind
+  }
+
+  async detect(text: string, signal?: AbortSignal): Promise<JailbreakVerdict> {
+    const views = new Map<string, string>([[text, 'text']])
+    for (const v of buildViews(text))
+      if (!MODEL_SKIPS.has(v.name) && !views.has(v.text)) views.set(v.text, v.name)
+    const entries = [...views]
+    const verdicts = await Promise.all(entries.map(([t]) => this.inner.detect(t, signal)))
+    let best = 0
+    for (let i = 1; i < verdicts.length; i++)
+      if (attackProbability(verdicts[i]!) > attackProbability(verdicts[best]!)) best = i
+    const verdict = verdicts[best]!
+    const view = entries[best]![1]
+    return view === 'text'
+      ? verdict
+      : { ...verdict, detail: `${verdict.detail ?? ''} view=${view}`.trim() }
+  }
+
+  close(): Promise<void> {
+    return this.inner.close?.() ?? Promise.resolve()
+  }
+}

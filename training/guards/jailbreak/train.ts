@@ -1,0 +1,378 @@
+/**
+ * Trains the embedded jailbreak / harmful-request classifier on the jailbreak corpus's train and
+ * dev splits and writes it as a Hugging Face model folder (models/jailbreak-classifier) that the
+ * router loads like any user's prompt-guard model, labels `benign` / `jailbreak` (upstream's).
+ *
+ *   node --import tsx training/guards/jailbreak/train.ts          # train, calibrate, export
+ *   node --import tsx training/guards/jailbreak/train.ts --report # also print the CV errors
+ *
+ * Calibration uses 5-fold out-of-fold scores over train + dev: Platt scaling of the window score,
+ * then the bias is lowered until the rules + model combination flags at most --max-fpr of the
+ * benign prompts at the default prompt_guard threshold (0.7). The final model is trained on all of
+ * train + dev. The test split is only scored by `semantic-router eval guards`. Deterministic.
+ */
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import {
+  loadJailbreakCorpus,
+  type CorpusExample,
+} from '../../../src/eval/guards/jailbreak-corpus.js'
+import { evaluationTexts } from '../../../src/eval/guards/evaluation-texts.js'
+import { fingerprint, NearDuplicateIndex } from '../../../src/eval/guards/near-duplicates.js'
+import { fnv1a, normaliseForSplit } from '../../../src/eval/guards/splits.js'
+import { generatedPairs } from './templates.js'
+import { RuleJailbreakDetector } from '../../../src/guards/jailbreak/rule-detector.js'
+import { attackProbability } from '../../../src/guards/jailbreak/combined-detector.js'
+import { readModelFolder } from '../../../src/ml/folder.js'
+import { LoadedModel, toClassification } from '../../../src/ml/model.js'
+import { SPECIAL_TOKENS, writeHfFolder } from '../../lib/hf-folder.js'
+import { loadWordVectors } from '../../lib/word-vectors.js'
+import { CONCEPTS, conceptFlags } from './concepts.js'
+import { windowGraph } from './graph.js'
+import { sigmoid, type WindowExample } from './window-model.js'
+import {
+  mlpLogit,
+  projectedTable,
+  rescaleMlp,
+  tableFeatures,
+  trainMlpModel,
+  type MlpModel,
+  type MlpSpec,
+  type ProjectedTable,
+} from './window-mlp.js'
+
+const { values: args } = parseArgs({
+  options: {
+    report: { type: 'boolean', default: false },
+    'no-padding': { type: 'boolean', default: false },
+    'w-generated': { type: 'string', default: '0.3' },
+    background: { type: 'string', default: '3' },
+    'w-background': { type: 'string', default: '0.5' },
+    windows: { type: 'string', default: '8,16,32' },
+    buckets: { type: 'string', default: '65536' },
+    epochs: { type: 'string', default: '10' },
+    lr: { type: 'string', default: '0.2' },
+    l2: { type: 'string', default: '0.001' },
+    'max-fpr': { type: 'string', default: '0.025' },
+    threshold: { type: 'string', default: '0.7' },
+    vectors: {
+      type: 'string',
+      default: join(import.meta.dirname, '..', '..', '..', 'models', 'word-vectors'),
+    },
+    'vector-rate': { type: 'string', default: '0.05' },
+    'l2-vectors': { type: 'string', default: '0.0001' },
+    projected: { type: 'string', default: '16' },
+    hidden: { type: 'string', default: '32' },
+    out: {
+      type: 'string',
+      default: join(import.meta.dirname, '..', '..', '..', 'models', 'jailbreak-classifier'),
+    },
+  },
+})
+
+export const LABELS = ['benign', 'jailbreak'] as const
+const MAX_LENGTH = 512
+const started = performance.now()
+const corpus = loadJailbreakCorpus()
+
+// The word-vector model (models/word-vectors): the classifier uses its word-level tokenizer, and
+// its vectors give every vocabulary word a meaning, including words never seen in training.
+const vectors = loadWordVectors(args.vectors)
+const vocab = vectors.words
+const tokenizerFile = join(args.vectors, 'tokenizer.json')
+
+async function encode(examples: readonly CorpusExample[]): Promise<WindowExample[]> {
+  const ids = await vectors.encode(examples.map((e) => e.text))
+  return ids.map((row, i) => ({
+    ids: row.slice(0, MAX_LENGTH),
+    label: examples[i]!.attack ? 1 : 0,
+    weight: 1,
+  }))
+}
+
+/**
+ * Deterministic padded copies: every train prompt followed (or preceded) by an unrelated benign
+ * prompt, so the model learns that an attack stays an attack next to harmless text and that two
+ * harmless texts stay harmless together.
+ */
+function paddedCopies(train: readonly CorpusExample[]): CorpusExample[] {
+  const benign = train.filter((e) => !e.attack)
+  if (benign.length === 0) return []
+  return train.map((e, i) => {
+    const other = benign[(i * 7919 + 13) % benign.length]!.text
+    const text = i % 2 === 0 ? `${e.text} ${other}` : `${other} ${e.text}`
+    return { ...e, text }
+  })
+}
+
+const spec: MlpSpec = {
+  vocabSize: vocab.length,
+  buckets: Number(args.buckets),
+  windows: args.windows.split(',').map(Number),
+  projected: Number(args.projected),
+  concepts: CONCEPTS.length,
+  hidden: Number(args.hidden),
+}
+const flags = conceptFlags(vocab)
+const options = {
+  epochs: Number(args.epochs),
+  learningRate: Number(args.lr),
+  l2: Number(args.l2),
+  seed: 1,
+  vectorRate: Number(args['vector-rate']),
+  l2Vectors: Number(args['l2-vectors']),
+}
+interface Fitted {
+  readonly model: MlpModel
+  readonly table: ProjectedTable
+  score(ids: readonly number[]): number
+}
+
+/**
+ * Generated contrast pairs (templates.ts), minus any that is a near duplicate of a test prompt or
+ * of an evaluation text anywhere in the repository.
+ */
+function generated(): CorpusExample[] {
+  const held = new NearDuplicateIndex()
+  for (const e of corpus.test) held.add(fingerprint(e.text))
+  for (const t of evaluationTexts()) held.add(fingerprint(t))
+  return generatedPairs()
+    .filter((g) => held.matches(fingerprint(g.text)).length === 0)
+    .map((g, i) => ({ ...g, family: 'generated', file: 'templates.ts', line: i + 1 }))
+}
+const generatedExamples = Number(args['w-generated']) > 0 ? generated() : []
+
+/**
+ * Everyday traffic as benign background: every n-th line of the category training data
+ * (training/data/category/*.jsonl, written for this project by the category engineers) —
+ * questions about chemistry, medicine, law and history that share words with harmful requests.
+ * Used for training only; the jailbreak evaluations never score these texts.
+ */
+function categoryBackground(every: number): CorpusExample[] {
+  const dir = join(import.meta.dirname, '..', '..', 'data', 'category')
+  if (every <= 0 || !existsSync(dir)) return []
+  const out: CorpusExample[] = []
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.jsonl'))
+    .sort()) {
+    readFileSync(join(dir, file), 'utf8')
+      .split('\n')
+      .forEach((line, i) => {
+        if (line.trim() === '' || i % every !== 0) return
+        const text = (JSON.parse(line) as { text: string }).text
+        out.push({
+          text,
+          attack: false,
+          family: 'background',
+          file: `category/${file}`,
+          line: i + 1,
+        })
+      })
+  }
+  return out
+}
+const background = categoryBackground(Number(args.background))
+
+/** Train on labelled prompts (plus padded copies and generated pairs); the table is what ships. */
+async function fit(labelled: readonly CorpusExample[]): Promise<Fitted> {
+  const padded = args['no-padding'] ? [] : paddedCopies(labelled)
+  const examples = [
+    ...(await encode(labelled)),
+    ...(await encode(padded)).map((e) => ({ ...e, weight: 0.5 })),
+    ...(await encode(generatedExamples)).map((e) => ({
+      ...e,
+      weight: Number(args['w-generated']),
+    })),
+    ...(await encode(background)).map((e) => ({ ...e, weight: Number(args['w-background']) })),
+  ]
+  const trained = trainMlpModel(spec, examples, options, vectors, flags)
+  const table = projectedTable(spec, trained.P, vectors, flags)
+  const features = tableFeatures(table)
+  const model = trained.model
+  return { model, table, score: (ids) => mlpLogit(model, ids, features) }
+}
+
+/** Platt scaling: fit σ(a·s + c) to the labels by gradient descent on log loss. */
+function platt(scores: readonly number[], labels: readonly number[]): { a: number; c: number } {
+  let a = 1
+  let c = 0
+  for (let it = 0; it < 2000; it++) {
+    let ga = 0
+    let gc = 0
+    scores.forEach((x, i) => {
+      const d = sigmoid(a * x + c) - labels[i]!
+      ga += d * x
+      gc += d
+    })
+    a -= (0.5 * ga) / scores.length
+    c -= (0.5 * gc) / scores.length
+  }
+  return { a, c }
+}
+
+/** Area under the ROC curve (threshold-free, for model selection). */
+function auc(scores: readonly number[], labels: readonly number[]): number {
+  const sorted = scores.map((s, i) => ({ s, y: labels[i]! })).sort((x, y) => x.s - y.s)
+  let rank = 0
+  let positives = 0
+  sorted.forEach((e, i) => {
+    if (e.y === 1) {
+      rank += i + 1
+      positives++
+    }
+  })
+  const negatives = sorted.length - positives
+  return (rank - (positives * (positives + 1)) / 2) / (positives * negatives)
+}
+
+// Out-of-fold scores for every train + dev prompt (5 folds by text hash): calibration and the
+// operating point come from prompts the scoring model did not see. The test split is never used.
+const labelled = [...corpus.train, ...corpus.dev]
+const labels = labelled.map((e) => (e.attack ? 1 : 0))
+const FOLDS = 5
+const foldOf = (e: CorpusExample): number => fnv1a(normaliseForSplit(e.text)) % FOLDS
+const outOfFold = new Array<number>(labelled.length).fill(0)
+const labelledIds = (await encode(labelled)).map((e) => e.ids)
+for (let f = 0; f < FOLDS; f++) {
+  const fitted = await fit(labelled.filter((e) => foldOf(e) !== f))
+  labelled.forEach((e, i) => {
+    if (foldOf(e) === f) outOfFold[i] = fitted.score(labelledIds[i]!)
+  })
+}
+const cvAuc = auc(outOfFold, labels)
+const { a, c } = platt(outOfFold, labels)
+
+// Operating point: at the pipeline threshold, rules OR model may flag at most --max-fpr of the
+// benign prompts (out of fold). Lower the bias in small steps until they do.
+const threshold = Number(args.threshold)
+const rules = new RuleJailbreakDetector()
+const rulesP = await Promise.all(
+  labelled.map(async (e) => attackProbability(await rules.detect(e.text))),
+)
+const operating = (shift: number) => {
+  let tp = 0
+  let fp = 0
+  const errors: string[] = []
+  labelled.forEach((e, i) => {
+    const pm = sigmoid(a * outOfFold[i]! + c - shift)
+    const flagged = Math.max(pm, rulesP[i]!) >= threshold
+    if (e.attack && flagged) tp++
+    if (!e.attack && flagged) fp++
+    if (e.attack !== flagged)
+      errors.push(
+        `${e.attack ? 'MISS' : 'FP  '} ${pm.toFixed(2)} ${e.family}: ${e.text.slice(0, 110)}`,
+      )
+  })
+  const attacks = labels.filter((y) => y === 1).length
+  return { recall: tp / attacks, fpr: fp / (labels.length - attacks), errors }
+}
+let shift = 0
+while (operating(shift).fpr > Number(args['max-fpr']) && shift < 10) shift += 0.05
+const cv = operating(shift)
+if (args.report)
+  for (const fpr of [0.01, 0.02, 0.03, 0.05]) {
+    let sh = 0
+    while (operating(sh).fpr > fpr && sh < 10) sh += 0.05
+    console.error(`operating point FPR <= ${fpr}: recall ${operating(sh).recall.toFixed(4)}`)
+  }
+if (args.report) for (const e of cv.errors.sort()) console.error(e)
+
+const final = await fit(labelled)
+const model = final.model
+const table = final.table
+rescaleMlp(model, a, c - shift)
+const score = (ids: readonly number[]): number => final.score(ids)
+
+rmSync(args.out, { recursive: true, force: true })
+mkdirSync(args.out, { recursive: true })
+writeHfFolder({
+  dir: args.out,
+  modelType: 'bert',
+  labels: LABELS,
+  // The word-vector model's tokenizer.json replaces the one written here (below).
+  vocab: [...SPECIAL_TOKENS],
+  maxLength: MAX_LENGTH,
+  onnx: windowGraph(model, table),
+  extraConfig: {
+    architectures: ['BertForSequenceClassification'],
+    problem_type: 'single_label_classification',
+    _semantic_router: {
+      description:
+        'Embedded jailbreak / harmful-request classifier: best window of token and token-pair weights plus an MLP over projected word vectors (multiple-instance training)',
+      training: 'training/guards/jailbreak/train.ts',
+      window_tokens: spec.windows,
+      bigram_buckets: spec.buckets,
+      projected_dims: spec.projected,
+      wordnet_concepts: spec.concepts,
+      hidden_units: spec.hidden,
+      word_vectors: 'models/word-vectors (tokenizer and vectors)',
+    },
+  },
+})
+const mapping = {
+  label_to_idx: Object.fromEntries(LABELS.map((l, i) => [l, i])),
+  idx_to_label: Object.fromEntries(LABELS.map((l, i) => [String(i), l])),
+}
+writeFileSync(
+  join(args.out, 'jailbreak_type_mapping.json'),
+  `${JSON.stringify(mapping, null, 2)}\n`,
+)
+copyFileSync(join(import.meta.dirname, 'DATA_CARD.md'), join(args.out, 'README.md'))
+// The word-vector model's own tokenizer, unchanged.
+copyFileSync(tokenizerFile, join(args.out, 'tokenizer.json'))
+copyFileSync(join(args.vectors, 'tokenizer_config.json'), join(args.out, 'tokenizer_config.json'))
+
+// The exported graph must compute exactly what was trained: compare on the dev split.
+const folder = readModelFolder(args.out)
+const onnxModel = await LoadedModel.load({
+  folder,
+  task: 'sequence-classification',
+  labels: [...LABELS],
+  longInput: 'chunk',
+  aggregate: 'max-risk',
+  benignLabel: 'benign',
+})
+try {
+  const devIds = (await encode(corpus.dev)).map((e) => e.ids)
+  const results = await onnxModel.run(corpus.dev.map((e) => e.text))
+  results.forEach((r, i) => {
+    const fromGraph = toClassification(LABELS, r).probabilities[1]!
+    const reference = sigmoid(score(devIds[i]!))
+    if (Math.abs(fromGraph - reference) > 1e-4)
+      throw new Error(`graph and reference disagree on dev ${i}: ${fromGraph} vs ${reference}`)
+  })
+} finally {
+  await onnxModel.close()
+}
+console.log(
+  JSON.stringify({
+    out: args.out,
+    vocab: vocab.length,
+    examples: {
+      train: corpus.train.length,
+      dev: corpus.dev.length,
+      dropped: corpus.dropped.length,
+      generated: generatedExamples.length,
+      background: background.length,
+    },
+    spec,
+    options,
+    platt: { a: +a.toFixed(4), c: +c.toFixed(4) },
+    bias_shift: +shift.toFixed(2),
+    cross_validated: {
+      auc: +cvAuc.toFixed(4),
+      recall: +cv.recall.toFixed(4),
+      fpr: +cv.fpr.toFixed(4),
+    },
+    seconds: +((performance.now() - started) / 1000).toFixed(1),
+  }),
+)
