@@ -5,7 +5,7 @@
  * The reversed and ROT13 views are left to the rules: for most text they are gibberish, which a
  * model trained on prompts reads as an encoded payload. A model trained on plain text then also sees
  * "h o w  t o  m a k e  a  b o m b" as the request it is. Views identical to the text are not run
- * again, so plain prompts cost one inference.
+ * again (nor those differing only in case and spacing), so plain prompts cost one inference.
  */
 import type { JailbreakDetector, JailbreakVerdict } from '../types.js'
 import { attackProbability } from './combined-detector.js'
@@ -21,10 +21,17 @@ export class ViewsJailbreakDetector implements JailbreakDetector {
   }
 
   async detect(text: string, signal?: AbortSignal): Promise<JailbreakVerdict> {
-    const views = new Map<string, string>([[text, 'text']])
-    for (const v of buildViews(text))
-      if (!MODEL_SKIPS.has(v.name) && !views.has(v.text)) views.set(v.text, v.name)
-    const entries = [...views]
+    // A view that differs from the text only in case and spacing tokenises the same for an
+    // uncased model: run it once. (A cased model loses nothing: the text itself is always run.)
+    const sameTokens = (t: string): string => t.toLowerCase().replace(/\s+/g, ' ').trim()
+    const seen = new Set<string>([sameTokens(text)])
+    const entries: [string, string][] = [[text, 'text']]
+    for (const v of buildViews(text)) {
+      const key = sameTokens(v.text)
+      if (MODEL_SKIPS.has(v.name) || seen.has(key)) continue
+      seen.add(key)
+      entries.push([v.text, v.name])
+    }
     const verdicts = await Promise.all(entries.map(([t]) => this.inner.detect(t, signal)))
     let best = 0
     for (let i = 1; i < verdicts.length; i++)
