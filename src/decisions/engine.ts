@@ -43,6 +43,8 @@ export interface DecisionResult {
   /** Outcome per evaluated signal type. */
   readonly outcomes: ReadonlyMap<string, SignalOutcome>
   readonly timings: readonly SignalTiming[]
+  /** Milliseconds from the start of the evaluation to the result. */
+  readonly elapsedMs: number
 }
 
 export interface EngineHooks {
@@ -120,6 +122,7 @@ class Run {
   readonly result: Promise<DecisionResult>
   private readonly outcomes = new Map<string, SignalOutcome>()
   private readonly timings: SignalTiming[] = []
+  private readonly began = performance.now()
 
   constructor(
     private readonly recipe: Recipe,
@@ -212,6 +215,7 @@ class Run {
       matched,
       outcomes: this.outcomes,
       timings: this.timings,
+      elapsedMs: performance.now() - this.began,
     }
   }
 }
