@@ -20,7 +20,7 @@ import { parseRouterConfig } from '../../src/assembly/load-config.js'
 import { buildRuntime } from '../../src/assembly/build-runtime.js'
 import { createLogger } from '../../src/log.js'
 import { RouterMetrics } from '../../src/metrics/router-metrics.js'
-import type { RequestMeta } from '../../src/pipeline/types.js'
+import { localRequestMeta } from '../../src/pipeline/local-meta.js'
 import type { Runtime } from '../../src/pipeline/runtime.js'
 
 const { values } = parseArgs({
@@ -107,15 +107,7 @@ const PROMPTS = readFileSync(join(ROOT, 'bench', 'datasets', 'sample-mmlu-pro.js
   .map((l) => (JSON.parse(l) as { question: string }).question)
 
 let n = 0
-const meta = (): RequestMeta => ({
-  requestId: `b-${++n}`,
-  transport: 'gateway',
-  method: 'POST',
-  path: '/v1/chat/completions',
-  headers: {},
-  acceptsEventStream: false,
-  startedAt: performance.now(),
-})
+const meta = () => localRequestMeta(`b-${++n}`)
 
 async function runtime(yaml: string): Promise<Runtime> {
   const log = createLogger({ level: 'error', destination: { write: () => undefined } })

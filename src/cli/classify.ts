@@ -11,6 +11,7 @@ import type { RequestOutcome } from '../pipeline/types.js'
 import { buildRuntime } from '../assembly/build-runtime.js'
 import { commandFailed, parseCommandArgs, usageError } from './args.js'
 import { EXIT, type CliCommand } from './types.js'
+import { localRequestMeta } from '../pipeline/local-meta.js'
 
 const HELP = `Usage: semantic-router classify [--config <file>] [--model <name>] [<text>...]
 
@@ -63,15 +64,7 @@ export const classifyCommand: CliCommand = {
         const body = Buffer.from(
           JSON.stringify({ model, messages: [{ role: 'user', content: text }] }),
         )
-        const outcome = await runtime.pipeline.handleRequest(body, {
-          requestId: 'cli-classify',
-          transport: 'gateway',
-          method: 'POST',
-          path: '/v1/chat/completions',
-          headers: {},
-          acceptsEventStream: false,
-          startedAt: performance.now(),
-        })
+        const outcome = await runtime.pipeline.handleRequest(body, localRequestMeta('cli-classify'))
         process.stdout.write(`${JSON.stringify(describeOutcome(outcome), null, 2)}\n`)
       } finally {
         await runtime.close()

@@ -50,31 +50,50 @@ function unixNow(): number {
   return Math.floor(Date.now() / 1000)
 }
 
+/** A completion the router writes itself, as JSON or SSE to match the request. */
+function ownAnswer(args: {
+  kind: ImmediateResponse['kind']
+  stream: boolean
+  idPrefix: string
+  model: string
+  content: string
+  finishReason: string
+  headers: Readonly<Record<string, string>>
+}): ImmediateResponse {
+  const created = unixNow()
+  const parts = {
+    id: `${args.idPrefix}-${created}`,
+    model: args.model,
+    created,
+    content: args.content,
+    finishReason: args.finishReason,
+  }
+  return {
+    status: 200,
+    kind: args.kind,
+    headers: { 'content-type': args.stream ? SSE_TYPE : JSON_TYPE, ...args.headers },
+    body: args.stream ? completionSse(parts) : completionJson(parts),
+  }
+}
+
 export function jailbreakBlockResponse(args: {
   stream: boolean
   type: string
   confidence: number
 }): ImmediateResponse {
-  const created = unixNow()
-  const content = `I cannot process this request as it appears to contain a potential jailbreak attempt (type: ${args.type}, confidence: ${args.confidence.toFixed(3)}). Please rephrase your request in a way that complies with our usage policies.`
-  const parts = {
-    id: `chatcmpl-jailbreak-blocked-${created}`,
-    model: 'security-filter',
-    created,
-    content,
-    finishReason: 'content_filter',
-  }
-  return {
-    status: 200,
+  return ownAnswer({
     kind: 'jailbreak_block',
+    stream: args.stream,
+    idPrefix: 'chatcmpl-jailbreak-blocked',
+    model: 'security-filter',
+    content: `I cannot process this request as it appears to contain a potential jailbreak attempt (type: ${args.type}, confidence: ${args.confidence.toFixed(3)}). Please rephrase your request in a way that complies with our usage policies.`,
+    finishReason: 'content_filter',
     headers: {
-      'content-type': args.stream ? SSE_TYPE : JSON_TYPE,
       'x-vsr-jailbreak-blocked': 'true',
       'x-vsr-jailbreak-type': args.type,
       'x-vsr-jailbreak-confidence': args.confidence.toFixed(3),
     },
-    body: args.stream ? completionSse(parts) : completionJson(parts),
-  }
+  })
 }
 
 export function piiBlockResponse(args: {
@@ -82,25 +101,15 @@ export function piiBlockResponse(args: {
   model: string
   types: readonly string[]
 }): ImmediateResponse {
-  const created = unixNow()
-  const content = `I cannot process this request as it contains personally identifiable information ([${args.types.join(' ')}]) that is not allowed for the '${args.model}' model according to the configured privacy policy. Please remove any sensitive information and try again.`
-  const parts = {
-    id: `chatcmpl-pii-violation-${created}`,
-    model: args.model,
-    created,
-    content,
-    finishReason: 'content_filter',
-  }
-  return {
-    status: 200,
+  return ownAnswer({
     kind: 'pii_block',
-    headers: {
-      'content-type': args.stream ? SSE_TYPE : JSON_TYPE,
-      'x-vsr-pii-violation': 'true',
-      'x-vsr-pii-types': args.types.join(','),
-    },
-    body: args.stream ? completionSse(parts) : completionJson(parts),
-  }
+    stream: args.stream,
+    idPrefix: 'chatcmpl-pii-violation',
+    model: args.model,
+    content: `I cannot process this request as it contains personally identifiable information ([${args.types.join(' ')}]) that is not allowed for the '${args.model}' model according to the configured privacy policy. Please remove any sensitive information and try again.`,
+    finishReason: 'content_filter',
+    headers: { 'x-vsr-pii-violation': 'true', 'x-vsr-pii-types': args.types.join(',') },
+  })
 }
 
 /**
@@ -113,25 +122,19 @@ export function fastResponse(args: {
   message: string
   headers: Readonly<Record<string, string>>
 }): ImmediateResponse {
-  const created = unixNow()
-  const parts = {
-    id: `chatcmpl-fast-response-${created}`,
+  return ownAnswer({
+    kind: 'fast_response',
+    stream: args.stream,
+    idPrefix: 'chatcmpl-fast-response',
     model: args.model,
-    created,
     content: args.message,
     finishReason: 'stop',
-  }
-  return {
-    status: 200,
-    kind: 'fast_response',
     headers: {
-      'content-type': args.stream ? SSE_TYPE : JSON_TYPE,
       ...args.headers,
       'x-vsr-fast-response': 'true',
       'x-vsr-response-path': 'fast_response',
     },
-    body: args.stream ? completionSse(parts) : completionJson(parts),
-  }
+  })
 }
 
 /** The `/v1/models` list: the auto model, plus configured models when asked. */

@@ -5,10 +5,9 @@
  * and the no-match path (default model, no decision header).
  */
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
-import type { Simulator } from '../../src/simulator/index.js'
-import { EnvoyClient, forwardToDestination, type Headers } from '../helpers/envoy.js'
-import { startRouter, startSim, type TestRouter } from '../helpers/router.js'
+import { describe, it } from 'node:test'
+import { forwardToDestination, type Headers } from '../helpers/envoy.js'
+import { useBothTransports } from '../helpers/router.js'
 
 const MODELS = ['small', 'large', 'coder']
 
@@ -200,22 +199,7 @@ const vsr = (headers: Headers) =>
   )
 
 describe('decision rules through the gateway and ext_proc', () => {
-  let sim: Simulator
-  let router: TestRouter
-  let envoy: EnvoyClient
-
-  before(async () => {
-    sim = await startSim({ models: MODELS })
-    router = await startRouter(config(sim.port), {
-      listen: { enableExtproc: true, extprocPort: 0 },
-    })
-    envoy = new EnvoyClient(`127.0.0.1:${router.app.extproc!.port}`)
-  })
-  after(async () => {
-    envoy.close()
-    await router.close()
-    await sim.close()
-  })
+  const both = useBothTransports(MODELS, (port) => config(port))
 
   for (const c of CASES)
     it(c.name, async () => {
@@ -226,8 +210,8 @@ describe('decision rules through the gateway and ext_proc', () => {
       })
       const headers = { 'content-type': 'application/json', ...c.headers }
 
-      sim.clearReceived()
-      const res = await fetch(`${router.gatewayUrl}/v1/chat/completions`, {
+      both.sim.clearReceived()
+      const res = await fetch(`${both.router.gatewayUrl}/v1/chat/completions`, {
         method: 'POST',
         headers,
         body,
@@ -235,10 +219,10 @@ describe('decision rules through the gateway and ext_proc', () => {
       const answer = (await res.json()) as { choices: { message: { content: string } }[] }
       assert.equal(res.status, 200)
       const gateway = vsr(Object.fromEntries(res.headers))
-      const upstream = sim.receivedChats().at(-1)
+      const upstream = both.sim.receivedChats().at(-1)
 
-      sim.clearReceived()
-      const ex = await envoy.exchange({ body, headers }, forwardToDestination)
+      both.sim.clearReceived()
+      const ex = await both.envoy.exchange({ body, headers }, forwardToDestination)
       assert.equal(ex.status, 200)
       const extproc = vsr(ex.headers)
 
@@ -247,7 +231,7 @@ describe('decision rules through the gateway and ext_proc', () => {
       assert.equal(gateway['x-vsr-selected-recipe'], c.recipe ?? 'default')
       if (c.fast) {
         assert.equal(upstream, undefined, 'a fast response calls no model')
-        assert.equal(sim.receivedChats().length, 0)
+        assert.equal(both.sim.receivedChats().length, 0)
         assert.equal(answer.choices[0]?.message.content, 'Not here.')
         assert.equal(gateway['x-vsr-selected-algorithm'], 'fast_response')
         assert.equal(ex.immediate, true)
@@ -257,7 +241,7 @@ describe('decision rules through the gateway and ext_proc', () => {
       const sentModel = (chat: typeof upstream) =>
         (chat?.json as { model?: string } | undefined)?.model
       assert.equal(sentModel(upstream), c.selected, 'the gateway sent the chosen model')
-      assert.equal(sentModel(sim.receivedChats().at(-1)), c.selected, 'so did ext_proc')
+      assert.equal(sentModel(both.sim.receivedChats().at(-1)), c.selected, 'so did ext_proc')
       if (c.decision === undefined) {
         assert.equal(gateway['x-vsr-selected-confidence'], undefined)
         assert.equal(gateway['x-vsr-selected-algorithm'], undefined)
@@ -270,7 +254,7 @@ describe('decision rules through the gateway and ext_proc', () => {
       messages: [{ role: 'user', content: 'urgent python help' }],
     })
     const headers = { 'content-type': 'application/json', 'x-vsr-debug': 'true' }
-    const res = await fetch(`${router.gatewayUrl}/v1/chat/completions`, {
+    const res = await fetch(`${both.router.gatewayUrl}/v1/chat/completions`, {
       method: 'POST',
       headers,
       body,
@@ -280,16 +264,16 @@ describe('decision rules through the gateway and ext_proc', () => {
     assert.equal(gateway['x-vsr-matched-keywords'], 'urgent,code')
     assert.match(gateway['x-vsr-context-token-count'] ?? '', /^\d+$/)
     assert.equal(
-      sim.receivedChats().at(-1)?.headers['x-vsr-debug'],
+      both.sim.receivedChats().at(-1)?.headers['x-vsr-debug'],
       undefined,
       'the flag is not forwarded',
     )
-    const ex = await envoy.exchange({ body, headers }, forwardToDestination)
+    const ex = await both.envoy.exchange({ body, headers }, forwardToDestination)
     assert.deepEqual(vsr(ex.headers), gateway)
   })
 
   it('reports every decision in the metrics', async () => {
-    const text = await router.metricsText()
+    const text = await both.router.metricsText()
     assert.match(
       text,
       /llm_decision_selections_total\{recipe="default",decision="nested",algorithm="static"\} 4/,
@@ -302,7 +286,9 @@ describe('decision rules through the gateway and ext_proc', () => {
   })
 
   it('logs the decision', () => {
-    const logged = router.events('routing_decision').filter((e) => e['decision'] === 'gold_code')
+    const logged = both.router
+      .events('routing_decision')
+      .filter((e) => e['decision'] === 'gold_code')
     assert.equal(logged.length, 2)
     assert.deepEqual(
       logged.map((e) => [e['transport'], e['recipe'], e['selected_model'], e['algorithm']]),

@@ -4,16 +4,9 @@
  * simulator with the same body, gets the same x-vsr-* headers and logs the same decision.
  */
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
-import type { Simulator } from '../../src/simulator/index.js'
-import { EnvoyClient, forwardToDestination, type Headers } from '../helpers/envoy.js'
-import {
-  FAMILY_MODELS,
-  familiesConfig,
-  startRouter,
-  startSim,
-  type TestRouter,
-} from '../helpers/router.js'
+import { describe, it } from 'node:test'
+import { forwardToDestination, type Headers } from '../helpers/envoy.js'
+import { FAMILY_MODELS, familiesConfig, useBothTransports } from '../helpers/router.js'
 
 const DECISION_FIELDS = [
   'outcome',
@@ -69,25 +62,10 @@ const vsr = (headers: Headers) =>
   Object.fromEntries(Object.entries(headers).filter(([k]) => k.startsWith('x-vsr-')))
 
 describe('gateway and ext_proc make the same decision', () => {
-  let sim: Simulator
-  let router: TestRouter
-  let envoy: EnvoyClient
-
-  before(async () => {
-    sim = await startSim({ models: FAMILY_MODELS })
-    router = await startRouter(familiesConfig(sim.port), {
-      listen: { enableExtproc: true, extprocPort: 0 },
-    })
-    envoy = new EnvoyClient(`127.0.0.1:${router.app.extproc!.port}`)
-  })
-  after(async () => {
-    envoy.close()
-    await router.close()
-    await sim.close()
-  })
+  const both = useBothTransports(FAMILY_MODELS, (port) => familiesConfig(port))
 
   const lastDecision = (transport: string) => {
-    const event = router
+    const event = both.router
       .events('routing_decision')
       .filter((e) => e['transport'] === transport)
       .at(-1)
@@ -101,21 +79,21 @@ describe('gateway and ext_proc make the same decision', () => {
       const stream = c.body['stream'] === true
       const accept = stream ? 'text/event-stream' : 'application/json'
 
-      sim.clearReceived()
-      const res = await fetch(`${router.gatewayUrl}/v1/chat/completions`, {
+      both.sim.clearReceived()
+      const res = await fetch(`${both.router.gatewayUrl}/v1/chat/completions`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept },
         body,
       })
       await res.arrayBuffer()
       assert.equal(res.status, 200)
-      const viaGateway = sim.receivedChats().at(-1)!
+      const viaGateway = both.sim.receivedChats().at(-1)!
       const gatewayHeaders = vsr(Object.fromEntries(res.headers))
 
-      sim.clearReceived()
-      const ex = await envoy.exchange({ body, headers: { accept } }, forwardToDestination)
+      both.sim.clearReceived()
+      const ex = await both.envoy.exchange({ body, headers: { accept } }, forwardToDestination)
       assert.equal(ex.status, 200)
-      const viaExtproc = sim.receivedChats().at(-1)!
+      const viaExtproc = both.sim.receivedChats().at(-1)!
 
       assert.deepEqual(viaExtproc.json, viaGateway.json, 'same upstream body')
       assert.equal(viaExtproc.port, viaGateway.port, 'same endpoint')
@@ -133,13 +111,13 @@ describe('gateway and ext_proc make the same decision', () => {
       '[1,2]',
       '{"model":"MoM","messages":[{"role":7}]}',
     ]) {
-      const res = await fetch(`${router.gatewayUrl}/v1/chat/completions`, {
+      const res = await fetch(`${both.router.gatewayUrl}/v1/chat/completions`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body,
       })
       const gateway = (await res.json()) as { error: { code: string } }
-      const ex = await envoy.exchange({ body }, () => assert.fail('never forwarded'))
+      const ex = await both.envoy.exchange({ body }, () => assert.fail('never forwarded'))
       assert.equal(ex.status, res.status, body)
       assert.equal(
         (JSON.parse(ex.body.toString()) as { error: { code: string } }).error.code,

@@ -10,6 +10,7 @@ import { createRouterApp, type RouterApp, type RouterAppOptions } from '../../sr
 import { createLogger } from '../../src/log.js'
 import { RouterMetrics } from '../../src/metrics/router-metrics.js'
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/index.js'
+import { EnvoyClient } from './envoy.js'
 import { logCapture, type LogLine } from './runtime.js'
 
 export interface TestRouter {
@@ -91,6 +92,31 @@ export function useRouter(
     suite.api = suite.router.apiUrl
   })
   after(() => suite.router?.close())
+  return suite
+}
+
+/**
+ * A simulator, the router in front of it with ext_proc on, and an Envoy client on that ext_proc,
+ * started before the suite and closed after it: for tests that send the same request through both
+ * transports.
+ */
+export function useBothTransports(
+  models: readonly string[],
+  yaml: (simPort: number) => string,
+): { readonly sim: Simulator; readonly router: TestRouter; readonly envoy: EnvoyClient } {
+  const suite = {} as { sim: Simulator; router: TestRouter; envoy: EnvoyClient }
+  before(async () => {
+    suite.sim = await startSim({ models: [...models] })
+    suite.router = await startRouter(yaml(suite.sim.port), {
+      listen: { enableExtproc: true, extprocPort: 0 },
+    })
+    suite.envoy = new EnvoyClient(`127.0.0.1:${suite.router.app.extproc!.port}`)
+  })
+  after(async () => {
+    suite.envoy?.close()
+    await suite.router?.close()
+    await suite.sim?.close()
+  })
   return suite
 }
 
