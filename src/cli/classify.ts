@@ -91,6 +91,10 @@ export function describeOutcome(outcome: RequestOutcome): Record<string, unknown
   const decision: Record<string, unknown> = {
     action: outcome.action,
     requested_model: ctx.request.model,
+    recipe: ctx.decision?.recipe.name ?? null,
+    decision: ctx.decision?.decision?.name ?? null,
+    decision_confidence: ctx.decision?.decision ? ctx.decision.confidence : null,
+    algorithm: ctx.algorithm === '' ? null : ctx.algorithm,
     category: ctx.category,
     confidence: ctx.confidence,
     classifier: ctx.classification?.source ?? null,

@@ -61,9 +61,10 @@ async function validateOne(file: string, quiet: boolean): Promise<boolean> {
   try {
     const loaded = await loadRouterConfig(file)
     print(loaded.warnings)
-    process.stdout.write(
-      `${file}: valid (${loaded.config.categories.length} categories, ${loaded.warnings.length} warnings)\n`,
-    )
+    const routes = loaded.config.v03
+      ? `v0.3, ${loaded.config.v03.routing.decisions.length} decisions, ${loaded.config.v03.recipes.length} recipes`
+      : `${loaded.config.categories.length} categories`
+    process.stdout.write(`${file}: valid (${routes}, ${loaded.warnings.length} warnings)\n`)
     return true
   } catch (err) {
     if (isRouterError(err) && err.code === 'config_invalid' && Array.isArray(err.details)) {
