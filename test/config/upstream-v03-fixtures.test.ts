@@ -57,7 +57,8 @@ describe('upstream v0.3 config fixtures', () => {
     assert.equal(config.model_config['Model-A']?.reasoning_family, 'qwen3')
     assert.equal(config.v03?.routing.decisions.length, 15)
     assert.equal(config.v03?.strategy, 'priority')
-    assert.equal(config.semantic_cache.enabled, true)
+    // The store is configured, but no decision has a response_cache plugin: nothing is cached.
+    assert.equal(config.semantic_cache.enabled, false)
     assert.equal(config.semantic_cache.similarity_threshold, 0.8)
     assert.equal(config.tools.enabled, true)
     // No jailbreak signal is referenced: the guard model is not built.
@@ -145,6 +146,15 @@ routing:
 
   it('accepts the base document', () => {
     assert.deepEqual(problems(decision('      rules: { type: keyword, name: kw }\n')), [])
+  })
+  it("builds upstream's default memory cache when a decision caches", () => {
+    const text = decision(
+      '      plugins: [{ type: response_cache, configuration: { enabled: true } }]\n',
+    )
+    const { config } = parseRouterConfig(text)
+    assert.equal(config.semantic_cache.enabled, true)
+    assert.equal(config.semantic_cache.backend_type, 'memory')
+    assert.equal(config.semantic_cache.max_entries, 1000)
   })
   it('refuses unknown operators and NOT with several children', () => {
     assert.match(

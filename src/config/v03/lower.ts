@@ -9,11 +9,12 @@
  * the v0.3 path, never dropped silently.
  */
 import type { V03Document } from '../schema/v03/index.js'
+import { responseCacheStoreSchema } from '../schema/v03/global.js'
 import type { V03Routing } from '../schema/index.js'
 import { SIGNAL_FAMILIES } from '../schema/v03/signals.js'
 import { lowerBackendRef } from './endpoints.js'
 import { OWN_CACHE_KEYS } from './own-keys.js'
-import { referencedLeafTypes } from './references.js'
+import { profilesOf, referencedLeafTypes } from './references.js'
 
 const EFFORTS = new Set(['low', 'medium', 'high'])
 
@@ -182,12 +183,20 @@ function endpointModelIds(doc: V03Document): Record<string, string> {
 
 /** The store's settings; whether a request uses the cache is each decision's response_cache. */
 function lowerCache(doc: V03Document): Record<string, unknown> {
-  const store = doc.global.stores?.response_cache ?? doc.global.stores?.semantic_cache
-  if (store === undefined) return {}
+  // Upstream's store is on by default (memory); it is only built here when a decision caches.
+  const used = profilesOf(doc).some((p) =>
+    p.routing.decisions.some((d) =>
+      d.plugins.some((x) => x.type === 'response_cache' && x.configuration['enabled'] !== false),
+    ),
+  )
+  const store =
+    doc.global.stores?.response_cache ??
+    doc.global.stores?.semantic_cache ??
+    responseCacheStoreSchema.parse({})
   const backend = store.backend_type === '' ? 'memory' : store.backend_type
   const usable = backend === 'memory' || backend === 'postgres' || backend === 'hybrid'
   return {
-    enabled: store.enabled && usable,
+    enabled: store.enabled && usable && used,
     backend_type: usable ? backend : 'memory',
     ...(store.similarity_threshold === undefined
       ? {}
