@@ -22,6 +22,7 @@ import { LiveRuntime } from './live-runtime.js'
 import { loadRouterConfig, parseRouterConfig } from './load-config.js'
 import { BUILTIN_PLUGINS, type RouterPlugins } from './plugins.js'
 import { RouterState } from '../runtime/state.js'
+import type { ModelRegistry } from '../ml/registry.js'
 
 /**
  * Slot for the Envoy ext_proc listener (src/extproc). It receives the same runtime source as the
@@ -73,6 +74,11 @@ export interface RouterAppOptions {
   extproc?: ExtprocStarter
   /** Plug-in registries (default: the built-in ones); used to check and build every config. */
   plugins?: RouterPlugins
+  /**
+   * Models loaded (and closed) by another owner, for processes that start many apps (tests).
+   * Default: the app's state owner loads and closes its own.
+   */
+  models?: ModelRegistry
 }
 
 export type ReloadResult =
@@ -116,7 +122,7 @@ export async function createRouterApp(options: RouterAppOptions): Promise<Router
   const loaded =
     options.loaded ?? (await loadRouterConfig(requirePath(options.configPath), plugins))
   // Outlives every runtime this app builds (cache stores, slots); closed last.
-  const state = new RouterState()
+  const state = new RouterState(options.models ? { models: options.models } : {})
   const build = (next: LoadedConfig) => buildRuntime(next, { log, metrics, state, plugins })
   for (const w of loaded.warnings)
     logEvent(

@@ -2,8 +2,8 @@
  * Builds RuntimeServices from a config: the sentence embedder (bert_model, else the embedded
  * lexical model) and the guard detectors (src/guards/build.ts), with the user's ONNX jailbreak and
  * PII models plugged in through GuardModelLoaders when prompt_guard / classifier.pii_model name
- * them. Models come from the process-wide registry (src/ml/registry.ts): one load per model per
- * process, shared by every runtime, kept across config reloads that do not change them.
+ * them. Models come from the state owner's registry (`RouterState.models`, src/ml/registry.ts):
+ * one load per model, shared by every runtime, kept across config reloads that do not change them.
  *
  * Models the config will certainly use are loaded (and their lock-file checksums verified) while
  * the runtime is built, so a broken model fails start-up or falls back before the first request,
@@ -28,7 +28,7 @@ export interface ServiceDeps {
   readonly log: Logger
   readonly metrics: RouterMetrics
   readonly baseDir: string
-  /** The process's long-lived state (a fresh one when omitted: tools and tests). */
+  /** The process's long-lived state (when omitted: a fresh one, closed with these services). */
   readonly state?: RouterState
 }
 
@@ -68,8 +68,15 @@ export async function createRuntimeServices(
   config: RouterConfig,
   deps: ServiceDeps,
 ): Promise<RuntimeServices> {
-  const roleDeps: RoleDeps = { config, log: deps.log, metrics: deps.metrics, baseDir: deps.baseDir }
   const state = deps.state ?? new RouterState()
+  const ownsState = deps.state === undefined
+  const roleDeps: RoleDeps = {
+    config,
+    log: deps.log,
+    metrics: deps.metrics,
+    baseDir: deps.baseDir,
+    models: state.models,
+  }
   let embedder: Promise<Embedder> | undefined
   let jailbreak: Promise<JailbreakDetector | null> | undefined
   let pii: Promise<PiiDetector> | undefined
@@ -103,6 +110,7 @@ export async function createRuntimeServices(
       const built = await Promise.allSettled([embedder, jailbreak, pii])
       embedder = jailbreak = pii = undefined
       for (const b of built) if (b.status === 'fulfilled') await b.value?.close?.()
+      if (ownsState) await state.close()
     },
   }
   const warm: Promise<unknown>[] = []

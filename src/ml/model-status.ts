@@ -3,7 +3,7 @@
  * strings plus exact numbers. Memory is the ONNX file size plus the RSS growth measured while the
  * session was created (approximate: other threads allocate too).
  */
-import { loadedModels, type LoadedModelStatus } from './registry.js'
+import type { LoadedModelStatus, ModelRegistry } from './registry.js'
 import type { ModelRole } from './roles.js'
 
 export interface ModelStatusFields {
@@ -33,7 +33,10 @@ export function statusFields(m: LoadedModelStatus): ModelStatusFields {
 }
 
 /** Status of the model loaded for a role (the most used one if several runtimes differ). */
-export async function roleStatus(role: ModelRole): Promise<LoadedModelStatus | undefined> {
-  const all = (await loadedModels()).filter((m) => m.role === role)
+export async function roleStatus(
+  models: ModelRegistry,
+  role: ModelRole,
+): Promise<LoadedModelStatus | undefined> {
+  const all = (await models.loaded()).filter((m) => m.role === role)
   return all.sort((a, b) => b.users - a.users)[0]
 }

@@ -1,8 +1,9 @@
 /**
- * Process-wide registry of loaded models: one load per (folder, task, labels, settings) however
- * many runtimes use it, so a config reload that keeps a model keeps it loaded. A user model is
- * closed when its last user releases it; the embedded defaults stay loaded for the life of the
- * process (their idle workers do not keep the process alive).
+ * The registry of loaded models: one load per (folder, task, labels, settings) however many
+ * runtimes use it, so a config reload that keeps a model keeps it loaded. A user model is closed
+ * when its last user releases it; the embedded defaults stay loaded for the life of the registry
+ * (their idle workers do not keep the process alive). The router's state owner (`RouterState`,
+ * src/runtime/state.ts) holds the one registry a router process uses and closes it last.
  */
 import { resolve } from 'node:path'
 import { LoadedModel, type InferenceSettings, type ModelInfo, type ModelSpec } from './model.js'
@@ -15,12 +16,15 @@ interface Entry {
   readonly pinned: boolean
 }
 
-const entries = new Map<string, Entry>()
-
 export interface ModelLease {
   readonly model: LoadedModel
   /** Idempotent. */
   release(): Promise<void>
+}
+
+export interface LoadedModelStatus extends ModelInfo {
+  readonly role: string
+  readonly users: number
 }
 
 function keyOf(spec: ModelSpec, settings: InferenceSettings): string {
@@ -35,70 +39,70 @@ function keyOf(spec: ModelSpec, settings: InferenceSettings): string {
   ])
 }
 
-export async function acquireModel(
-  role: string,
-  spec: ModelSpec,
-  settings: InferenceSettings,
-  options: { pinned?: boolean } = {},
-): Promise<ModelLease> {
-  const key = keyOf(spec, settings)
-  let entry = entries.get(key)
-  if (!entry) {
-    entry = {
-      key,
-      role,
-      model: LoadedModel.load(spec, settings),
-      users: 0,
-      pinned: options.pinned ?? false,
+export class ModelRegistry {
+  private readonly entries = new Map<string, Entry>()
+
+  async acquire(
+    role: string,
+    spec: ModelSpec,
+    settings: InferenceSettings,
+    options: { pinned?: boolean } = {},
+  ): Promise<ModelLease> {
+    const entries = this.entries
+    const key = keyOf(spec, settings)
+    let entry = entries.get(key)
+    if (!entry) {
+      entry = {
+        key,
+        role,
+        model: LoadedModel.load(spec, settings),
+        users: 0,
+        pinned: options.pinned ?? false,
+      }
+      entries.set(key, entry)
+      entry.model.catch(() => entries.delete(key))
     }
-    entries.set(key, entry)
-    entry.model.catch(() => entries.delete(key))
-  }
-  entry.users++
-  const held = entry
-  let model: LoadedModel
-  try {
-    model = await held.model
-  } catch (err) {
-    held.users--
-    throw err
-  }
-  let released = false
-  return {
-    model,
-    async release() {
-      if (released) return
-      released = true
-      held.users--
-      if (held.users > 0 || held.pinned || entries.get(key) !== held) return
-      entries.delete(key)
-      await model.close()
-    },
-  }
-}
-
-export interface LoadedModelStatus extends ModelInfo {
-  readonly role: string
-  readonly users: number
-}
-
-/** Models loaded right now (for /info/models). */
-export async function loadedModels(): Promise<LoadedModelStatus[]> {
-  const out: LoadedModelStatus[] = []
-  for (const e of entries.values()) {
+    entry.users++
+    const held = entry
+    let model: LoadedModel
     try {
-      const m = await e.model
-      out.push({ ...m.info, role: e.role, users: e.users })
-    } catch {
-      // failed loads are reported where they were requested
+      model = await held.model
+    } catch (err) {
+      held.users--
+      throw err
+    }
+    let released = false
+    return {
+      model,
+      async release() {
+        if (released) return
+        released = true
+        held.users--
+        if (held.users > 0 || held.pinned || entries.get(key) !== held) return
+        entries.delete(key)
+        await model.close()
+      },
     }
   }
-  return out
-}
 
-/** Close everything (tests, process shutdown). */
-export async function closeAllModels(): Promise<void> {
-  const all = [...entries.values()]
-  entries.clear()
-  await Promise.allSettled(all.map(async (e) => (await e.model).close()))
+  /** Models loaded right now (for /info/models). */
+  async loaded(): Promise<LoadedModelStatus[]> {
+    const out: LoadedModelStatus[] = []
+    for (const e of this.entries.values()) {
+      try {
+        const m = await e.model
+        out.push({ ...m.info, role: e.role, users: e.users })
+      } catch {
+        // failed loads are reported where they were requested
+      }
+    }
+    return out
+  }
+
+  /** Close everything, pinned models included (process shutdown, tests). */
+  async close(): Promise<void> {
+    const all = [...this.entries.values()]
+    this.entries.clear()
+    await Promise.allSettled(all.map(async (e) => (await e.model).close()))
+  }
 }

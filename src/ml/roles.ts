@@ -23,7 +23,7 @@ import { checksumError, lockEntryFor, readLock, verifyModel } from './hub/lock.j
 import { readLabelMapping, resolveLabels } from './label-mapping.js'
 import { locateModel } from './locate.js'
 import type { InferenceSettings, ModelSpec } from './model.js'
-import { acquireModel, type ModelLease } from './registry.js'
+import type { ModelLease, ModelRegistry } from './registry.js'
 
 export type ModelRole = 'category' | 'embedding' | 'jailbreak' | 'pii'
 
@@ -32,6 +32,8 @@ export interface RoleDeps {
   readonly baseDir: string
   readonly log: Logger
   readonly metrics: RouterMetrics
+  /** Where models are loaded and shared (the router's state owner holds it). */
+  readonly models: ModelRegistry
 }
 
 export interface ResolvedRole {
@@ -225,7 +227,7 @@ export interface RoleModel {
 }
 
 /**
- * Resolve and load a role's model (one load per process, shared through the registry). A
+ * Resolve and load a role's model (one load per registry, shared by every runtime using it). A
  * configured model that fails to load falls back like one that cannot be found. Null: the role
  * has no model (guards without a configured model, or after a fallback).
  */
@@ -234,14 +236,14 @@ export async function loadRoleModel(role: ModelRole, deps: RoleDeps): Promise<Ro
   if (!resolved) return null
   const settings = inferenceSettings(deps.config)
   try {
-    const lease = await acquireModel(role, resolved.spec, settings, {
+    const lease = await deps.models.acquire(role, resolved.spec, settings, {
       pinned: resolved.source === 'embedded',
     })
     return { lease, resolved }
   } catch (err) {
     resolved = fallbackAfterLoadError(role, resolved, err, deps)
     if (!resolved) return null
-    const lease = await acquireModel(role, resolved.spec, settings, { pinned: true })
+    const lease = await deps.models.acquire(role, resolved.spec, settings, { pinned: true })
     return { lease, resolved }
   }
 }

@@ -7,7 +7,6 @@
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
-import { closeAllModels } from '../../src/ml/registry.js'
 import type { RequestOutcome } from '../../src/pipeline/types.js'
 import { chatBody, makeRuntime, meta, type TestRuntime } from '../helpers/runtime.js'
 import {
@@ -64,7 +63,6 @@ async function runtime(yaml: string): Promise<TestRuntime> {
 }
 after(async () => {
   await Promise.all(runtimes.map((t) => t.runtime.close()))
-  await closeAllModels()
 })
 
 const ask = (t: TestRuntime, text: string): Promise<RequestOutcome> =>

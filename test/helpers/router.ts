@@ -11,6 +11,7 @@ import { createLogger } from '../../src/log.js'
 import { RouterMetrics } from '../../src/metrics/router-metrics.js'
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/index.js'
 import { EnvoyClient } from './envoy.js'
+import { TEST_MODELS } from './models.js'
 import { logCapture, type LogLine } from './runtime.js'
 
 export interface TestRouter {
@@ -54,6 +55,7 @@ export async function startRouter(
       metrics,
       watch: false,
       reloadDebounceMs: 50,
+      models: TEST_MODELS,
       ...options,
       listen: { ...LOOPBACK_PORTS, ...options.listen },
     })

@@ -6,6 +6,7 @@ import type { RequestMeta } from '../../src/pipeline/types.js'
 import { buildRuntime } from '../../src/assembly/build-runtime.js'
 import type { RouterPlugins } from '../../src/assembly/plugins.js'
 import type { Runtime } from '../../src/pipeline/runtime.js'
+import { testState } from './models.js'
 
 export interface LogLine {
   level: string
@@ -43,7 +44,12 @@ export async function makeRuntime(
   const capture = logCapture()
   const log = createLogger({ level: 'debug', destination: capture.stream })
   const metrics = new RouterMetrics()
-  const runtime = await buildRuntime(parseConfigText(yaml), { log, metrics, ...options })
+  const runtime = await buildRuntime(parseConfigText(yaml), {
+    log,
+    metrics,
+    state: testState(),
+    ...options,
+  })
   return {
     runtime,
     metrics,

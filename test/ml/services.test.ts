@@ -11,7 +11,7 @@ import { isRouterError } from '../../src/errors.js'
 import { createLogger } from '../../src/log.js'
 import { RouterMetrics } from '../../src/metrics/router-metrics.js'
 import { LOCK_FILE } from '../../src/ml/hub/lock.js'
-import { closeAllModels, loadedModels } from '../../src/ml/registry.js'
+import { RouterState } from '../../src/runtime/state.js'
 import { createRuntimeServices } from '../../src/assembly/build-services.js'
 import { logCapture } from '../helpers/runtime.js'
 import {
@@ -25,6 +25,9 @@ const root = tempDir('sr-services-')
 writeSequenceModel(join(root, 'models', 'guard'), { labels: GUARD_LABELS, maxLength: 8 })
 writeTokenModel(join(root, 'models', 'pii'), { maxLength: 8 })
 
+// One state owner for the file, as a router process has one (its model registry is what is tested).
+const state = new RouterState()
+
 async function build(yaml: string) {
   const capture = logCapture()
   const log = createLogger({ level: 'debug', destination: capture.stream })
@@ -33,11 +36,12 @@ async function build(yaml: string) {
     log,
     metrics,
     baseDir: root,
+    state,
   })
   return { services, metrics, logs: capture.lines }
 }
 
-after(() => closeAllModels())
+after(() => state.close())
 
 describe('runtime services', () => {
   it('uses the embedded lexical embedding when bert_model.model_id is empty', async () => {
@@ -143,11 +147,11 @@ classifier: { pii_model: { model_id: models/pii } }
     )
   })
 
-  it('loads a model once per process and keeps it across runtimes that share it', async () => {
+  it('loads a model once per state owner and keeps it across runtimes that share it', async () => {
     const yaml = 'prompt_guard: { enabled: true, model_id: models/guard }\n'
     // The user's model only: the embedded classifier (a fallback above) stays loaded for good.
     const users = async () =>
-      (await loadedModels()).filter(
+      (await state.models.loaded()).filter(
         (m) => m.role === 'jailbreak' && !m.dir.includes('jailbreak-classifier'),
       )
     const a = await build(yaml)

@@ -4,6 +4,7 @@
  */
 import type { RouterConfig } from '../../config/schema/index.js'
 import { roleStatus, statusFields } from '../../ml/model-status.js'
+import type { ModelRegistry } from '../../ml/registry.js'
 import type { ModelRole } from '../../ml/roles.js'
 import { requireRuntime } from '../errors.js'
 import type { ApiRoute } from '../types.js'
@@ -20,8 +21,12 @@ interface ModelInfo {
 }
 
 /** Real load time and memory from the ML runtime, for entries backed by a loaded model. */
-async function withModelStatus(info: ModelInfo, role: ModelRole | undefined): Promise<ModelInfo> {
-  const status = role === undefined ? undefined : await roleStatus(role)
+async function withModelStatus(
+  models: ModelRegistry,
+  info: ModelInfo,
+  role: ModelRole | undefined,
+): Promise<ModelInfo> {
+  const status = role === undefined ? undefined : await roleStatus(models, role)
   if (!status) return info
   const fields = statusFields(status)
   return { ...info, ...fields, metadata: { ...info.metadata, ...fields.metadata } }
@@ -71,7 +76,8 @@ export const infoModelsRoute: ApiRoute = {
               ? 'embedding'
               : undefined,
     )
-    const embedding = await roleStatus('embedding')
+    const registry = runtime.services.state.models
+    const embedding = await roleStatus(registry, 'embedding')
     if (embedding)
       models.push({
         name: 'embedding_model',
@@ -82,7 +88,7 @@ export const infoModelsRoute: ApiRoute = {
         metadata: { dimension: embedding.outputSize },
       })
     roles.push('embedding')
-    const enriched = await Promise.all(models.map((m, i) => withModelStatus(m, roles[i])))
+    const enriched = await Promise.all(models.map((m, i) => withModelStatus(registry, m, roles[i])))
     const memory = process.memoryUsage()
     return {
       body: {

@@ -12,7 +12,13 @@ export const modelPlugin: ClassifierPlugin<Record<string, never>> = {
     'category model: classifier.category_model (ONNX, Hugging Face layout) or the embedded default',
   optionsSchema: z.strictObject({}),
   async create({ config, services }) {
-    const deps = { config, baseDir: services.baseDir, log: services.log, metrics: services.metrics }
+    const deps = {
+      config,
+      baseDir: services.baseDir,
+      log: services.log,
+      metrics: services.metrics,
+      models: services.state.models,
+    }
     const loaded = await loadRoleModel('category', deps)
     if (!loaded) return null
     const labels = loaded.lease.model.info.labels
