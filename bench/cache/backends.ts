@@ -36,7 +36,8 @@ import {
   type PostgresBackend,
 } from '../../src/cache/postgres/postgres-backend.js'
 import type { BackendBuildOptions, CacheBackend } from '../../src/cache/types.js'
-import { memoryBackendSchema, postgresBackendSchema } from '../../src/config/schema/cache.js'
+import { memoryBackendSchema } from '../../src/cache/memory/options.js'
+import { postgresBackendSchema } from '../../src/cache/postgres/options.js'
 import { silentLogger } from '../../src/log.js'
 import { dot, randomUnit, seededRandom, withSimilarity } from '../../test/cache/vectors.js'
 
@@ -76,18 +77,20 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
 }
 
+const memoryOptions = memoryBackendSchema.parse({
+  ...(args['ef-construction'] ? { ef_construction: Number(args['ef-construction']) } : {}),
+  ...(args['ef-search'] ? { ef_search: Number(args['ef-search']) } : {}),
+})
+const pgOptions = (table: string, url: string | undefined) =>
+  url ? postgresBackendSchema.parse({ connection_string: url, table }) : undefined
+
 function options(table: string, url?: string): BackendBuildOptions {
   return {
     dimension: DIM,
     maxEntries: 0,
     evictionPolicy: 'fifo',
     useHnsw: true,
-    memory: memoryBackendSchema.parse({
-      ...(args['ef-construction'] ? { ef_construction: Number(args['ef-construction']) } : {}),
-      ...(args['ef-search'] ? { ef_search: Number(args['ef-search']) } : {}),
-    }),
-    postgres: url ? postgresBackendSchema.parse({ connection_string: url, table }) : undefined,
-    hybrid: { sync_interval_ms: 0 },
+    sections: { memory: memoryOptions, postgres: pgOptions(table, url) },
     maxMemoryEntries: 2_000_000,
     backendConfigPath: undefined,
     baseDir: process.cwd(),
@@ -186,7 +189,7 @@ async function build(size: number, vectors: Float32Array[], url?: string) {
   let backend: CacheBackend
   let phases: { loadSeconds: number; indexSeconds: number }
   if (backendName === 'memory') {
-    const memory = new MemoryBackend(opts)
+    const memory = new MemoryBackend(opts, memoryOptions)
     for (const [i, v] of vectors.entries())
       memory.insertSync({
         model: 'bench',
@@ -204,12 +207,12 @@ async function build(size: number, vectors: Float32Array[], url?: string) {
     phases = { loadSeconds, indexSeconds: (performance.now() - indexStarted) / 1000 }
     backend = memory
   } else {
-    const pg = await createPostgresBackend(opts)
+    const pg = await createPostgresBackend(opts, pgOptions(table, url))
     phases = await bulkLoadPostgres(pg, vectors, table)
     await pg.analyze() // what autovacuum (or the backend itself, every 1000 inserts) does
     if (backendName === 'hybrid') {
       await pg.close()
-      const hybrid: HybridBackend = await createHybridBackend(opts)
+      const hybrid: HybridBackend = await createHybridBackend(opts, { sync_interval_ms: 0 })
       await hybrid.ready()
       backend = hybrid
     } else backend = pg

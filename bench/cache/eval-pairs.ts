@@ -17,7 +17,7 @@ import { MemoryBackend } from '../../src/cache/memory/memory-backend.js'
 import { SemanticCache } from '../../src/cache/semantic-cache.js'
 import { QueryVerifier } from '../../src/cache/verify/verifier.js'
 import { loadConfigFile, parseConfigText } from '../../src/config/load.js'
-import { memoryBackendSchema } from '../../src/config/schema/cache.js'
+import { memoryBackendSchema } from '../../src/cache/memory/options.js'
 import { silentLogger } from '../../src/log.js'
 import { RouterMetrics } from '../../src/metrics/router-metrics.js'
 import { createRuntimeServices } from '../../src/assembly/build-services.js'
@@ -88,21 +88,22 @@ for (const file of args.sets.split(',')) {
   if (embedder === undefined) {
     lookup = (b) => Promise.resolve(b)
   } else {
-    const backend = new MemoryBackend({
-      dimension: embedder.dimension,
-      maxEntries: 0,
-      evictionPolicy: 'fifo',
-      useHnsw: true,
-      memory: memoryBackendSchema.parse({}),
-      postgres: undefined,
-      hybrid: { sync_interval_ms: 0 },
-      maxMemoryEntries: 0,
-      backendConfigPath: undefined,
-      baseDir: process.cwd(),
-      log,
-      now: Date.now,
-      onEvict: () => {},
-    })
+    const backend = new MemoryBackend(
+      {
+        dimension: embedder.dimension,
+        maxEntries: 0,
+        evictionPolicy: 'fifo',
+        useHnsw: true,
+        sections: {},
+        maxMemoryEntries: 0,
+        backendConfigPath: undefined,
+        baseDir: process.cwd(),
+        log,
+        now: Date.now,
+        onEvict: () => {},
+      },
+      memoryBackendSchema.parse({}),
+    )
     const cache = new SemanticCache(
       backend,
       {

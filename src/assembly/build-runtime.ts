@@ -39,6 +39,7 @@ export async function buildRuntime(loaded: LoadedConfig, deps: RuntimeDeps): Pro
   const baseDir =
     deps.baseDir ??
     (loaded.source.startsWith('<') ? process.cwd() : dirname(resolve(loaded.source)))
+  const plugins = deps.plugins ?? BUILTIN_PLUGINS
   const ownsServices = deps.services === undefined
   const services =
     deps.services ??
@@ -46,9 +47,9 @@ export async function buildRuntime(loaded: LoadedConfig, deps: RuntimeDeps): Pro
       log: deps.log,
       metrics: deps.metrics,
       baseDir,
+      plugins,
       ...(deps.state ? { state: deps.state } : {}),
     }))
-  const plugins = deps.plugins ?? BUILTIN_PLUGINS
   try {
     const tables = new RoutingTables(config)
     const selectionCtx = { config, log: deps.log }

@@ -23,6 +23,7 @@ import type { RuntimeServices } from '../runtime/services.js'
 import { RouterState } from '../runtime/state.js'
 import { openSemanticCache, type CacheHandle } from '../cache/open.js'
 import type { SemanticCache } from '../cache/semantic-cache.js'
+import { BUILTIN_PLUGINS, type RouterPlugins } from './plugins.js'
 
 export interface ServiceDeps {
   readonly log: Logger
@@ -30,6 +31,8 @@ export interface ServiceDeps {
   readonly baseDir: string
   /** The process's long-lived state (when omitted: a fresh one, closed with these services). */
   readonly state?: RouterState
+  /** Plug-in registries the services build from (default: the built-in ones). */
+  readonly plugins?: Pick<RouterPlugins, 'cacheBackends'>
 }
 
 /** Does this config need sentence embeddings at all? */
@@ -97,6 +100,7 @@ export async function createRuntimeServices(
         baseDir: deps.baseDir,
         embedder: () => services.embedder(),
         stores: state.cacheStores,
+        backends: (deps.plugins ?? BUILTIN_PLUGINS).cacheBackends,
       }).then((handle) => {
         openedCache = handle?.cache
         return handle

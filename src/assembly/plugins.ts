@@ -7,6 +7,11 @@
  */
 import type { PluginRegistry, ConfigCheck } from '../config/plugin.js'
 import {
+  BUILTIN_CACHE_BACKENDS,
+  checkCacheBackends,
+  type AnyCacheBackendPlugin,
+} from '../cache/registry.js'
+import {
   BUILTIN_CLASSIFIERS,
   checkClassifiers,
   type AnyClassifierPlugin,
@@ -32,6 +37,7 @@ export interface RouterPlugins {
   readonly modelSelectors: PluginRegistry<AnyModelSelectorPlugin>
   readonly endpointPolicies: PluginRegistry<AnyEndpointPolicyPlugin>
   readonly signals: PluginRegistry<AnySignalPlugin>
+  readonly cacheBackends: PluginRegistry<AnyCacheBackendPlugin>
 }
 
 export const BUILTIN_PLUGINS: RouterPlugins = {
@@ -40,6 +46,7 @@ export const BUILTIN_PLUGINS: RouterPlugins = {
   modelSelectors: BUILTIN_MODEL_SELECTORS,
   endpointPolicies: BUILTIN_ENDPOINT_POLICIES,
   signals: BUILTIN_SIGNALS,
+  cacheBackends: BUILTIN_CACHE_BACKENDS,
 }
 
 /** `base` with extra plug-ins registered (a kind registered twice is an error). */
@@ -51,6 +58,7 @@ export function withPlugins(
     readonly modelSelectors?: readonly AnyModelSelectorPlugin[]
     readonly endpointPolicies?: readonly AnyEndpointPolicyPlugin[]
     readonly signals?: readonly AnySignalPlugin[]
+    readonly cacheBackends?: readonly AnyCacheBackendPlugin[]
   },
 ): RouterPlugins {
   return {
@@ -59,6 +67,7 @@ export function withPlugins(
     modelSelectors: base.modelSelectors.with(...(extra.modelSelectors ?? [])),
     endpointPolicies: base.endpointPolicies.with(...(extra.endpointPolicies ?? [])),
     signals: base.signals.with(...(extra.signals ?? [])),
+    cacheBackends: base.cacheBackends.with(...(extra.cacheBackends ?? [])),
   }
 }
 
@@ -69,5 +78,6 @@ export function pluginChecks(plugins: RouterPlugins = BUILTIN_PLUGINS): ConfigCh
     checkClassifiers(config, plugins.classifiers, report)
     checkSelection(config, plugins, report)
     checkDecisionAlgorithms(config, plugins.modelSelectors, report)
+    checkCacheBackends(config, plugins.cacheBackends, report)
   }
 }

@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { isMap, isSeq, parse as parseYaml, parseDocument } from 'yaml'
 import { z } from 'zod'
 import { createRouterApp } from '../assembly/app.js'
+import { parseRouterConfig } from '../assembly/load-config.js'
 import { parseConfigText } from '../config/load.js'
 import type { RouterConfig } from '../config/schema/index.js'
 import { silentLogger } from '../log.js'
@@ -144,7 +145,8 @@ export async function runQuickstart(
     for (const s of fleet.simulators)
       out(`simulated models on ${s.url}: ${s.models.join(', ')} (semantic-router simulator)`)
   }
-  const loaded = parseConfigText(text, { source: options.config })
+  // With every plug-in check, as serve loads it (the edited text must still be a valid config).
+  const loaded = parseRouterConfig(text, { source: options.config })
   const app = await createRouterApp({
     loaded,
     watch: false,

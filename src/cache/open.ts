@@ -14,7 +14,8 @@ import { logEvent, type Logger } from '../log.js'
 import { Coalescer } from './coalescer.js'
 import type { RouterMetrics } from '../metrics/router-metrics.js'
 import type { Embedder } from '../embeddings/types.js'
-import { backendFactory } from './registry.js'
+import type { PluginRegistry } from '../config/plugin.js'
+import { backendKind, type AnyCacheBackendPlugin } from './registry.js'
 import { SemanticCache } from './semantic-cache.js'
 import type { BackendBuildOptions } from './types.js'
 
@@ -39,6 +40,8 @@ export interface CacheDeps {
   embedder(): Promise<Embedder>
   /** Open stores by storage settings (the router's state owner keeps them across reloads). */
   readonly stores: Map<string, CacheStore>
+  /** The cache backend kinds this router knows (src/cache/registry.ts, or more from an app). */
+  readonly backends: PluginRegistry<AnyCacheBackendPlugin>
 }
 
 export async function openSemanticCache(
@@ -48,7 +51,7 @@ export async function openSemanticCache(
 ): Promise<CacheHandle | null> {
   const sc = config.semantic_cache
   if (!sc.enabled) return null
-  const backendName = sc.backend_type === '' ? 'memory' : sc.backend_type
+  const backendName = backendKind(sc.backend_type)
   const { log, metrics } = services
   let embedder: Embedder
   try {
@@ -115,37 +118,38 @@ async function createCache(
   now: () => number,
 ): Promise<SemanticCache | null> {
   const sc = config.semantic_cache
-  const factory = backendFactory(sc.backend_type)
+  const kind = backendKind(sc.backend_type)
+  // Checked when the config was loaded; a tool that skipped the plug-in checks fails here.
+  const { plugin, options: own } = services.backends.require(kind, sc.backend[kind], {
+    kind: ['semantic_cache', 'backend_type'],
+    options: ['semantic_cache', 'backend', kind],
+  })
   const { log, metrics } = services
   const options: BackendBuildOptions = {
     dimension,
     maxEntries: sc.max_entries,
     evictionPolicy: sc.eviction_policy === '' ? 'fifo' : sc.eviction_policy,
     useHnsw: sc.use_hnsw ?? true,
-    memory: {
-      ...sc.backend.memory,
-      hnsw_m: sc.backend.memory.hnsw_m ?? sc.hnsw_m,
-      ef_construction: sc.backend.memory.ef_construction ?? sc.hnsw_ef_construction,
-    },
-    postgres: sc.backend.postgres,
-    hybrid: sc.backend.hybrid,
+    hnswM: sc.hnsw_m,
+    hnswEfConstruction: sc.hnsw_ef_construction,
+    sections: sc.backend,
     maxMemoryEntries: sc.max_memory_entries ?? 0,
     backendConfigPath: sc.backend_config_path,
     baseDir: services.baseDir,
     log,
     now,
-    onEvict: SemanticCache.evictionRecorder(metrics, factory.name),
+    onEvict: SemanticCache.evictionRecorder(metrics, plugin.kind),
   }
   try {
-    const backend = await factory.create(options)
+    const backend = await plugin.create(options, own)
     logEvent(log, 'cache_ready', {
-      backend: factory.name,
+      backend: plugin.kind,
       dimension,
       max_entries: sc.max_entries,
       eviction_policy: options.evictionPolicy,
       ttl_seconds: sc.ttl_seconds,
-      shared: factory.capabilities.shared,
-      persistent: factory.capabilities.persistent,
+      shared: plugin.capabilities.shared,
+      persistent: plugin.capabilities.persistent,
     })
     return new SemanticCache(
       backend,
@@ -160,12 +164,12 @@ async function createCache(
       log,
     )
   } catch (err) {
-    metrics.cacheBackendUp.set({ backend: factory.name }, 0)
+    metrics.cacheBackendUp.set({ backend: plugin.kind }, 0)
     logEvent(
       log,
       'cache_backend_unavailable',
       {
-        backend: factory.name,
+        backend: plugin.kind,
         code: isRouterError(err) ? err.code : 'internal_error',
         error: err instanceof Error ? err.message : String(err),
         action: 'serving without a semantic cache',

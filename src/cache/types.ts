@@ -7,12 +7,9 @@
  * A miss is a value (an empty candidate list), never an exception. Exceptions mean the backend is
  * broken or unreachable; the caller then bypasses the cache.
  */
+import type { ConfigReport, PluginShape } from '../config/plugin.js'
+import type { SemanticCacheConfig } from '../config/schema/index.js'
 import type { Logger } from '../log.js'
-import type {
-  HybridBackendOptions,
-  MemoryBackendOptions,
-  PostgresBackendOptions,
-} from '../config/schema/cache.js'
 
 export type EvictionPolicyName = 'fifo' | 'lru' | 'lfu'
 export type EvictionReason = 'capacity' | 'ttl' | 'flush'
@@ -94,7 +91,7 @@ export interface CacheBackend {
   close(): Promise<void>
 }
 
-/** Everything a backend factory gets: resolved upstream fields plus its own options. */
+/** What every backend gets besides its own options: the resolved upstream fields and services. */
 export interface BackendBuildOptions {
   readonly dimension: number
   /** 0 = unbounded. */
@@ -102,9 +99,15 @@ export interface BackendBuildOptions {
   readonly evictionPolicy: EvictionPolicyName
   /** Use an ANN index at all (upstream `use_hnsw`; default true). */
   readonly useHnsw: boolean
-  readonly memory: MemoryBackendOptions
-  readonly postgres: PostgresBackendOptions | undefined
-  readonly hybrid: HybridBackendOptions
+  /** Upstream `hnsw_m` / `hnsw_ef_construction`: defaults for a backend's own HNSW settings. */
+  readonly hnswM?: number | undefined
+  readonly hnswEfConstruction?: number | undefined
+  /**
+   * `semantic_cache.backend` as written: every backend's own options by kind. A backend gets its
+   * own section parsed; one that builds on another (hybrid: memory index + postgres store) reads
+   * that one's section with that backend's schema (`sectionOptions`, src/cache/sections.ts).
+   */
+  readonly sections: Readonly<Record<string, unknown>>
   /** Upstream `max_memory_entries` (hybrid front index bound). */
   readonly maxMemoryEntries: number
   /** Upstream `backend_config_path` (milvus). */
@@ -118,9 +121,17 @@ export interface BackendBuildOptions {
   readonly onEvict: (reason: EvictionReason, count: number) => void
 }
 
-export interface CacheBackendFactory {
-  readonly name: string
-  readonly description: string
+/**
+ * A cache backend plug-in: the shared shape (kind = `semantic_cache.backend_type`, description,
+ * `optionsSchema` for `semantic_cache.backend.<kind>`) plus what the backend can do and how to
+ * build it. Registered in src/cache/registry.ts; checked when a config is loaded.
+ */
+export interface CacheBackendPlugin<O = unknown> extends PluginShape<O> {
   readonly capabilities: BackendCapabilities
-  create(options: BackendBuildOptions): Promise<CacheBackend>
+  create(build: BackendBuildOptions, options: O): Promise<CacheBackend>
+  /**
+   * Load-time rules beyond the options schema (e.g. a required connection), run when this backend
+   * is the configured `backend_type`. `options`: this backend's own, already valid.
+   */
+  check?(cache: SemanticCacheConfig, options: O, report: ConfigReport): void
 }

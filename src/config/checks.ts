@@ -150,26 +150,9 @@ function checkRules(config: RouterConfig, report: Report): void {
   })
 }
 
+/** Backend kinds, options and backend-specific rules are the cache backend registry's check. */
 function checkCache(config: RouterConfig, report: Report): void {
   const cache = config.semantic_cache
-  if (cache.backend_type === 'milvus' && (cache.backend_config_path ?? '') === '')
-    report('error', ['semantic_cache', 'backend_config_path'], 'is required for the milvus backend')
-  const pg = cache.backend.postgres
-  const pgConfigured =
-    pg !== undefined &&
-    (pg.connection_string ?? pg.connection_string_env ?? pg.data_dir) !== undefined
-  if (cache.backend_type === 'postgres' && !pgConfigured)
-    report(
-      'error',
-      ['semantic_cache', 'backend', 'postgres'],
-      'needs connection_string, connection_string_env or data_dir for backend_type postgres',
-    )
-  if (cache.backend_type === 'hybrid' && !pgConfigured && cache.enabled)
-    report(
-      'warning',
-      ['semantic_cache', 'backend_type'],
-      'hybrid pairs the in-memory index with PostgreSQL in this build (upstream: Milvus); without semantic_cache.backend.postgres the cache is disabled',
-    )
   const categories = new Set(config.categories.map((c) => c.name))
   for (const name of Object.keys(cache.category_ttl_seconds))
     if (!categories.has(name))
@@ -178,10 +161,4 @@ function checkCache(config: RouterConfig, report: Report): void {
         ['semantic_cache', 'category_ttl_seconds', name],
         `category "${name}" is not defined in categories; this TTL is never used`,
       )
-  if (cache.backend_type === 'milvus' && cache.enabled)
-    report(
-      'warning',
-      ['semantic_cache', 'backend_type'],
-      'milvus is not available in this build; the router will serve without a semantic cache (use postgres or hybrid)',
-    )
 }

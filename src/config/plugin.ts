@@ -82,22 +82,8 @@ export class PluginRegistry<P extends PluginShape> {
       )
       return undefined
     }
-    const parsed = plugin.optionsSchema.safeParse(options ?? {})
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        const sub = issue.path.filter((p): p is PathSegment => typeof p !== 'symbol')
-        const keys = issue.code === 'unrecognized_keys' ? issue.keys : [undefined]
-        for (const key of keys)
-          report(
-            'error',
-            [...paths.options, ...sub],
-            key === undefined ? issue.message : 'unknown option',
-            key,
-          )
-      }
-      return undefined
-    }
-    return { plugin, options: parsed.data }
+    const parsed = checkOptions(plugin, options, paths.options, report)
+    return parsed && { plugin, options: parsed.options }
   }
 
   /** The same check at build time: throws config_invalid with every problem. */
@@ -106,11 +92,45 @@ export class PluginRegistry<P extends PluginShape> {
     options: unknown,
     paths: { readonly kind: PathSegment[]; readonly options: PathSegment[] },
   ): { plugin: P; options: unknown } {
-    const problems: string[] = []
-    const found = this.check(kind, options, paths, (_s, path, message, key) =>
-      problems.push(`${formatPath(key === undefined ? path : [...path, key])}: ${message}`),
-    )
-    if (!found) throw new RouterError('config_invalid', problems.join('; '))
-    return found
+    return throwingProblems((report) => this.check(kind, options, paths, report))
   }
+}
+
+/** Check one plug-in's options against its schema; problems are reported under `path`. */
+export function checkOptions<O>(
+  plugin: PluginShape<O>,
+  options: unknown,
+  path: PathSegment[],
+  report: ConfigReport,
+): { options: O } | undefined {
+  const parsed = plugin.optionsSchema.safeParse(options ?? {})
+  if (parsed.success) return { options: parsed.data }
+  for (const issue of parsed.error.issues) {
+    const sub = issue.path.filter((p): p is PathSegment => typeof p !== 'symbol')
+    const keys = issue.code === 'unrecognized_keys' ? issue.keys : [undefined]
+    for (const key of keys)
+      report('error', [...path, ...sub], key === undefined ? issue.message : 'unknown option', key)
+  }
+  return undefined
+}
+
+/**
+ * A plug-in's options at build time (e.g. a backend reading the section of another it builds on):
+ * parsed, or config_invalid with every problem. The load-time check normally caught them already.
+ */
+export function requireOptions<O>(
+  plugin: PluginShape<O>,
+  options: unknown,
+  path: PathSegment[],
+): O {
+  return throwingProblems((report) => checkOptions(plugin, options, path, report)).options
+}
+
+function throwingProblems<T>(run: (report: ConfigReport) => T | undefined): T {
+  const problems: string[] = []
+  const found = run((_s, path, message, key) =>
+    problems.push(`${formatPath(key === undefined ? path : [...path, key])}: ${message}`),
+  )
+  if (!found) throw new RouterError('config_invalid', problems.join('; '))
+  return found
 }

@@ -9,7 +9,7 @@
 import { MemoryBackend } from '../cache/memory/memory-backend.js'
 import { SemanticCache } from '../cache/semantic-cache.js'
 import type { QueryVerifier } from '../cache/verify/verifier.js'
-import { memoryBackendSchema } from '../config/schema/cache.js'
+import { memoryBackendSchema } from '../cache/memory/options.js'
 import type { Embedder } from '../embeddings/types.js'
 import { silentLogger } from '../log.js'
 import { RouterMetrics } from '../metrics/router-metrics.js'
@@ -100,21 +100,22 @@ function guardLookup(verifier: QueryVerifier) {
 
 async function cacheLookup(pairs: readonly CachePair[], run: PairRun) {
   const log = silentLogger()
-  const backend = new MemoryBackend({
-    dimension: run.embedder.dimension,
-    maxEntries: 0,
-    evictionPolicy: 'fifo',
-    useHnsw: true,
-    memory: memoryBackendSchema.parse({}),
-    postgres: undefined,
-    hybrid: { sync_interval_ms: 0 },
-    maxMemoryEntries: 0,
-    backendConfigPath: undefined,
-    baseDir: process.cwd(),
-    log,
-    now: Date.now,
-    onEvict: () => {},
-  })
+  const backend = new MemoryBackend(
+    {
+      dimension: run.embedder.dimension,
+      maxEntries: 0,
+      evictionPolicy: 'fifo',
+      useHnsw: true,
+      sections: {},
+      maxMemoryEntries: 0,
+      backendConfigPath: undefined,
+      baseDir: process.cwd(),
+      log,
+      now: Date.now,
+      onEvict: () => {},
+    },
+    memoryBackendSchema.parse({}),
+  )
   const cache = new SemanticCache(
     backend,
     {

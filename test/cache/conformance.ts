@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { silentLogger } from '../../src/log.js'
+import type { AnyCacheBackendPlugin } from '../../src/cache/registry.js'
 import type {
   BackendBuildOptions,
   CacheBackend,
@@ -13,7 +14,7 @@ import type {
   EvictionReason,
   NewEntry,
 } from '../../src/cache/types.js'
-import { memoryBackendSchema } from '../../src/config/schema/cache.js'
+import { requireOptions } from '../../src/config/plugin.js'
 import { TestClock, randomUnit, seededRandom, withSimilarity } from './vectors.js'
 
 export const DIM = 32
@@ -45,9 +46,7 @@ export function buildOptions(
     maxEntries: 0,
     evictionPolicy: 'fifo',
     useHnsw: true,
-    memory: memoryBackendSchema.parse({ exact_search_below: 8 }),
-    postgres: undefined,
-    hybrid: { sync_interval_ms: 0 },
+    sections: { memory: { exact_search_below: 8 }, hybrid: { sync_interval_ms: 0 } },
     maxMemoryEntries: 0,
     backendConfigPath: undefined,
     baseDir: process.cwd(),
@@ -57,6 +56,19 @@ export function buildOptions(
     events,
     ...overrides,
   }
+}
+
+/** Build a backend as the router does: its own section of `build.sections`, parsed by its schema. */
+export function createBackend(
+  plugin: AnyCacheBackendPlugin,
+  build: BackendBuildOptions,
+): Promise<CacheBackend> {
+  const own = requireOptions(plugin, build.sections[plugin.kind], [
+    'semantic_cache',
+    'backend',
+    plugin.kind,
+  ])
+  return plugin.create(build, own)
 }
 
 const rand = seededRandom(42)

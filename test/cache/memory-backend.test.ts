@@ -1,13 +1,14 @@
-import { MemoryBackend } from '../../src/cache/memory/memory-backend.js'
-import { backendConformance } from './conformance.js'
+import { memoryBackendPlugin } from '../../src/cache/memory/memory-backend.js'
+import { backendConformance, createBackend } from './conformance.js'
 
 backendConformance('memory', {
   persistent: false,
-  build: (options) => Promise.resolve({ backend: new MemoryBackend(options) }),
+  build: async (options) => ({ backend: await createBackend(memoryBackendPlugin, options) }),
 })
 
 backendConformance('memory (exact scan only)', {
   persistent: false,
-  build: (options) =>
-    Promise.resolve({ backend: new MemoryBackend({ ...options, useHnsw: false }) }),
+  build: async (options) => ({
+    backend: await createBackend(memoryBackendPlugin, { ...options, useHnsw: false }),
+  }),
 })

@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { parseMilvusConfig } from '../../src/cache/milvus/milvus-config.js'
-import { backendFactory } from '../../src/cache/registry.js'
+import { backendKind, BUILTIN_CACHE_BACKENDS } from '../../src/cache/registry.js'
 import { isRouterError } from '../../src/errors.js'
-import { buildOptions } from './conformance.js'
+import { buildOptions, createBackend } from './conformance.js'
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'upstream-configs')
 
@@ -34,9 +34,9 @@ describe('milvus backend config', () => {
   })
 
   it('is recognised but not available: a clear error, not a crash', async () => {
-    const factory = backendFactory('milvus')
     await assert.rejects(
-      factory.create(
+      createBackend(
+        BUILTIN_CACHE_BACKENDS.get('milvus')!,
         buildOptions({
           backendConfigPath: 'semantic-cache_milvus.yaml',
           baseDir: FIXTURES,
@@ -51,19 +51,19 @@ describe('milvus backend config', () => {
   })
 
   it('maps the empty backend_type to memory, as upstream', () => {
-    assert.equal(backendFactory('').name, 'memory')
-    assert.equal(backendFactory('hybrid').capabilities.shared, true)
+    assert.equal(backendKind(''), 'memory')
+    assert.equal(BUILTIN_CACHE_BACKENDS.get('hybrid')?.capabilities.shared, true)
   })
 })
 
 describe('semantic_cache config checks', () => {
   it('requires connection settings for postgres and warns for hybrid, milvus and unknown TTL categories', async () => {
-    const { parseConfigText } = await import('../../src/config/load.js')
+    const { parseRouterConfig } = await import('../../src/assembly/load-config.js')
     assert.throws(
-      () => parseConfigText('semantic_cache: { enabled: true, backend_type: postgres }'),
+      () => parseRouterConfig('semantic_cache: { enabled: true, backend_type: postgres }'),
       (err: unknown) => isRouterError(err) && /semantic_cache\.backend\.postgres/.test(err.message),
     )
-    const { warnings } = parseConfigText(
+    const { warnings } = parseRouterConfig(
       'semantic_cache: { enabled: true, backend_type: hybrid, category_ttl_seconds: { nope: 5 } }',
     )
     assert.deepEqual(warnings.map((w) => w.path).sort(), [

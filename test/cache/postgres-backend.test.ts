@@ -3,16 +3,16 @@ import { after, before, describe, it } from 'node:test'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { postgresBackendSchema } from '../../src/config/schema/cache.js'
+import { postgresBackendSchema } from '../../src/cache/postgres/options.js'
 import {
-  createPostgresBackend,
   PostgresBackend,
+  postgresBackendPlugin,
 } from '../../src/cache/postgres/postgres-backend.js'
-import { createHybridBackend } from '../../src/cache/hybrid/hybrid-backend.js'
+import { createHybridBackend, hybridBackendPlugin } from '../../src/cache/hybrid/hybrid-backend.js'
 import { openPglite, type SqlClient } from '../../src/cache/postgres/sql-client.js'
 import type { BackendBuildOptions } from '../../src/cache/types.js'
 import { startPgliteServer, type PgliteServer } from '../helpers/pglite-server.js'
-import { backendConformance, buildOptions, DIM } from './conformance.js'
+import { backendConformance, buildOptions, createBackend, DIM } from './conformance.js'
 import { randomUnit, seededRandom } from './vectors.js'
 
 let server: PgliteServer
@@ -35,7 +35,7 @@ after(async () => {
 function pgOptions(options: BackendBuildOptions, table: string): BackendBuildOptions {
   return {
     ...options,
-    postgres: postgresBackendSchema.parse({ connection_string: server.url, table }),
+    sections: { ...options.sections, postgres: { connection_string: server.url, table } },
   }
 }
 
@@ -43,12 +43,12 @@ backendConformance('postgres (pg over the wire)', {
   persistent: true,
   async build(options) {
     const withPg = pgOptions(options, `conf_${++tables}`)
-    const backend = await createPostgresBackend(withPg)
+    const backend = await createBackend(postgresBackendPlugin, withPg)
     return {
       backend,
       async reopen() {
         await backend.close()
-        return createPostgresBackend(withPg)
+        return createBackend(postgresBackendPlugin, withPg)
       },
     }
   },
@@ -69,23 +69,22 @@ function shared(client: () => SqlClient): SqlClient {
 backendConformance('postgres (embedded PGlite with a data directory)', {
   persistent: true,
   build(options) {
-    const withPg = {
-      ...options,
-      postgres: postgresBackendSchema.parse({ data_dir: 'unused', table: `emb_${++tables}` }),
-    }
+    const pg = postgresBackendSchema.parse({ data_dir: 'unused', table: `emb_${++tables}` })
     const backend = new PostgresBackend(
       shared(() => embedded),
-      withPg,
+      options,
+      pg,
     )
     return Promise.resolve({
       backend,
       async reopen() {
         // A real restart: close the database files and open them again.
         await embedded.close()
-        embedded = await openPglite(join(dir, 'embedded'), withPg.postgres)
+        embedded = await openPglite(join(dir, 'embedded'), pg)
         return new PostgresBackend(
           shared(() => embedded),
-          withPg,
+          options,
+          pg,
         )
       },
     })
@@ -96,12 +95,12 @@ backendConformance('hybrid (memory index in front of postgres)', {
   persistent: true,
   async build(options) {
     const withPg = pgOptions(options, `hyb_${++tables}`)
-    const backend = await createHybridBackend(withPg)
+    const backend = await createBackend(hybridBackendPlugin, withPg)
     return {
       backend,
       async reopen() {
         await backend.close()
-        return createHybridBackend(withPg)
+        return createBackend(hybridBackendPlugin, withPg)
       },
     }
   },
@@ -110,8 +109,8 @@ backendConformance('hybrid (memory index in front of postgres)', {
 describe('hybrid backend across replicas', () => {
   it('finds rows another replica wrote after a sync, and forgets rows deleted elsewhere', async () => {
     const options = pgOptions(buildOptions(), `replicas_${++tables}`)
-    const a = await createHybridBackend(options)
-    const b = await createHybridBackend(options)
+    const a = await createHybridBackend(options, { sync_interval_ms: 0 })
+    const b = await createHybridBackend(options, { sync_interval_ms: 0 })
     const rand = seededRandom(7)
     const v = randomUnit(DIM, rand)
     const request = { model: 'm', context: '', embedding: v, threshold: 0.9, limit: 2 }

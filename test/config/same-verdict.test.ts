@@ -81,6 +81,26 @@ const BAD: readonly { name: string; yaml: string; path: string }[] = [
     path: 'semantic_cache.backend.postgres',
   },
   {
+    name: 'unknown cache backend',
+    yaml: `${GOOD}semantic_cache:\n  enabled: true\n  backend_type: redis\n`,
+    path: 'semantic_cache.backend_type',
+  },
+  {
+    name: 'options for an unknown cache backend',
+    yaml: `${GOOD}semantic_cache:\n  backend:\n    mongo: { uri: x }\n`,
+    path: 'semantic_cache.backend.mongo',
+  },
+  {
+    name: 'unknown memory backend option',
+    yaml: `${GOOD}semantic_cache:\n  enabled: true\n  backend:\n    memory: { ef_serch: 10 }\n`,
+    path: 'semantic_cache.backend.memory.ef_serch',
+  },
+  {
+    name: 'bad hybrid backend option',
+    yaml: `${GOOD}semantic_cache:\n  backend_type: hybrid\n  backend:\n    hybrid: { sync_interval_ms: -5 }\n`,
+    path: 'semantic_cache.backend.hybrid.sync_interval_ms',
+  },
+  {
     name: 'category model missing from model_config',
     yaml: GOOD.replace('{ model: m, score: 0.9', '{ model: ghost, score: 0.9'),
     path: 'categories[0].model_scores[0].model',

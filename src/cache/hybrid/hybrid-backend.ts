@@ -8,18 +8,25 @@
  * Rows deleted elsewhere are noticed when a hit finds no document and dropped from the index.
  * The index is bounded by upstream's `max_memory_entries` (default 100000).
  */
-import { MemoryBackend } from '../memory/memory-backend.js'
-import { createPostgresBackend, type PostgresBackend } from '../postgres/postgres-backend.js'
+import { requireOptions, type ConfigReport } from '../../config/plugin.js'
+import { MemoryBackend, memoryBackendPlugin } from '../memory/memory-backend.js'
+import { hasConnection } from '../postgres/options.js'
+import {
+  createPostgresBackend,
+  postgresBackendPlugin,
+  type PostgresBackend,
+} from '../postgres/postgres-backend.js'
 import type {
   BackendBuildOptions,
   BackendCapabilities,
   BackendStats,
   CacheBackend,
-  CacheBackendFactory,
+  CacheBackendPlugin,
   Candidate,
   NewEntry,
   SearchRequest,
 } from '../types.js'
+import { hybridBackendSchema, type HybridBackendOptions } from './options.js'
 
 export const HYBRID_CAPABILITIES: BackendCapabilities = {
   shared: true,
@@ -51,12 +58,13 @@ export class HybridBackend implements CacheBackend {
     private readonly store: PostgresBackend,
     private readonly front: MemoryBackend,
     private readonly options: BackendBuildOptions,
+    private readonly hybrid: HybridBackendOptions,
   ) {}
 
   /** Load the store's rows into the index, then keep polling for other replicas' rows. */
   async start(): Promise<void> {
     await this.sync()
-    const interval = this.options.hybrid.sync_interval_ms
+    const interval = this.hybrid.sync_interval_ms
     if (interval > 0) {
       this.timer = setInterval(() => {
         this.sync().catch((err: unknown) =>
@@ -130,7 +138,7 @@ export class HybridBackend implements CacheBackend {
 
   private async pull(): Promise<void> {
     await this.store.ensureSchema()
-    const table = this.options.postgres?.table ?? 'semantic_cache'
+    const table = this.store.table
     for (;;) {
       const result = await this.store.sql.query<IndexRow>(
         `SELECT id, model, context, embedding::text AS embedding, created_at, expires_at
@@ -163,13 +171,29 @@ export class HybridBackend implements CacheBackend {
   }
 }
 
-export async function createHybridBackend(options: BackendBuildOptions): Promise<HybridBackend> {
-  const store = await createPostgresBackend(options)
+/** The sections of the backends hybrid builds on (memory for the index, postgres for the store). */
+function builtOn(sections: BackendBuildOptions['sections']) {
+  const at = (kind: string) => ['semantic_cache', 'backend', kind]
+  return {
+    memory: requireOptions(memoryBackendPlugin, sections['memory'], at('memory')),
+    postgres:
+      sections['postgres'] === undefined
+        ? undefined
+        : requireOptions(postgresBackendPlugin, sections['postgres'], at('postgres')),
+  }
+}
+
+export async function createHybridBackend(
+  options: BackendBuildOptions,
+  hybrid: HybridBackendOptions,
+): Promise<HybridBackend> {
+  const { memory, postgres } = builtOn(options.sections)
+  const store = await createPostgresBackend(options, postgres)
   const capacity =
     options.maxMemoryEntries > 0 ? options.maxMemoryEntries : DEFAULT_MAX_MEMORY_ENTRIES
   // The front index's own evictions are not cache evictions: the rows stay in the store.
-  const front = new MemoryBackend({ ...options, onEvict: () => {} }, capacity)
-  const backend = new HybridBackend(store, front, options)
+  const front = new MemoryBackend({ ...options, onEvict: () => {} }, memory, capacity)
+  const backend = new HybridBackend(store, front, options, hybrid)
   try {
     await backend.start()
   } catch (err) {
@@ -181,9 +205,19 @@ export async function createHybridBackend(options: BackendBuildOptions): Promise
   return backend
 }
 
-export const hybridBackendFactory: CacheBackendFactory = {
-  name: 'hybrid',
+export const hybridBackendPlugin: CacheBackendPlugin<HybridBackendOptions> = {
+  kind: 'hybrid',
   description: 'In-memory HNSW index in front of the PostgreSQL + pgvector store',
+  optionsSchema: hybridBackendSchema,
   capabilities: HYBRID_CAPABILITIES,
   create: createHybridBackend,
+  check(cache, _options, report: ConfigReport) {
+    const store = postgresBackendPlugin.optionsSchema.safeParse(cache.backend['postgres'])
+    if (cache.enabled && !(store.success && hasConnection(store.data)))
+      report(
+        'warning',
+        ['semantic_cache', 'backend_type'],
+        'hybrid pairs the in-memory index with PostgreSQL in this build (upstream: Milvus); without semantic_cache.backend.postgres the cache is disabled',
+      )
+  },
 }

@@ -8,13 +8,14 @@ import type {
   BackendCapabilities,
   BackendStats,
   CacheBackend,
-  CacheBackendFactory,
+  CacheBackendPlugin,
   Candidate,
   NewEntry,
   SearchRequest,
   StoredEntry,
 } from '../types.js'
 import { ExpiryHeap } from './expiry-heap.js'
+import { memoryBackendSchema, type MemoryBackendOptions } from './options.js'
 import { VectorIndex, type VectorIndexOptions } from './vector-index.js'
 
 interface MemoryEntry {
@@ -54,17 +55,18 @@ export class MemoryBackend implements CacheBackend {
 
   constructor(
     private readonly options: BackendBuildOptions,
+    memory: MemoryBackendOptions,
     /** Entry bound for this store (hybrid passes max_memory_entries). */
     private readonly capacity = options.maxEntries,
   ) {
     this.policy = createEvictionPolicy(options.evictionPolicy)
-    const memory = options.memory
     this.indexOptions = {
       dimension: options.dimension,
       exactBelow: memory.exact_search_below,
       useHnsw: options.useHnsw,
-      m: memory.hnsw_m ?? 16,
-      efConstruction: memory.ef_construction ?? 200,
+      // Ours first, then upstream's top-level hnsw_m / hnsw_ef_construction, then the defaults.
+      m: memory.hnsw_m ?? options.hnswM ?? 16,
+      efConstruction: memory.ef_construction ?? options.hnswEfConstruction ?? 200,
       efSearch: memory.ef_search,
     }
   }
@@ -240,10 +242,11 @@ function snapshot(entry: MemoryEntry): StoredEntry {
   }
 }
 
-export const memoryBackendFactory: CacheBackendFactory = {
-  name: 'memory',
+export const memoryBackendPlugin: CacheBackendPlugin<MemoryBackendOptions> = {
+  kind: 'memory',
   description:
     'In-process: exact scan for small partitions, HNSW (hnswlib-node) above; FIFO/LRU/LFU; TTL',
+  optionsSchema: memoryBackendSchema,
   capabilities: MEMORY_CAPABILITIES,
-  create: (options) => Promise.resolve(new MemoryBackend(options)),
+  create: (build, options) => Promise.resolve(new MemoryBackend(build, options)),
 }

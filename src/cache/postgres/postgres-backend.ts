@@ -13,13 +13,14 @@ import type {
   BackendCapabilities,
   BackendStats,
   CacheBackend,
-  CacheBackendFactory,
+  CacheBackendPlugin,
   Candidate,
   EvictionPolicyName,
   NewEntry,
   SearchRequest,
   StoredEntry,
 } from '../types.js'
+import { hasConnection, postgresBackendSchema, type PostgresBackendOptions } from './options.js'
 import { openSqlClient, type SqlClient } from './sql-client.js'
 
 export const POSTGRES_CAPABILITIES: BackendCapabilities = {
@@ -66,7 +67,8 @@ export function vectorLiteral(v: Float32Array): string {
 export class PostgresBackend implements CacheBackend {
   readonly name: string = 'postgres'
   readonly capabilities = POSTGRES_CAPABILITIES
-  private readonly table: string
+  /** The table this store uses (the hybrid backend's sync reads it too). */
+  readonly table: string
   private schemaReady: Promise<void> | null = null
   private estimatedRows = -1
   private insertsSinceCount = 0
@@ -76,8 +78,9 @@ export class PostgresBackend implements CacheBackend {
   constructor(
     readonly sql: SqlClient,
     private readonly options: BackendBuildOptions,
+    private readonly pg: PostgresBackendOptions,
   ) {
-    this.table = options.postgres?.table ?? 'semantic_cache'
+    this.table = pg.table
   }
 
   /** Create (or check) the table. Retried on the next operation if it fails. */
@@ -209,7 +212,7 @@ export class PostgresBackend implements CacheBackend {
 
   private async createSchema(): Promise<void> {
     const dim = this.options.dimension
-    const pgOptions = this.options.postgres
+    const pgOptions = this.pg
     const t = this.table
     if (pgOptions?.create_schema !== false) {
       await this.sql.query('CREATE EXTENSION IF NOT EXISTS vector')
@@ -312,14 +315,15 @@ function toEntry(row: Row): StoredEntry {
 
 export async function createPostgresBackend(
   options: BackendBuildOptions,
+  pg: PostgresBackendOptions | undefined,
 ): Promise<PostgresBackend> {
-  if (options.postgres === undefined)
+  if (pg === undefined)
     throw new RouterError(
       'config_invalid',
       'semantic_cache.backend.postgres is required (connection_string, connection_string_env or data_dir)',
     )
-  const sql = await openSqlClient(options.postgres, options.baseDir)
-  const backend = new PostgresBackend(sql, options)
+  const sql = await openSqlClient(pg, options.baseDir)
+  const backend = new PostgresBackend(sql, options, pg)
   // Try the schema now so configuration mistakes show at start-up; an unreachable server is retried.
   await backend.ensureSchema().catch(async (err: unknown) => {
     if (err instanceof RouterError) {
@@ -334,9 +338,18 @@ export async function createPostgresBackend(
   return backend
 }
 
-export const postgresBackendFactory: CacheBackendFactory = {
-  name: 'postgres',
+export const postgresBackendPlugin: CacheBackendPlugin<PostgresBackendOptions> = {
+  kind: 'postgres',
   description: 'PostgreSQL + pgvector (HNSW), via pg over the network or embedded PGlite',
+  optionsSchema: postgresBackendSchema,
   capabilities: POSTGRES_CAPABILITIES,
   create: createPostgresBackend,
+  check(_cache, options, report) {
+    if (!hasConnection(options))
+      report(
+        'error',
+        ['semantic_cache', 'backend', 'postgres'],
+        'needs connection_string, connection_string_env or data_dir for backend_type postgres',
+      )
+  },
 }

@@ -5,7 +5,7 @@
  */
 import { isAbsolute, resolve } from 'node:path'
 import pg from 'pg'
-import type { PostgresBackendOptions } from '../../config/schema/cache.js'
+import type { PostgresBackendOptions } from './options.js'
 import { RouterError } from '../../errors.js'
 
 export interface SqlResult<T> {
