@@ -24,7 +24,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { parseConfigText } from '../../src/config/load.js'
-import { createJailbreakDetector, createPiiDetector } from '../../src/guards/build.js'
+import { buildJailbreakDetector, buildPiiDetector } from '../../src/guards/registry.js'
+import { silentLogger } from '../../src/log.js'
+import { RouterMetrics } from '../../src/metrics/router-metrics.js'
+import { ModelRegistry } from '../../src/ml/registry.js'
 import { EMBEDDED_MODELS } from '../../src/ml/embedded.js'
 import { CATEGORY_HELDOUT, readLabelledTsv } from '../../src/eval/category.js'
 import { readModelFolder } from '../../src/ml/folder.js'
@@ -177,8 +180,15 @@ async function childRss() {
   gc?.()
   const before = process.memoryUsage().rss
   const { category, embedding } = await loadEmbedded()
-  const jailbreak = await createJailbreakDetector(config)
-  const pii = await createPiiDetector(config)
+  const deps = {
+    config,
+    baseDir: process.cwd(),
+    log: silentLogger(),
+    metrics: new RouterMetrics(),
+    models: new ModelRegistry(),
+  }
+  const jailbreak = await buildJailbreakDetector(deps)
+  const pii = await buildPiiDetector(deps)
   for (const t of texts.slice(0, 50)) {
     await category.run([t])
     await embedding.run([t])

@@ -1,9 +1,10 @@
 /**
  * Builds RuntimeServices from a config: the sentence embedder (bert_model, else the embedded
- * lexical model) and the guard detectors (src/guards/build.ts), with the user's ONNX jailbreak and
- * PII models plugged in through GuardModelLoaders when prompt_guard / classifier.pii_model name
- * them. Models come from the state owner's registry (`RouterState.models`, src/ml/registry.ts):
- * one load per model, shared by every runtime, kept across config reloads that do not change them.
+ * lexical model), the guard detectors the config's detector lists name (src/guards/registry.ts:
+ * the embedded rules and validators, joined by the user's ONNX models when prompt_guard /
+ * classifier.pii_model name them) and the semantic cache (src/cache/open.ts). Models come from the
+ * state owner's registry (`RouterState.models`, src/ml/registry.ts): one load per model, shared by
+ * every runtime, kept across config reloads that do not change them.
  *
  * Models the config will certainly use are loaded (and their lock-file checksums verified) while
  * the runtime is built, so a broken model fails start-up or falls back before the first request,
@@ -12,12 +13,10 @@
 import type { RouterConfig } from '../config/schema/index.js'
 import { OnnxEmbedder } from '../embeddings/onnx-embedder.js'
 import type { Embedder } from '../embeddings/types.js'
-import { createJailbreakDetector, createPiiDetector } from '../guards/build.js'
+import { buildJailbreakDetector, buildPiiDetector } from '../guards/registry.js'
 import type { JailbreakDetector, PiiDetector } from '../guards/types.js'
 import type { Logger } from '../log.js'
 import type { RouterMetrics } from '../metrics/router-metrics.js'
-import { OnnxJailbreakDetector } from '../guards/jailbreak/onnx-detector.js'
-import { OnnxPiiDetector } from '../guards/pii/onnx-detector.js'
 import { loadRoleModel, type RoleDeps } from '../ml/roles.js'
 import type { RuntimeServices } from '../runtime/services.js'
 import { RouterState } from '../runtime/state.js'
@@ -32,33 +31,12 @@ export interface ServiceDeps {
   /** The process's long-lived state (when omitted: a fresh one, closed with these services). */
   readonly state?: RouterState
   /** Plug-in registries the services build from (default: the built-in ones). */
-  readonly plugins?: Pick<RouterPlugins, 'cacheBackends'>
+  readonly plugins?: Pick<RouterPlugins, 'cacheBackends' | 'jailbreakDetectors' | 'piiDetectors'>
 }
 
 /** Does this config need sentence embeddings at all? */
 function usesEmbeddings(config: RouterConfig): boolean {
   return config.semantic_cache.enabled || config.embedding_rules.length > 0 || config.tools.enabled
-}
-
-async function buildJailbreak(
-  config: RouterConfig,
-  deps: RoleDeps,
-): Promise<JailbreakDetector | null> {
-  if (!config.prompt_guard.enabled) return null
-  // An empty model_id means the embedded classifier; the rules run beside it either way.
-  const loaded = await loadRoleModel('jailbreak', deps)
-  if (!loaded) return createJailbreakDetector(config)
-  const benign = loaded.resolved.spec.benignLabel ?? loaded.lease.model.info.labels[0]!
-  const model = new OnnxJailbreakDetector(loaded.lease, loaded.resolved.name, benign)
-  return createJailbreakDetector(config, { jailbreakModel: () => Promise.resolve(model) })
-}
-
-async function buildPii(config: RouterConfig, deps: RoleDeps): Promise<PiiDetector> {
-  const loaded =
-    config.classifier.pii_model.model_id === '' ? null : await loadRoleModel('pii', deps)
-  if (!loaded) return createPiiDetector(config)
-  const model = new OnnxPiiDetector(loaded.lease)
-  return createPiiDetector(config, { piiModel: () => Promise.resolve(model) })
 }
 
 async function buildEmbedder(deps: RoleDeps): Promise<Embedder> {
@@ -71,6 +49,7 @@ export async function createRuntimeServices(
   config: RouterConfig,
   deps: ServiceDeps,
 ): Promise<RuntimeServices> {
+  const plugins = deps.plugins ?? BUILTIN_PLUGINS
   const state = deps.state ?? new RouterState()
   const ownsState = deps.state === undefined
   const roleDeps: RoleDeps = {
@@ -82,7 +61,7 @@ export async function createRuntimeServices(
   }
   let embedder: Promise<Embedder> | undefined
   let jailbreak: Promise<JailbreakDetector | null> | undefined
-  let pii: Promise<PiiDetector> | undefined
+  let pii: Promise<PiiDetector | null> | undefined
   let cache: Promise<CacheHandle | null> | undefined
   let openedCache: SemanticCache | undefined
   const services: RuntimeServices = {
@@ -91,8 +70,9 @@ export async function createRuntimeServices(
     baseDir: deps.baseDir,
     state,
     embedder: () => (embedder ??= buildEmbedder(roleDeps)),
-    jailbreakDetector: () => (jailbreak ??= buildJailbreak(config, roleDeps)),
-    piiDetector: () => (pii ??= buildPii(config, roleDeps)),
+    jailbreakDetector: () =>
+      (jailbreak ??= buildJailbreakDetector(roleDeps, plugins.jailbreakDetectors)),
+    piiDetector: () => (pii ??= buildPiiDetector(roleDeps, plugins.piiDetectors)),
     semanticCache: () =>
       (cache ??= openSemanticCache(config, {
         log: deps.log,
@@ -100,7 +80,7 @@ export async function createRuntimeServices(
         baseDir: deps.baseDir,
         embedder: () => services.embedder(),
         stores: state.cacheStores,
-        backends: (deps.plugins ?? BUILTIN_PLUGINS).cacheBackends,
+        backends: plugins.cacheBackends,
       }).then((handle) => {
         openedCache = handle?.cache
         return handle

@@ -17,6 +17,13 @@ import {
   type AnyClassifierPlugin,
 } from '../classify/registry.js'
 import {
+  BUILTIN_JAILBREAK_DETECTORS,
+  BUILTIN_PII_DETECTORS,
+  checkDetectors,
+  type AnyJailbreakDetectorPlugin,
+  type AnyPiiDetectorPlugin,
+} from '../guards/registry.js'
+import {
   BUILTIN_MODULES,
   checkModules,
   type AnyModuleFactory,
@@ -38,6 +45,8 @@ export interface RouterPlugins {
   readonly endpointPolicies: PluginRegistry<AnyEndpointPolicyPlugin>
   readonly signals: PluginRegistry<AnySignalPlugin>
   readonly cacheBackends: PluginRegistry<AnyCacheBackendPlugin>
+  readonly jailbreakDetectors: PluginRegistry<AnyJailbreakDetectorPlugin>
+  readonly piiDetectors: PluginRegistry<AnyPiiDetectorPlugin>
 }
 
 export const BUILTIN_PLUGINS: RouterPlugins = {
@@ -47,6 +56,8 @@ export const BUILTIN_PLUGINS: RouterPlugins = {
   endpointPolicies: BUILTIN_ENDPOINT_POLICIES,
   signals: BUILTIN_SIGNALS,
   cacheBackends: BUILTIN_CACHE_BACKENDS,
+  jailbreakDetectors: BUILTIN_JAILBREAK_DETECTORS,
+  piiDetectors: BUILTIN_PII_DETECTORS,
 }
 
 /** `base` with extra plug-ins registered (a kind registered twice is an error). */
@@ -59,6 +70,8 @@ export function withPlugins(
     readonly endpointPolicies?: readonly AnyEndpointPolicyPlugin[]
     readonly signals?: readonly AnySignalPlugin[]
     readonly cacheBackends?: readonly AnyCacheBackendPlugin[]
+    readonly jailbreakDetectors?: readonly AnyJailbreakDetectorPlugin[]
+    readonly piiDetectors?: readonly AnyPiiDetectorPlugin[]
   },
 ): RouterPlugins {
   return {
@@ -68,6 +81,8 @@ export function withPlugins(
     endpointPolicies: base.endpointPolicies.with(...(extra.endpointPolicies ?? [])),
     signals: base.signals.with(...(extra.signals ?? [])),
     cacheBackends: base.cacheBackends.with(...(extra.cacheBackends ?? [])),
+    jailbreakDetectors: base.jailbreakDetectors.with(...(extra.jailbreakDetectors ?? [])),
+    piiDetectors: base.piiDetectors.with(...(extra.piiDetectors ?? [])),
   }
 }
 
@@ -79,5 +94,10 @@ export function pluginChecks(plugins: RouterPlugins = BUILTIN_PLUGINS): ConfigCh
     checkSelection(config, plugins, report)
     checkDecisionAlgorithms(config, plugins.modelSelectors, report)
     checkCacheBackends(config, plugins.cacheBackends, report)
+    checkDetectors(
+      config,
+      { jailbreak: plugins.jailbreakDetectors, pii: plugins.piiDetectors },
+      report,
+    )
   }
 }

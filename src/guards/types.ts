@@ -1,8 +1,12 @@
 /**
  * Guard interfaces the pipeline calls: jailbreak / prompt-injection detection and PII detection.
- * Implementations (rules, ONNX models, validators) live in their own folders and are chosen by
- * config; the pipeline only sees these shapes.
+ * Implementations (rules, ONNX models, validators) live in their own folders and plug in with the
+ * one plug-in shape (kind, description, options schema, factory; src/guards/registry.ts); the
+ * config chooses them (`pipeline.jailbreak_detectors`, `pipeline.pii_detectors`) and the pipeline
+ * only sees these shapes.
  */
+import type { PluginShape } from '../config/plugin.js'
+import type { RoleDeps } from '../ml/roles.js'
 
 export interface JailbreakVerdict {
   readonly isJailbreak: boolean
@@ -49,4 +53,22 @@ export interface PiiDetector {
   readonly types: readonly string[]
   detect(text: string, signal?: AbortSignal): Promise<PiiEntity[]>
   close?(): Promise<void>
+}
+
+/**
+ * What a detector is built from: the config and the ML runtime's model loading (a detector backed
+ * by a model loads it through the state owner's registry, shared with every runtime).
+ */
+export type DetectorBuildContext = RoleDeps
+
+/** A jailbreak detector kind (`pipeline.jailbreak_detectors[].kind`). */
+export interface JailbreakDetectorPlugin<O = Record<string, unknown>> extends PluginShape<O> {
+  /** Null when the config gives it nothing to do (e.g. `model` without a configured model). */
+  create(ctx: DetectorBuildContext, options: O): Promise<JailbreakDetector | null>
+}
+
+/** A PII detector kind (`pipeline.pii_detectors[].kind`). */
+export interface PiiDetectorPlugin<O = Record<string, unknown>> extends PluginShape<O> {
+  /** Null when the config gives it nothing to do (e.g. `model` without a configured model). */
+  create(ctx: DetectorBuildContext, options: O): Promise<PiiDetector | null>
 }

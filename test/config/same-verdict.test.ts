@@ -101,6 +101,26 @@ const BAD: readonly { name: string; yaml: string; path: string }[] = [
     path: 'semantic_cache.backend.hybrid.sync_interval_ms',
   },
   {
+    name: 'unknown jailbreak detector',
+    yaml: `${GOOD}prompt_guard: { enabled: true }\npipeline:\n  jailbreak_detectors: [{ kind: rules }, { kind: vibes }]\n`,
+    path: 'pipeline.jailbreak_detectors[1].kind',
+  },
+  {
+    name: 'unknown jailbreak detector option',
+    yaml: `${GOOD}pipeline:\n  jailbreak_detectors: [{ kind: rules, options: { strict: true } }]\n`,
+    path: 'pipeline.jailbreak_detectors[0].options.strict',
+  },
+  {
+    name: 'bad PII detector options',
+    yaml: `${GOOD}pipeline:\n  pii_detectors: [{ kind: validators, options: { default_region: XX } }]\n`,
+    path: 'pipeline.pii_detectors[0].options.default_region',
+  },
+  {
+    name: 'unknown PII entity type for the validators',
+    yaml: `${GOOD}pipeline:\n  pii_detectors: [{ kind: validators, options: { types: [EMAIL_ADDRESS, SHOE_SIZE] } }]\n`,
+    path: 'pipeline.pii_detectors[0].options.types',
+  },
+  {
     name: 'category model missing from model_config',
     yaml: GOOD.replace('{ model: m, score: 0.9', '{ model: ghost, score: 0.9'),
     path: 'categories[0].model_scores[0].model',

@@ -77,6 +77,14 @@ export const classifierChainEntrySchema = z.strictObject({
   options: z.record(z.string(), z.unknown()).default({}),
 })
 
+/** One guard detector of a list (`pipeline.jailbreak_detectors`, `pipeline.pii_detectors`). */
+export const detectorEntrySchema = z.strictObject({
+  kind: z.string().min(1),
+  enabled: z.boolean().default(true),
+  /** The detector's own options, validated at load by its schema. */
+  options: z.record(z.string(), z.unknown()).default({}),
+})
+
 /** One pipeline module (feature gate + order). */
 export const pipelineModuleEntrySchema = z.strictObject({
   name: z.string().min(1),
@@ -118,4 +126,14 @@ export const pipelineSchema = z.strictObject({
   model_selector: pluginChoice('static'),
   /** Which endpoint of that model gets the request. */
   endpoint_policy: pluginChoice('highest_weight'),
+  /**
+   * Jailbreak detectors, combined in order. Default: the embedded rules, then the
+   * prompt_guard.model_id model when one is configured.
+   */
+  jailbreak_detectors: z.array(detectorEntrySchema).optional(),
+  /**
+   * PII detectors, combined in order. Default: the embedded validators, then the
+   * classifier.pii_model.model_id model when one is configured.
+   */
+  pii_detectors: z.array(detectorEntrySchema).optional(),
 })

@@ -3,7 +3,7 @@
  * classifier (models/jailbreak-classifier) — for evaluations outside a running router. A user's
  * model folder can stand in for the embedded one.
  */
-import { withRules } from '../../guards/build.js'
+import { withRules } from '../../guards/jailbreak/plugins.js'
 import { EMBEDDED_MODELS } from '../../ml/embedded.js'
 import { OnnxJailbreakDetector } from '../../guards/jailbreak/onnx-detector.js'
 import { readModelFolder } from '../../ml/folder.js'

@@ -42,6 +42,8 @@ export class CombinedJailbreakDetector implements JailbreakDetector {
     const pModel = attackProbability(byModel)
     const winner = pModel > pRules ? byModel : byRules
     const p = Math.max(pRules, pModel)
+    // An attack only when one of the two says so: two benign verdicts at exactly 0.5 stay benign.
+    const isJailbreak = (byRules.isJailbreak || byModel.isJailbreak) && p >= 0.5
     // The deciding detector's detail first (rule ids, or the model's name), then both scores.
     const parts = [
       ...(winner.detail ? [winner.detail] : []),
@@ -49,9 +51,9 @@ export class CombinedJailbreakDetector implements JailbreakDetector {
       `rules=${pRules.toFixed(3)}`,
     ]
     return {
-      isJailbreak: p >= 0.5,
-      label: p >= 0.5 ? (byModel.isJailbreak ? byModel.label : 'jailbreak') : 'benign',
-      confidence: p >= 0.5 ? p : 1 - p,
+      isJailbreak,
+      label: isJailbreak ? (byModel.isJailbreak ? byModel.label : 'jailbreak') : 'benign',
+      confidence: isJailbreak ? p : 1 - p,
       source: winner === byModel ? this.model.kind : this.rules.kind,
       detail: parts.join(' '),
       ...(byRules.rules ? { rules: byRules.rules } : {}),

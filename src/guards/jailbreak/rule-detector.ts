@@ -130,8 +130,13 @@ export class RuleJailbreakDetector implements JailbreakDetector {
     if (options.shortcuts ?? true) prefilterFor(rules)
   }
 
+  /** Scores synchronously within the call; failures (an abort) reject, never throw. */
   detect(text: string, signal?: AbortSignal): Promise<JailbreakVerdict> {
-    const score = scoreText(text, this.rules, signal, this.options)
-    return Promise.resolve(verdictFromScore(score, this.kind))
+    try {
+      const score = scoreText(text, this.rules, signal, this.options)
+      return Promise.resolve(verdictFromScore(score, this.kind))
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)))
+    }
   }
 }

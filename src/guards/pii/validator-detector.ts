@@ -67,11 +67,16 @@ export class ValidatorPiiDetector implements PiiDetector {
     )
   }
 
+  /** Runs synchronously within the call; failures (an abort) reject, never throw. */
   detect(text: string, signal?: AbortSignal): Promise<PiiEntity[]> {
     const candidates: PiiEntity[] = []
-    for (const recognizer of this.recognizers) {
-      signal?.throwIfAborted()
-      for (const e of recognizer.find(text)) if (this.types.includes(e.type)) candidates.push(e)
+    try {
+      for (const recognizer of this.recognizers) {
+        signal?.throwIfAborted()
+        for (const e of recognizer.find(text)) if (this.types.includes(e.type)) candidates.push(e)
+      }
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)))
     }
     return Promise.resolve(resolveOverlaps(candidates))
   }
