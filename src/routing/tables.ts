@@ -6,9 +6,12 @@ import { EndpointCatalog } from './endpoints.js'
 import { bestModelForCategory, useReasoningFor } from './select-model.js'
 import { compileDecisionModel } from '../decisions/compile.js'
 import type { DecisionModel } from '../decisions/types.js'
+import { CategoryPolicies } from './policies.js'
 
 export class RoutingTables {
   readonly categories: CategoryIndex
+  /** Per-category guard policies (jailbreak, PII), fallbacks to the globals applied. */
+  readonly policies: CategoryPolicies
   /** Which endpoints each model may use (the EndpointPolicy picks among them). */
   readonly endpoints: EndpointCatalog
   /** Lower-cased category name → use_reasoning of that category's best model (entropy input). */
@@ -24,6 +27,7 @@ export class RoutingTables {
 
   constructor(config: RouterConfig) {
     this.categories = new CategoryIndex(config)
+    this.policies = new CategoryPolicies(config)
     this.endpoints = new EndpointCatalog(config)
     const reasoning = new Map<string, boolean>()
     for (const category of config.categories) {

@@ -94,9 +94,8 @@ export const jailbreakModule: ModuleFactory = {
       async onRequest(ctx) {
         const scan = started.get(ctx)
         started.delete(ctx)
-        const category = tables.categories.get(ctx.category)
-        if (category?.jailbreak_enabled === false) return
-        const threshold = category?.jailbreak_threshold ?? config.prompt_guard.threshold
+        const { enabled, threshold } = tables.policies.of(ctx.category).jailbreak
+        if (!enabled) return
         let max = 0
         let scanned = 0
         let answer: ReturnType<typeof block> | undefined

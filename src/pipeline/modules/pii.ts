@@ -112,8 +112,7 @@ export const piiModule: ModuleFactory = {
       name: PII,
       apiVersion: PLUGIN_API_VERSION,
       async onRequest(ctx) {
-        const category = tables.categories.get(ctx.category)
-        const threshold = category?.pii_threshold ?? config.classifier.pii_model.threshold
+        const { enabled, threshold } = tables.policies.of(ctx.category).pii
         const checked = ctx.selectedModel
         const skip = (): void => {
           writeSlot(ctx, PII_STATE, {
@@ -124,8 +123,7 @@ export const piiModule: ModuleFactory = {
             action: 'skipped',
           })
         }
-        if (category?.pii_enabled === false || threshold === 0 || !isEnforced(config, checked))
-          return skip()
+        if (!enabled || !isEnforced(config, checked)) return skip()
 
         const entities = await detect(ctx, threshold)
         if (entities === null) {
