@@ -19,6 +19,8 @@ const MATCHED_HEADER: Readonly<Record<string, string>> = {
   pii: 'pii',
   metadata: 'metadata',
   header: 'headers',
+  structure: 'structure',
+  conversation: 'conversation',
 }
 
 export function wantsDebug(ctx: RequestContext): boolean {

@@ -14,6 +14,7 @@ import { headerSignal } from './header.js'
 import { keywordSignal } from './keyword.js'
 import { languageSignal } from './language.js'
 import { metadataSignal } from './metadata.js'
+import { conversationSignal, structureSignal } from './shape.js'
 import type { SignalPlugin } from './types.js'
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -25,6 +26,8 @@ export const BUILTIN_SIGNALS = new PluginRegistry<AnySignalPlugin>('signal', [
   metadataSignal,
   headerSignal,
   authzSignal,
+  structureSignal,
+  conversationSignal,
   languageSignal,
   domainSignal,
   embeddingSignal,

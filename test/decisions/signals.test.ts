@@ -25,6 +25,13 @@ routing:
     pii:
       - { name: any_pii, threshold: 0.5 }
       - { name: not_email, threshold: 0.5, pii_types_allowed: [EMAIL_ADDRESS] }
+    structure:
+      - { name: many_questions, feature: { type: count, source: { type: regex, pattern: '[?？]' } }, predicate: { gte: 3 } }
+      - { name: numbered_steps, feature: { type: exists, source: { type: regex, pattern: '(?m)^\\s*\\d+\\.\\s+' } } }
+      - { name: first_then, feature: { type: sequence, source: { type: sequence, sequences: [[first, then]] } } }
+    conversation:
+      - { name: multi_turn_user, feature: { type: count, source: { type: message, role: user } }, predicate: { gte: 2 } }
+      - { name: active_tool_use, feature: { type: exists, source: { type: active_tool_loop } } }
     jailbreak:
       - { name: attack, threshold: 0.7 }
       - { name: attack_anywhere, threshold: 0.7, include_history: true }
@@ -47,6 +54,19 @@ routing:
           - { type: jailbreak, name: attack }
           - { type: jailbreak, name: attack_anywhere }
       modelRefs: [{ model: large }]
+    # Lower priority: cheap signals are evaluated first anyway, and cannot settle the winner
+    # before the model signals above are known.
+    - name: shape
+      priority: -1
+      rules:
+        operator: OR
+        conditions:
+          - { type: structure, name: many_questions }
+          - { type: structure, name: numbered_steps }
+          - { type: structure, name: first_then }
+          - { type: conversation, name: multi_turn_user }
+          - { type: conversation, name: active_tool_use }
+      modelRefs: [{ model: small }]
 `
 
 describe('model signals on real components', () => {
@@ -99,6 +119,19 @@ describe('model signals on real components', () => {
     assert.deepEqual(email.pii, ['any_pii'], 'an email is allowed by not_email')
     const ssn = await matched(user('My social security number is 078-05-1120, please remember it'))
     assert.deepEqual(ssn.pii?.sort(), ['any_pii', 'not_email'])
+  })
+
+  it('structure and conversation: counts, markers and the shape of the chat', async () => {
+    const shaped = await matched(user('Why? How? When?\n1. first collect data\n2. then plot it'))
+    assert.deepEqual(shaped.structure?.sort(), ['first_then', 'many_questions', 'numbered_steps'])
+    assert.deepEqual(shaped.conversation, [], 'one user turn, no tools')
+    const chat = await matched([
+      { role: 'user', content: 'look this up' },
+      { role: 'assistant', content: 'ok' },
+      { role: 'user', content: 'and this' },
+      { role: 'tool', content: 'result' },
+    ])
+    assert.deepEqual(chat.conversation?.sort(), ['active_tool_use', 'multi_turn_user'])
   })
 
   it('jailbreak: the current message, or every message with include_history', async () => {

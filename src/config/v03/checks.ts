@@ -143,6 +143,20 @@ function checkSignalNames(routing: RecipeRoutingConfig, base: PathSegment[], rep
       }
     })
   })
+  routing.signals.structure.forEach((r, i) => {
+    const pattern = r.feature.source.pattern
+    if (pattern === undefined) return
+    try {
+      // Go's leading inline flags are read as JavaScript flags (src/signals/shape.ts).
+      new RegExp(pattern.replace(/^\(\?[imsU]+\)/, ''), 'u')
+    } catch (err) {
+      report(
+        'error',
+        [...base, 'signals', 'structure', i, 'feature', 'source', 'pattern'],
+        `not a valid regular expression: ${(err as Error).message}`,
+      )
+    }
+  })
   routing.signals.context.forEach((c, i) => {
     if (c.max_tokens === undefined)
       report(

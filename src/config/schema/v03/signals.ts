@@ -6,7 +6,7 @@
  */
 import { z } from 'zod'
 import { unitInterval } from '../common.js'
-import { ruleNodeSchema } from './rules.js'
+import { numericPredicateSchema, ruleNodeSchema } from './rules.js'
 
 const name = z.string().min(1)
 const description = z.string().optional()
@@ -150,6 +150,44 @@ export const headerSignalSchema = z.strictObject({
   predicate: stringPredicateSchema,
 })
 
+const bound = numericPredicateSchema.optional()
+
+export const structureSignalSchema = z.strictObject({
+  name,
+  description,
+  feature: z.strictObject({
+    type: z.enum(['exists', 'count', 'density', 'sequence']),
+    source: z.strictObject({
+      type: z.enum(['regex', 'keyword_set', 'sequence', 'text_bytes']),
+      pattern: z.string().optional(),
+      keywords: z.array(z.string().min(1)).optional(),
+      case_sensitive: z.boolean().default(false),
+      sequences: z.array(z.array(z.string().min(1)).min(1)).optional(),
+    }),
+  }),
+  predicate: bound,
+})
+
+export const conversationSignalSchema = z.strictObject({
+  name,
+  description,
+  feature: z.strictObject({
+    type: z.enum(['count', 'exists']),
+    source: z.strictObject({
+      type: z.enum([
+        'message',
+        'tool_definition',
+        'assistant_tool_call',
+        'assistant_tool_cycle',
+        'active_tool_loop',
+        'image_content',
+      ]),
+      role: z.enum(['user', 'assistant', 'system', 'developer', 'tool', 'non_user']).optional(),
+    }),
+  }),
+  predicate: bound,
+})
+
 /** Families we accept but do not evaluate: their rules keep a name so leaves can refer to them. */
 const acceptedOnly = z.looseObject({ name, description })
 
@@ -170,10 +208,10 @@ export const signalsSchema = z.strictObject({
   user_feedbacks: z.array(acceptedOnly).default([]),
   reasks: z.array(acceptedOnly).default([]),
   preferences: z.array(acceptedOnly).default([]),
-  structure: z.array(acceptedOnly).default([]),
+  structure: z.array(structureSignalSchema).default([]),
   modality: z.array(acceptedOnly).default([]),
   kb: z.array(acceptedOnly).default([]),
-  conversation: z.array(acceptedOnly).default([]),
+  conversation: z.array(conversationSignalSchema).default([]),
   events: z.array(acceptedOnly).default([]),
   classifiers: z.array(acceptedOnly).default([]),
 })
@@ -203,10 +241,10 @@ export const SIGNAL_FAMILIES: Readonly<
   user_feedbacks: { type: 'user_feedback', supported: false },
   reasks: { type: 'reask', supported: false },
   preferences: { type: 'preference', supported: false },
-  structure: { type: 'structure', supported: false },
+  structure: { type: 'structure', supported: true },
   modality: { type: 'modality', supported: false },
   kb: { type: 'kb', supported: false },
-  conversation: { type: 'conversation', supported: false },
+  conversation: { type: 'conversation', supported: true },
   events: { type: 'event', supported: false },
   classifiers: { type: 'classifier', supported: false },
 }
