@@ -3,11 +3,15 @@
  * composition root and handed to every runtime it builds): the loaded models (one load per model,
  * kept across reloads that keep it), semantic cache stores (with their coalescers), shared by
  * consecutive runtimes whose storage settings match, and the batch API's concurrency slots. It
- * replaces module-level maps. This is also where state shared between router replicas (rate
- * limits, scores, splits; Redis-backed) will live.
+ * replaces module-level maps. State shared between router replicas lives here too: the state store
+ * (`state_store`: memory or Redis; rate limits, budgets, selection scores, splits), opened once
+ * per distinct setting and kept across reloads, so counters and connections survive a config change.
  */
 import type { CacheStore } from '../cache/open.js'
+import type { StateStoreConfig } from '../config/schema/security.js'
 import { ModelRegistry } from '../ml/registry.js'
+import { openStateStore, stateStoreKey } from '../state/open.js'
+import type { StateStore } from '../state/types.js'
 
 /** Small integers handed out lowest-free-first (bounded label values, e.g. `batch_id`). */
 export class SlotPool {
@@ -32,6 +36,25 @@ export class RouterState {
   readonly cacheStores = new Map<string, CacheStore>()
   /** `batch_id` slots of POST /api/v1/classify/batch. */
   readonly batchSlots = new SlotPool()
+  private readonly stores = new Map<string, StateStore>()
+
+  /**
+   * The shared state store for these settings: opened on first use and kept (across reloads) until
+   * the process stops; a reload that keeps `state_store` unchanged keeps counters and connection.
+   * `onError` hears connection errors of a store this call opens.
+   */
+  stateStore(
+    config: StateStoreConfig,
+    onError: (err: Error) => void = () => undefined,
+  ): StateStore {
+    const key = stateStoreKey(config)
+    let store = this.stores.get(key)
+    if (store === undefined) {
+      store = openStateStore(config, onError)
+      this.stores.set(key, store)
+    }
+    return store
+  }
 
   private readonly ownsModels: boolean
 
@@ -45,7 +68,12 @@ export class RouterState {
   async close(): Promise<void> {
     const stores = [...this.cacheStores.values()]
     this.cacheStores.clear()
-    await Promise.allSettled(stores.map((s) => s.cache.close()))
+    const shared = [...this.stores.values()]
+    this.stores.clear()
+    await Promise.allSettled([
+      ...stores.map((s) => s.cache.close()),
+      ...shared.map((s) => s.close()),
+    ])
     if (this.ownsModels) await this.models.close()
   }
 }

@@ -25,6 +25,7 @@ import {
 import { inferenceSchema } from './inference.js'
 import type { EntrypointConfig, RecipeConfig, RoutingConfig } from './v03/index.js'
 import { extprocSchema, pipelineSchema, serverSchema, upstreamSchema } from './server.js'
+import { securitySchema, stateStoreSchema } from './security.js'
 
 export const routerConfigSchema = z.strictObject({
   bert_model: bertModelSchema.prefault({}),
@@ -54,6 +55,8 @@ export const routerConfigSchema = z.strictObject({
   extproc: extprocSchema.prefault({}),
   pipeline: pipelineSchema.prefault({}),
   inference: inferenceSchema.prefault({}),
+  security: securitySchema.prefault({}),
+  state_store: stateStoreSchema.prefault({}),
 })
 
 /**
@@ -97,3 +100,4 @@ export type ServerConfig = RouterConfig['server']
 export type UpstreamConfig = RouterConfig['upstream']
 export type ExtprocConfig = RouterConfig['extproc']
 export type PipelineConfig = RouterConfig['pipeline']
+export type { SecurityConfig, StateStoreConfig } from './security.js'

@@ -1,0 +1,99 @@
+/**
+ * This project's safety settings: who may call the router (API keys per listener), how much
+ * (rate limits, token limits, spend budgets per key or tenant), what a cached answer may be shared
+ * with (cache partitions), where shared counters live (`state_store`), and how much of a prompt the
+ * classifiers read (`security.input_window`). Everything defaults to off or to the safe choice that
+ * needs no set-up; docs/security.md explains each and what to turn on in production.
+ */
+import { z } from 'zod'
+
+export const stateStoreSchema = z.strictObject({
+  /** `memory` (one process) or `redis` (replicas share counters, scores, splits). */
+  backend: z.enum(['memory', 'redis']).default('memory'),
+  redis: z
+    .strictObject({
+      /** `redis://[user:password@]host:port[/db]`; the password is redacted everywhere. */
+      url: z.string().default('redis://127.0.0.1:6379'),
+      key_prefix: z.string().default('vsr:'),
+      connect_timeout_ms: z.number().int().positive().default(2_000),
+      command_timeout_ms: z.number().int().positive().default(1_000),
+    })
+    .prefault({}),
+})
+
+const rateLimitValues = {
+  /** Requests per minute (0 = no limit). */
+  requests_per_minute: z.number().int().min(0).default(0),
+  /** Prompt + completion tokens per minute, counted from upstream usage (0 = no limit). */
+  tokens_per_minute: z.number().int().min(0).default(0),
+  /** Spend per `budget_period` from model_config pricing (0 = no budget). */
+  budget: z.number().min(0).default(0),
+}
+
+const rateLimitOverride = z.strictObject({
+  requests_per_minute: z.number().int().min(0).optional(),
+  tokens_per_minute: z.number().int().min(0).optional(),
+  budget: z.number().min(0).optional(),
+})
+
+export const securitySchema = z.strictObject({
+  auth: z
+    .strictObject({
+      /** Require an API key (off by default; the manifests turn it on). */
+      enabled: z.boolean().default(false),
+      /**
+       * YAML/JSON file of keys (a mounted Kubernetes Secret works): `keys: [{id, sha256, tenant,
+       * models, admin}]`, re-read when it changes. Only SHA-256 digests are stored.
+       */
+      keys_file: z.string().default(''),
+      /** Which listeners require a key when auth is enabled. */
+      listeners: z
+        .strictObject({
+          gateway: z.boolean().default(true),
+          extproc: z.boolean().default(true),
+          api: z.boolean().default(true),
+        })
+        .prefault({}),
+      /** File holding the bearer token `/metrics` requires ('' = open). */
+      metrics_token_file: z.string().default(''),
+      /** How often the keys and token files are checked for changes. */
+      reload_interval_ms: z.number().int().positive().default(2_000),
+    })
+    .prefault({}),
+  cache_partition: z
+    .strictObject({
+      /**
+       * `caller` (default): the authenticated key, else a hash of `Authorization`, plus the
+       * body's `user`; `tenant`: the key's tenant, else `tenant_header`, plus `user`; `shared`:
+       * one partition for everyone (deliberately shared public answers).
+       */
+      by: z.enum(['caller', 'tenant', 'shared']).default('caller'),
+      tenant_header: z.string().toLowerCase().default('x-tenant-id'),
+    })
+    .prefault({}),
+  rate_limits: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      /** Count per API key (`key`) or per tenant (`tenant`; keys without one count alone). */
+      scope: z.enum(['key', 'tenant']).default('key'),
+      ...rateLimitValues,
+      budget_period: z.enum(['hour', 'day', 'month']).default('day'),
+      /** Per-tenant or per-key id overrides of the three limits. */
+      overrides: z.record(z.string(), rateLimitOverride).default({}),
+      /** When the state store fails: let requests through (`allow`) or answer 503 (`deny`). */
+      on_store_error: z.enum(['allow', 'deny']).default('allow'),
+    })
+    .prefault({}),
+  input_window: z
+    .strictObject({
+      /**
+       * Characters of the prompt the classifiers, guards' models and cache keys read: the last
+       * `max_chars` of the classified text (rule-based guards scan the whole text in slices).
+       */
+      max_chars: z.number().int().positive().default(16_384),
+    })
+    .prefault({}),
+})
+
+export type StateStoreConfig = z.infer<typeof stateStoreSchema>
+export type SecurityConfig = z.infer<typeof securitySchema>

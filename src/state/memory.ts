@@ -1,0 +1,114 @@
+/**
+ * In-memory state store: the default for one router process. Expired keys are dropped when read
+ * and by a sweep every `sweepMs` (unref'd), so a key that is never read again does not stay.
+ */
+import type { CounterValue, StateStore } from './types.js'
+
+interface Entry {
+  value: string | Map<string, string>
+  /** Date.now() after which the entry is gone; Infinity = never. */
+  expiresAt: number
+}
+
+export class MemoryStateStore implements StateStore {
+  readonly kind = 'memory'
+  private readonly entries = new Map<string, Entry>()
+  private readonly sweeper: NodeJS.Timeout
+  private readonly now: () => number
+
+  constructor(options: { sweepMs?: number; now?: () => number } = {}) {
+    this.now = options.now ?? Date.now
+    this.sweeper = setInterval(() => this.sweep(), options.sweepMs ?? 30_000)
+    this.sweeper.unref()
+  }
+
+  get(key: string): Promise<string | undefined> {
+    const entry = this.live(key)
+    return Promise.resolve(typeof entry?.value === 'string' ? entry.value : undefined)
+  }
+
+  set(key: string, value: string, ttlMs?: number): Promise<void> {
+    this.entries.set(key, { value, expiresAt: this.expiry(ttlMs) })
+    return Promise.resolve()
+  }
+
+  delete(key: string): Promise<void> {
+    this.entries.delete(key)
+    return Promise.resolve()
+  }
+
+  increment(key: string, by: number, ttlMs?: number): Promise<CounterValue> {
+    let entry = this.live(key)
+    if (entry === undefined) {
+      entry = { value: '0', expiresAt: this.expiry(ttlMs) }
+      this.entries.set(key, entry)
+    }
+    const value = Number(typeof entry.value === 'string' ? entry.value : NaN) + by
+    if (!Number.isFinite(value)) return Promise.reject(new Error(`${key} does not hold a number`))
+    entry.value = String(value)
+    const ttl = entry.expiresAt === Infinity ? undefined : Math.max(0, entry.expiresAt - this.now())
+    return Promise.resolve({ value, ttlMs: ttl })
+  }
+
+  hashGetAll(key: string): Promise<Record<string, string>> {
+    const entry = this.live(key)
+    return Promise.resolve(entry?.value instanceof Map ? Object.fromEntries(entry.value) : {})
+  }
+
+  hashSet(key: string, fields: Readonly<Record<string, string>>): Promise<void> {
+    const hash = this.hash(key)
+    for (const [field, value] of Object.entries(fields)) hash.set(field, value)
+    return Promise.resolve()
+  }
+
+  hashIncrement(key: string, field: string, by: number): Promise<number> {
+    const hash = this.hash(key)
+    const value = Number(hash.get(field) ?? '0') + by
+    if (!Number.isFinite(value)) return Promise.reject(new Error(`${key}.${field} is not a number`))
+    hash.set(field, String(value))
+    return Promise.resolve(value)
+  }
+
+  ping(): Promise<boolean> {
+    return Promise.resolve(true)
+  }
+
+  close(): Promise<void> {
+    clearInterval(this.sweeper)
+    this.entries.clear()
+    return Promise.resolve()
+  }
+
+  /** Number of live keys (tests, diagnostics). */
+  get size(): number {
+    this.sweep()
+    return this.entries.size
+  }
+
+  private hash(key: string): Map<string, string> {
+    const entry = this.live(key)
+    if (entry?.value instanceof Map) return entry.value
+    const created = new Map<string, string>()
+    this.entries.set(key, { value: created, expiresAt: Infinity })
+    return created
+  }
+
+  private live(key: string): Entry | undefined {
+    const entry = this.entries.get(key)
+    if (entry === undefined) return undefined
+    if (entry.expiresAt <= this.now()) {
+      this.entries.delete(key)
+      return undefined
+    }
+    return entry
+  }
+
+  private expiry(ttlMs: number | undefined): number {
+    return ttlMs === undefined ? Infinity : this.now() + ttlMs
+  }
+
+  private sweep(): void {
+    const now = this.now()
+    for (const [key, entry] of this.entries) if (entry.expiresAt <= now) this.entries.delete(key)
+  }
+}

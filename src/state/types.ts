@@ -1,0 +1,41 @@
+/**
+ * Shared state store: the small set of atomic operations that router features needing state across
+ * requests (rate limits, budgets, selection scores, traffic splits) are built on. One process uses
+ * the in-memory store; several replicas point at one Redis (`state_store.backend: redis`) and then
+ * agree on every counter. Keys are plain strings; each store adds its configured prefix.
+ *
+ * Counters are windowed by expiry: `increment` starts a key at 0, sets its time to live only when
+ * it creates the key, and reports how long the key still lives, which is what a fixed-window rate
+ * limit needs for `Retry-After`.
+ */
+
+export interface CounterValue {
+  /** The value after the increment. */
+  readonly value: number
+  /** Milliseconds until the key expires; undefined when it never does. */
+  readonly ttlMs: number | undefined
+}
+
+export interface StateStore {
+  /** `memory` or `redis`. */
+  readonly kind: string
+  get(key: string): Promise<string | undefined>
+  /** Set a value, optionally expiring after `ttlMs`. */
+  set(key: string, value: string, ttlMs?: number): Promise<void>
+  delete(key: string): Promise<void>
+  /**
+   * Add `by` (may be fractional or negative) to the number at `key` (0 when absent), atomically
+   * across every client of the store. When this call creates the key and `ttlMs` is given, the key
+   * expires after `ttlMs`; later increments keep that expiry.
+   */
+  increment(key: string, by: number, ttlMs?: number): Promise<CounterValue>
+  /** Every field of a hash (empty when absent). */
+  hashGetAll(key: string): Promise<Record<string, string>>
+  /** Set some fields of a hash (others kept). */
+  hashSet(key: string, fields: Readonly<Record<string, string>>): Promise<void>
+  /** Add `by` to one numeric field of a hash, atomically; returns the new value. */
+  hashIncrement(key: string, field: string, by: number): Promise<number>
+  /** Whether the store answers (Redis: PING). */
+  ping(): Promise<boolean>
+  close(): Promise<void>
+}

@@ -1,0 +1,65 @@
+/**
+ * What every StateStore implementation does (src/state/types.ts): run by store.test.ts against the
+ * memory store and a real Redis. A new backend passes this suite before it is registered.
+ */
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import type { StateStore } from '../../src/state/types.js'
+
+export function stateStoreConformance(name: string, open: () => Promise<StateStore>): void {
+  let n = 0
+  const key = (base: string) => `${base}:${process.pid}:${Date.now()}:${n++}`
+  const withStore = async (fn: (s: StateStore) => Promise<void>) => {
+    const store = await open()
+    try {
+      await fn(store)
+    } finally {
+      await store.close()
+    }
+  }
+
+  test(`${name}: get / set / delete, with expiry`, () =>
+    withStore(async (s) => {
+      const k = key('kv')
+      assert.equal(await s.get(k), undefined)
+      await s.set(k, 'v1')
+      assert.equal(await s.get(k), 'v1')
+      await s.delete(k)
+      assert.equal(await s.get(k), undefined)
+      const t = key('ttl')
+      await s.set(t, 'short', 40)
+      assert.equal(await s.get(t), 'short')
+      await new Promise((r) => setTimeout(r, 120))
+      assert.equal(await s.get(t), undefined)
+    }))
+
+  test(`${name}: increment is atomic, fractional, and keeps the expiry set at creation`, () =>
+    withStore(async (s) => {
+      const k = key('ctr')
+      const first = await s.increment(k, 1, 60_000)
+      assert.equal(first.value, 1)
+      assert.ok(first.ttlMs !== undefined && first.ttlMs > 59_000 && first.ttlMs <= 60_000)
+      await Promise.all(Array.from({ length: 50 }, () => s.increment(k, 1, 1)))
+      const after = await s.increment(k, 0.25, 1)
+      assert.equal(after.value, 51.25)
+      assert.ok(after.ttlMs !== undefined && after.ttlMs > 50_000, 'later ttl ignored')
+      const forever = await s.increment(key('noexp'), -2)
+      assert.deepEqual(forever, { value: -2, ttlMs: undefined })
+      const w = key('window')
+      await s.increment(w, 5, 40)
+      await new Promise((r) => setTimeout(r, 120))
+      assert.equal((await s.increment(w, 1, 40)).value, 1, 'a new window starts at 0')
+    }))
+
+  test(`${name}: hashes`, () =>
+    withStore(async (s) => {
+      const k = key('hash')
+      assert.deepEqual(await s.hashGetAll(k), {})
+      await s.hashSet(k, { a: '1', b: 'x' })
+      await s.hashSet(k, { a: '2' })
+      assert.equal(await s.hashIncrement(k, 'n', 1.5), 1.5)
+      assert.equal(await s.hashIncrement(k, 'n', 1), 2.5)
+      assert.deepEqual(await s.hashGetAll(k), { a: '2', b: 'x', n: '2.5' })
+      assert.equal(await s.ping(), true)
+    }))
+}
