@@ -13,7 +13,7 @@ import { conversationSignalSchema, structureSignalSchema } from '../config/schem
 import type { NumericPredicate } from '../config/schema/v03/rules.js'
 import type { ChatMessage, ParsedChatRequest } from '../openai/types.js'
 import type { z } from 'zod'
-import type { SignalPlugin } from './types.js'
+import type { SignalInput, SignalPlugin } from './types.js'
 
 type StructureRule = z.output<typeof structureSignalSchema>
 type ConversationRule = z.output<typeof conversationSignalSchema>
@@ -131,50 +131,46 @@ function conversationValue(rule: ConversationRule, request: ParsedChatRequest): 
   return rule.feature.type === 'exists' ? (value > 0 ? 1 : 0) : value
 }
 
-export const structureSignal: SignalPlugin<StructureRule> = {
-  kind: 'structure',
-  family: 'structure',
-  cost: 'cheap',
-  description: 'counts, densities, sequences or size of the current message against a predicate',
-  optionsSchema: structureSignalSchema,
-  create(_ctx, rules) {
-    return {
-      evaluate(input) {
-        const matches = new Map<string, number>()
-        for (const r of rules)
-          if (
-            holds(
-              r.feature.type === 'exists' ? undefined : r.predicate,
-              structureValue(r, input.text),
-            )
-          )
-            matches.set(r.name, 1)
-        return { matches }
-      },
-    }
-  },
+/** A signal whose rules compare one measured number with their predicate. */
+function measured<
+  R extends { name: string; feature: { type: string }; predicate?: NumericPredicate | undefined },
+>(
+  plugin: Omit<SignalPlugin<R>, 'cost' | 'create'>,
+  measure: (rule: R, input: SignalInput) => number,
+): SignalPlugin<R> {
+  return {
+    ...plugin,
+    cost: 'cheap',
+    create(_ctx, rules) {
+      return {
+        evaluate(input) {
+          const matches = new Map<string, number>()
+          for (const r of rules)
+            if (holds(r.feature.type === 'exists' ? undefined : r.predicate, measure(r, input)))
+              matches.set(r.name, 1)
+          return { matches }
+        },
+      }
+    },
+  }
 }
 
-export const conversationSignal: SignalPlugin<ConversationRule> = {
-  kind: 'conversation',
-  family: 'conversation',
-  cost: 'cheap',
-  description: 'messages by role, tools, tool calls and images in the whole chat',
-  optionsSchema: conversationSignalSchema,
-  create(_ctx, rules) {
-    return {
-      evaluate(input) {
-        const matches = new Map<string, number>()
-        for (const r of rules)
-          if (
-            holds(
-              r.feature.type === 'exists' ? undefined : r.predicate,
-              conversationValue(r, input.request),
-            )
-          )
-            matches.set(r.name, 1)
-        return { matches }
-      },
-    }
+export const structureSignal = measured<StructureRule>(
+  {
+    kind: 'structure',
+    family: 'structure',
+    description: 'counts, densities, sequences or size of the current message against a predicate',
+    optionsSchema: structureSignalSchema,
   },
-}
+  (rule, input) => structureValue(rule, input.text),
+)
+
+export const conversationSignal = measured<ConversationRule>(
+  {
+    kind: 'conversation',
+    family: 'conversation',
+    description: 'messages by role, tools, tool calls and images in the whole chat',
+    optionsSchema: conversationSignalSchema,
+  },
+  (rule, input) => conversationValue(rule, input.request),
+)
