@@ -1,12 +1,12 @@
 /**
  * `semantic-router config migrate`: write the v0.3 form of a classic config (decisions included,
- * see src/config/migrate). The result is checked by loading it before it is written.
+ * see src/decisions/migrate). The result is checked by loading it before it is written.
  */
 import { access, readFile, writeFile } from 'node:fs/promises'
 import { parse as parseYaml, stringify } from 'yaml'
 import { loadRouterConfig, parseRouterConfig } from '../assembly/load-config.js'
 import { formatIssue } from '../config/issues.js'
-import { migrateClassic } from '../config/migrate/migrate.js'
+import { migrateClassic } from '../decisions/migrate/migrate.js'
 import { isRouterError } from '../errors.js'
 import { parseCommandArgs } from './args.js'
 import { EXIT, type CliCommand } from './types.js'

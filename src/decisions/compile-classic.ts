@@ -8,15 +8,20 @@
  * category model, first answer wins), which yields at most one category; so exactly one decision
  * matches, or none (the default model), as before.
  */
-import type { RouterConfig } from '../config/schema/index.js'
+import type { CategoryConfig, RouterConfig } from '../config/schema/index.js'
 import type { SignalsConfig } from '../config/schema/v03/signals.js'
 import { signalsSchema } from '../config/schema/v03/signals.js'
-import { systemPromptEnabled } from '../routing/system-prompt.js'
 import { leafKey } from './rules.js'
 import type { Decision, DecisionModel, DecisionPlugins, ModelRef, Recipe } from './types.js'
 
 /** Every classic decision has the same priority: the chain already chose one category. */
 export const CLASSIC_PRIORITY = 100
+
+/** A category's system prompt is a decision plugin when it has one and does not switch it off. */
+function systemPromptEnabled(category: CategoryConfig): boolean {
+  if (category.system_prompt === '') return false
+  return category.system_prompt_enabled ?? true
+}
 
 export function compileClassic(config: RouterConfig): DecisionModel {
   const decisions: Decision[] = config.categories.map((cat, index) => {

@@ -5,13 +5,7 @@
  * system message, one is prepended. Array-form system content gets the prompt as its first text part
  * (upstream handled string content only).
  */
-import type { CategoryConfig } from '../config/schema/index.js'
 import type { ChatMessage, ContentPart } from '../openai/types.js'
-
-export function systemPromptEnabled(category: CategoryConfig): boolean {
-  if (category.system_prompt === '') return false
-  return category.system_prompt_enabled ?? true
-}
 
 /** Mutates `messages`; returns true when a prompt was injected. */
 export function injectSystemPrompt(

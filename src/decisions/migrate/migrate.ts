@@ -1,12 +1,12 @@
 /**
  * `semantic-router config migrate`: a classic config → the v0.3 document that routes the same way
- * (src/config/migrate/routing.ts builds the rules). Unlike upstream's `vllm-sr config migrate`,
+ * (src/decisions/migrate/routing.ts builds the rules). Unlike upstream's `vllm-sr config migrate`,
  * which only moves blocks and leaves every request on the default model, this writes decisions.
  * What v0.3 cannot say is listed in `notes` (and written as comments at the top of the file).
  */
-import type { RouterConfig, VllmEndpointConfig } from '../schema/index.js'
-import { classicSignals } from '../../decisions/compile-classic.js'
-import { OWN_CACHE_KEYS } from '../v03/own-keys.js'
+import type { RouterConfig, VllmEndpointConfig } from '../../config/schema/index.js'
+import { classicSignals } from '../compile-classic.js'
+import { OWN_CACHE_KEYS } from '../../config/v03/own-keys.js'
 import {
   categoryRule,
   embeddingSignalName,

@@ -10,8 +10,8 @@
  * selector still ranks by its model_scores), plus a `fallback` decision for requests no category
  * claims (classic: default_model, reasoning off, cached).
  */
-import type { CategoryConfig, RouterConfig } from '../schema/index.js'
-import type { RuleNodeConfig } from '../schema/v03/rules.js'
+import type { CategoryConfig, RouterConfig } from '../../config/schema/index.js'
+import type { RuleNodeConfig } from '../../config/schema/v03/rules.js'
 
 export const FALLBACK_DECISION = 'fallback'
 export const JAILBREAK_DECISION = 'jailbreak_block'
