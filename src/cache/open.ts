@@ -18,11 +18,15 @@ import type { PluginRegistry } from '../config/plugin.js'
 import { backendKind, type AnyCacheBackendPlugin } from './registry.js'
 import { SemanticCache } from './semantic-cache.js'
 import type { BackendBuildOptions } from './types.js'
+import { EMBEDDED_MODELS } from '../ml/embedded.js'
+import { sharedVerifierModel, type LearnedVerifierModel } from './verify/learned-model.js'
 
 export interface CacheHandle {
   readonly cache: SemanticCache
   readonly coalescer: Coalescer
   readonly embedder: Embedder
+  /** The learned verifier (undefined: verification off, method `rules`, or it failed to load). */
+  readonly verifierModel?: LearnedVerifierModel
   release(): Promise<void>
 }
 
@@ -97,10 +101,12 @@ export async function openSemanticCache(
   holder.refs++
   const held = holder
   let released = false
+  const verifierModel = learnedVerifier(config, log, metrics)
   return {
     cache: held.cache,
     coalescer: held.coalescer,
     embedder,
+    ...(verifierModel ? { verifierModel } : {}),
     async release() {
       if (released) return
       released = true
@@ -177,5 +183,35 @@ async function createCache(
       'error',
     )
     return null
+  }
+}
+
+/**
+ * The learned verifier when the config asks for it. A model that cannot be loaded (a damaged
+ * install) must not take the cache down: the hand-written rules decide instead, loudly.
+ */
+function learnedVerifier(
+  config: RouterConfig,
+  log: Logger,
+  metrics: RouterMetrics,
+): LearnedVerifierModel | undefined {
+  const v = config.semantic_cache.verification
+  if (!v.enabled || v.method !== 'learned') return undefined
+  try {
+    return sharedVerifierModel(EMBEDDED_MODELS.cacheVerifier)
+  } catch (err) {
+    const code = isRouterError(err) ? err.code : 'internal_error'
+    metrics.modelFallbacks.inc({ role: 'cache_verifier', reason: code })
+    logEvent(
+      log,
+      'cache_verifier_unavailable',
+      {
+        code,
+        error: err instanceof Error ? err.message : String(err),
+        action: 'verifying cache hits with the hand-written rules',
+      },
+      'error',
+    )
+    return undefined
   }
 }

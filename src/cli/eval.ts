@@ -5,6 +5,7 @@
 import { runEvalModels } from '../bench/eval-models-cli.js'
 import { buildGuardsReport, formatGuardsReport } from '../eval/guards/report.js'
 import { evaluateCategory, formatCategoryReport } from '../eval/category.js'
+import { evaluateCache, formatCacheReport } from '../eval/cache.js'
 import { evaluateEmbedding, formatEmbeddingReport } from '../eval/embedding.js'
 import { parseCommandArgs, usageError } from './args.js'
 import { EXIT, type CliCommand } from './types.js'
@@ -14,6 +15,8 @@ interface EvalOptions {
   readonly threshold?: number
   /** A model folder to evaluate instead of the embedded default (category, embedding). */
   readonly model?: string
+  /** A config file whose settings to evaluate at (cache). */
+  readonly config?: string
 }
 
 /** Subject name → runner printing its report; resolves to an exit code. */
@@ -39,9 +42,19 @@ export const EVAL_SUBJECTS: Record<string, (options: EvalOptions) => Promise<num
     )
     return EXIT.ok
   },
+  async cache({ json, threshold, config }) {
+    const report = await evaluateCache({
+      ...(config === undefined ? {} : { config }),
+      ...(threshold === undefined ? {} : { threshold }),
+    })
+    process.stdout.write(
+      json ? `${JSON.stringify(report, null, 2)}\n` : `${formatCacheReport(report)}\n`,
+    )
+    return EXIT.ok
+  },
 }
 
-const HELP = `Usage: semantic-router eval <subject> [--json] [--threshold <t>] [--model <folder>]
+const HELP = `Usage: semantic-router eval <subject> [--json] [--threshold <t>] [--model <folder>] [--config <file>]
 
 Evaluates embedded classifiers on the project's labelled sets (training/data/) and prints the
 report: held-out accuracy, development-set accuracy and, for guards, evasion robustness.
@@ -51,9 +64,11 @@ model_scores; 'semantic-router eval models --help')
 
 Options:
   --json              Print the full report as JSON.
-  -t, --threshold <t> Decision threshold (default: the config defaults, 0.7).
+  -t, --threshold <t> Decision threshold (default: the config defaults, 0.7; cache: the
+                      similarity threshold, default the config's).
   -m, --model <dir>   Evaluate this Hugging Face model folder instead of the embedded default
                       (category, embedding).
+  -c, --config <file> Evaluate at this config's settings (cache; default: built-in defaults).
   -h, --help          Show this help.`
 
 export const evalCommand: CliCommand = {
@@ -72,6 +87,7 @@ export const evalCommand: CliCommand = {
           json: { type: 'boolean', default: false },
           threshold: { type: 'string', short: 't' },
           model: { type: 'string', short: 'm' },
+          config: { type: 'string', short: 'c' },
         },
       },
       argv,
@@ -95,6 +111,7 @@ export const evalCommand: CliCommand = {
       json: parsed.values.json,
       ...(threshold === undefined ? {} : { threshold }),
       ...(parsed.values.model === undefined ? {} : { model: parsed.values.model }),
+      ...(parsed.values.config === undefined ? {} : { config: parsed.values.config }),
     })
   },
 }

@@ -109,7 +109,7 @@ function specFor(role: ModelRole, folder: ModelFolder, labels: readonly string[]
 
 const EMBEDDED_NAMES = {
   category: 'embedded/category-classifier',
-  embedding: 'embedded/lexical-embedding',
+  embedding: 'embedded/sentence-embedding',
   jailbreak: 'embedded/jailbreak-classifier',
 } as const
 

@@ -27,9 +27,9 @@ describe('embedding API', () => {
     assert.equal(res.status, 200)
     assert.equal(res.json.total_count, 2)
     const [first] = res.json.embeddings
-    assert.equal(first.dimension, 384)
-    assert.equal(first.embedding.length, 384)
-    assert.equal(first.model_used, 'embedded/lexical-embedding')
+    assert.equal(first.dimension, 484)
+    assert.equal(first.embedding.length, 484)
+    assert.equal(first.model_used, 'embedded/sentence-embedding')
     assert.ok(Math.abs(norm(first.embedding) - 1) < 1e-4)
     assert.equal(typeof res.json.avg_processing_time_ms, 'number')
     res = await postJson(`${t.api}/api/v1/embeddings`, {
@@ -69,7 +69,7 @@ describe('embedding API', () => {
     })
     assert.equal(para.status, 200)
     assert.ok(para.json.similarity > other.json.similarity)
-    assert.equal(para.json.model_used, 'embedded/lexical-embedding')
+    assert.equal(para.json.model_used, 'embedded/sentence-embedding')
     const batch = await postJson(`${t.api}/api/v1/similarity/batch`, {
       query: 'symptoms of the flu',
       candidates: ['best pizza in Naples', 'what symptoms does the flu cause', 'flu shot prices'],
@@ -85,7 +85,7 @@ describe('embedding API', () => {
   it('GET /api/v1/embeddings/models and /info/models report real load time and memory', async () => {
     const models = await readJson(await fetch(`${t.api}/api/v1/embeddings/models`))
     assert.equal(models.count, 1)
-    assert.equal(models.models[0].dimension, 384)
+    assert.equal(models.models[0].dimension, 484)
     assert.ok(models.models[0].load_time_ms > 0)
     assert.ok(models.models[0].memory_bytes > 0)
     const info = await readJson(await fetch(`${t.api}/info/models`))
@@ -94,7 +94,7 @@ describe('embedding API', () => {
     assert.match(category.memory_usage, /MB$/)
     assert.equal(category.categories.length, 14)
     const embedding = info.models.find((m: Json) => m.name === 'embedding_model')
-    assert.equal(embedding.metadata.dimension, 384)
+    assert.equal(embedding.metadata.dimension, 484)
   })
 
   it('documents the embedding endpoints in /openapi.json', async () => {

@@ -15,8 +15,9 @@ describe('embedded model evaluation', () => {
 
   it('embedding: paraphrases score above unrelated pairs', async () => {
     const r = await evaluateEmbedding()
-    assert.equal(r.dimension, 384)
-    assert.ok(r.auc_paraphrase_vs_unrelated >= 0.95)
-    assert.ok(r.nearest_neighbour_accuracy >= 0.9)
+    assert.equal(r.dimension, 484)
+    // Recorded in training/sentence-embedding/DATA_CARD.md: 1.000 and 0.975.
+    assert.ok(r.auc_paraphrase_vs_unrelated >= 0.99)
+    assert.ok(r.nearest_neighbour_accuracy >= 0.95)
   })
 })

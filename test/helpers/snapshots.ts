@@ -30,3 +30,19 @@ export function checkSnapshot(name: string, actual: unknown): void {
     `${name} outputs changed; if intended, run with UPDATE_SNAPSHOTS=1`,
   )
 }
+
+/** Cosine of each pair through `embed`, rounded, checked against snapshot `name`. */
+export async function checkSimilaritySnapshot(
+  name: string,
+  pairs: readonly (readonly [string, string])[],
+  embed: (texts: string[]) => Promise<Float32Array[]>,
+): Promise<void> {
+  const rows = []
+  for (const [a, b] of pairs) {
+    const [va, vb] = await embed([a, b])
+    let cos = 0
+    for (let i = 0; i < va!.length; i++) cos += va![i]! * vb![i]!
+    rows.push({ a, b, cosine: round2([cos])[0] })
+  }
+  checkSnapshot(name, rows)
+}

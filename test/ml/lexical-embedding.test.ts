@@ -6,12 +6,17 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import * as ort from 'onnxruntime-node'
-import { dot } from '../../src/embeddings/types.js'
 import { EMBEDDED_MODELS } from '../../src/ml/embedded.js'
-import { readModelFolder } from '../../src/ml/folder.js'
-import { LoadedModel, toVector } from '../../src/ml/model.js'
-import { lexicalGraph, signTables, signVector } from '../../training/embedding/graph.js'
-import { checkSnapshot, round2 } from '../helpers/snapshots.js'
+import type { LoadedModel } from '../../src/ml/model.js'
+import { toVector } from '../../src/ml/model.js'
+import {
+  lexicalGraph,
+  lexicalReference,
+  signTables,
+  signVector,
+} from '../../training/embedding/graph.js'
+import { loadEmbeddingModel, SNAPSHOT_PAIRS } from '../helpers/embedding-models.js'
+import { checkSimilaritySnapshot } from '../helpers/snapshots.js'
 
 const SPEC = {
   vocabSize: 50,
@@ -22,21 +27,7 @@ const SPEC = {
   seed: 42,
 }
 
-/** h_i = s(t_i) ⊙ (idf_i + β·√(idf_i·idf_{i+1})·u(t_{i+1})), in plain JS. */
-function reference(ids: readonly number[]): Float32Array {
-  const tables = signTables(SPEC)
-  const out = new Float32Array(ids.length * SPEC.dim)
-  ids.forEach((id, i) => {
-    const s = signVector(tables, id, true)
-    const next = ids[i + 1]
-    const u = next === undefined ? null : signVector(tables, next, false)
-    const pw =
-      next === undefined ? 0 : SPEC.bigramWeight * Math.sqrt(SPEC.idf[id]! * SPEC.idf[next]!)
-    for (let d = 0; d < SPEC.dim; d++)
-      out[i * SPEC.dim + d] = s[d]! * (SPEC.idf[id]! + pw * (u ? u[d]! : 0))
-  })
-  return out
-}
+const reference = (ids: readonly number[]) => lexicalReference(SPEC, ids)
 
 describe('lexical embedding graph', () => {
   it('computes the documented formula (unigram + order-sensitive bigram terms)', async () => {
@@ -74,33 +65,17 @@ describe('lexical embedding graph', () => {
   })
 })
 
-describe('embedded lexical embedding (shipped model, through the loader)', () => {
+describe('lexical embedding (shipped model, through the loader)', () => {
   let model: LoadedModel
   before(async () => {
-    model = await LoadedModel.load({
-      folder: readModelFolder(EMBEDDED_MODELS.embedding),
-      task: 'embedding',
-      labels: [],
-      longInput: 'truncate',
-    })
+    model = await loadEmbeddingModel(EMBEDDED_MODELS.lexicalEmbedding)
   })
   after(() => model.close())
 
-  const PAIRS: [string, string][] = [
-    ['What is the capital of France?', "What's the capital city of France?"],
-    ['convert 100 USD to EUR', 'convert 100 EUR to USD'],
-    ['derivative of x cubed', 'derivative of x squared'],
-    ['How do vaccines work?', 'Recommend a good pizza place'],
-    ['', 'hello'],
-    ['こんにちは、元気ですか', 'こんにちは'],
-  ]
+  const PAIRS = SNAPSHOT_PAIRS
 
-  it('matches the similarity snapshot', async () => {
-    const rows = []
-    for (const [a, b] of PAIRS) {
-      const [va, vb] = (await model.run([a, b])).map(toVector)
-      rows.push({ a, b, cosine: round2([dot(va!, vb!)])[0] })
-    }
-    checkSnapshot('embedded-embedding', rows)
-  })
+  it('matches the similarity snapshot', () =>
+    checkSimilaritySnapshot('embedded-embedding', PAIRS, async (t) =>
+      (await model.run(t)).map(toVector),
+    ))
 })

@@ -44,17 +44,17 @@ async function build(yaml: string) {
 after(() => state.close())
 
 describe('runtime services', () => {
-  it('uses the embedded lexical embedding when bert_model.model_id is empty', async () => {
+  it('uses the embedded sentence embedding when bert_model.model_id is empty', async () => {
     const { services } = await build('semantic_cache: { enabled: true }\n')
     const embedder = await services.embedder()
-    assert.equal(embedder.model, 'embedded/lexical-embedding')
-    assert.equal(embedder.dimension, 384)
+    assert.equal(embedder.model, 'embedded/sentence-embedding')
+    assert.equal(embedder.dimension, 484)
     const [a, b] = await embedder.embed([
       'What is the capital of France?',
       'Which city is the capital of France?',
     ])
     let cos = 0
-    for (let i = 0; i < 384; i++) cos += a![i]! * b![i]!
+    for (let i = 0; i < 484; i++) cos += a![i]! * b![i]!
     assert.ok(cos > 0.5 && cos < 1, `cosine ${cos}`)
     await services.close()
   })
@@ -64,7 +64,7 @@ describe('runtime services', () => {
       'bert_model: { model_id: models/all-MiniLM-L12-v2 }\n',
     )
     const embedder = await services.embedder()
-    assert.equal(embedder.model, 'embedded/lexical-embedding')
+    assert.equal(embedder.model, 'embedded/sentence-embedding')
     const warning = logs.find((l) => l.event === 'model_fallback')
     assert.ok(warning, 'a model_fallback warning')
     assert.equal(warning.level, 'warn')

@@ -85,8 +85,30 @@ export function signVector(tables: SignTables, id: number, left: boolean): Float
   return out
 }
 
+/** h_i = s(t_i) ⊙ (idf_i + β·√(idf_i·idf_{i+1})·u(t_{i+1})) in plain JS: the reference for tests. */
+export function lexicalReference(spec: LexicalSpec, ids: readonly number[]): Float32Array {
+  const tables = signTables(spec)
+  const out = new Float32Array(ids.length * spec.dim)
+  ids.forEach((id, i) => {
+    const s = signVector(tables, id, true)
+    const next = ids[i + 1]
+    const u = next === undefined ? null : signVector(tables, next, false)
+    const pw =
+      next === undefined ? 0 : spec.bigramWeight * Math.sqrt(spec.idf[id]! * spec.idf[next]!)
+    for (let d = 0; d < spec.dim; d++)
+      out[i * spec.dim + d] = s[d]! * (spec.idf[id]! + pw * (u ? u[d]! : 0))
+  })
+  return out
+}
+
 export function lexicalGraph(spec: LexicalSpec): Uint8Array {
   const g = new GraphBuilder()
+  g.op('Identity', [addLexicalBranch(g, spec)], {}, 'last_hidden_state')
+  return g.encode([{ name: 'last_hidden_state', dims: ['batch', 'sequence', spec.dim] }])
+}
+
+/** The per-position terms above, [batch, seq, dim], added to a graph (inputs: `input_ids`). */
+export function addLexicalBranch(g: GraphBuilder, spec: LexicalSpec): string {
   const D = spec.dim
   const t = signTables(spec)
   const table = (name: string, rows: number, data: Int8Array): string =>
@@ -115,6 +137,5 @@ export function lexicalGraph(spec: LexicalSpec): Uint8Array {
   // Bigram i sits at position i; the last position has none (pad one zero row on the sequence axis).
   const padded = g.op('Pad', [bigram, g.int64([0, 0, 0, 0, 1, 0])])
   const weights = g.op('Add', [padded, g.op('Unsqueeze', [w, g.int64([2])])])
-  g.op('Mul', [s, weights], {}, 'last_hidden_state')
-  return g.encode([{ name: 'last_hidden_state', dims: ['batch', 'sequence', D] }])
+  return g.op('Mul', [s, weights])
 }

@@ -15,7 +15,7 @@ export type AttrValue = number | number[] | { float: number }
 export interface Initializer {
   name: string
   dims: number[]
-  data: Float32Array | BigInt64Array | Int8Array
+  data: Float32Array | BigInt64Array | Int32Array | Int8Array
 }
 
 export class GraphBuilder {
@@ -23,10 +23,20 @@ export class GraphBuilder {
   private readonly inits: ReturnType<typeof onnx.TensorProto.create>[] = []
   private counter = 0
 
-  /** Add a float32, int64 or int8 constant tensor; returns its name. */
-  constant(name: string, dims: number[], data: Float32Array | BigInt64Array | Int8Array): string {
+  /** Add a float32, int64, int32 or int8 constant tensor; returns its name. */
+  constant(
+    name: string,
+    dims: number[],
+    data: Float32Array | BigInt64Array | Int32Array | Int8Array,
+  ): string {
     const dataType =
-      data instanceof Float32Array ? T.FLOAT : data instanceof Int8Array ? T.INT8 : T.INT64
+      data instanceof Float32Array
+        ? T.FLOAT
+        : data instanceof Int8Array
+          ? T.INT8
+          : data instanceof Int32Array
+            ? T.INT32
+            : T.INT64
     const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
     this.inits.push(onnx.TensorProto.create({ name, dims, dataType, rawData: bytes }))
     return name

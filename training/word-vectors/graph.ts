@@ -57,19 +57,23 @@ export function dequantizedRow(table: QuantizedTable, r: number): Float32Array {
   return out
 }
 
-/** Add the table (prefix `wv_`) and the weighted mean of input_ids' vectors to a graph. */
-export function addVectorTable(g: GraphBuilder, table: QuantizedTable): PooledVectors {
+/**
+ * Add the table (prefix `wv_`) and the weighted mean of the vectors of `ids` (table rows, int64
+ * [batch, seq]; `input_ids` unless a model maps its own vocabulary onto the table) to a graph.
+ */
+export function addVectorTable(
+  g: GraphBuilder,
+  table: QuantizedTable,
+  ids = 'input_ids',
+): PooledVectors {
   g.constant('wv_codes', [table.rows, table.dim], table.codes)
   g.constant('wv_scales', [table.rows], table.scales)
   g.constant('wv_weights', [table.rows], table.weights)
-  const codes = g.op('Gather', ['wv_codes', 'input_ids'], { axis: 0 })
-  const scale = g.op('Unsqueeze', [
-    g.op('Gather', ['wv_scales', 'input_ids'], { axis: 0 }),
-    g.int64([2]),
-  ])
+  const codes = g.op('Gather', ['wv_codes', ids], { axis: 0 })
+  const scale = g.op('Unsqueeze', [g.op('Gather', ['wv_scales', ids], { axis: 0 }), g.int64([2])])
   const tokens = g.op('Mul', [g.op('Cast', [codes], { to: FLOAT }), scale])
   const mask = g.op('Cast', ['attention_mask'], { to: FLOAT })
-  const weights = g.op('Mul', [g.op('Gather', ['wv_weights', 'input_ids'], { axis: 0 }), mask])
+  const weights = g.op('Mul', [g.op('Gather', ['wv_weights', ids], { axis: 0 }), mask])
   const weighted = g.op('Mul', [tokens, g.op('Unsqueeze', [weights, g.int64([2])])])
   const sum = g.op('ReduceSum', [weighted, g.int64([1])], { keepdims: 0 })
   const weightSum = g.op('ReduceSum', [weights, g.int64([1])], { keepdims: 1 })

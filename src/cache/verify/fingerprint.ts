@@ -33,10 +33,12 @@ export interface Fingerprint {
   readonly words: readonly string[]
   /** `x>y` for "x to y", "x into y", "x than y" and "y from x" (key words around the marker). */
   readonly directions: readonly string[]
+  /** Entity → its capital letters when it has several (javascript → "js", postgresql → "psql"). */
+  readonly capitals: ReadonlyMap<string, string>
 }
 
-const FORWARD_MARKERS = new Set(['to', 'into', 'than', 'towards', 'toward'])
-const BACKWARD_MARKERS = new Set(['from'])
+const FORWARD_MARKERS = new Set(['to', 'into', 'than', 'towards', 'toward', 'before'])
+const BACKWARD_MARKERS = new Set(['from', 'after'])
 
 const QUOTED = /(?<![\p{L}\p{N}])(['"“‘])([^'"“”‘’\n]{2,80})(['"”’])(?![\p{L}\p{N}])/gu
 // Words (with inner apostrophes, dots, pluses, hashes: c++, node.js, don't), numbers, operators.
@@ -58,6 +60,7 @@ export function fingerprint(text: string): Fingerprint {
   const operators: string[] = []
   const opposites = new Map<string, Set<0 | 1>>()
   const content = new Set<string>()
+  const capitals = new Map<string, string>()
   const words: string[] = []
   /** Key word (number, entity or content stem) at each word position, or '' / a marker. */
   const keys: string[] = []
@@ -86,6 +89,8 @@ export function fingerprint(text: string): Fingerprint {
     } else {
       if (isEntity(token, sentenceStart)) {
         entities.push(lower)
+        const caps = token.replace(/[^\p{Lu}]/gu, '')
+        if (caps.length >= 2 && caps.length < token.length) capitals.set(lower, caps.toLowerCase())
         sequence.push(lower)
       }
       const folded = SYNONYMS.get(lower) ?? lower
@@ -115,6 +120,7 @@ export function fingerprint(text: string): Fingerprint {
     content,
     words,
     directions: directionsOf(keys),
+    capitals,
   }
 }
 
@@ -177,6 +183,8 @@ export function stem(word: string): string {
   for (const [suffix, keep] of DERIVATIONAL) {
     if (w.endsWith(suffix) && w.length - suffix.length >= keep) {
       w = w.slice(0, -suffix.length)
+      // "swimming" → "swimm" → "swim", "stopped" → "stop" (not "fall", "press", "buzz").
+      if (/([^aeiouslz])\1$/.test(w)) w = w.slice(0, -1)
       break
     }
   }

@@ -230,7 +230,35 @@ export const GENERIC_EXTRA_WORDS = new Set(
   people person thing process purpose result`.split(/\s+/),
 )
 
-/** Function words, and framing words whose presence does not change what is asked. */
+/** Function words: articles, prepositions, pronouns, auxiliaries, conjunctions. */
+export const FUNCTION_WORDS = new Set(
+  `a an the and or but if then so of to in on at by for with from into onto about as is are was were
+  be been being am do does did done doing have has had having i me my mine we us our you your yours
+  he him his she her it its they them their this that these those there here can could would should
+  will shall may might must let lets also too whether while during via per up out over again yes
+  someone something anything everything i'm i've i'd i'll it's what's that's there's`.split(/\s+/),
+)
+
+/** Question words: what is asked (who, when, why, how many) is read from them separately. */
+export const QUESTION_WORDS = new Set(`what which who whom whose when where why how`.split(/\s+/))
+
+/**
+ * Framing words: how a request is put ("explain", "please", "what's a good way to", "tips for"),
+ * not what it is about. They may come and go between two wordings of one request.
+ */
+export const FRAMING_WORDS = new Set(
+  `just very really quite please kindly tell give show explain describe calculate compute determine
+  suggest provide help want need know like way ways method steps step simple simply easy easily basic
+  common commonly usually typical typically exactly actually example examples term terms detail
+  details interesting fun good great nice cool some any much many thing things stuff kind type fact
+  facts question questions say said ok okay hi hello hey thanks thank get got answer best better
+  possible right proper correct quick quickly tips tip advice idea ideas recommend recommended
+  should able go going try trying let's wondering wonder anyone guide walk through still
+  anyway even ever generally normally maybe perhaps ideally roughly approximately currently
+  nowadays exact precise certain sure`.split(/\s+/),
+)
+
+/** Everything the rule-based guard ignores when it compares content words. */
 export const IGNORED_WORDS = new Set(
   `a an the and or but if then so of to in on at by for with from into onto about as is are was were
   be been being am do does did done doing have has had having i me my mine we us our you your yours

@@ -1,128 +1,104 @@
 /**
  * The false-hit guard. A vector match says two questions are *about* the same thing; this decides
- * whether they *ask* the same thing. Each check is a cheap comparison of two fingerprints and can be
- * switched off in `semantic_cache.verification`. The first failing check names the rejection reason
- * (a metric label: numbers | negation | entities | operators | order | content_words).
+ * whether they *ask* the same thing. Two methods (`semantic_cache.verification.method`):
+ *
+ *  - `learned` (default): the trained verifier of models/cache-verifier — a probability that the
+ *    two ask the same thing, from word vectors, WordNet relations and the hand-written checks, with
+ *    the precise checks as vetoes (learned-model.ts);
+ *  - `rules`: the hand-written checks alone; the first failing one rejects.
+ *
+ * Either way a rejection names a reason (a metric label: numbers | negation | entities |
+ * operators | order | content_words), and each check can be switched off.
  */
 import type { CacheVerificationOptions } from '../../config/schema/cache.js'
-import { fingerprint, stem, type Fingerprint } from './fingerprint.js'
-import { ASYMMETRIC_MARKERS, GENERIC_EXTRA_WORDS, NEGATING_PREFIXES } from './lexicon.js'
-
-const GENERIC_EXTRA_STEMS = new Set([...GENERIC_EXTRA_WORDS].map(stem))
+import type { Analysis } from './analysis.js'
+import { fingerprint, type Fingerprint } from './fingerprint.js'
+import type { LearnedVerifierModel } from './learned-model.js'
+import {
+  contentDiffers,
+  negationDiffers,
+  numbersDiffer,
+  operatorsDiffer,
+  orderDiffers,
+  unmatchedEntities,
+} from './rules.js'
 
 export type RejectionReason =
   'numbers' | 'negation' | 'entities' | 'operators' | 'order' | 'content_words'
 
 export type Verdict =
-  | { readonly ok: true }
+  | { readonly ok: true; readonly confidence?: number }
   | { readonly ok: false; readonly reason: RejectionReason; readonly detail: string }
 
 const OK: Verdict = { ok: true }
 
 export class QueryVerifier {
-  private readonly cache = new Map<string, Fingerprint>()
+  private readonly prints = new Recent<Fingerprint>()
+  private readonly analyses = new Recent<Analysis>()
 
-  constructor(private readonly options: CacheVerificationOptions) {}
+  /** `model` is required for the learned method; without it the rules decide. */
+  constructor(
+    private readonly options: CacheVerificationOptions,
+    private readonly model?: LearnedVerifierModel,
+  ) {}
 
   get enabled(): boolean {
     return this.options.enabled
   }
 
+  /** The method that actually decides. */
+  get method(): 'learned' | 'rules' {
+    return this.options.method === 'learned' && this.model ? 'learned' : 'rules'
+  }
+
   /** Compare the incoming question with a cached one. */
   verify(query: string, cached: string): Verdict {
     if (!this.options.enabled || query === cached) return OK
-    return compare(this.print(query), this.print(cached), this.options)
-  }
-
-  /** Fingerprints of recent texts (a hot cached question is compared many times). */
-  private print(text: string): Fingerprint {
-    let fp = this.cache.get(text)
-    if (fp === undefined) {
-      fp = fingerprint(text)
-      if (this.cache.size >= 1024) this.cache.delete(this.cache.keys().next().value!)
-      this.cache.set(text, fp)
+    const model = this.method === 'learned' ? this.model! : undefined
+    if (model === undefined) {
+      const print = (t: string) => this.prints.get(t, fingerprint)
+      return compare(print(query), print(cached), this.options)
     }
-    return fp
+    const an = (t: string) => this.analyses.get(t, (x) => model.analyse(x))
+    const j = model.judge(an(query), an(cached), this.options)
+    const min = this.options.min_confidence ?? model.threshold
+    if (j.probability >= min) return { ok: true, confidence: j.probability }
+    return reject(j.group ?? 'content_words', j.detail ?? `confidence ${j.probability.toFixed(3)}`)
+  }
+}
+
+/** The analyses of recent texts (a hot cached question is compared many times). */
+class Recent<T> {
+  private readonly items = new Map<string, T>()
+
+  get(text: string, make: (text: string) => T): T {
+    let item = this.items.get(text)
+    if (item === undefined) {
+      item = make(text)
+      if (this.items.size >= 1024) this.items.delete(this.items.keys().next().value!)
+      this.items.set(text, item)
+    }
+    return item
   }
 }
 
 export function compare(a: Fingerprint, b: Fingerprint, o: CacheVerificationOptions): Verdict {
-  if (o.numbers && !sameMultiset(a.numbers, b.numbers))
-    return reject('numbers', `${a.numbers.join(',')} vs ${b.numbers.join(',')}`)
-  if (o.negation && polarity(a, b) !== polarity(b, a))
-    return reject('negation', 'one question is negated')
+  let detail: string | undefined
+  if (o.numbers && (detail = numbersDiffer(a, b))) return reject('numbers', detail)
+  if (o.negation && (detail = negationDiffers(a, b))) return reject('negation', detail)
   if (o.entities) {
-    const missing = [...unmatched(a, b), ...unmatched(b, a)]
+    const missing = unmatchedEntities(a, b)
     if (missing.length > 0) return reject('entities', missing.join(','))
   }
   if (o.operators) {
-    if (!sameMultiset(a.operators, b.operators))
-      return reject('operators', `${a.operators.join('')} vs ${b.operators.join('')}`)
-    const groups = new Set([...a.opposites.keys(), ...b.opposites.keys()])
-    for (const group of groups) {
-      const sa = [...(a.opposites.get(group) ?? [])].sort().join()
-      const sb = [...(b.opposites.get(group) ?? [])].sort().join()
-      if (sa !== sb) return reject('operators', group)
-    }
-    if (orderMatters(a, b) && a.sequence.join('\u0000') !== b.sequence.join('\u0000'))
-      return reject('order', 'the same things in a different order')
-    const reversed = a.directions.find((d) =>
-      b.directions.includes(`${d.split('>')[1]}>${d.split('>')[0]}`),
-    )
-    if (reversed !== undefined) return reject('order', `direction ${reversed} reversed`)
+    if ((detail = operatorsDiffer(a, b))) return reject('operators', detail)
+    if ((detail = orderDiffers(a, b))) return reject('order', detail)
   }
-  if (o.content_words) {
-    const onlyA = [...a.content].filter((w) => !b.content.has(w))
-    const onlyB = [...b.content].filter((w) => !a.content.has(w))
-    if (onlyA.length > 0 && onlyB.length > 0)
-      return reject('content_words', `${onlyA.join(',')} vs ${onlyB.join(',')}`)
-    const extra = [...onlyA, ...onlyB].filter((w) => !GENERIC_EXTRA_STEMS.has(w))
-    if (extra.length > o.max_extra_content_words)
-      return reject('content_words', `extra ${extra.join(',')}`)
-  }
+  if (o.content_words && (detail = contentDiffers(a, b, o.max_extra_content_words)))
+    return reject('content_words', detail)
   return OK
 }
 
 function reject(reason: RejectionReason, detail: string): Verdict {
   return { ok: false, reason, detail }
-}
-
-function sameMultiset(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false
-  const x = [...a].sort()
-  const y = [...b].sort()
-  return x.every((v, i) => v === y[i])
-}
-
-/** Negation parity, counting "unsafe" as a negation when the other text says "safe". */
-function polarity(self: Fingerprint, other: Fingerprint): number {
-  let count = self.negations
-  for (const word of self.words) {
-    if (other.tokens.has(word)) continue
-    for (const prefix of NEGATING_PREFIXES)
-      if (
-        word.length - prefix.length >= 3 &&
-        word.startsWith(prefix) &&
-        other.tokens.has(word.slice(prefix.length))
-      ) {
-        count++
-        break
-      }
-  }
-  return count % 2
-}
-
-/** Entities of `self` that `other` does not mention at all (in any case). */
-function unmatched(self: Fingerprint, other: Fingerprint): string[] {
-  return self.entities.filter((e) =>
-    e.startsWith('"')
-      ? !other.entities.includes(e)
-      : !other.tokens.has(e) && !other.entities.some((x) => x.includes(e)),
-  )
-}
-
-/** Order matters when two or more things are named and a directional word links them. */
-function orderMatters(a: Fingerprint, b: Fingerprint): boolean {
-  if (a.sequence.length < 2 || b.sequence.length < 2) return false
-  return a.words.some((w) => ASYMMETRIC_MARKERS.has(w)) || b.operators.length > 0
 }

@@ -14,6 +14,13 @@ const positiveInt = z.number().int().positive()
 /** Ours: the false-hit guard run on every vector match before it is served. */
 export const cacheVerificationSchema = z.strictObject({
   enabled: z.boolean().default(true),
+  /**
+   * `learned`: the trained paraphrase verifier (models/cache-verifier) with the precise checks as
+   * vetoes; `rules`: the hand-written checks alone (the behaviour before the learned verifier).
+   */
+  method: z.enum(['learned', 'rules']).default('learned'),
+  /** Learned verifier: accept at or above this probability (default: the model's own threshold). */
+  min_confidence: unitInterval.optional(),
   /** Numbers (digits and number words) must be the same multiset. */
   numbers: z.boolean().default(true),
   /** Negation (not, never, n't, without, ...) must agree. */
@@ -24,7 +31,7 @@ export const cacheVerificationSchema = z.strictObject({
   operators: z.boolean().default(true),
   /** Key content words: a substitution of one substantive word for another is rejected. */
   content_words: z.boolean().default(true),
-  /** One-sided content words tolerated besides generic ones (year, name, reason, ...). */
+  /** Rules: one-sided content words tolerated besides generic ones (year, name, reason, ...). */
   max_extra_content_words: nonNegativeInt.default(0),
 })
 

@@ -4,7 +4,12 @@ import { onErrorPolicy, unitInterval } from './common.js'
 
 export const bertModelSchema = z.strictObject({
   model_id: z.string().default(''),
-  threshold: unitInterval.default(0.6),
+  /**
+   * Default similarity threshold for the cache (and tools). 0.45 is where the embedded sentence
+   * embedding and the learned verifier were tuned together (training/cache-verifier); upstream's
+   * all-MiniLM-L12-v2 configs set 0.8.
+   */
+  threshold: unitInterval.default(0.45),
   use_cpu: z.boolean().default(true),
 })
 

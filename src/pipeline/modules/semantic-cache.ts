@@ -62,7 +62,7 @@ export class SemanticCacheModule implements PipelineModule {
     private readonly handle: CacheHandle,
     private readonly decisions: DecisionModel,
   ) {
-    this.verifier = new QueryVerifier(config.semantic_cache.verification)
+    this.verifier = new QueryVerifier(config.semantic_cache.verification, handle.verifierModel)
     // Owned by the store, so coalescing spans reloads that keep the store.
     this.coalescer = handle.coalescer
   }

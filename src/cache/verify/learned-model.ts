@@ -1,0 +1,140 @@
+/**
+ * The learned paraphrase verifier (models/cache-verifier, trained by
+ * training/cache-verifier/train.ts): gradient-boosted trees over the pair features of
+ * pair-features.ts, plus the hand-written checks that are precise enough to decide alone (a number
+ * swapped for another, "not" on one side, operator symbols, a flipped opposite, a reversed order, a
+ * name swapped for another) as vetoes. Reads the word vectors of models/word-vectors and its own
+ * WordNet lexicon; everything runs synchronously in microseconds.
+ */
+import { readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { invalid } from '../../ml/folder.js'
+import { analyse, type Analysis } from './analysis.js'
+import { forestScore, type Forest } from './forest.js'
+import {
+  FEATURES,
+  agreeingValue,
+  pairFeatures,
+  type FeatureContext,
+  type FeatureGroup,
+} from './pair-features.js'
+import type { CheckSwitches } from './rules.js'
+import { loadWordTable } from './word-table.js'
+import { WordNetLexicon } from './wordnet-lexicon.js'
+
+export const VERIFIER_FORMAT = 'semantic-router/cache-verifier@1'
+
+const loaded = new Map<string, LearnedVerifierModel>()
+
+/**
+ * The verifier in `dir`, loaded once per process (about 15 MB of word vectors and lexicon, read in
+ * a few hundred milliseconds) and shared by every cache and reload.
+ */
+export function sharedVerifierModel(dir: string): LearnedVerifierModel {
+  let model = loaded.get(dir)
+  if (model === undefined) loaded.set(dir, (model = LearnedVerifierModel.load(dir)))
+  return model
+}
+
+export interface VerifierFile {
+  readonly format: string
+  readonly features: readonly string[]
+  /** Features that reject on their own when non-zero. */
+  readonly vetoes: readonly string[]
+  readonly forest: Forest
+  /** Probability (same request) at or above which a pair is accepted. */
+  readonly threshold: number
+  /** Similarity threshold the verifier was tuned with, for the embedded sentence embedding. */
+  readonly similarity_threshold: number
+  /** Folder of the word-vector model, relative to this folder. */
+  readonly word_vectors: string
+  /** WordNet lexicon file in this folder. */
+  readonly wordnet: string
+  readonly training?: unknown
+}
+
+export interface Judgement {
+  /** Probability that the two texts ask the same thing. */
+  readonly probability: number
+  /** The group that decided a rejection (a veto, or the features that lowered the score most). */
+  readonly group?: FeatureGroup
+  readonly detail?: string
+}
+
+export class LearnedVerifierModel {
+  private readonly vetoIndex: readonly number[]
+
+  private constructor(
+    readonly dir: string,
+    readonly file: VerifierFile,
+    private readonly ctx: FeatureContext,
+  ) {
+    this.vetoIndex = file.vetoes.map((v) => FEATURES.findIndex(([name]) => name === v))
+  }
+
+  /** Default acceptance threshold (a probability). */
+  get threshold(): number {
+    return this.file.threshold
+  }
+
+  static load(dir: string): LearnedVerifierModel {
+    const path = join(dir, 'verifier.json')
+    let file: VerifierFile
+    try {
+      file = JSON.parse(readFileSync(path, 'utf8')) as VerifierFile
+    } catch (err) {
+      throw invalid(path, `cannot be read (${String(err)})`, err)
+    }
+    if (file.format !== VERIFIER_FORMAT)
+      throw invalid(path, `has format ${String(file.format)}, expected ${VERIFIER_FORMAT}`)
+    const names = FEATURES.map(([name]) => name)
+    if (file.features.join() !== names.join())
+      throw invalid(path, 'was trained on other features than this router computes; retrain it')
+    if (file.vetoes.some((v) => !names.includes(v)))
+      throw invalid(path, 'names a veto that is not a feature')
+    return new LearnedVerifierModel(dir, file, {
+      table: loadWordTable(resolve(dir, file.word_vectors)),
+      wordnet: WordNetLexicon.load(join(dir, file.wordnet)),
+    })
+  }
+
+  analyse(text: string): Analysis {
+    return analyse(text, this.ctx.table)
+  }
+
+  judge(query: Analysis, cached: Analysis, switches: CheckSwitches): Judgement {
+    const x = pairFeatures(query, cached, this.ctx, switches)
+    for (const i of this.vetoIndex) {
+      if (x[i]! > 0) return { probability: 0, group: FEATURES[i]![1], detail: FEATURES[i]![0] }
+    }
+    const logit = forestScore(this.file.forest, x)
+    return { probability: sigmoid(logit), group: this.mainCause(x, logit) }
+  }
+
+  /** The feature group whose values, set to agreeing ones, would raise the score the most. */
+  private mainCause(x: Float64Array, logit: number): FeatureGroup {
+    let best: FeatureGroup = 'content_words'
+    let gain = 0
+    for (const group of GROUPS) {
+      const neutral = Float64Array.from(x, (v, i) =>
+        FEATURES[i]![1] === group ? agreeingValue(FEATURES[i]![0]) : v,
+      )
+      const d = forestScore(this.file.forest, neutral) - logit
+      if (d > gain) [best, gain] = [group, d]
+    }
+    return best
+  }
+}
+
+const GROUPS: readonly FeatureGroup[] = [
+  'numbers',
+  'negation',
+  'entities',
+  'operators',
+  'order',
+  'content_words',
+]
+
+function sigmoid(z: number): number {
+  return 1 / (1 + Math.exp(-z))
+}

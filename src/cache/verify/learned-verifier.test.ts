@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, it } from 'node:test'
+import { bertModelSchema } from '../../config/schema/models.js'
+import { cacheVerificationSchema } from '../../config/schema/cache.js'
+import { EMBEDDED_MODELS } from '../../ml/embedded.js'
+import { sharedVerifierModel } from './learned-model.js'
+import { QueryVerifier } from './verifier.js'
+
+const model = sharedVerifierModel(EMBEDDED_MODELS.cacheVerifier)
+const verifier = (options: Record<string, unknown> = {}) =>
+  new QueryVerifier(cacheVerificationSchema.parse(options), model)
+const defaults = verifier()
+
+function reason(query: string, cached: string, v = defaults): string {
+  const verdict = v.verify(query, cached)
+  return verdict.ok ? 'ok' : verdict.reason
+}
+
+describe('learned cache verifier (models/cache-verifier)', () => {
+  it('is the default method, and the rules decide without a model', () => {
+    assert.equal(defaults.method, 'learned')
+    assert.equal(verifier({ method: 'rules' }).method, 'rules')
+    assert.equal(new QueryVerifier(cacheVerificationSchema.parse({})).method, 'rules')
+  })
+
+  it('accepts light and heavier rewordings the rules rejected', () => {
+    const rules = new QueryVerifier(cacheVerificationSchema.parse({ method: 'rules' }))
+    const pairs: [string, string][] = [
+      ['How do I descale a coffee grinder?', 'How can I descale a coffee grinder?'],
+      ['What is the tallest building in Asia?', 'Which is the tallest building in Asia?'],
+      ['How long does it take to learn to ski?', 'How long will it take me to learn skiing?'],
+    ]
+    for (const [cached, query] of pairs) assert.equal(reason(query, cached), 'ok', query)
+    assert.ok(pairs.some(([cached, query]) => !rules.verify(query, cached).ok))
+  })
+
+  it('rejects one changed detail and names the reason', () => {
+    const cases: [string, string, string[]][] = [
+      ['What is 18% of 450?', 'What is 18% of 540?', ['numbers']],
+      ['Is it safe to give cats milk?', 'Is it not safe to give cats milk?', ['negation']],
+      ['How do I say goodbye in Portuguese?', 'How do I say goodbye in Hungarian?', ['entities']],
+      ['What is 14 + 9?', 'What is 14 - 9?', ['operators']],
+      ['Convert 3 gallons to liters', 'Convert 3 liters to gallons', ['order', 'operators']],
+      [
+        'How do I zip a folder on a Mac?',
+        'How do I unzip a folder on a Mac?',
+        ['operators', 'negation'],
+      ],
+    ]
+    for (const [cached, query, reasons] of cases)
+      assert.ok(reasons.includes(reason(query, cached)), `${query}: ${reason(query, cached)}`)
+  })
+
+  it('honours the switches and min_confidence', () => {
+    const swapped = ['What is 18% of 540?', 'What is 18% of 450?'] as const
+    assert.equal(reason(...swapped), 'numbers')
+    assert.notEqual(reason(...swapped, verifier({ numbers: false })), 'numbers')
+    const light = [
+      'How can I descale a coffee grinder?',
+      'How do I descale a coffee grinder?',
+    ] as const
+    assert.equal(reason(...light, verifier({ min_confidence: 1 })), 'content_words')
+    assert.equal(verifier({ enabled: false }).verify('a dog', 'a cat').ok, true)
+  })
+
+  it('was tuned at the shipped similarity threshold', () => {
+    const file = JSON.parse(
+      readFileSync(join(EMBEDDED_MODELS.cacheVerifier, 'verifier.json'), 'utf8'),
+    ) as { similarity_threshold: number }
+    assert.equal(bertModelSchema.parse({}).threshold, file.similarity_threshold)
+  })
+
+  it('lets no hard negative of the cache benchmark through (bench/cache/data)', () => {
+    for (const file of ['pairs.dev.jsonl', 'pairs.test.jsonl']) {
+      const path = join(import.meta.dirname, '..', '..', '..', 'bench', 'cache', 'data', file)
+      const pairs = readFileSync(path, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { label: string; a: string; b: string })
+      const accepted = pairs.filter((p) => defaults.verify(p.b, p.a).ok)
+      assert.deepEqual(
+        accepted.filter((p) => p.label !== 'paraphrase'),
+        [],
+        file,
+      )
+      const paraphrases = pairs.filter((p) => p.label === 'paraphrase').length
+      assert.ok(accepted.length >= 0.6 * paraphrases, `${file}: ${accepted.length}/${paraphrases}`)
+    }
+  })
+})

@@ -1,0 +1,163 @@
+/**
+ * Word vectors for the learned cache verifier, read straight from the embedded word-vector model
+ * (models/word-vectors: an int8 table with one scale and one pooling weight per row, and a
+ * word-level tokenizer.json). The verifier compares the words of two short questions, which needs
+ * a few dozen vector dot products on the request path: doing them here, synchronously, on the int8
+ * codes costs microseconds, where a round trip through the inference runtime would cost a tenth of
+ * a millisecond and make the check asynchronous.
+ */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import protobuf from 'protobufjs'
+import { invalid } from '../../ml/folder.js'
+
+export interface QuantizedRows {
+  readonly rows: number
+  readonly dim: number
+  readonly codes: Int8Array
+  readonly scales: Float32Array
+  /** SIF pooling weight per row (a / (a + p(word))): near 1 for rare words, small for common ones. */
+  readonly weights: Float32Array
+}
+
+export class WordTable {
+  private readonly norms: Float32Array
+
+  constructor(
+    private readonly table: QuantizedRows,
+    private readonly index: ReadonlyMap<string, number>,
+  ) {
+    const { rows, dim, codes } = table
+    this.norms = new Float32Array(rows)
+    for (let r = 0; r < rows; r++) {
+      let sq = 0
+      for (let d = r * dim; d < (r + 1) * dim; d++) sq += codes[d]! * codes[d]!
+      this.norms[r] = Math.sqrt(sq)
+    }
+  }
+
+  get rows(): number {
+    return this.table.rows
+  }
+
+  get dim(): number {
+    return this.table.dim
+  }
+
+  /** Row of a lower-case word, or -1 when the table has no vector for it. */
+  row(word: string): number {
+    const r = this.index.get(word)
+    return r === undefined || r < 2 || this.norms[r] === 0 ? -1 : r
+  }
+
+  weight(row: number): number {
+    return this.table.weights[row]!
+  }
+
+  /** Cosine similarity of two rows (the per-row scales cancel). */
+  cosine(a: number, b: number): number {
+    if (a === b) return 1
+    const { dim, codes } = this.table
+    let dot = 0
+    for (let i = 0, x = a * dim, y = b * dim; i < dim; i++) dot += codes[x + i]! * codes[y + i]!
+    return dot / (this.norms[a]! * this.norms[b]!)
+  }
+
+  /** out += scale · vector(row). */
+  addTo(out: Float32Array, row: number, scale: number): void {
+    const { dim, codes, scales } = this.table
+    const s = scale * scales[row]!
+    for (let i = 0, x = row * dim; i < dim; i++) out[i] = out[i]! + s * codes[x + i]!
+  }
+}
+
+/** Load models/word-vectors (or any folder holding the same initializers and a WordLevel vocab). */
+export function loadWordTable(dir: string): WordTable {
+  const onnxFile = join(dir, 'onnx', 'model.onnx')
+  const tokenizerFile = join(dir, 'tokenizer.json')
+  let tensors: Map<string, { dims: number[]; raw: Uint8Array }>
+  try {
+    tensors = readInitializers(readFileSync(onnxFile), ['wv_codes', 'wv_scales', 'wv_weights'])
+  } catch (err) {
+    throw invalid(onnxFile, `cannot be read as the word-vector table (${String(err)})`, err)
+  }
+  const codes = tensors.get('wv_codes')
+  const scales = tensors.get('wv_scales')
+  const weights = tensors.get('wv_weights')
+  if (!codes || !scales || !weights || codes.dims.length !== 2)
+    throw invalid(onnxFile, 'has no wv_codes [rows, dim], wv_scales and wv_weights initializers')
+  const [rows, dim] = codes.dims as [number, number]
+  const vocab = (JSON.parse(readFileSync(tokenizerFile, 'utf8')) as { model?: { vocab?: unknown } })
+    .model?.vocab
+  if (typeof vocab !== 'object' || vocab === null)
+    throw invalid(tokenizerFile, 'has no model.vocab (a WordLevel vocabulary is needed)')
+  const index = new Map<string, number>()
+  for (const [word, id] of Object.entries(vocab)) if (typeof id === 'number') index.set(word, id)
+  const aligned = (b: Uint8Array) => new Uint8Array(b).buffer
+  return new WordTable(
+    {
+      rows,
+      dim,
+      codes: new Int8Array(aligned(codes.raw)),
+      scales: new Float32Array(aligned(scales.raw)),
+      weights: new Float32Array(aligned(weights.raw)),
+    },
+    index,
+  )
+}
+
+/**
+ * The raw bytes of named initializers in an ONNX ModelProto, read with protobufjs's wire reader
+ * (ModelProto.graph = 7, GraphProto.initializer = 5, TensorProto.dims = 1, name = 8,
+ * raw_data = 9), so no generated ONNX bindings are needed at run time.
+ */
+export function readInitializers(
+  bytes: Uint8Array,
+  names: readonly string[],
+): Map<string, { dims: number[]; raw: Uint8Array }> {
+  const wanted = new Set(names)
+  const out = new Map<string, { dims: number[]; raw: Uint8Array }>()
+  const model = protobuf.Reader.create(bytes)
+  while (model.pos < model.len) {
+    const tag = model.uint32()
+    if (tag >>> 3 !== 7 || (tag & 7) !== 2) {
+      model.skipType(tag & 7)
+      continue
+    }
+    const graph = protobuf.Reader.create(model.bytes())
+    while (graph.pos < graph.len) {
+      const gt = graph.uint32()
+      if (gt >>> 3 !== 5 || (gt & 7) !== 2) {
+        graph.skipType(gt & 7)
+        continue
+      }
+      const tensor = readTensor(graph.bytes())
+      if (wanted.has(tensor.name)) out.set(tensor.name, tensor)
+    }
+  }
+  return out
+}
+
+function readTensor(bytes: Uint8Array): { name: string; dims: number[]; raw: Uint8Array } {
+  const t = protobuf.Reader.create(bytes)
+  const dims: number[] = []
+  let name = ''
+  let raw: Uint8Array = new Uint8Array(0)
+  while (t.pos < t.len) {
+    const tag = t.uint32()
+    const field = tag >>> 3
+    if (field === 1 && (tag & 7) === 2) {
+      const end = t.uint32() + t.pos
+      while (t.pos < end) dims.push(toNumber(t.int64()))
+    } else if (field === 1) dims.push(toNumber(t.int64()))
+    else if (field === 8) name = t.string()
+    else if (field === 9) raw = t.bytes()
+    else t.skipType(tag & 7)
+  }
+  return { name, dims, raw }
+}
+
+/** int64 dims come back as a number, or as a Long when long.js is installed. */
+function toNumber(v: number | protobuf.Long): number {
+  return typeof v === 'number' ? v : v.low + v.high * 2 ** 32
+}

@@ -1,0 +1,222 @@
+/**
+ * Trains the learned paraphrase verifier (models/cache-verifier) on the paraphrase corpus:
+ *
+ *  1. the WordNet lexicon for the word-vector vocabulary (wordnet-lexicon.ts → wordnet.txt.gz);
+ *  2. pair features (src/cache/verify/pair-features.ts) for the train split: every rewording
+ *     against its request and against the other rewordings (same request), every hard negative
+ *     against its request and each rewording, and for each text the two most similar requests of
+ *     other groups (different requests a cache would offer as candidates);
+ *  3. gradient-boosted trees on the pairs no veto decides (the vetoes are the precise checks);
+ *  4. the acceptance threshold and the similarity threshold, on the dev split, by running the
+ *     cache's own decision (top 4 candidates above the similarity threshold, first accepted one is
+ *     the hit) with the embedded sentence embedding: the most paraphrase hits with no false hit,
+ *     then a margin towards safety.
+ *
+ * Deterministic (no random draws). `node --import tsx training/cache-verifier/train.ts`
+ */
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { gzipSync } from 'node:zlib'
+import { parseArgs } from 'node:util'
+import { analyse, type Analysis } from '../../src/cache/verify/analysis.js'
+import { forestScore } from '../../src/cache/verify/forest.js'
+import { VERIFIER_FORMAT, type VerifierFile } from '../../src/cache/verify/learned-model.js'
+import {
+  FEATURES,
+  pairFeatures,
+  type FeatureContext,
+} from '../../src/cache/verify/pair-features.js'
+import { loadWordTable } from '../../src/cache/verify/word-table.js'
+import { WordNetLexicon } from '../../src/cache/verify/wordnet-lexicon.js'
+import { groupPairs, readGroups, type Group, type Pair } from '../../src/eval/paraphrase-corpus.js'
+import type { Split } from '../../src/eval/splits.js'
+import { fitForest, type Forest, type TreeNode } from './boosting.js'
+import { chooseThresholds, type Candidates } from './thresholds.js'
+import { buildWordNetLexicon } from './wordnet-lexicon.js'
+import { embedAll } from './embed.js'
+
+const ROOT = join(import.meta.dirname, '..', '..')
+const { values: args } = parseArgs({
+  options: {
+    vectors: { type: 'string', default: join(ROOT, 'models', 'word-vectors') },
+    embedding: { type: 'string', default: join(ROOT, 'models', 'sentence-embedding') },
+    out: { type: 'string', default: join(ROOT, 'models', 'cache-verifier') },
+    trees: { type: 'string', default: '300' },
+    depth: { type: 'string', default: '4' },
+    /** Weight of a hard negative against its own request (the pairs the threshold is about). */
+    'negative-weight': { type: 'string', default: '5' },
+    margin: { type: 'string', default: '0.05' },
+    tolerance: { type: 'string', default: '0.01' },
+  },
+})
+
+/** Checks precise enough to reject on their own; the trees learn the rest. */
+export const VETOES = [
+  'number_swapped',
+  'numbers_missing',
+  'negation_word_flipped',
+  'operator_symbols_differ',
+  'opposite_flipped',
+  'order_differs',
+  'entity_swapped',
+] as const
+
+const started = performance.now()
+const SWITCHES = {
+  numbers: true,
+  negation: true,
+  entities: true,
+  operators: true,
+  content_words: true,
+}
+const table = loadWordTable(args.vectors)
+mkdirSync(args.out, { recursive: true })
+const vocab = Object.keys(
+  (
+    JSON.parse(readFileSync(join(args.vectors, 'tokenizer.json'), 'utf8')) as {
+      model: { vocab: Record<string, number> }
+    }
+  ).model.vocab,
+)
+const lexiconText = buildWordNetLexicon(vocab)
+writeFileSync(join(args.out, 'wordnet.txt.gz'), gzipSync(lexiconText, { level: 9 }))
+const ctx: FeatureContext = { table, wordnet: WordNetLexicon.parse(lexiconText) }
+
+const groups = readGroups()
+const analyses = new Map<string, Analysis>()
+const an = (t: string): Analysis => {
+  let a = analyses.get(t)
+  if (!a) analyses.set(t, (a = analyse(t, table)))
+  return a
+}
+const features = (query: string, cached: string) =>
+  pairFeatures(an(query), an(cached), ctx, SWITCHES)
+const vetoIndex = VETOES.map((v) => FEATURES.findIndex(([n]) => n === v))
+const vetoed = (x: Float64Array) => vetoIndex.some((i) => x[i]! > 0)
+
+const train = trainingPairs(groups.filter((g) => g.split === 'train'))
+const requestOf = new Map(groups.map((g) => [g.id, g.q]))
+const xs = train.map((p) => features(p.query, p.cached))
+const keep = xs.flatMap((x, i) => (vetoed(x) ? [] : [i]))
+const forest = roundForest(
+  fitForest(
+    keep.map((i) => xs[i]!),
+    keep.map((i) => (train[i]!.same ? 1 : 0)),
+    {
+      trees: Number(args.trees),
+      depth: Number(args.depth),
+      rate: 0.1,
+      minLeaf: 10,
+      l2: 1,
+      sampleWeights: keep.map((i) =>
+        train[i]!.kind !== 'neighbour' &&
+        !train[i]!.same &&
+        requestOf.get(train[i]!.group) === train[i]!.cached
+          ? Number(args['negative-weight'])
+          : 1,
+      ),
+    },
+  ),
+)
+const probability = (query: string, cached: string): number => {
+  const x = features(query, cached)
+  return vetoed(x) ? 0 : 1 / (1 + Math.exp(-forestScore(forest, x)))
+}
+
+const dev = await candidatesOf('dev')
+const choice = chooseThresholds(dev, probability, {
+  margin: Number(args.margin),
+  tolerance: Number(args.tolerance),
+})
+const file: VerifierFile = {
+  format: VERIFIER_FORMAT,
+  features: FEATURES.map(([n]) => n),
+  vetoes: [...VETOES],
+  forest,
+  threshold: choice.threshold,
+  similarity_threshold: choice.similarity,
+  word_vectors: relative(args.out, args.vectors) || '.',
+  wordnet: 'wordnet.txt.gz',
+  training: {
+    script: 'training/cache-verifier/train.ts',
+    corpus: 'training/data/paraphrase (train split; thresholds on dev)',
+    pairs: train.length,
+    pairs_without_veto: keep.length,
+    trees: Number(args.trees),
+    depth: Number(args.depth),
+    negative_weight: Number(args['negative-weight']),
+    dev: choice.report,
+  },
+}
+writeFileSync(join(args.out, 'verifier.json'), `${JSON.stringify(file)}\n`)
+copyFileSync(join(import.meta.dirname, 'DATA_CARD.md'), join(args.out, 'README.md'))
+console.log(
+  JSON.stringify(
+    {
+      out: args.out,
+      pairs: train.length,
+      without_veto: keep.length,
+      threshold: choice.threshold,
+      similarity_threshold: choice.similarity,
+      dev: choice.report,
+      seconds: +((performance.now() - started) / 1000).toFixed(1),
+    },
+    null,
+    2,
+  ),
+)
+
+function trainingPairs(gs: readonly Group[]): Pair[] {
+  const out = gs.flatMap(groupPairs)
+  const requests = gs.map((g) => g.q)
+  for (const g of gs) {
+    for (const text of [g.q, ...g.para, ...g.near]) {
+      const nearest = requests
+        .filter((r) => r !== g.q)
+        .map((r) => [dot(an(text).meaning, an(r).meaning), r] as const)
+        .sort((x, y) => y[0] - x[0] || (x[1] < y[1] ? -1 : 1))
+        .slice(0, 2)
+      for (const [, r] of nearest)
+        out.push({ group: g.id, query: text, cached: r, same: false, kind: 'neighbour' })
+    }
+  }
+  return out
+}
+
+/** For each looked-up text of a split: its group's request and the requests by similarity. */
+async function candidatesOf(split: Split): Promise<Candidates> {
+  const gs = groups.filter((g) => g.split === split)
+  const requests = gs.map((g) => g.q)
+  const lookups = gs.flatMap((g) => [
+    ...[...g.para, ...g.near].map((b) => ({ a: g.q, b, paraphrase: true, kind: 'paraphrase' })),
+    ...g.neg.map(([kind, b]) => ({ a: g.q, b, paraphrase: false, kind })),
+  ])
+  const vectors = await embedAll(args.embedding, [...requests, ...lookups.map((l) => l.b)])
+  return lookups.map((l) => ({
+    ...l,
+    ranked: requests
+      .map((r) => ({ request: r, similarity: dot(vectors.get(l.b)!, vectors.get(r)!) }))
+      .sort((x, y) => y.similarity - x.similarity),
+  }))
+}
+
+function dot(x: Float32Array, y: Float32Array): number {
+  let s = 0
+  for (let i = 0; i < x.length; i++) s += x[i]! * y[i]!
+  return s
+}
+
+/** Six significant digits (before anything is measured): the file stays small and readable. */
+function roundForest(f: Forest): Forest {
+  const r = (x: number) => +x.toPrecision(6)
+  const node = (n: TreeNode): TreeNode =>
+    n.feature === undefined
+      ? { value: r(n.value!) }
+      : {
+          feature: n.feature,
+          threshold: r(n.threshold!),
+          left: node(n.left!),
+          right: node(n.right!),
+        }
+  return { base: r(f.base), rate: f.rate, trees: f.trees.map(node) }
+}
