@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { z } from 'zod'
+import { parseRouterConfig } from '../../src/assembly/load-config.js'
 import { BUILTIN_PLUGINS, withPlugins } from '../../src/assembly/plugins.js'
 import { createEvictionPolicy } from '../../src/cache/eviction.js'
 import type {
@@ -203,6 +204,48 @@ describe('a cache backend registered from a test', () => {
       startRouter(config(sim, '{ scan_limt: 5 }'), { plugins }),
       /semantic_cache\.backend\.list\.scan_limt \(line \d+\): unknown option/,
     )
+  })
+})
+
+/** An upstream v0.3 document whose response cache names a store kind. */
+const v03 = (backend: string, options: string) => `version: v0.3
+providers:
+  defaults: { default_model: small }
+  models:
+    - { name: small, backend_refs: [{ name: sim, endpoint: "127.0.0.1:9" }] }
+routing:
+  modelCards: [{ name: small }]
+  decisions:
+    - name: everything
+      priority: 1
+      modelRefs: [{ model: small }]
+      plugins: [{ type: response_cache, configuration: { enabled: true } }]
+global:
+  stores:
+    response_cache:
+      backend_type: ${backend}
+      backend: { ${backend}: ${options} }
+`
+
+describe('a registered cache backend in an upstream v0.3 config', () => {
+  it('is passed through to the registry and checked there, with no v0.3 code knowing it', () => {
+    const loaded = parseRouterConfig(v03('list', '{ scan_limit: 7 }'), { plugins })
+    assert.equal(loaded.config.semantic_cache.backend_type, 'list')
+    assert.equal(loaded.config.semantic_cache.enabled, true)
+    assert.throws(
+      () => parseRouterConfig(v03('list', '{ scan_limit: 0 }'), { plugins }),
+      /semantic_cache\.backend\.list\.scan_limit/,
+    )
+    assert.throws(
+      () => parseRouterConfig(v03('list', '{}')),
+      /semantic_cache\.backend_type.*unknown cache backend "list"/,
+    )
+  })
+
+  it("still turns upstream's stores this build lacks off, with a warning", () => {
+    const loaded = parseRouterConfig(v03('redis', '{}').replace(/\n      backend: .*\n/, '\n'))
+    assert.equal(loaded.config.semantic_cache.enabled, false)
+    assert.ok(loaded.warnings.some((w) => /backend "redis" is not available/.test(w.message)))
   })
 })
 

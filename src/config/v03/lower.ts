@@ -13,7 +13,7 @@ import { responseCacheStoreSchema } from '../schema/v03/global.js'
 import type { V03Routing } from '../schema/index.js'
 import { SIGNAL_FAMILIES } from '../schema/v03/signals.js'
 import { lowerBackendRef } from './endpoints.js'
-import { OWN_CACHE_KEYS } from './own-keys.js'
+import { OWN_CACHE_KEYS, UPSTREAM_ONLY_CACHE_BACKENDS } from './own-keys.js'
 import { profilesOf, referencedLeafTypes } from './references.js'
 
 const EFFORTS = new Set(['low', 'medium', 'high'])
@@ -194,7 +194,7 @@ function lowerCache(doc: V03Document): Record<string, unknown> {
     doc.global.stores?.semantic_cache ??
     responseCacheStoreSchema.parse({})
   const backend = store.backend_type === '' ? 'memory' : store.backend_type
-  const usable = backend === 'memory' || backend === 'postgres' || backend === 'hybrid'
+  const usable = !UPSTREAM_ONLY_CACHE_BACKENDS.has(backend)
   return {
     enabled: store.enabled && usable && used,
     backend_type: usable ? backend : 'memory',

@@ -7,6 +7,7 @@ import type { PathSegment } from '../issues.js'
 import type { RecipeRoutingConfig, V03Document } from '../schema/v03/index.js'
 import { SIGNAL_FAMILIES, type SignalFamilyKey } from '../schema/v03/signals.js'
 import { lowerBackendRef } from './endpoints.js'
+import { UPSTREAM_ONLY_CACHE_BACKENDS } from './own-keys.js'
 import { profilesOf } from './references.js'
 import type { V03Report } from './checks.js'
 
@@ -221,7 +222,7 @@ function stores(doc: V03Document, warn: Warn): void {
   const path: PathSegment[] = ['global', 'stores']
   const cache = st.response_cache ?? st.semantic_cache
   const key = st.response_cache ? 'response_cache' : 'semantic_cache'
-  if (cache && cache.enabled && !['', 'memory', 'postgres', 'hybrid'].includes(cache.backend_type))
+  if (cache && cache.enabled && UPSTREAM_ONLY_CACHE_BACKENDS.has(cache.backend_type))
     warn(
       [...path, key],
       `backend "${cache.backend_type}" is not available in this build; the cache is off (use memory, postgres or hybrid)`,
