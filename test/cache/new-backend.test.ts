@@ -243,7 +243,7 @@ describe('a registered cache backend in an upstream v0.3 config', () => {
   })
 
   it("still turns upstream's stores this build lacks off, with a warning", () => {
-    const loaded = parseRouterConfig(v03('redis', '{}').replace(/\n      backend: .*\n/, '\n'))
+    const loaded = parseRouterConfig(v03('redis', '{}').replace(/\n {6}backend: .*\n/, '\n'))
     assert.equal(loaded.config.semantic_cache.enabled, false)
     assert.ok(loaded.warnings.some((w) => /backend "redis" is not available/.test(w.message)))
   })
