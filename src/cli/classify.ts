@@ -65,6 +65,7 @@ export const classifyCommand: CliCommand = {
           JSON.stringify({ model, messages: [{ role: 'user', content: text }] }),
         )
         const outcome = await runtime.pipeline.handleRequest(body, localRequestMeta('cli-classify'))
+        if (outcome.action === 'forward') runtime.pipeline.discard(outcome.ctx, 'not_sent')
         process.stdout.write(`${JSON.stringify(describeOutcome(outcome), null, 2)}\n`)
       } finally {
         await runtime.close()
@@ -102,7 +103,14 @@ export function describeOutcome(outcome: RequestOutcome): Record<string, unknown
     selected_model: ctx.selectedModel,
     upstream_model: ctx.upstreamModel,
     reason_code: ctx.reasonCode,
-    reasoning: ctx.reasoning ?? null,
+    reasoning: ctx.reasoning
+      ? {
+          enabled: ctx.reasoning.enabled,
+          effort: ctx.reasoning.effort ?? null,
+          reason: ctx.reasoning.reason,
+          family: ctx.reasoning.family ?? null,
+        }
+      : null,
     system_prompt_injected: ctx.systemPromptInjected,
     endpoint: ctx.endpoint ? { name: ctx.endpoint.name, address: ctx.endpoint.hostPort } : null,
   }

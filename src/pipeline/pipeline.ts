@@ -124,6 +124,15 @@ export class Pipeline {
     }
   }
 
+  /**
+   * A forwarded outcome that will never be sent (the `classify` CLI shows a decision and stops):
+   * every module releases what it holds for the request — the cache's coalescing slot, which would
+   * otherwise keep identical requests (and a short-lived process) waiting for an answer.
+   */
+  discard(ctx: RequestContext, reason: string): void {
+    this.abandon(ctx, this.modules.length, 0, reason)
+  }
+
   /** Classify a text with the configured chain (classification API, `classify` CLI). */
   async classifyText(text: string): Promise<{
     category: string
@@ -264,7 +273,8 @@ export class Pipeline {
     if (ctx.category !== '') h.set('x-vsr-selected-category', ctx.category)
     h.set('x-vsr-selected-reasoning', ctx.reasoning?.enabled ? 'on' : 'off')
     h.set('x-vsr-injected-system-prompt', String(ctx.systemPromptInjected))
-    if (ctx.reasoning?.enabled) h.set('x-vsr-selected-reasoning-effort', ctx.reasoning.effort)
+    const effort = ctx.reasoning?.effort
+    if (effort !== undefined) h.set('x-vsr-selected-reasoning-effort', effort)
   }
 
   private respond(ctx: RequestContext, response: ImmediateResponse): RequestOutcome {

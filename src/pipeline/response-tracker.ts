@@ -210,7 +210,7 @@ export function logDecision(
     algorithm: ctx.algorithm,
     classifier: ctx.classification?.source ?? '',
     reasoning_enabled: ctx.reasoning?.enabled ?? false,
-    reasoning_effort: ctx.reasoning?.enabled ? ctx.reasoning.effort : '',
+    reasoning_effort: ctx.reasoning?.effort ?? '',
     reasoning_reason: ctx.reasoning?.reason ?? '',
     system_prompt_injected: ctx.systemPromptInjected,
     selected_endpoint: ctx.endpoint?.hostPort ?? '',

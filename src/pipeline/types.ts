@@ -41,8 +41,12 @@ export interface RequestMeta {
 
 export interface ReasoningDecision {
   readonly enabled: boolean
-  /** Effort applied or computed (always computed for metrics, as upstream). */
-  readonly effort: string
+  /**
+   * The effort in effect: the configured one when reasoning is on; when off, the effort sent to a
+   * `reasoning_effort` family (`low` unless the client sent one); absent when nothing is sent.
+   * Header, metrics, logs and the `classify` CLI all report this one value.
+   */
+  readonly effort?: string
   /** reasoning_families key of the selected model, when it has one. */
   readonly family?: string
   /** Why: `category_config`, `entropy:<reason>`, `keyword_match_category_config`, ... */

@@ -2,7 +2,13 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { parseConfigText } from '../config/load.js'
 import type { ChatCompletionBody } from '../openai/types.js'
-import { applyReasoning, familyOf, resolveEffort, templateParams } from './controller.js'
+import {
+  applyReasoning,
+  effortInEffect,
+  familyOf,
+  resolveEffort,
+  templateParams,
+} from './controller.js'
 
 const { config } = parseConfigText(`
 reasoning_families:
@@ -54,6 +60,18 @@ describe('reasoning controller', () => {
     const kept = body({ reasoning_effort: 'medium' })
     applyReasoning(kept, target('g', false), params)
     assert.equal(kept.reasoning_effort, 'medium')
+  })
+  it('reports the effort in effect: configured when on, what was sent when off, none otherwise', () => {
+    const effort = (model: string, enabled: boolean, extra: Record<string, unknown> = {}) => {
+      const t = target(model, enabled, 'medium')
+      return effortInEffect(t, applyReasoning(body(extra), t, params))
+    }
+    assert.equal(effort('g', true), 'medium')
+    assert.equal(effort('g', false), 'low')
+    assert.equal(effort('g', false, { reasoning_effort: 'high' }), 'high')
+    assert.equal(effort('q', true), 'medium')
+    assert.equal(effort('q', false), undefined)
+    assert.equal(effort('plain', false), undefined)
   })
   it('a model without a family gets no reasoning fields, even ones the client sent', () => {
     const b = body({ reasoning_effort: 'high', chat_template_kwargs: { enable_thinking: true } })

@@ -10,6 +10,10 @@
  *   keep the client's value or get `low` (these models cannot switch reasoning off entirely).
  * - A model with no family gets no reasoning fields; client-sent ones are removed because they
  *   were meant for whatever model the client thought it was talking to.
+ *
+ * The effort the router reports (response header, `llm_reasoning_decisions_total`, logs, the
+ * `classify` CLI) is the one in effect on the request: the configured effort when reasoning is on,
+ * the effort actually sent when it is off (`low` for GPT-OSS), and none when nothing is sent.
  */
 import type { ReasoningFamilyConfig, RouterConfig } from '../config/schema/index.js'
 import type { ChatCompletionBody } from '../openai/types.js'
@@ -49,8 +53,19 @@ export function templateParams(config: RouterConfig): Set<string> {
 export interface AppliedReasoning {
   /** The parameter written (`enable_thinking`, `reasoning_effort`, ...), if any. */
   readonly param: string | undefined
-  /** Effort written into the body, if any. */
+  /** Effort written into the body, if any (on or off). */
   readonly effortApplied: string | undefined
+}
+
+/**
+ * The effort to report for a decision: the configured one when reasoning is on (also for template
+ * families, which only switch on/off, as upstream reports it), else whatever was sent, if anything.
+ */
+export function effortInEffect(
+  target: Pick<ReasoningTarget, 'enabled' | 'effort'>,
+  applied: AppliedReasoning,
+): string | undefined {
+  return target.enabled ? target.effort : applied.effortApplied
 }
 
 /** Mutates `body` for the target. Returns what was written. */
@@ -76,5 +91,5 @@ export function applyReasoning(
   }
   const effort = target.enabled ? target.effort : (clientEffort ?? 'low')
   body[fam.parameter] = effort
-  return { param: fam.parameter, effortApplied: target.enabled ? effort : undefined }
+  return { param: fam.parameter, effortApplied: effort }
 }

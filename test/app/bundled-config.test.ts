@@ -15,33 +15,23 @@ import { postJson, startRouter, startSim, type Json, type TestRouter } from '../
 const ROOT = join(import.meta.dirname, '..', '..')
 const MODELS = ['qwen3-8b', 'deepseek-v31', 'gpt-oss-20b', 'small-chat']
 
-/** The README's one question per category → [category, model, reasoning header]. */
-const ROUTES: [string, string, string, string][] = [
-  ['How should I price my startup product?', 'business', 'gpt-oss-20b', 'off'],
-  [
-    'Can my landlord keep my security deposit for normal wear and tear?',
-    'law',
-    'gpt-oss-20b',
-    'on',
-  ],
-  [
-    'Why do people procrastinate even when they know it hurts them?',
-    'psychology',
-    'qwen3-8b',
-    'off',
-  ],
-  ['What is the difference between mitosis and meiosis?', 'biology', 'deepseek-v31', 'off'],
-  ['Balance the equation for the combustion of methane.', 'chemistry', 'deepseek-v31', 'on'],
-  ['Why did World War I start?', 'history', 'small-chat', 'off'],
-  ['Plan a three-day trip to Lisbon.', 'other', 'small-chat', 'off'],
-  ['What are the symptoms of vitamin D deficiency?', 'health', 'deepseek-v31', 'off'],
-  ['How do interest rate hikes affect unemployment?', 'economics', 'gpt-oss-20b', 'off'],
-  ['Solve 3x + 7 = 22 for x.', 'math', 'deepseek-v31', 'on'],
-  ['What is quantum entanglement?', 'physics', 'qwen3-8b', 'on'],
-  ['Explain how a hash table handles collisions.', 'computer science', 'qwen3-8b', 'on'],
-  ['Is free will compatible with determinism?', 'philosophy', 'gpt-oss-20b', 'off'],
-  ['How do I calculate the torque of an electric motor?', 'engineering', 'qwen3-8b', 'on'],
-]
+/**
+ * The README's "one question per category" loop: its questions and the output it shows
+ * (`category -> model, reasoning on|off [effort]`), read from the README so the two cannot drift.
+ */
+function readmeRoutes(): { questions: string[]; expected: string[] } {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
+  const blocks = [...readme.matchAll(/```[a-z]*\n([\s\S]*?)```/g)].map((m) => m[1]!)
+  const loop = blocks.findIndex((b) => b.startsWith('for q in "How should I price'))
+  assert.ok(loop >= 0, 'README has the per-category loop')
+  const questions = [...blocks[loop]!.matchAll(/^(?:for q in )?\s*"([^"$]+)"(?: \\|; do)$/gm)].map(
+    (m) => m[1]!,
+  )
+  const expected = blocks[loop + 1]!.trim().split('\n')
+  assert.equal(questions.length, 14)
+  assert.equal(expected.length, 14)
+  return { questions, expected }
+}
 
 const SSN_QUESTION =
   'My SSN 123-45-6789 was used to open a credit card in my name. Can I sue the bank?'
@@ -69,19 +59,18 @@ after(async () => {
 })
 
 describe('bundled config (README walkthrough)', () => {
-  it('routes one question per MMLU-Pro category to its configured model and reasoning mode', async () => {
+  it('routes one question per MMLU-Pro category as the README shows (model, reasoning, effort)', async () => {
+    const { questions, expected } = readmeRoutes()
     const got = []
-    for (const [question] of ROUTES) {
+    for (const question of questions) {
       const r = await ask(question)
       assert.equal(r.status, 200, r.text)
-      got.push([
-        question,
-        r.headers.get('x-vsr-selected-category'),
-        r.headers.get('x-vsr-selected-model'),
-        r.headers.get('x-vsr-selected-reasoning'),
-      ])
+      const h = (name: string) => r.headers.get(name) ?? ''
+      got.push(
+        `${h('x-vsr-selected-category')} -> ${h('x-vsr-selected-model')}, reasoning ${h('x-vsr-selected-reasoning')} ${h('x-vsr-selected-reasoning-effort')}`.trimEnd(),
+      )
     }
-    assert.deepEqual(got, ROUTES)
+    assert.deepEqual(got, expected)
   })
 
   it('writes each family its own reasoning switch and the category system prompt', async () => {

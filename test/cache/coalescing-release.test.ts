@@ -103,4 +103,19 @@ pipeline:
     assert.equal(c.logs.filter((l) => l.event === 'cache_miss').length, 2)
     assert.deepEqual(await coalescedCounts(c), [])
   })
+
+  it('a decision shown but never sent (the classify CLI) frees its key', async () => {
+    const c = await runtimeFor(CACHE_CONFIG)
+    const pipeline = c.runtime.pipeline
+    const ask = () =>
+      pipeline.handleRequest(chatBody('Summarise the plot of Hamlet', { model: 'model-a' }), meta())
+    const first = await ask()
+    assert.equal(first.action, 'forward')
+    pipeline.discard(first.ctx, 'not_sent')
+    // Had the first request kept its key, this one would wait behind it for ten minutes.
+    const second = await settledWithin(ask(), 20_000, 'the key was still held')
+    assert.equal(second.action, 'forward')
+    assert.deepEqual(await coalescedCounts(c), [])
+    pipeline.discard(second.ctx, 'not_sent')
+  })
 })

@@ -72,7 +72,10 @@ describe('ext_proc reasoning templates', () => {
         if ('kwargs' in c) {
           assert.deepEqual(sent['chat_template_kwargs'], c.kwargs)
           assert.equal(sent['reasoning_effort'], undefined)
+          if (!c.on) assert.equal(ex.headers['x-vsr-selected-reasoning-effort'], undefined)
         } else {
+          // The effort reported is the one sent, reasoning on or off.
+          assert.equal(ex.headers['x-vsr-selected-reasoning-effort'], c.effort)
           assert.equal(sent['reasoning_effort'], c.effort)
           assert.equal(
             (sent['chat_template_kwargs'] as Record<string, unknown> | undefined)?.['thinking'],

@@ -8,7 +8,12 @@
  * selected one).
  */
 import { z } from 'zod'
-import { applyReasoning, familyOf, resolveEffort } from '../../reasoning/controller.js'
+import {
+  applyReasoning,
+  effortInEffect,
+  familyOf,
+  resolveEffort,
+} from '../../reasoning/controller.js'
 import { label } from '../../metrics/router-metrics.js'
 import type { ModelRef } from '../../decisions/types.js'
 import { PLUGIN_API_VERSION, type ModuleFactory, type RequestContext } from '../types.js'
@@ -68,22 +73,26 @@ export const reasoningModule: ModuleFactory = {
         const { enabled, reason } = verdict
         const effort = resolveEffort(config, verdict.effort)
         const { family, familyConfig } = familyOf(config, ctx.selectedModel)
-        const applied = applyReasoning(
-          ctx.request.body,
-          { enabled, effort, family, familyConfig },
-          tables.templateParams,
-        )
+        const target = { enabled, effort, family, familyConfig }
+        const applied = applyReasoning(ctx.request.body, target, tables.templateParams)
+        const inEffect = effortInEffect(target, applied)
         ctx.bodyChanged = true
-        ctx.reasoning = { enabled, effort, reason, ...(family === undefined ? {} : { family }) }
+        ctx.reasoning = {
+          enabled,
+          reason,
+          ...(inEffect === undefined ? {} : { effort: inEffect }),
+          ...(family === undefined ? {} : { family }),
+        }
         metrics.reasoningDecisions.inc({
           category: label(ctx.category),
           model: label(ctx.upstreamModel),
           enabled: String(enabled),
-          effort: label(effort, 'unspecified'),
+          effort: label(inEffect, 'unspecified'),
         })
+        // Usage of the reasoning template and effort counts reasoning that was switched on.
         if (enabled && family !== undefined && applied.param !== undefined)
           metrics.reasoningTemplateUsage.inc({ family, param: label(applied.param, 'none') })
-        if (family !== undefined && applied.effortApplied !== undefined)
+        if (enabled && family !== undefined && applied.effortApplied !== undefined)
           metrics.reasoningEffortUsage.inc({ family, effort: applied.effortApplied })
       },
     }
