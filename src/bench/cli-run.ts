@@ -271,7 +271,7 @@ export async function executeRun(
   )
   const result = await runBenchmark({ ...runOptions, ...(progress ? { progress } : {}) })
   progress?.finish()
-  const { reportPath } = writeRunOutputs(values['output-dir'], result.results, {
+  const { reportPath, verdict } = writeRunOutputs(values['output-dir'], result.results, {
     dataset: values.dataset,
     simulated: values.simulated,
     notes,
@@ -285,6 +285,7 @@ export async function executeRun(
     },
   })
   printTable(result, out)
+  if (verdict) out(`\nverdict${values.simulated ? ' (simulated models)' : ''}: ${verdict.text}`)
   out(
     `\n${result.interrupted ? 'interrupted; partial results' : 'results'} in ${values['output-dir']} (report: ${reportPath})`,
   )

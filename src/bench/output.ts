@@ -3,7 +3,8 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { renderReport } from './report/html.js'
 import type { TargetResult } from './runner.js'
-import { targetDir } from './runner.js'
+import { targetDir } from './target-dir.js'
+import { sampleSizeNote, verdictOf } from './verdict.js'
 
 export interface RunMeta {
   readonly dataset: string
@@ -19,8 +20,23 @@ export function writeRunOutputs(
   meta: RunMeta,
 ) {
   const summaries = results.map((r) => r.summary)
+  const verdict = verdictOf(summaries)
+  const sampleNote = sampleSizeNote(
+    results[0]?.rows.filter((r) => r.mode === results[0]?.rows[0]?.mode) ?? [],
+  )
   const comparison = {
     dataset: meta.dataset,
+    verdict: verdict
+      ? {
+          text: verdict.text,
+          router_accuracy: verdict.routerAccuracy,
+          best_run: verdict.best.run,
+          best_accuracy: verdict.best.accuracy,
+          accuracy_share: verdict.accuracyShare,
+          cost_share: verdict.costShare,
+          cost_basis: verdict.costBasis,
+        }
+      : null,
     generated_at: new Date().toISOString(),
     simulated: meta.simulated,
     interrupted: summaries.some((s) => s.interrupted),
@@ -55,9 +71,10 @@ export function writeRunOutputs(
       dataset: meta.dataset,
       generatedAt: comparison.generated_at,
       simulated: meta.simulated,
-      notes: meta.notes,
+      ...(verdict ? { verdict: verdict.text } : {}),
+      notes: sampleNote === '' ? meta.notes : [...meta.notes, sampleNote],
       summaries,
     }),
   )
-  return { comparisonPath, reportPath }
+  return { comparisonPath, reportPath, verdict }
 }

@@ -23,6 +23,7 @@ import { Progress } from './progress.js'
 import { quizResponder, type QuizProfile } from './quiz-responder.js'
 import { directTarget } from './reasoning-modes.js'
 import { plannedRequests, runBenchmark, type RunResult } from './runner.js'
+import { routingNote } from './verdict.js'
 import type { Target } from './types.js'
 
 export const QUICKSTART_DIR = join(import.meta.dirname, '..', '..', 'bench', 'quickstart')
@@ -207,11 +208,9 @@ export async function runQuickstart(
         ? 0
         : routed.filter((r) => r.selected_category.toLowerCase() === r.category.toLowerCase())
             .length / routed.length
-    notes.unshift(
-      `Router category decisions matched the question's category for ${(routingAccuracy * 100).toFixed(1)}% of ${routed.length} questions (router's own classifiers).`,
-    )
+    notes.unshift(routingNote(routingAccuracy, routed.length))
     if (options.writeReport === false) return { ...result, routingAccuracy }
-    const { reportPath } = writeRunOutputs(options.outputDir, result.results, {
+    const { reportPath, verdict } = writeRunOutputs(options.outputDir, result.results, {
       dataset: 'mmlu-pro (bundled sample, 84 questions written by this project)',
       simulated: !options.real,
       notes,
@@ -234,7 +233,10 @@ export async function runQuickstart(
         )
       }
     }
-    out(`routing: ${(routingAccuracy * 100).toFixed(1)}% of questions routed to their own category`)
+    out(
+      `routing: ${(routingAccuracy * 100).toFixed(1)}% of questions put in their dataset category (what this measures: see the report)`,
+    )
+    if (verdict) out(`verdict${options.real ? '' : ' (simulated models)'}: ${verdict.text}`)
     out(`report: ${reportPath} (${((performance.now() - started) / 1000).toFixed(1)} s)`)
     return { ...result, routingAccuracy }
   } finally {

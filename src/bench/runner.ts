@@ -15,6 +15,7 @@ import type { Progress } from './progress.js'
 import { buildPrompt } from './prompts.js'
 import { reasoningFields, templateFor, type FamilySources } from './reasoning-modes.js'
 import { buildSummary, type Summary } from './summary.js'
+import { targetDir } from './target-dir.js'
 import {
   CSV_COLUMNS,
   MODE_LABELS,
@@ -54,11 +55,6 @@ export interface TargetResult {
 export interface RunResult {
   readonly results: readonly TargetResult[]
   readonly interrupted: boolean
-}
-
-/** Folder name for a target id (`vllm::org/model` → `vllm::org_model`). */
-export function targetDir(id: string): string {
-  return id.replace(/[/\\\s]+/g, '_')
 }
 
 interface Task {

@@ -18,7 +18,7 @@ export const MODE_LABELS: Record<ModeId, string> = {
 
 /** One endpoint + model to benchmark (a router, or one model served directly). */
 export interface Target {
-  /** Output folder name: `router::auto`, `vllm::qwen3-8b` (upstream's naming). */
+  /** `router::auto`, `vllm::qwen3-8b` (upstream's naming); its folder is `targetDir(id)`. */
   readonly id: string
   readonly kind: 'router' | 'direct'
   /** Base URL ending in /v1. */

@@ -95,18 +95,22 @@ describe('semantic-router bench (CLI)', () => {
     )
     assert.equal(res.status, 0, res.stderr)
     for (const f of [
-      'router::auto/detailed_results.csv',
-      'router::auto/summary.json',
-      'vllm::qwen3-8b/summary.json',
+      'router--auto/detailed_results.csv',
+      'router--auto/summary.json',
+      'vllm--qwen3-8b/summary.json',
       'comparison.json',
       'report.html',
     ]) {
       assert.ok(existsSync(join(out, f)), f)
     }
-    const summary = JSON.parse(readFileSync(join(out, 'vllm::qwen3-8b', 'summary.json'), 'utf8'))
+    const summary = JSON.parse(readFileSync(join(out, 'vllm--qwen3-8b', 'summary.json'), 'utf8'))
     assert.deepEqual(Object.keys(summary.by_mode), ['NR', 'NR_REASONING'])
     assert.equal(summary.settings.max_tokens, 300)
     assert.match(res.stdout, /router::auto · Router \(auto\)\s+14\s/)
+    assert.match(
+      res.stdout,
+      /^verdict.*: The router reaches \d+% of the best single model's accuracy/m,
+    )
   })
 
   it('stops on Ctrl-C, keeping partial results marked interrupted', async () => {
@@ -134,7 +138,7 @@ describe('semantic-router bench (CLI)', () => {
     )
     let stderr = ''
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-    const csv = join(out, 'vllm::slow', 'detailed_results.csv')
+    const csv = join(out, 'vllm--slow', 'detailed_results.csv')
     // Wait until at least two results are on disk, then interrupt.
     for (let i = 0; i < 600; i++) {
       if (existsSync(csv) && readFileSync(csv, 'utf8').trim().split('\n').length >= 3) break
@@ -146,7 +150,7 @@ describe('semantic-router bench (CLI)', () => {
     child.kill('SIGINT')
     assert.equal(await exited, 130)
     assert.match(stderr, /writing partial results/)
-    const summary = JSON.parse(readFileSync(join(out, 'vllm::slow', 'summary.json'), 'utf8'))
+    const summary = JSON.parse(readFileSync(join(out, 'vllm--slow', 'summary.json'), 'utf8'))
     assert.equal(summary.interrupted, true)
     assert.ok(summary.total_questions >= 2 && summary.total_questions < 70)
     assert.match(readFileSync(join(out, 'report.html'), 'utf8'), /interrupted-banner/)

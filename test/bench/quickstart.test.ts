@@ -1,6 +1,6 @@
 // The quickstart end to end, in process: simulated models, the real router, the benchmark, the report.
 import assert from 'node:assert/strict'
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
@@ -48,8 +48,19 @@ describe('bench quickstart', () => {
     )
     const html = readFileSync(join(out, 'report.html'), 'utf8')
     assert.match(html, /SIMULATED MODELS/)
-    assert.match(html, /Router category decisions matched/)
-    assert.ok(existsSync(join(out, 'router::auto', 'detailed_results.csv')))
+    // The report says what the run means: the verdict, the sample size, the routing figure.
+    assert.match(
+      html,
+      /id="verdict"><strong>Verdict \(simulated models\):<\/strong> The router reaches \d+% of the best single model's accuracy \([\d.]+% vs [\d.]+% for [a-z0-9-]+, reasoning (on|off)\) at \d+% of its cost per question\./,
+    )
+    assert.match(html, /Per-category figures rest on 1 question each \(14 questions over 14/)
+    assert.match(html, /Routing [\d.]+%: the share of the 14 questions .* It is not an error rate/)
+    const comparison = JSON.parse(readFileSync(join(out, 'comparison.json'), 'utf8'))
+    assert.ok(comparison.verdict.accuracy_share > 0)
+    assert.match(lines.join('\n'), /^verdict \(simulated models\): The router reaches/m)
+    // Folder names open on every system (Windows refuses ':' and friends).
+    assert.ok(existsSync(join(out, 'router--auto', 'detailed_results.csv')))
+    for (const name of readdirSync(out)) assert.doesNotMatch(name, /[<>:"\\|?*]/, name)
     assert.match(lines.join('\n'), /semantic-router simulator/)
   })
 

@@ -154,6 +154,6 @@ describe('HTML report', () => {
 
   it('is found at the documented path beside the run folders', () => {
     assert.ok(existsSync(join(reportPath, '..', 'comparison.json')))
-    assert.ok(existsSync(join(reportPath, '..', 'vllm::qwen3-8b', 'summary.json')))
+    assert.ok(existsSync(join(reportPath, '..', 'vllm--qwen3-8b', 'summary.json')))
   })
 })

@@ -13,6 +13,8 @@ export interface ReportInput {
   readonly generatedAt: string
   /** True when any endpoint is the simulator: the report says so at the top. */
   readonly simulated: boolean
+  /** One sentence comparing the router with the best single model (when both ran). */
+  readonly verdict?: string
   readonly notes: readonly string[]
   readonly summaries: readonly Summary[]
 }
@@ -229,6 +231,7 @@ const STYLE = `body{font-family:system-ui,sans-serif;margin:2rem;color:#111;max-
 h1{margin-bottom:.2rem}table{border-collapse:collapse;margin:1rem 0;font-size:13px}
 th,td{border:1px solid #ddd;padding:4px 8px;text-align:right}th:first-child,td:first-child{text-align:left}
 thead{background:#f3f4f6}.banner{background:#fef3c7;border:1px solid #f59e0b;padding:.6rem 1rem;margin:1rem 0;font-weight:600}
+.verdict{font-size:1.15rem;background:#ecfdf5;border:1px solid #10b981;padding:.6rem 1rem}
 figure.chart{margin:1.5rem 0}figcaption{font-weight:600;margin-bottom:.4rem}.meta{color:#555}`
 
 export function renderReport(input: ReportInput): string {
@@ -240,6 +243,10 @@ export function renderReport(input: ReportInput): string {
   const partial = interrupted
     ? '<div class="banner" id="interrupted-banner">This run was interrupted: figures cover the questions answered before it stopped.</div>'
     : ''
+  const verdict =
+    input.verdict === undefined
+      ? ''
+      : `<p class="verdict" id="verdict"><strong>Verdict${input.simulated ? ' (simulated models)' : ''}:</strong> ${esc(input.verdict)}</p>`
   const notes =
     input.notes.length > 0
       ? `<ul>${input.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>`
@@ -252,7 +259,7 @@ export function renderReport(input: ReportInput): string {
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(input.title)}</title><style>${STYLE}</style></head>
 <body><h1>${esc(input.title)}</h1><p class="meta">Dataset: ${esc(input.dataset)} · generated ${esc(input.generatedAt)} by semantic-router bench</p>
-${banner}${partial}${notes}${body}
+${banner}${partial}${verdict}${notes}${body}
 <p class="meta">Accuracy counts failed requests as wrong. Latency and tokens are over successful requests. Definitions: docs/model-evaluation.md.</p>
 </body></html>
 `
