@@ -58,6 +58,7 @@ const ROUTING_HEADERS = new Set([SELECTED_MODEL_HEADER, 'x-ai-eg-model', 'x-cana
 /** Which router config each setup is documented to run with. */
 const ROUTER_CONFIG_FOR: Record<string, string> = {
   'basic.yaml': '',
+  'local.yaml': '',
   'header-routing.yaml': 'router.header-routing.yaml',
   'ab-test.yaml': 'router.header-routing.yaml',
   'canary.yaml': 'router.header-routing.yaml',
