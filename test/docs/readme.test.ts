@@ -67,7 +67,11 @@ describe('README for a newcomer', () => {
     assert.equal(figure(howLong, /`npm test` about (\d+) minutes/, 'README'), tests)
     const evaluation = read('docs/model-evaluation.md')
     assert.equal(
-      figure(evaluation, /^## 1\. Quickstart \(simulated, about (\d+) s\)$/m, 'model-evaluation.md'),
+      figure(
+        evaluation,
+        /^## 1\. Quickstart \(simulated, about (\d+) s\)$/m,
+        'model-evaluation.md',
+      ),
       quickstart,
     )
     assert.doesNotMatch(evaluation, /quickstart[^\n]*minute/i)

@@ -1,0 +1,366 @@
+/**
+ * The cookbook harness: reads docs/cookbook.md into recipes (the format is described at the top of
+ * that file), and runs one the way a reader would — validate the config, serve it with simulated
+ * backends on every loopback endpoint (what `serve --simulate-backends` does, on free ports), send
+ * each `curl` request through the gateway (port 8801) or through Envoy (port 10000: the ext_proc
+ * conformance client in front of the router), and compare what comes back with what the recipe
+ * says you will see.
+ */
+import assert from 'node:assert/strict'
+import { parseDocument } from 'yaml'
+import { simulatorPlan } from '../../src/cli/simulated-backends.js'
+import { parseRouterConfig } from '../../src/assembly/load-config.js'
+import { startSimulator, type Simulator } from '../../src/simulator/index.js'
+import { EnvoyClient, type UpstreamRequest, type UpstreamResponse } from './envoy.js'
+import { startRouter, type TestRouter } from './router.js'
+
+export interface Step {
+  readonly command: string
+  /** Status and headers the client sees (`(none)` = the header is absent). */
+  readonly response?: { readonly status: number; readonly headers: Record<string, string> }
+  /** A subset of the JSON body the client sees. */
+  readonly responseJson?: unknown
+  /** Headers on the request as it left for the backend (what Envoy routes on). */
+  readonly upstreamHeaders?: Record<string, string>
+  /** A subset of the JSON body the backend received. */
+  readonly upstreamJson?: unknown
+}
+
+export interface Recipe {
+  readonly title: string
+  readonly id: string
+  readonly config: string
+  readonly steps: readonly Step[]
+}
+
+const FENCE = /^```([a-z]+)(?: ([a-z-]+)(?:=([a-z0-9-]+))?)?\n([\s\S]*?)^```$/gm
+
+function parseHttp(text: string): { status: number; headers: Record<string, string> } {
+  const lines = text.trim().split('\n')
+  const status = /^HTTP\/[\d.]+ (\d{3})/.exec(lines[0] ?? '')
+  assert.ok(status, `an http response block starts with a status line: ${lines[0]}`)
+  return { status: Number(status[1]), headers: parseHeaders(lines.slice(1).join('\n')) }
+}
+
+function parseHeaders(text: string): Record<string, string> {
+  const headers: Record<string, string> = {}
+  for (const line of text.trim().split('\n')) {
+    if (line.trim() === '') continue
+    const colon = line.indexOf(':')
+    assert.ok(colon > 0, `header line "${line}"`)
+    headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim()
+  }
+  return headers
+}
+
+/** Every `## ` section with a `yaml recipe=<id>` block is a recipe. */
+export function parseCookbook(markdown: string): Recipe[] {
+  const sections = markdown.split(/^## /m).slice(1)
+  const recipes: Recipe[] = []
+  for (const section of sections) {
+    const title = section.slice(0, section.indexOf('\n')).trim()
+    let config: { id: string; text: string } | undefined
+    const steps: Step[] = []
+    for (const m of section.matchAll(FENCE)) {
+      const [lang, role, id, body] = [m[1]!, m[2], m[3], m[4]!]
+      if (lang === 'yaml' && role === 'recipe') {
+        assert.equal(config, undefined, `${title}: one config per recipe`)
+        assert.ok(id, `${title}: the config block names the recipe (yaml recipe=<id>)`)
+        config = { id, text: body }
+      } else if (lang === 'sh' && role === 'request') steps.push({ command: body.trim() })
+      else if (role !== undefined && ['response', 'upstream'].includes(role)) {
+        const step = steps.at(-1)
+        assert.ok(step, `${title}: a ${lang} ${role} block follows a request`)
+        const key =
+          lang === 'http'
+            ? role === 'response'
+              ? 'response'
+              : 'upstreamHeaders'
+            : role === 'response'
+              ? 'responseJson'
+              : 'upstreamJson'
+        assert.ok(!(key in step), `${title}: one ${lang} ${role} block per request`)
+        const value =
+          lang === 'json'
+            ? (JSON.parse(body) as unknown)
+            : role === 'response'
+              ? parseHttp(body)
+              : parseHeaders(body)
+        steps[steps.length - 1] = { ...step, [key]: value }
+      }
+    }
+    if (config) recipes.push({ title, id: config.id, config: config.text, steps })
+  }
+  return recipes
+}
+
+/** Shell words of one command: quotes, backslash escapes and line continuations. */
+export function shellWords(command: string): string[] {
+  const words: string[] = []
+  let word: string | undefined
+  let i = 0
+  const push = (c: string) => (word = (word ?? '') + c)
+  while (i < command.length) {
+    const c = command[i]!
+    if (c === '\\' && command[i + 1] === '\n') i += 2
+    else if (c === '\\') {
+      push(command[i + 1] ?? '')
+      i += 2
+    } else if (c === "'") {
+      const end = command.indexOf("'", i + 1)
+      assert.ok(end > i, 'unterminated single quote')
+      push(command.slice(i + 1, end))
+      i = end + 1
+    } else if (c === '"') {
+      i++
+      let text = ''
+      while (i < command.length && command[i] !== '"') {
+        if (command[i] === '\\' && '"\\$`'.includes(command[i + 1] ?? '')) i++
+        text += command[i]
+        i++
+      }
+      push(text)
+      i++
+    } else if (/\s/.test(c)) {
+      if (word !== undefined) words.push(word)
+      word = undefined
+      i++
+    } else {
+      push(c)
+      i++
+    }
+  }
+  if (word !== undefined) words.push(word)
+  return words
+}
+
+export interface CurlRequest {
+  readonly port: number
+  readonly path: string
+  readonly method: string
+  readonly headers: Record<string, string>
+  readonly body: string | undefined
+}
+
+/** The request a `curl` command sends (the options the cookbook uses). */
+export function parseCurl(command: string): CurlRequest {
+  const words = shellWords(command)
+  assert.equal(words[0], 'curl', `a request is one curl command: ${command}`)
+  const headers: Record<string, string> = {}
+  let url: URL | undefined
+  let body: string | undefined
+  let method: string | undefined
+  for (let i = 1; i < words.length; i++) {
+    const w = words[i]!
+    if (w === '-H') {
+      const h = words[++i]!
+      headers[h.slice(0, h.indexOf(':')).trim().toLowerCase()] = h.slice(h.indexOf(':') + 1).trim()
+    } else if (w === '-d' || w === '--data') body = words[++i]
+    else if (w === '-X') method = words[++i]
+    else if (w === '-o' || w === '-D' || w === '-w') i++
+    else if (w.startsWith('http://')) url = new URL(w)
+    else assert.ok(['-s', '-sN', '-N', '-i'].includes(w), `curl option ${w} is not understood`)
+  }
+  assert.ok(url, `curl command without a URL: ${command}`)
+  assert.equal(url.hostname, '127.0.0.1')
+  return {
+    port: Number(url.port),
+    path: url.pathname + url.search,
+    method: method ?? (body === undefined ? 'GET' : 'POST'),
+    headers,
+    body,
+  }
+}
+
+/** `expected` is contained in `actual`: objects by key, arrays element by element. */
+export function assertSubset(actual: unknown, expected: unknown, path = '$'): void {
+  if (Array.isArray(expected)) {
+    assert.ok(Array.isArray(actual), `${path}: expected an array`)
+    assert.equal(actual.length, expected.length, `${path}: length`)
+    expected.forEach((e, i) => assertSubset(actual[i], e, `${path}[${i}]`))
+  } else if (typeof expected === 'object' && expected !== null) {
+    assert.ok(typeof actual === 'object' && actual !== null, `${path}: expected an object`)
+    for (const [k, v] of Object.entries(expected))
+      assertSubset((actual as Record<string, unknown>)[k], v, `${path}.${k}`)
+  } else assert.deepEqual(actual, expected, path)
+}
+
+interface Served {
+  readonly router: TestRouter
+  readonly sims: Map<number, Simulator>
+  /** The recipe's endpoint ports (18001, ...) → the free ports the simulators got. */
+  readonly ports: Map<number, number>
+  close(): Promise<void>
+}
+
+async function serve(recipe: Recipe, envoy: boolean): Promise<Served> {
+  const loaded = parseRouterConfig(recipe.config, { source: `cookbook:${recipe.id}` })
+  assert.deepEqual(
+    loaded.warnings.map((w) => `${w.path}: ${w.message}`),
+    [],
+    `${recipe.id}: the config loads without warnings`,
+  )
+  const sims = new Map<number, Simulator>()
+  const ports = new Map<number, number>()
+  try {
+    for (const plan of simulatorPlan(loaded.config)) {
+      const sim = await startSimulator({ ...plan, port: 0, defaults: { ttftMs: 0, tpotMs: 0 } })
+      sims.set(sim.port, sim)
+      ports.set(plan.port ?? 0, sim.port)
+    }
+    const doc = parseDocument(recipe.config)
+    loaded.config.vllm_endpoints.forEach((ep, i) => {
+      const port = ports.get(ep.port)
+      if (port !== undefined) doc.setIn(['vllm_endpoints', i, 'port'], port)
+    })
+    const router = await startRouter(doc.toString(), {
+      listen: envoy ? { enableExtproc: true, extprocPort: 0 } : {},
+    })
+    return {
+      router,
+      sims,
+      ports,
+      async close() {
+        await router.close()
+        for (const sim of sims.values()) await sim.close()
+      },
+    }
+  } catch (err) {
+    for (const sim of sims.values()) await sim.close()
+    throw err
+  }
+}
+
+/** Values in a recipe name the documented ports; the run uses free ones. */
+function localise(value: string, ports: Map<number, number>): string {
+  return value.replace(/127\.0\.0\.1:(\d+)/g, (all, p: string) => {
+    const actual = ports.get(Number(p))
+    return actual === undefined ? all : `127.0.0.1:${actual}`
+  })
+}
+
+function checkHeaders(
+  actual: (name: string) => string | undefined,
+  expected: Record<string, string>,
+  ports: Map<number, number>,
+  where: string,
+): void {
+  for (const [name, value] of Object.entries(expected)) {
+    if (value === '(none)') assert.equal(actual(name), undefined, `${where}: ${name} is absent`)
+    else assert.equal(actual(name), localise(value, ports), `${where}: ${name}`)
+  }
+}
+
+/** Envoy's side: the destination the router wrote, else the backend serving the selected model. */
+function envoyUpstream(served: Served) {
+  return async (req: UpstreamRequest): Promise<UpstreamResponse> => {
+    const destination = req.routeHeaders['x-vsr-destination-endpoint']
+    const model = req.routeHeaders['x-selected-model']
+    const sim = destination
+      ? served.sims.get(Number(destination.split(':').at(-1)))
+      : [...served.sims.values()].find((s) => model !== undefined && s.models.includes(model))
+    assert.ok(sim, `no backend for destination ${destination} / model ${model}`)
+    const headers: Record<string, string> = {}
+    for (const [k, v] of Object.entries(req.headers)) if (!k.startsWith(':')) headers[k] = v
+    delete headers['content-length']
+    const res = await fetch(`${sim.url}${req.headers[':path']}`, {
+      method: req.headers[':method'] ?? 'POST',
+      headers,
+      body: req.body.length > 0 ? req.body : null,
+    })
+    const out: Record<string, string> = {}
+    res.headers.forEach((v, k) => {
+      if (!['transfer-encoding', 'connection', 'keep-alive'].includes(k)) out[k] = v
+    })
+    return { status: res.status, headers: out, chunks: [Buffer.from(await res.arrayBuffer())] }
+  }
+}
+
+async function send(served: Served, step: Step, envoy: EnvoyClient | undefined) {
+  const request = parseCurl(step.command)
+  if (request.port === 10000) {
+    assert.ok(envoy, 'Envoy requests need the ext_proc listener')
+    let upstream: UpstreamRequest | undefined
+    const ex = await envoy.exchange(
+      {
+        method: request.method,
+        path: request.path,
+        headers: request.headers,
+        ...(request.body === undefined ? {} : { body: request.body }),
+      },
+      (req) => {
+        upstream = req
+        return envoyUpstream(served)(req)
+      },
+    )
+    return {
+      status: ex.status,
+      header: (n: string) => ex.headers[n],
+      text: ex.body.toString('utf8'),
+      upstreamHeader: (n: string) => upstream?.headers[n],
+    }
+  }
+  const base =
+    request.port === 8801
+      ? served.router.gatewayUrl
+      : request.port === 8080
+        ? served.router.apiUrl
+        : assert.fail(`port ${request.port}: the cookbook uses 8801, 8080 or 10000`)
+  const res = await fetch(`${base}${request.path}`, {
+    method: request.method,
+    headers: request.headers,
+    ...(request.body === undefined ? {} : { body: request.body }),
+  })
+  const text = await res.text()
+  return {
+    status: res.status,
+    header: (n: string) => res.headers.get(n) ?? undefined,
+    text,
+    upstreamHeader: (n: string): string | undefined => {
+      const last = lastReceived(served)
+      const v = last?.headers[n]
+      return Array.isArray(v) ? v.join(',') : v
+    },
+  }
+}
+
+function lastReceived(served: Served) {
+  return [...served.sims.values()]
+    .flatMap((s) => s.receivedChats())
+    .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt) || a.seq - b.seq)
+    .at(-1)
+}
+
+/** Validate, serve and check one recipe. */
+export async function runRecipe(recipe: Recipe): Promise<void> {
+  assert.ok(recipe.steps.length > 0, `${recipe.id}: at least one request`)
+  const envoyNeeded = recipe.steps.some((s) => parseCurl(s.command).port === 10000)
+  const served = await serve(recipe, envoyNeeded)
+  const extproc = served.router.app.extproc
+  const envoy = extproc ? new EnvoyClient(`127.0.0.1:${extproc.port}`) : undefined
+  try {
+    for (const [i, step] of recipe.steps.entries()) {
+      const where = `${recipe.id} request ${i + 1}`
+      for (const sim of served.sims.values()) sim.clearReceived()
+      const got = await send(served, step, envoy)
+      if (step.response) {
+        assert.equal(got.status, step.response.status, `${where}: status (${got.text})`)
+        checkHeaders(got.header, step.response.headers, served.ports, where)
+      }
+      if (step.responseJson !== undefined)
+        assertSubset(JSON.parse(got.text) as unknown, step.responseJson, `${where} response`)
+      if (step.upstreamHeaders)
+        checkHeaders(got.upstreamHeader, step.upstreamHeaders, served.ports, `${where} upstream`)
+      if (step.upstreamJson === null)
+        assert.equal(lastReceived(served), undefined, `${where}: nothing reaches a backend`)
+      else if (step.upstreamJson !== undefined) {
+        const last = lastReceived(served)
+        assert.ok(last, `${where}: nothing reached a backend`)
+        assertSubset(last.json, step.upstreamJson, `${where} upstream`)
+      }
+    }
+  } finally {
+    envoy?.close()
+    await served.close()
+  }
+}
