@@ -19,6 +19,7 @@ import {
   type ConfigIssue,
   type PathSegment,
 } from './issues.js'
+import { salvageConfig, underReplaced } from './salvage.js'
 import { parseWithSchema } from './schema-parse.js'
 import { routerConfigSchema, type RouterConfig } from './schema/index.js'
 import { isV03Document } from './schema/v03/index.js'
@@ -99,6 +100,18 @@ export function validateConfigObject(
   } else {
     config = parseWithSchema(routerConfigSchema, raw, report)
     if (config) checkConfig(config, report)
+    else {
+      // Schema errors: check the references between sections too, on stand-ins (salvage.ts).
+      const salvaged = salvageConfig(raw)
+      if (salvaged) {
+        const filtered: typeof report = (severity, path, message, key) => {
+          if (!underReplaced(key === undefined ? path : [...path, key], salvaged.replaced))
+            report(severity, path, message, key)
+        }
+        checkConfig(salvaged.config, filtered)
+        for (const check of options.checks ?? []) check(salvaged.config, filtered)
+      }
+    }
   }
   if (config) for (const check of options.checks ?? []) check(config, report)
 
