@@ -200,6 +200,7 @@ export class Pipeline {
       responseHeaders: new Map(),
       moduleState: new Map(),
       timings: {},
+      decisionLog: {},
       endpoint: undefined,
       decision: undefined,
       algorithm: '',

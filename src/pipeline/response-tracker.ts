@@ -195,13 +195,17 @@ export function logDecision(
   outcome = 'forwarded',
 ): void {
   const cost = costOf(ctx, record.usage)
-  logEvent(ctx.log, 'routing_decision', {
+  // A blocked request went to no model: the model routing had picked before the block is not
+  // named, so the line cannot be read as "routed to <model>".
+  const blocked = outcome === 'jailbreak_block' || outcome === 'pii_block'
+  const reasoning = blocked ? undefined : ctx.reasoning
+  const fields: Record<string, unknown> = {
     request_id: ctx.meta.requestId,
     transport: ctx.meta.transport,
     outcome,
-    reason_code: ctx.reasonCode,
+    reason_code: blocked ? outcome : ctx.reasonCode,
     original_model: ctx.request.model,
-    selected_model: ctx.upstreamModel,
+    selected_model: blocked ? '' : ctx.upstreamModel,
     category: ctx.category,
     confidence: Number(ctx.confidence.toFixed(4)),
     recipe: ctx.decision?.recipe.name ?? '',
@@ -209,11 +213,11 @@ export function logDecision(
     decision_confidence: Number((ctx.decision?.confidence ?? 0).toFixed(4)),
     algorithm: ctx.algorithm,
     classifier: ctx.classification?.source ?? '',
-    reasoning_enabled: ctx.reasoning?.enabled ?? false,
-    reasoning_effort: ctx.reasoning?.effort ?? '',
-    reasoning_reason: ctx.reasoning?.reason ?? '',
-    system_prompt_injected: ctx.systemPromptInjected,
-    selected_endpoint: ctx.endpoint?.hostPort ?? '',
+    reasoning_enabled: reasoning?.enabled ?? false,
+    reasoning_effort: reasoning?.effort ?? '',
+    reasoning_reason: reasoning?.reason ?? '',
+    system_prompt_injected: !blocked && ctx.systemPromptInjected,
+    selected_endpoint: (!blocked && ctx.endpoint?.hostPort) || '',
     status: record.status,
     prompt_tokens: record.usage?.prompt_tokens ?? 0,
     completion_tokens: record.usage?.completion_tokens ?? 0,
@@ -223,5 +227,9 @@ export function logDecision(
     routing_latency_ms: Number((ctx.timings['routing_total'] ?? 0).toFixed(3)),
     latency_ms: Number((record.latencySeconds * 1000).toFixed(3)),
     ...(record.error === undefined ? {} : { error: record.error }),
-  })
+  }
+  // What modules add (why they changed the decision) never overwrites the fields above.
+  for (const [key, value] of Object.entries(ctx.decisionLog))
+    if (!(key in fields)) fields[key] = value
+  logEvent(ctx.log, 'routing_decision', fields)
 }

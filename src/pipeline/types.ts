@@ -97,6 +97,11 @@ export interface RequestContext {
   readonly moduleState: Map<string, unknown>
   /** Milliseconds spent per stage, for logs. */
   readonly timings: Record<string, number>
+  /**
+   * Extra fields for the request's one `routing_decision` log line: a module that changed the
+   * decision says why here (e.g. the PII policy's re-route), instead of logging a decision itself.
+   */
+  readonly decisionLog: Record<string, unknown>
   endpoint: EndpointTarget | undefined
   /**
    * The request's decision evaluation (recipe, winning decision, confidence, matched signals);

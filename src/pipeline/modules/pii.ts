@@ -153,13 +153,9 @@ export const piiModule: ModuleFactory = {
           }
           ctx.reasonCode = 'pii_policy_alternative_selected'
           writeSlot(ctx, PII_STATE, { ...state, action: 'rerouted' })
-          logEvent(ctx.log, 'routing_decision', {
-            reason_code: 'pii_policy_alternative_selected',
-            request_id: ctx.meta.requestId,
-            original_model: checked,
-            selected_model: ctx.upstreamModel,
-            denied_pii: denied,
-          })
+          // Said once, in the request's routing_decision line.
+          ctx.decisionLog['pii_rerouted_from'] = checked
+          ctx.decisionLog['denied_pii'] = denied
           return
         }
         writeSlot(ctx, PII_STATE, { ...state, action: 'blocked' })
