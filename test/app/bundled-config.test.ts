@@ -8,12 +8,18 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { parseDocument } from 'yaml'
 import type { Simulator } from '../../src/simulator/index.js'
-import { postJson, startRouter, startSim, type Json, type TestRouter } from '../helpers/router.js'
+import {
+  BUNDLED_MODELS,
+  bundledConfig,
+  postJson,
+  startRouter,
+  startSim,
+  type Json,
+  type TestRouter,
+} from '../helpers/router.js'
 
 const ROOT = join(import.meta.dirname, '..', '..')
-const MODELS = ['qwen3-8b', 'deepseek-v31', 'gpt-oss-20b', 'small-chat']
 
 /**
  * The README's "one question per category" loop: its questions and the output it shows
@@ -47,10 +53,8 @@ function ask(content: string, model = 'MoM') {
 }
 
 before(async () => {
-  sim = await startSim({ models: MODELS })
-  const doc = parseDocument(readFileSync(join(ROOT, 'config', 'config.yaml'), 'utf8'))
-  for (const i of [0, 1]) doc.setIn(['vllm_endpoints', i, 'port'], sim.port)
-  router = await startRouter(doc.toString())
+  sim = await startSim({ models: BUNDLED_MODELS })
+  router = await startRouter(bundledConfig(sim.port))
 })
 
 after(async () => {

@@ -5,7 +5,6 @@
  * minimum; later versions guess the module type), so the note stays true.
  */
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -18,26 +17,9 @@ import {
   startSim,
   type TestRouter,
 } from '../helpers/router.js'
+import { runNodeAsync } from '../helpers/processes.js'
 
 const ROOT = join(import.meta.dirname, '..', '..')
-
-function runNode(
-  args: readonly string[],
-  cwd: string,
-): Promise<{ status: number | null; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd })
-    let out = ''
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()))
-    child.stderr.on('data', (c: Buffer) => (out += c.toString()))
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
-    child.once('error', reject)
-    child.once('close', (status) => {
-      clearTimeout(timer)
-      resolve({ status, out })
-    })
-  })
-}
 
 let sim: Simulator
 let router: TestRouter
@@ -67,12 +49,12 @@ after(async () => {
 describe('README OpenAI client snippet', () => {
   it('runs as client.mjs: routed answer, then a streamed one', async () => {
     await writeFile(join(dir, 'client.mjs'), snippet)
-    const r = await runNode(['client.mjs'], dir)
-    assert.equal(r.status, 0, r.out)
+    const r = await runNodeAsync(['client.mjs'], { cwd: dir })
+    assert.equal(r.status, 0, r.stdout + r.stderr)
     // First line: the selected model header, then the simulator's answer.
-    const [selected] = r.out.split(' ')
-    assert.ok(FAMILY_MODELS.includes(selected!), r.out)
-    assert.match(r.out, /Simulated answer from/)
+    const [selected] = r.stdout.split(' ')
+    assert.ok(FAMILY_MODELS.includes(selected!), r.stdout)
+    assert.match(r.stdout, /Simulated answer from/)
     assert.equal(
       sim.receivedChats().filter((c) => (c.json as { stream?: boolean }).stream === true).length,
       1,
@@ -82,8 +64,8 @@ describe('README OpenAI client snippet', () => {
   it('fails as client.js on Node 20.18 with the error the README names', async () => {
     await writeFile(join(dir, 'client.js'), snippet)
     // Node 20.19+ guesses the module type from the syntax; 20.18 (our minimum) does not.
-    const r = await runNode(['--no-experimental-detect-module', 'client.js'], dir)
+    const r = await runNodeAsync(['--no-experimental-detect-module', 'client.js'], { cwd: dir })
     assert.notEqual(r.status, 0)
-    assert.match(r.out, /Cannot use import statement outside a module/)
+    assert.match(r.stderr, /Cannot use import statement outside a module/)
   })
 })

@@ -6,17 +6,20 @@
  * Bundled config, real router, embedded models, one simulator.
  */
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { parseDocument } from 'yaml'
 import { describeOutcome } from '../../src/cli/classify.js'
 import type { Simulator } from '../../src/simulator/index.js'
 import { metricValue } from '../helpers/extproc.js'
-import { postJson, startRouter, startSim, type Json, type TestRouter } from '../helpers/router.js'
+import {
+  BUNDLED_MODELS,
+  bundledConfig,
+  postJson,
+  startRouter,
+  startSim,
+  type Json,
+  type TestRouter,
+} from '../helpers/router.js'
 import { makeRuntime, meta, chatBody, type TestRuntime } from '../helpers/runtime.js'
-
-const ROOT = join(import.meta.dirname, '..', '..')
 
 /** question → [model, reasoning header, effort in effect (undefined = none)] */
 const CASES: [string, string, string, string | undefined][] = [
@@ -31,13 +34,11 @@ let router: TestRouter
 let cli: TestRuntime
 
 before(async () => {
-  sim = await startSim({ models: ['qwen3-8b', 'deepseek-v31', 'gpt-oss-20b', 'small-chat'] })
-  const doc = parseDocument(readFileSync(join(ROOT, 'config', 'config.yaml'), 'utf8'))
-  for (const i of [0, 1]) doc.setIn(['vllm_endpoints', i, 'port'], sim.port)
+  sim = await startSim({ models: BUNDLED_MODELS })
   // The cache would answer a repeated question without a reasoning decision.
-  doc.setIn(['semantic_cache', 'enabled'], false)
-  router = await startRouter(doc.toString())
-  cli = await makeRuntime(doc.toString())
+  const yaml = bundledConfig(sim.port, [[['semantic_cache', 'enabled'], false]])
+  router = await startRouter(yaml)
+  cli = await makeRuntime(yaml)
 })
 
 after(async () => {

@@ -14,11 +14,18 @@ import { routerConfigSchema } from '../../src/config/schema/index.js'
 import type { Simulator } from '../../src/simulator/index.js'
 import { readEnvoyConfig } from '../../scripts/envoy-standin.js'
 import { launch, waitForLine, type Running } from '../helpers/processes.js'
-import { postJson, startRouter, startSim, type Json, type TestRouter } from '../helpers/router.js'
+import {
+  BUNDLED_MODELS,
+  bundledConfig,
+  postJson,
+  startRouter,
+  startSim,
+  type Json,
+  type TestRouter,
+} from '../helpers/router.js'
 
 const ROOT = join(import.meta.dirname, '..', '..')
 const LOCAL_YAML = join(ROOT, 'deploy', 'envoy', 'local.yaml')
-const MODELS = ['qwen3-8b', 'deepseek-v31', 'gpt-oss-20b', 'small-chat']
 
 describe('deploy/envoy/local.yaml', () => {
   it('listens on ports npm start does not use, and points at the router it starts', () => {
@@ -60,10 +67,10 @@ describe('npm run envoy:standin (Envoy stand-in) in front of the router', () => 
   let url: string
 
   before(async () => {
-    sim = await startSim({ models: MODELS })
-    const doc = parseDocument(readFileSync(join(ROOT, 'config', 'config.yaml'), 'utf8'))
-    for (const i of [0, 1]) doc.setIn(['vllm_endpoints', i, 'port'], sim.port)
-    router = await startRouter(doc.toString(), { listen: { enableExtproc: true, extprocPort: 0 } })
+    sim = await startSim({ models: BUNDLED_MODELS })
+    router = await startRouter(bundledConfig(sim.port), {
+      listen: { enableExtproc: true, extprocPort: 0 },
+    })
     const extproc = router.app.extproc!
     standin = launch(process.execPath, [
       '--import',

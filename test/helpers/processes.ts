@@ -49,8 +49,16 @@ export function runCli(args: readonly string[], options: { input?: string } = {}
  * (a spawnSync would stop that server from answering).
  */
 export function runCliAsync(args: readonly string[]): Promise<CliResult> {
+  return runNodeAsync([CLI, ...args])
+}
+
+/** `node <args>` to completion without blocking this process (killed after 60 s). */
+export function runNodeAsync(
+  args: readonly string[],
+  options: { cwd?: string } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT })
+    const child = spawn(process.execPath, args, { cwd: options.cwd ?? ROOT })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()))

@@ -2,10 +2,12 @@
  * Starts the whole router (createRouterApp) on port 0 in front of real simulator listeners, with
  * captured logs and a private metrics registry, for integration tests.
  */
+import { readFileSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before } from 'node:test'
+import { parseDocument } from 'yaml'
 import { createRouterApp, type RouterApp, type RouterAppOptions } from '../../src/assembly/app.js'
 import { createLogger } from '../../src/log.js'
 import { RouterMetrics } from '../../src/metrics/router-metrics.js'
@@ -169,6 +171,23 @@ ${extra}`
 }
 
 export const FAMILY_MODELS = ['qwen3-8b', 'deepseek-v31', 'gpt-oss-20b', 'plain-model']
+
+/** The models config/config.yaml (the bundled config) serves. */
+export const BUNDLED_MODELS = ['qwen3-8b', 'deepseek-v31', 'gpt-oss-20b', 'small-chat']
+
+/**
+ * config/config.yaml with both endpoints on one simulator port, optionally edited (a YAML path and
+ * value per edit), as YAML text for startRouter / makeRuntime.
+ */
+export function bundledConfig(simPort: number, edits: [PathSegments, unknown][] = []): string {
+  const doc = parseDocument(
+    readFileSync(join(import.meta.dirname, '..', '..', 'config', 'config.yaml'), 'utf8'),
+  )
+  for (const i of [0, 1]) doc.setIn(['vllm_endpoints', i, 'port'], simPort)
+  for (const [path, value] of edits) doc.setIn(path, value)
+  return doc.toString()
+}
+type PathSegments = (string | number)[]
 
 /** Parsed JSON of unknown shape (tests index into it freely). */
 export type Json = ReturnType<typeof JSON.parse>
