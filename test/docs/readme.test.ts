@@ -23,7 +23,7 @@ function section(markdown: string, heading: string): string {
 
 /** The single figure a pattern captures in a text (the pattern must match exactly once). */
 function figure(text: string, pattern: RegExp, where: string): string {
-  const all = [...text.matchAll(new RegExp(pattern.source, 'g'))]
+  const all = [...text.matchAll(new RegExp(pattern.source, `${pattern.flags}g`))]
   assert.equal(all.length, 1, `${where}: ${pattern} found ${all.length} times`)
   return all[0]![1]!
 }
@@ -63,8 +63,8 @@ describe('README for a newcomer', () => {
     const quickstart = figure(measured, /`npm run quickstart`: (\d+) s/, 'benchmarks.md')
     const tests = figure(measured, /`npm test`: (\d+) min/, 'benchmarks.md')
     const howLong = section(README, 'Two commands')
-    assert.equal(figure(howLong, /`npm run quickstart` about (\d+) s/, 'README'), quickstart)
-    assert.equal(figure(howLong, /`npm test` about (\d+) minutes/, 'README'), tests)
+    assert.equal(figure(howLong, /`npm run quickstart`\s+about\s+(\d+)\s+s/, 'README'), quickstart)
+    assert.equal(figure(howLong, /`npm test`\s+about\s+(\d+)\s+minutes/, 'README'), tests)
     const evaluation = read('docs/model-evaluation.md')
     assert.equal(
       figure(
