@@ -73,6 +73,12 @@ export const ERROR_CODES = {
     type: 'upstream_error',
     message: 'The upstream endpoint could not be reached',
   },
+  upstream_http_error: {
+    // Sent with the endpoint's own status (404, 500, ...); 502 only names the family.
+    status: 502,
+    type: 'upstream_error',
+    message: 'The upstream endpoint answered with an error and no usable body',
+  },
   upstream_timeout: {
     status: 504,
     type: 'upstream_error',

@@ -67,6 +67,8 @@ export class ExtProcStream {
   private chunks: Buffer[] = []
   private bodyBytes = 0
   private chunked = false
+  /** A response body message was seen (an error body split over messages is passed, not replaced). */
+  private bodySeen = false
   /** The pipeline was called (or the request was answered): later request bodies pass through. */
   private decided = false
   private ctx: RequestContext | undefined
@@ -286,15 +288,26 @@ export class ExtProcStream {
     // SSE must flow chunk by chunk to the client; Envoy would otherwise buffer the whole stream.
     if ((headers['content-type'] ?? '').includes('text/event-stream'))
       reply.mode_override = { response_body_mode: BodySendMode.STREAMED }
-    if (message.end_of_stream === true) await this.finishResponse(undefined)
+    if (message.end_of_stream === true) {
+      // An upstream error with no body at all: the router answers in its place.
+      const replacement = tracker.isUpstreamError ? tracker.errorReply(Buffer.alloc(0)) : undefined
+      await this.finishResponse(undefined)
+      if (replacement) return pipelineImmediate(replacement, ctx.meta.requestId)
+    }
     return reply
   }
 
   private async onResponseBody(message: HttpBody): Promise<ProcessingResponse> {
     const tracker = this.tracker
     if (tracker) {
-      if (message.body && message.body.length > 0) tracker.onChunk(message.body)
+      const body = message.body ?? Buffer.alloc(0)
+      if (body.length > 0) tracker.onChunk(body)
+      // A whole upstream error body in one message (BUFFERED): replaced when it is no use.
+      const whole = tracker.isUpstreamError && message.end_of_stream === true && !this.bodySeen
+      this.bodySeen = true
+      const replacement = whole ? tracker.errorReply(body) : undefined
       if (message.end_of_stream === true) await this.finishResponse(undefined)
+      if (replacement && this.ctx) return pipelineImmediate(replacement, this.ctx.meta.requestId)
     }
     return { response_body: { response: CONTINUE } }
   }

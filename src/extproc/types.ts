@@ -5,12 +5,22 @@
 import type { RouterConfig } from '../config/schema/index.js'
 import type { Logger } from '../log.js'
 import type { RouterMetrics } from '../metrics/router-metrics.js'
-import type { RequestContext, RequestMeta, RequestOutcome, Transport } from '../pipeline/types.js'
+import type {
+  ImmediateResponse,
+  RequestContext,
+  RequestMeta,
+  RequestOutcome,
+  Transport,
+} from '../pipeline/types.js'
 
 export interface ExtProcResponseTracker {
   /** Upstream status and headers; returns the x-vsr-* headers to add to the client response. */
   onHeaders(status: number, headers: Readonly<Record<string, string>>): Record<string, string>
   onChunk(chunk: Buffer): void
+  /** The upstream answered 4xx/5xx with a body that is not an SSE stream. */
+  readonly isUpstreamError: boolean
+  /** For an upstream error: the router's answer instead of the body, or undefined to pass it. */
+  errorReply(body: Buffer): ImmediateResponse | undefined
   /** Idempotent. `error` marks a response that did not complete. */
   finish(error?: string): Promise<void>
 }

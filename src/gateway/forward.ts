@@ -15,6 +15,7 @@ import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerResponse } from 'n
 import type { Dispatcher } from 'undici'
 import { RouterError, toOpenAIErrorBody, type ErrorCode } from '../errors.js'
 import type { ResponseTracker } from '../pipeline/response-tracker.js'
+import { MAX_HELD_ERROR_BODY } from '../pipeline/upstream-error.js'
 import type { ClientWatch } from './client-watch.js'
 import { clientResponseHeaders } from './headers.js'
 
@@ -59,6 +60,9 @@ class RelayHandler implements Dispatcher.DispatchHandler {
   private started = false
   private streaming = false
   private settled = false
+  /** An upstream error body held (up to MAX_HELD_ERROR_BODY) until the router decides on it. */
+  private held:
+    { status: number; headers: OutgoingHttpHeaders; chunks: Buffer[]; bytes: number } | undefined
   private readonly onAbort = (): void => {
     this.controller?.abort(new ClientGoneError('client disconnected'))
   }
@@ -98,12 +102,26 @@ class RelayHandler implements Dispatcher.DispatchHandler {
     this.started = true
     const type = headers['content-type']
     this.streaming = typeof type === 'string' && type.startsWith('text/event-stream')
+    if (tracker.isUpstreamError) {
+      this.held = { status: statusCode, headers: out, chunks: [], bytes: 0 }
+      return
+    }
     res.writeHead(statusCode, out)
     if (this.streaming) res.flushHeaders()
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
     this.req.tracker.onChunk(chunk)
+    const held = this.held
+    if (held) {
+      held.chunks.push(chunk)
+      held.bytes += chunk.length
+      if (held.bytes <= MAX_HELD_ERROR_BODY) return
+      // Too large to be a bare error page: pass it through as it comes.
+      this.held = undefined
+      this.req.res.writeHead(held.status, held.headers)
+      chunk = Buffer.concat(held.chunks)
+    }
     if (!this.req.res.write(chunk)) {
       controller.pause()
       this.req.res.once('drain', () => controller.resume())
@@ -111,7 +129,16 @@ class RelayHandler implements Dispatcher.DispatchHandler {
   }
 
   onResponseEnd(): void {
-    this.req.res.end()
+    const { res, tracker } = this.req
+    const held = this.held
+    if (held) {
+      const body = Buffer.concat(held.chunks)
+      const reply = tracker.errorReply(body)
+      if (reply) {
+        res.writeHead(reply.status, { ...reply.headers, ...this.req.extraHeaders })
+        res.end(reply.body)
+      } else res.writeHead(held.status, held.headers).end(body)
+    } else res.end()
     this.settle({ kind: 'done' })
   }
 

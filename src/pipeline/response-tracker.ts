@@ -8,7 +8,8 @@ import { label } from '../metrics/router-metrics.js'
 import type { Usage } from '../openai/types.js'
 import type { EndpointPolicy } from '../routing/selection/types.js'
 import { normaliseUsage, SseAssembler } from './sse-assembler.js'
-import type { PipelineModule, RequestContext, ResponseRecord } from './types.js'
+import type { ImmediateResponse, PipelineModule, RequestContext, ResponseRecord } from './types.js'
+import { upstreamErrorHeaders, upstreamErrorReply } from './upstream-error.js'
 
 export interface TrackerDeps {
   readonly modules: readonly PipelineModule[]
@@ -48,7 +49,21 @@ export class ResponseTracker {
     const metrics = this.ctx.services.metrics
     if (status >= 500) metrics.recordError(this.ctx.upstreamModel, 'upstream_5xx')
     else if (status >= 400) metrics.recordError(this.ctx.upstreamModel, 'upstream_4xx')
-    return status >= 200 && status < 300 ? Object.fromEntries(this.ctx.responseHeaders) : {}
+    if (status >= 200 && status < 300) return Object.fromEntries(this.ctx.responseHeaders)
+    return status >= 400 ? upstreamErrorHeaders(this.ctx) : {}
+  }
+
+  /** True when the transport should hold the body and ask `errorReply` before sending it. */
+  get isUpstreamError(): boolean {
+    return this.status >= 400 && !this.streaming
+  }
+
+  /**
+   * For an upstream error (`isUpstreamError`) with its whole body: the router's answer to send
+   * instead, or undefined to pass the endpoint's body through (see upstream-error.ts).
+   */
+  errorReply(body: Buffer): ImmediateResponse | undefined {
+    return upstreamErrorReply(this.ctx, this.status, body)
   }
 
   onChunk(chunk: Buffer): void {

@@ -147,7 +147,10 @@ describe('gateway upstream failures', () => {
     const res = await postJson(url, chat('live-model'), { 'x-simulator-fault': 'status=429' })
     assert.equal(res.status, 429)
     assert.ok(res.json.error, 'the upstream OpenAI error body')
-    assert.equal(res.headers.get('x-vsr-selected-model'), null, 'no routing headers on errors')
+    // Only where it came from: the model asked for, and that the endpoint (not the router) erred.
+    assert.equal(res.headers.get('x-vsr-selected-model'), 'live-model')
+    assert.equal(res.headers.get('x-vsr-error-source'), 'upstream')
+    assert.equal(res.headers.get('x-vsr-selected-category'), null)
     assert.match(
       await router.metricsText(),
       /llm_request_errors_total\{model="live-model",reason="upstream_4xx"\} 1/,

@@ -14,7 +14,8 @@
  *   BUFFERED mode, after the headers reply in STREAMED/NONE mode;
  * - trailers are sent only when their mode is SEND (default SKIP);
  * - response headers, then the response body per the (possibly overridden) response mode;
- * - an ImmediateResponse ends the exchange; the stream is then half-closed as Envoy does.
+ * - an ImmediateResponse ends the exchange in any phase (in a response phase it replaces the
+ *   upstream response); the stream is then half-closed as Envoy does.
  */
 import {
   credentials as grpcCredentials,
@@ -468,6 +469,9 @@ export class EnvoyClient {
         const out: Buffer[] = []
         for (const piece of pieces) {
           const reply = await receive('response_body')
+          // Envoy honours an ImmediateResponse in any phase; in BUFFERED mode nothing of the
+          // upstream response has reached the client yet, so it replaces the whole response.
+          if (reply?.immediate_response) return immediate(reply)
           const m = common(reply, 'response_body')?.body_mutation as
             { body?: Buffer; clear_body?: boolean } | undefined
           out.push(m?.body ?? (m?.clear_body ? Buffer.alloc(0) : piece))
