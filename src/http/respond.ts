@@ -79,5 +79,14 @@ export function logRequestError(err: RouterError, ctx: RequestLogContext): void 
   }
   if (err.param !== undefined) fields['param'] = err.param
   if (err.code === 'internal_error' && err.cause instanceof Error) fields['stack'] = err.cause.stack
-  logEvent(ctx.log, 'request_error', fields, err.status >= 500 ? 'error' : 'warn')
+  logEvent(ctx.log, 'request_error', fields, levelOf(err, ctx.path))
+}
+
+/**
+ * `not_ready` is the expected answer while models load, not a fault: readiness probes polling
+ * `/ready` during start-up log at debug, other requests refused then at info. Other 5xx are errors.
+ */
+function levelOf(err: RouterError, path: string): 'debug' | 'info' | 'warn' | 'error' {
+  if (err.code === 'not_ready') return path === '/ready' ? 'debug' : 'info'
+  return err.status >= 500 ? 'error' : 'warn'
 }

@@ -7,6 +7,7 @@ import { parseConfigText } from '../../src/config/load.js'
 import { createLogger } from '../../src/log.js'
 import { RouterMetrics } from '../../src/metrics/router-metrics.js'
 import { postJson, readJson, useRouter, type Json } from '../helpers/router.js'
+import { logCapture } from '../helpers/runtime.js'
 
 const CONFIG = `
 vllm_endpoints:
@@ -158,6 +159,25 @@ describe('classification API before the models are loaded', () => {
         /batch_classification_errors_total\{processing_type="unified",error_type="classifier_unavailable"\} 1/,
       )
     })
+  })
+
+  it('logs readiness polls during start-up at debug, not as errors', async () => {
+    const capture = logCapture()
+    const log = createLogger({ level: 'debug', destination: capture.stream })
+    await withStartingServer({ log }, async (url) => {
+      for (let i = 0; i < 3; i++) assert.equal((await fetch(`${url}/ready`)).status, 503)
+      assert.equal((await postJson(`${url}/api/v1/classify/intent`, { text: 'hi' })).status, 503)
+    })
+    const levels = capture.lines
+      .filter((l) => l.event === 'request_error' && l['code'] === 'not_ready')
+      .map((l) => `${String(l['path'])}:${l.level}`)
+    assert.deepEqual(levels, [
+      '/ready:debug',
+      '/ready:debug',
+      '/ready:debug',
+      '/api/v1/classify/intent:info',
+    ])
+    assert.equal(capture.lines.filter((l) => l.level === 'error').length, 0)
   })
 
   it('bounds each route by a time budget (504 PROCESSING_TIMEOUT), telling the route', async () => {
