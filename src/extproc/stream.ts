@@ -301,13 +301,25 @@ export class ExtProcStream {
     const tracker = this.tracker
     if (tracker) {
       const body = message.body ?? Buffer.alloc(0)
-      if (body.length > 0) tracker.onChunk(body)
+      const eos = message.end_of_stream === true
+      // What the client gets: the body, minus a usage chunk the router asked for on its behalf.
+      let out = body.length > 0 ? tracker.onChunk(body) : body
+      if (eos) {
+        const rest = tracker.flush()
+        if (rest.length > 0) out = Buffer.concat([out, rest])
+      }
       // A whole upstream error body in one message (BUFFERED): replaced when it is no use.
-      const whole = tracker.isUpstreamError && message.end_of_stream === true && !this.bodySeen
+      const whole = tracker.isUpstreamError && eos && !this.bodySeen
       this.bodySeen = true
       const replacement = whole ? tracker.errorReply(body) : undefined
-      if (message.end_of_stream === true) await this.finishResponse(undefined)
+      if (eos) await this.finishResponse(undefined)
       if (replacement && this.ctx) return pipelineImmediate(replacement, this.ctx.meta.requestId)
+      if (out !== body)
+        return {
+          response_body: {
+            response: { body_mutation: out.length > 0 ? { body: out } : { clear_body: true } },
+          },
+        }
     }
     return { response_body: { response: CONTINUE } }
   }

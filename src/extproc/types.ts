@@ -16,7 +16,10 @@ import type {
 export interface ExtProcResponseTracker {
   /** Upstream status and headers; returns the x-vsr-* headers to add to the client response. */
   onHeaders(status: number, headers: Readonly<Record<string, string>>): Record<string, string>
-  onChunk(chunk: Buffer): void
+  /** Returns the bytes to send the client for this chunk (the same Buffer when unchanged). */
+  onChunk(chunk: Buffer): Buffer
+  /** Bytes held back for the client at the end of the body (usually none). */
+  flush(): Buffer
   /** The upstream answered 4xx/5xx with a body that is not an SSE stream. */
   readonly isUpstreamError: boolean
   /** For an upstream error: the router's answer instead of the body, or undefined to pass it. */

@@ -111,7 +111,9 @@ class RelayHandler implements Dispatcher.DispatchHandler {
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    this.req.tracker.onChunk(chunk)
+    // What the client gets: the chunk, minus a usage chunk the router asked for on its behalf.
+    chunk = this.req.tracker.onChunk(chunk)
+    if (chunk.length === 0) return
     const held = this.held
     if (held) {
       held.chunks.push(chunk)
@@ -138,7 +140,7 @@ class RelayHandler implements Dispatcher.DispatchHandler {
         res.writeHead(reply.status, { ...reply.headers, ...this.req.extraHeaders })
         res.end(reply.body)
       } else res.writeHead(held.status, held.headers).end(body)
-    } else res.end()
+    } else res.end(tracker.flush())
     this.settle({ kind: 'done' })
   }
 

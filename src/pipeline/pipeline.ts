@@ -201,6 +201,7 @@ export class Pipeline {
       moduleState: new Map(),
       timings: {},
       decisionLog: {},
+      streamUsageAdded: false,
       endpoint: undefined,
       decision: undefined,
       algorithm: '',
@@ -217,6 +218,7 @@ export class Pipeline {
       body.model = bodyModel
       ctx.bodyChanged = true
     }
+    this.askForStreamUsage(ctx)
     if (ctx.autoRouted && ctx.upstreamModel !== ctx.request.model)
       metrics.routingModifications.inc({
         source_model: label(ctx.request.model),
@@ -265,6 +267,20 @@ export class Pipeline {
       decision: result.decision?.name ?? 'none',
       algorithm: label(ctx.algorithm, 'none'),
     })
+  }
+
+  /**
+   * A stream is counted only if the endpoint reports its usage, which OpenAI-compatible servers
+   * do only when asked: the router asks on every stream it relays, and the response tracker takes
+   * the extra chunk out again when the client had not asked (sse-usage-stripper.ts).
+   */
+  private askForStreamUsage(ctx: RequestContext): void {
+    const body = ctx.request.body
+    if (!this.config.upstream.stream_usage || body.stream !== true) return
+    if (body.stream_options?.include_usage === true) return
+    body.stream_options = { ...body.stream_options, include_usage: true }
+    ctx.bodyChanged = true
+    ctx.streamUsageAdded = true
   }
 
   private setResponseHeaders(ctx: RequestContext): void {

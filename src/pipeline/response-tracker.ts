@@ -8,6 +8,7 @@ import { label } from '../metrics/router-metrics.js'
 import type { Usage } from '../openai/types.js'
 import type { EndpointPolicy } from '../routing/selection/types.js'
 import { normaliseUsage, SseAssembler } from './sse-assembler.js'
+import { SseUsageStripper } from './sse-usage-stripper.js'
 import type { ImmediateResponse, PipelineModule, RequestContext, ResponseRecord } from './types.js'
 import { upstreamErrorHeaders, upstreamErrorReply } from './upstream-error.js'
 
@@ -17,6 +18,9 @@ export interface TrackerDeps {
   /** Told how the request to the picked endpoint ended (latency, status, time to first byte). */
   readonly endpointPolicy?: Pick<EndpointPolicy, 'observe'>
 }
+
+/** One SSE event larger than this is not held back whole (the stream then passes as it is). */
+const MAX_SSE_EVENT_BYTES = 1024 * 1024
 
 export class ResponseTracker {
   private readonly ctx: RequestContext
@@ -28,6 +32,7 @@ export class ResponseTracker {
   private bodyBytes = 0
   private oversize = false
   private assembler: SseAssembler | undefined
+  private stripper: SseUsageStripper | undefined
   private finished: Promise<void> | undefined
 
   constructor(ctx: RequestContext, deps: TrackerDeps) {
@@ -46,6 +51,8 @@ export class ResponseTracker {
     const type = Array.isArray(contentType) ? contentType.join(',') : (contentType ?? '')
     this.streaming = type.includes('text/event-stream')
     if (this.streaming) this.assembler = new SseAssembler(this.deps.maxResponseBytes)
+    if (this.streaming && this.ctx.streamUsageAdded && status >= 200 && status < 300)
+      this.stripper = new SseUsageStripper(MAX_SSE_EVENT_BYTES)
     const metrics = this.ctx.services.metrics
     if (status >= 500) metrics.recordError(this.ctx.upstreamModel, 'upstream_5xx')
     else if (status >= 400) metrics.recordError(this.ctx.upstreamModel, 'upstream_4xx')
@@ -66,11 +73,26 @@ export class ResponseTracker {
     return upstreamErrorReply(this.ctx, this.status, body)
   }
 
-  onChunk(chunk: Buffer): void {
+  /**
+   * One chunk of the upstream body. Returns the bytes to send the client for it: the chunk itself,
+   * or, when the router asked for the stream's usage, the chunk without it (possibly empty while
+   * an event is incomplete). The same Buffer comes back when nothing changed.
+   */
+  onChunk(chunk: Buffer): Buffer {
     if (this.assembler) {
       this.assembler.push(chunk)
-      return
+      return this.stripper ? this.stripper.push(chunk) : chunk
     }
+    this.keep(chunk)
+    return chunk
+  }
+
+  /** The end of the upstream body: bytes still held back for the client (usually none). */
+  flush(): Buffer {
+    return this.stripper?.end() ?? Buffer.alloc(0)
+  }
+
+  private keep(chunk: Buffer): void {
     if (this.oversize) return
     this.bodyBytes += chunk.length
     if (this.bodyBytes > this.deps.maxResponseBytes) {

@@ -102,6 +102,11 @@ export interface RequestContext {
    * decision says why here (e.g. the PII policy's re-route), instead of logging a decision itself.
    */
   readonly decisionLog: Record<string, unknown>
+  /**
+   * The router, not the client, asked the endpoint for the stream's usage chunk: the response
+   * tracker takes it out of what the client receives.
+   */
+  streamUsageAdded: boolean
   endpoint: EndpointTarget | undefined
   /**
    * The request's decision evaluation (recipe, winning decision, confidence, matched signals);

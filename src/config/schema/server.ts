@@ -41,6 +41,12 @@ export const upstreamSchema = z.strictObject({
   body_timeout_ms: z.number().int().positive().default(300_000),
   keep_alive_timeout_ms: z.number().int().positive().default(60_000),
   connections_per_endpoint: z.number().int().positive().default(128),
+  /**
+   * Ask the endpoint for usage on streamed requests (`stream_options.include_usage`) so streams
+   * are counted in tokens and cost; the extra usage chunk is taken out again unless the client
+   * asked for it. Both transports. Off for an endpoint that rejects `stream_options`.
+   */
+  stream_usage: z.boolean().default(true),
   /** Largest non-streaming upstream response kept in memory for usage and caching. */
   max_response_bytes: z
     .number()
