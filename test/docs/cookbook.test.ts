@@ -58,6 +58,10 @@ describe('cookbook harness', () => {
       body: '{"a": 1}',
     })
     assert.throws(() => parseCurl('curl --insecure http://127.0.0.1:8801/'), /not understood/)
+    assert.deepEqual(shellWords(`-d "{\\"c\\":\\"$(printf 'ab %.0s' {1..3})\\"}"`), [
+      '-d',
+      '{"c":"ab ab ab "}',
+    ])
   })
 
   it('fails a recipe whose stated outcome is wrong', async () => {

@@ -94,8 +94,12 @@ export function parseCookbook(markdown: string): Recipe[] {
   return recipes
 }
 
-/** Shell words of one command: quotes, backslash escapes and line continuations. */
-export function shellWords(command: string): string[] {
+/** The one expansion the cookbook uses, for long prompts: `$(printf 'text %.0s' {1..N})`. */
+const REPEAT = /\$\(printf '([^']*)%\.0s' \{1\.\.(\d+)\}\)/g
+
+/** Shell words of one command: quotes, backslash escapes, line continuations, REPEAT. */
+export function shellWords(source: string): string[] {
+  const command = source.replace(REPEAT, (_all, text: string, n: string) => text.repeat(Number(n)))
   const words: string[] = []
   let word: string | undefined
   let i = 0
@@ -208,12 +212,14 @@ async function serve(recipe: Recipe, envoy: boolean): Promise<Served> {
       sims.set(sim.port, sim)
       ports.set(plan.port ?? 0, sim.port)
     }
+    // Classic configs name ports in vllm_endpoints; v0.3 ones write `host:port` endpoints.
     const doc = parseDocument(recipe.config)
-    loaded.config.vllm_endpoints.forEach((ep, i) => {
-      const port = ports.get(ep.port)
-      if (port !== undefined) doc.setIn(['vllm_endpoints', i, 'port'], port)
-    })
-    const router = await startRouter(doc.toString(), {
+    if (doc.has('vllm_endpoints'))
+      loaded.config.vllm_endpoints.forEach((ep, i) => {
+        const port = ports.get(ep.port)
+        if (port !== undefined) doc.setIn(['vllm_endpoints', i, 'port'], port)
+      })
+    const router = await startRouter(localise(doc.toString(), ports), {
       listen: envoy ? { enableExtproc: true, extprocPort: 0 } : {},
     })
     return {
