@@ -35,12 +35,12 @@ function streamBody(content: string, includeUsage?: boolean): string {
 }
 
 /** The data events of an SSE body, parsed (`[DONE]` kept as a string). */
-function events(text: string): (Json | string)[] {
+function events(text: string): Json[] {
   return text
     .split('\n\n')
     .filter((e) => e.startsWith('data: '))
     .map((e) => e.slice(6))
-    .map((d) => (d === '[DONE]' ? d : (JSON.parse(d) as Json)))
+    .map((d): Json => (d === '[DONE]' ? d : JSON.parse(d)))
 }
 
 /** Envoy's upstream: the simulator, its SSE body relayed in the chunks it arrived in. */
@@ -99,7 +99,7 @@ describe('usage of streamed requests', () => {
       const ex = await envoy.exchange({ body }, toSimulator(sim, seen))
       return {
         text: ex.body.toString(),
-        sent: JSON.parse(seen[0]!.body.toString()) as Json,
+        sent: JSON.parse(seen[0]!.body.toString()),
         id: ex.headers['x-request-id'],
       }
     },
@@ -130,8 +130,8 @@ describe('usage of streamed requests', () => {
       const r = await send[transport](streamBody(`Tell me a joke (${transport})`, true))
       const usage = events(r.text).filter((e) => typeof e !== 'string' && e.usage)
       assert.equal(usage.length, 1)
-      assert.deepEqual((usage[0] as Json).choices, [])
-      assert.ok((usage[0] as Json).usage.completion_tokens > 0)
+      assert.deepEqual(usage[0].choices, [])
+      assert.ok(usage[0].usage.completion_tokens > 0)
     })
   }
 
