@@ -15,6 +15,7 @@ import { RoutingTables } from '../routing/tables.js'
 import { createRuntimeServices } from './build-services.js'
 import { BUILTIN_PLUGINS, type RouterPlugins } from './plugins.js'
 import type { RouterState } from '../runtime/state.js'
+import { EndpointStats } from '../runtime/endpoint-stats.js'
 import { buildEndpointPolicy, buildModelSelector } from '../routing/selection/registry.js'
 import type { Selection } from '../routing/selection/types.js'
 import type { RuntimeServices } from '../runtime/services.js'
@@ -52,7 +53,11 @@ export async function buildRuntime(loaded: LoadedConfig, deps: RuntimeDeps): Pro
     }))
   try {
     const tables = new RoutingTables(config)
-    const selectionCtx = { config, log: deps.log }
+    const selectionCtx = {
+      config,
+      log: deps.log,
+      endpointStats: deps.state?.endpointStats ?? new EndpointStats(),
+    }
     const selection: Selection = {
       models: buildModelSelector(selectionCtx, plugins.modelSelectors),
       endpoints: buildEndpointPolicy(selectionCtx, plugins.endpointPolicies),

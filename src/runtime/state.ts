@@ -10,6 +10,7 @@
 import type { CacheStore } from '../cache/open.js'
 import type { StateStoreConfig } from '../config/schema/security.js'
 import { ModelRegistry } from '../ml/registry.js'
+import { EndpointStats } from './endpoint-stats.js'
 import { openStateStore, stateStoreKey } from '../state/open.js'
 import type { StateStore } from '../state/types.js'
 
@@ -36,6 +37,8 @@ export class RouterState {
   readonly cacheStores = new Map<string, CacheStore>()
   /** `batch_id` slots of POST /api/v1/classify/batch. */
   readonly batchSlots = new SlotPool()
+  /** Live per-endpoint / per-model load and health (both transports feed it; kept across reloads). */
+  readonly endpointStats = new EndpointStats()
   private readonly stores = new Map<string, StateStore>()
 
   /**

@@ -90,7 +90,7 @@ describe('a round-robin endpoint policy registered from a test', () => {
     )
   })
 
-  it('leaves the default highest-weight policy unchanged', async () => {
+  it('keeps the highest-weight policy (upstream rule) selectable', async () => {
     const plain = await startRouter(config(sims, '{ kind: highest_weight }'))
     try {
       sims.forEach((s) => s.clearReceived())

@@ -60,6 +60,13 @@ export const modelParamsSchema = z.strictObject({
     })
     .prefault({}),
   preferred_endpoints: z.array(z.string()).default([]),
+  /** This model's own endpoint policy (default: `pipeline.endpoint_policy`). */
+  endpoint_policy: z
+    .strictObject({
+      kind: z.string().min(1),
+      options: z.record(z.string(), z.unknown()).default({}),
+    })
+    .optional(),
   pricing: z
     .strictObject({
       currency: z.string().default('USD'),

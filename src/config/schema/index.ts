@@ -26,6 +26,7 @@ import { inferenceSchema } from './inference.js'
 import type { EntrypointConfig, RecipeConfig, RoutingConfig } from './v03/index.js'
 import { extprocSchema, pipelineSchema, serverSchema, upstreamSchema } from './server.js'
 import { securitySchema, stateStoreSchema } from './security.js'
+import { resilienceSchema } from './resilience.js'
 
 export const routerConfigSchema = z.strictObject({
   bert_model: bertModelSchema.prefault({}),
@@ -57,6 +58,7 @@ export const routerConfigSchema = z.strictObject({
   inference: inferenceSchema.prefault({}),
   security: securitySchema.prefault({}),
   state_store: stateStoreSchema.prefault({}),
+  resilience: resilienceSchema.prefault({}),
 })
 
 /**
@@ -101,3 +103,4 @@ export type UpstreamConfig = RouterConfig['upstream']
 export type ExtprocConfig = RouterConfig['extproc']
 export type PipelineConfig = RouterConfig['pipeline']
 export type { SecurityConfig, StateStoreConfig } from './security.js'
+export type { ResilienceConfig } from './resilience.js'

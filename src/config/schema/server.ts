@@ -34,11 +34,11 @@ export const serverSchema = z.strictObject({
 })
 
 export const upstreamSchema = z.strictObject({
-  connect_timeout_ms: z.number().int().positive().default(5_000),
+  connect_timeout_ms: z.number().int().positive().default(3_000),
   /** Time to the response headers; for streams this bounds time to first byte. */
-  headers_timeout_ms: z.number().int().positive().default(300_000),
-  /** Longest silence between body chunks. */
-  body_timeout_ms: z.number().int().positive().default(300_000),
+  headers_timeout_ms: z.number().int().positive().default(60_000),
+  /** Longest silence between body chunks (stream idle). */
+  body_timeout_ms: z.number().int().positive().default(60_000),
   keep_alive_timeout_ms: z.number().int().positive().default(60_000),
   connections_per_endpoint: z.number().int().positive().default(128),
   /**
@@ -131,7 +131,7 @@ export const pipelineSchema = z.strictObject({
   /** Which model answers (src/routing/selection). */
   model_selector: pluginChoice('static'),
   /** Which endpoint of that model gets the request. */
-  endpoint_policy: pluginChoice('highest_weight'),
+  endpoint_policy: pluginChoice('power_of_two_choices'),
   /**
    * Jailbreak detectors, combined in order. Default: the embedded rules, then the
    * prompt_guard.model_id model when one is configured.

@@ -5,8 +5,14 @@
 import type { PathSegment } from '../../config/issues.js'
 import { PluginRegistry, type ConfigReport } from '../../config/plugin.js'
 import type { RouterConfig } from '../../config/schema/index.js'
+import { EndpointStats } from '../../runtime/endpoint-stats.js'
 import { highestWeightPolicy } from './highest-weight.js'
+import { leastRequestPolicy } from './least-request.js'
+import { powerOfTwoPolicy } from './power-of-two.js'
+import { randomPolicy } from './random.js'
+import { ResilientPolicy } from './resilient-policy.js'
 import { staticSelector } from './static-selector.js'
+import { weightedRoundRobinPolicy } from './weighted-round-robin.js'
 import type {
   EndpointPolicy,
   EndpointPolicyPlugin,
@@ -27,7 +33,13 @@ export const BUILTIN_MODEL_SELECTORS = new PluginRegistry<AnyModelSelectorPlugin
 
 export const BUILTIN_ENDPOINT_POLICIES = new PluginRegistry<AnyEndpointPolicyPlugin>(
   'endpoint policy',
-  [highestWeightPolicy],
+  [
+    powerOfTwoPolicy,
+    weightedRoundRobinPolicy,
+    randomPolicy,
+    leastRequestPolicy,
+    highestWeightPolicy,
+  ],
 )
 
 const at = (key: string): { kind: PathSegment[]; options: PathSegment[] } => ({
@@ -46,7 +58,16 @@ export function checkSelection(
   const { model_selector: ms, endpoint_policy: ep } = config.pipeline
   registries.modelSelectors.check(ms.kind, ms.options, at('model_selector'), report)
   registries.endpointPolicies.check(ep.kind, ep.options, at('endpoint_policy'), report)
+  for (const [model, params] of Object.entries(config.model_config)) {
+    const own = params.endpoint_policy
+    if (own) registries.endpointPolicies.check(own.kind, own.options, modelAt(model), report)
+  }
 }
+
+const modelAt = (model: string): { kind: PathSegment[]; options: PathSegment[] } => ({
+  kind: ['model_config', model, 'endpoint_policy', 'kind'],
+  options: ['model_config', model, 'endpoint_policy', 'options'],
+})
 
 export function buildModelSelector(
   ctx: SelectionBuildContext,
@@ -57,11 +78,30 @@ export function buildModelSelector(
   return found.plugin.create(ctx, found.options)
 }
 
+/**
+ * The endpoint policy of a config: `pipeline.endpoint_policy`, each model's own
+ * `model_config.<model>.endpoint_policy`, behind the health and load layer every policy shares
+ * (ResilientPolicy: outlier detection, live stats).
+ */
 export function buildEndpointPolicy(
   ctx: SelectionBuildContext,
   registry: PluginRegistry<AnyEndpointPolicyPlugin> = BUILTIN_ENDPOINT_POLICIES,
-): EndpointPolicy {
+): ResilientPolicy {
+  const stats = ctx.endpointStats ?? new EndpointStats()
+  const withStats = { ...ctx, endpointStats: stats }
   const { kind, options } = ctx.config.pipeline.endpoint_policy
   const found = registry.require(kind, options, at('endpoint_policy'))
-  return found.plugin.create(ctx, found.options)
+  const perModel = new Map<string, EndpointPolicy>()
+  for (const [model, params] of Object.entries(ctx.config.model_config)) {
+    const own = params.endpoint_policy
+    if (!own) continue
+    const plugin = registry.require(own.kind, own.options, modelAt(model))
+    perModel.set(model, plugin.plugin.create(withStats, plugin.options))
+  }
+  return new ResilientPolicy({
+    policy: found.plugin.create(withStats, found.options),
+    perModel,
+    stats,
+    outliers: ctx.config.resilience.outlier_detection,
+  })
 }

@@ -13,6 +13,7 @@ import type { PluginShape } from '../../config/plugin.js'
 import type { ModelScoreConfig, RouterConfig } from '../../config/schema/index.js'
 import type { Logger } from '../../log.js'
 import type { Decision, ModelRef } from '../../decisions/types.js'
+import type { EndpointStats } from '../../runtime/endpoint-stats.js'
 
 /** One upstream endpoint as transports need it. */
 export interface EndpointTarget {
@@ -132,6 +133,11 @@ export interface SelectionBuildContext {
   readonly log: Logger
   /** Set when building a decision's own selector: whose candidates it will choose among. */
   readonly decision?: { readonly recipe: string; readonly name: string }
+  /**
+   * Live per-endpoint and per-model load and health (RouterState's, so it outlives reloads):
+   * load-aware policies read it; selectors may read `model(name)`.
+   */
+  readonly endpointStats?: EndpointStats
 }
 
 export interface ModelSelectorPlugin<O = Record<string, never>> extends PluginShape<O> {

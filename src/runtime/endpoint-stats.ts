@@ -1,0 +1,130 @@
+/**
+ * Live per-endpoint and per-model load and health, fed by what both transports report about each
+ * try (started, finished: status, latency, time to first byte) and by the vLLM metrics scraper.
+ * One object per router process (RouterState), so a config reload keeps what was learnt: an
+ * ejected endpoint stays ejected, a slow one stays known as slow.
+ *
+ * Endpoint policies read it to pick (in-flight, latency); outlier detection writes the health part;
+ * model selectors may read the per-model view (`model(name)`); metrics and the console read
+ * `snapshot()`. Only numbers live here — no routing decisions.
+ */
+
+/** How fast the latency averages forget: weight of the newest sample. */
+const LATENCY_ALPHA = 0.3
+
+/** vLLM's own load figures for one endpoint (from its Prometheus /metrics). */
+export interface VllmLoad {
+  readonly waiting: number
+  readonly running: number
+  /** 0..1 */
+  readonly kvCacheUsage: number
+  /** performance.now() of the scrape. */
+  readonly at: number
+}
+
+export type HealthState = 'healthy' | 'ejected' | 'half_open' | 'unhealthy'
+
+export class EndpointLoad {
+  inFlight = 0
+  /** Decaying average of observed latency in seconds (time to first byte for streams). */
+  latency: number | undefined = undefined
+  samples = 0
+  lastSampleAt = 0
+  /** Failures since the last success (connect errors, 5xx, timeouts). */
+  consecutiveFailures = 0
+  /** Ejected until this performance.now() (0: not ejected since the last success). */
+  ejectedUntil = 0
+  /** Ejections in a row without a success in between (the backoff grows with it). */
+  ejectionStreak = 0
+  /** After an ejection ends: one probe at a time until a success closes it. */
+  halfOpen = false
+  probes = 0
+  /** Set by active health checks: false = failing its probe (undefined: not checked). */
+  probeHealthy: boolean | undefined = undefined
+  vllm: VllmLoad | undefined = undefined
+  /** Totals since the process started (metrics). */
+  picks = 0
+  ejections = 0
+
+  health(now: number): HealthState {
+    if (this.probeHealthy === false) return 'unhealthy'
+    if (now < this.ejectedUntil) return 'ejected'
+    if (this.halfOpen) return 'half_open'
+    return 'healthy'
+  }
+}
+
+/** The per-model view (what a model selector wants: how that model is doing right now). */
+export class ModelLoad {
+  inFlight = 0
+  latency: number | undefined = undefined
+  samples = 0
+  failures = 0
+  successes = 0
+}
+
+export interface TryReport {
+  readonly latencySeconds: number
+  /** Time to first byte (streams); preferred over the total latency when known. */
+  readonly ttftSeconds?: number
+  readonly failed: boolean
+}
+
+export class EndpointStats {
+  private readonly endpoints = new Map<string, EndpointLoad>()
+  private readonly models = new Map<string, ModelLoad>()
+
+  /** The endpoint's live state (created on first use). */
+  endpoint(name: string): EndpointLoad {
+    let load = this.endpoints.get(name)
+    if (load === undefined) {
+      load = new EndpointLoad()
+      this.endpoints.set(name, load)
+    }
+    return load
+  }
+
+  /** The model's live state across its endpoints (created on first use). */
+  model(name: string): ModelLoad {
+    let load = this.models.get(name)
+    if (load === undefined) {
+      load = new ModelLoad()
+      this.models.set(name, load)
+    }
+    return load
+  }
+
+  /** A try to `endpoint` for `model` began. */
+  started(endpoint: string, model: string): void {
+    this.endpoint(endpoint).inFlight++
+    this.model(model).inFlight++
+  }
+
+  /** That try ended. Latency feeds the averages only for answers (a refused connection is fast). */
+  finished(endpoint: string, model: string, report: TryReport): void {
+    const e = this.endpoint(endpoint)
+    const m = this.model(model)
+    e.inFlight = Math.max(0, e.inFlight - 1)
+    m.inFlight = Math.max(0, m.inFlight - 1)
+    if (report.failed) {
+      m.failures++
+      return
+    }
+    m.successes++
+    const seconds = report.ttftSeconds ?? report.latencySeconds
+    e.latency = decay(e.latency, seconds)
+    e.samples++
+    e.lastSampleAt = performance.now()
+    m.latency = decay(m.latency, seconds)
+    m.samples++
+  }
+
+  /** Every endpoint known so far (for metrics, the console, tests). */
+  snapshot(): ReadonlyMap<string, EndpointLoad> {
+    return this.endpoints
+  }
+}
+
+function decay(previous: number | undefined, sample: number): number {
+  return previous === undefined ? sample : previous + LATENCY_ALPHA * (sample - previous)
+}
