@@ -133,19 +133,29 @@ export class Pipeline {
     this.abandon(ctx, this.modules.length, 0, reason)
   }
 
-  /** Classify a text with the configured chain (classification API, `classify` CLI). */
+  /**
+   * Classify a text with the configured chain (classification API, `classify` CLI). `category` is
+   * what routing uses ("" below `category_model.threshold`); `topCategory` is the classifier's top
+   * choice whether or not it was accepted, and `accepted` says which.
+   */
   async classifyText(text: string): Promise<{
     category: string
     confidence: number
+    topCategory: string
+    accepted: boolean
     classification: CategoryClassification | null
   }> {
     const result = await this.classifiers.classify({ text, history: [] })
-    if (!result) return { category: '', confidence: 0, classification: null }
+    if (!result)
+      return { category: '', confidence: 0, topCategory: '', accepted: false, classification: null }
     const threshold = this.config.classifier.category_model.threshold
-    const confident = result.source !== 'model' || result.confidence >= threshold
+    const accepted = result.source !== 'model' || result.confidence >= threshold
+    const topCategory = this.tables.categories.translate(result.category)
     return {
-      category: confident ? this.tables.categories.translate(result.category) : '',
+      category: accepted ? topCategory : '',
       confidence: result.confidence,
+      topCategory,
+      accepted,
       classification: result,
     }
   }

@@ -6,7 +6,8 @@
  * `api.batch_classification.max_batch_size` texts (default 100). Response: `{"results": [...],
  * "total_count", "processing_time_ms", "statistics": {"category_distribution", "avg_confidence",
  * "low_confidence_count"}}`. Each result has upstream's `category` / `confidence` /
- * `processing_time_ms`: for intent the category; for pii `no_pii` or the first entity type (with
+ * `processing_time_ms`: for intent the category (plus our `top_category` and
+ * `accepted_for_routing`, as in /classify/intent); for pii `no_pii` or the first entity type (with
  * `entities`); for security `safe` or the attack family (with `is_jailbreak`, `risk_score`). With
  * `all`, each result is the intent result plus `pii` and `security` objects. Texts are processed
  * concurrently (the detectors are in-process; ONNX models micro-batch in the ML runtime).
@@ -90,6 +91,8 @@ async function intentResult(runtime: Runtime, text: string, withProbabilities: b
   const result: Result = {
     category: r.category === '' ? 'unknown' : r.category,
     confidence: r.confidence,
+    top_category: r.topCategory,
+    accepted_for_routing: r.accepted,
     processing_time_ms: elapsedMs(started),
   }
   if (withProbabilities && r.classification?.distribution)

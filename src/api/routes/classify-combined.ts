@@ -3,7 +3,8 @@
  * answered 501). Request: `{"text", "options"?: {...}}` where options may carry the fields of all
  * three endpoints (`return_probabilities`, `entity_types`, `confidence_threshold` for PII,
  * `mask_entities`, `sensitivity`, `include_reasoning`, ...). Response: `{"intent": {"category",
- * "confidence", "source", "recommended_model", "probabilities"?}, "pii": <as /classify/pii>,
+ * "confidence", "source", "top_category", "accepted_for_routing", "recommended_model",
+ * "probabilities"?}, "pii": <as /classify/pii>,
  * "security": <as /classify/security>, "recommendation": "block" | "allow", "processing_time_ms"}`.
  * The three run concurrently; `recommendation` is `block` when security says so, or when PII was
  * found and the recommended model's PII policy denies one of the found types.
@@ -38,6 +39,8 @@ export const classifyCombinedRoute: ApiRoute<z.output<typeof COMBINED_REQUEST>> 
       category: intent.category,
       confidence: intent.confidence,
       source: intent.classification?.source ?? null,
+      top_category: intent.topCategory,
+      accepted_for_routing: intent.accepted,
       recommended_model: recommended,
     }
     if (options.withProbabilities && intent.classification?.distribution)

@@ -6,8 +6,10 @@
  * "include_explanation"}}`. Response: `{"classification":{"category","confidence",
  * "processing_time_ms"}, "probabilities"?, "recommended_model", "routing_decision"}`. Unlike
  * upstream, `recommended_model` is the model the router would really pick for the category, and
- * `probabilities` is the full distribution when the classifier has one. `classification.source`
- * (which classifier decided) is ours.
+ * `probabilities` is the full distribution when the classifier has one. Ours as well:
+ * `classification.source` (which classifier decided), `classification.top_category` (the top
+ * choice even when it fell under `category_model.threshold`, where `category` is "") and
+ * `classification.accepted_for_routing` (whether routing used it).
  */
 import type { z } from 'zod'
 import { requireRuntime } from '../errors.js'
@@ -38,6 +40,8 @@ export const classifyIntentRoute: ApiRoute<z.output<typeof INTENT_REQUEST>> = {
         confidence: result.confidence,
         processing_time_ms: round(processingMs),
         source: result.classification?.source ?? null,
+        top_category: result.topCategory,
+        accepted_for_routing: result.accepted,
       },
       recommended_model: recommended,
       routing_decision:

@@ -1,7 +1,7 @@
 /** Body of /api/v1/classify/batch. */
 import { z } from 'zod'
 import { ALL_OPTIONS, PII_ENTITY } from './guards.js'
-import { ms, text } from './common.js'
+import { ACCEPTED_FOR_ROUTING, ms, text, TOP_CATEGORY } from './common.js'
 
 export const BATCH_TASKS = ['intent', 'pii', 'security', 'all'] as const
 
@@ -23,6 +23,8 @@ const result = z.object({
 /** One result: the task's fields (intent probabilities, pii entities, security verdict). */
 const BATCH_RESULT_ITEM = result.extend({
   probabilities: z.record(z.string(), z.number()).optional(),
+  top_category: TOP_CATEGORY.optional().meta({ description: 'intent and all' }),
+  accepted_for_routing: ACCEPTED_FOR_ROUTING.optional(),
   has_pii: z.boolean().optional(),
   entities: z.array(PII_ENTITY).optional(),
   is_jailbreak: z.boolean().optional(),

@@ -29,3 +29,13 @@ export const names = z.array(z.string(), { error: typeMessage('an array of strin
 export const ms = z.number().meta({ description: 'Milliseconds spent' })
 
 export const recommendation = z.enum(['block', 'allow'])
+
+/** The classifier's top choice, reported even when it fell under the routing threshold. */
+export const TOP_CATEGORY = z.string().meta({
+  description: 'Top category even under classifier.category_model.threshold ("" when none)',
+})
+
+/** Whether routing used the top choice (a rule matched, or the model was over the threshold). */
+export const ACCEPTED_FOR_ROUTING = z.boolean().meta({
+  description: 'false: under classifier.category_model.threshold, routed to default_model',
+})

@@ -3,7 +3,15 @@
  * they share with /classify/intent and /batch.
  */
 import { z } from 'zod'
-import { ms, names, recommendation, text, threshold } from './common.js'
+import {
+  ACCEPTED_FOR_ROUTING,
+  ms,
+  names,
+  recommendation,
+  text,
+  threshold,
+  TOP_CATEGORY,
+} from './common.js'
 
 export const PII_OPTIONS = z.object({
   entity_types: names.nullish().meta({ description: 'Report only these types' }),
@@ -84,6 +92,8 @@ export const INTENT_SUMMARY = z.object({
   category: z.string(),
   confidence: z.number(),
   source: z.string().nullable(),
+  top_category: TOP_CATEGORY,
+  accepted_for_routing: ACCEPTED_FOR_ROUTING,
   recommended_model: z.string(),
   probabilities: z.record(z.string(), z.number()).optional(),
 })

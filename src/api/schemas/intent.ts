@@ -1,6 +1,6 @@
 /** Body of /api/v1/classify/intent. */
 import { z } from 'zod'
-import { ms, text, threshold } from './common.js'
+import { ACCEPTED_FOR_ROUTING, ms, text, threshold, TOP_CATEGORY } from './common.js'
 
 export const INTENT_REQUEST = z.object({
   text,
@@ -24,6 +24,8 @@ export const INTENT_RESULT = z.object({
     confidence: z.number(),
     processing_time_ms: ms,
     source: z.string().nullable().meta({ description: 'Which classifier decided' }),
+    top_category: TOP_CATEGORY,
+    accepted_for_routing: ACCEPTED_FOR_ROUTING,
   }),
   probabilities: z.record(z.string(), z.number()).optional(),
   recommended_model: z.string(),
