@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { EMBEDDED_MODELS } from '../ml/embedded.js'
 import { readModelFolder } from '../ml/folder.js'
-import { LoadedModel, toClassification } from '../ml/model.js'
+import { LoadedModel, toClassification, type Classification } from '../ml/model.js'
 
 export const CATEGORY_HELDOUT = join(
   import.meta.dirname,
@@ -37,11 +37,11 @@ export function readLabelledTsv(file: string): { label: string; kind: string; te
     })
 }
 
-export async function evaluateCategory(
-  modelDir = EMBEDDED_MODELS.category,
-  data = CATEGORY_HELDOUT,
-): Promise<CategoryReport> {
-  const rows = readLabelledTsv(data)
+/** A category model folder's classification of each text, through the runtime's loader. */
+export async function classifyTexts(
+  modelDir: string,
+  texts: readonly string[],
+): Promise<Classification[]> {
   const folder = readModelFolder(modelDir)
   const labels = folder.labels ?? []
   const model = await LoadedModel.load({
@@ -50,12 +50,23 @@ export async function evaluateCategory(
     labels,
     longInput: 'truncate',
   })
-  let results
   try {
-    results = await Promise.all(rows.map((r) => model.run([r.text])))
+    const results = await Promise.all(texts.map((t) => model.run([t])))
+    return results.map((r) => toClassification(labels, r[0]!))
   } finally {
     await model.close()
   }
+}
+
+export async function evaluateCategory(
+  modelDir = EMBEDDED_MODELS.category,
+  data = CATEGORY_HELDOUT,
+): Promise<CategoryReport> {
+  const rows = readLabelledTsv(data)
+  const predictions = await classifyTexts(
+    modelDir,
+    rows.map((r) => r.text),
+  )
   const tally = new Map<string, { n: number; ok: number }>()
   const bump = (key: string, ok: boolean): void => {
     const t = tally.get(key) ?? { n: 0, ok: 0 }
@@ -65,7 +76,7 @@ export async function evaluateCategory(
   }
   const errors: string[] = []
   rows.forEach((r, i) => {
-    const c = toClassification(labels, results[i]![0]!)
+    const c = predictions[i]!
     const ok = c.top === r.label
     bump('all', ok)
     bump(`kind:${r.kind}`, ok)

@@ -8,23 +8,38 @@ import { join } from 'node:path'
 
 export const SPECIAL_TOKENS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'] as const
 
+/** Lower-casing, accent-stripping BERT normalisation (what both tokenizer kinds here use). */
+const BERT_NORMALIZER = {
+  type: 'BertNormalizer',
+  clean_text: true,
+  handle_chinese_chars: true,
+  strip_accents: null,
+  lowercase: true,
+} as const
+
+/** `added_tokens` entries for special tokens that exist in the vocabulary. */
+function addedTokens(ids: ReadonlyMap<string, number>, specials: readonly string[]) {
+  return specials.map((content) => {
+    const id = ids.get(content)
+    if (id === undefined) throw new Error(`vocabulary lacks ${content}`)
+    return {
+      id,
+      content,
+      single_word: false,
+      lstrip: false,
+      rstrip: false,
+      normalized: false,
+      special: true,
+    }
+  })
+}
+
 /** A tokenizer.json (Hugging Face `tokenizers` format) for a lowercasing BERT WordPiece model. */
 export function wordPieceTokenizerJson(vocab: readonly string[], maxLength: number): string {
   const ids = new Map<string, number>()
   vocab.forEach((token, i) => ids.set(token, i))
-  for (const special of SPECIAL_TOKENS) {
-    if (!ids.has(special)) throw new Error(`vocabulary lacks ${special}`)
-  }
+  const added = addedTokens(ids, SPECIAL_TOKENS)
   const id = (t: string): number => ids.get(t)!
-  const added = SPECIAL_TOKENS.map((content) => ({
-    id: id(content),
-    content,
-    single_word: false,
-    lstrip: false,
-    rstrip: false,
-    normalized: false,
-    special: true,
-  }))
   const special = (name: string, typeId: number) => ({
     SpecialToken: { id: name, type_id: typeId },
   })
@@ -33,13 +48,7 @@ export function wordPieceTokenizerJson(vocab: readonly string[], maxLength: numb
     truncation: null,
     padding: null,
     added_tokens: added,
-    normalizer: {
-      type: 'BertNormalizer',
-      clean_text: true,
-      handle_chinese_chars: true,
-      strip_accents: null,
-      lowercase: true,
-    },
+    normalizer: BERT_NORMALIZER,
     pre_tokenizer: { type: 'BertPreTokenizer' },
     post_processor: {
       type: 'TemplateProcessing',
@@ -77,30 +86,12 @@ export function wordPieceTokenizerJson(vocab: readonly string[], maxLength: numb
 export function wordLevelTokenizerJson(vocab: readonly string[]): string {
   const ids = new Map<string, number>()
   vocab.forEach((token, i) => ids.set(token, i))
-  const specials = ['[PAD]', '[UNK]'] as const
-  for (const special of specials) {
-    if (!ids.has(special)) throw new Error(`vocabulary lacks ${special}`)
-  }
   return JSON.stringify({
     version: '1.0',
     truncation: null,
     padding: null,
-    added_tokens: specials.map((content) => ({
-      id: ids.get(content)!,
-      content,
-      single_word: false,
-      lstrip: false,
-      rstrip: false,
-      normalized: false,
-      special: true,
-    })),
-    normalizer: {
-      type: 'BertNormalizer',
-      clean_text: true,
-      handle_chinese_chars: true,
-      strip_accents: null,
-      lowercase: true,
-    },
+    added_tokens: addedTokens(ids, ['[PAD]', '[UNK]']),
+    normalizer: BERT_NORMALIZER,
     pre_tokenizer: { type: 'BertPreTokenizer' },
     post_processor: null,
     decoder: null,

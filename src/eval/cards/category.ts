@@ -16,10 +16,8 @@ import { buildRuntime } from '../../assembly/build-runtime.js'
 import { silentLogger } from '../../log.js'
 import { RouterMetrics } from '../../metrics/router-metrics.js'
 import { EMBEDDED_MODELS } from '../../ml/embedded.js'
-import { readModelFolder } from '../../ml/folder.js'
-import { LoadedModel, toClassification } from '../../ml/model.js'
 import { MMLU_PRO_CATEGORIES } from '../../ml/label-mapping.js'
-import { CATEGORY_HELDOUT, readLabelledTsv } from '../category.js'
+import { CATEGORY_HELDOUT, classifyTexts, readLabelledTsv } from '../category.js'
 import { loadCorpus } from '../category-data.js'
 import { REPO_ROOT } from './recorded.js'
 import type { CardEvaluation, CardReport } from './types.js'
@@ -31,23 +29,6 @@ interface Item {
 }
 
 const pct = (ok: number, n: number): number => (n === 0 ? 0 : Math.round((1000 * ok) / n) / 10)
-
-async function modelPredictions(items: readonly Item[]) {
-  const folder = readModelFolder(EMBEDDED_MODELS.category)
-  const labels = folder.labels ?? []
-  const model = await LoadedModel.load({
-    folder,
-    task: 'sequence-classification',
-    labels,
-    longInput: 'truncate',
-  })
-  try {
-    const results = await model.run(items.map((i) => i.text))
-    return results.map((r) => toClassification(labels, r))
-  } finally {
-    await model.close()
-  }
-}
 
 async function apiPredictions(items: readonly Item[]) {
   const loaded = await loadRouterConfig(join(REPO_ROOT, 'config', 'config.yaml'))
@@ -82,7 +63,10 @@ export async function evaluateCategoryCard(): Promise<CardReport> {
     .rows.filter((r) => r.split === 'test')
     .map((r) => ({ text: r.text, label: MMLU_PRO_CATEGORIES[r.label]!, kind: r.kind }))
   const heldout = readLabelledTsv(CATEGORY_HELDOUT).map((r) => ({ ...r }))
-  const model = await modelPredictions([...items, ...heldout])
+  const model = await classifyTexts(
+    EMBEDDED_MODELS.category,
+    [...items, ...heldout].map((i) => i.text),
+  )
   const api = await apiPredictions(items)
   const figures: Record<string, number> = {}
   const rows: string[] = []
