@@ -65,11 +65,19 @@ async function child(root: string): Promise<Measured> {
   const gc = (globalThis as { gc?: () => void }).gc
   gc?.()
   const rssBefore = process.memoryUsage().rss
-  const load = (dir: string, task: string) => {
-    const folder = readModelFolder(dir)
-    return LoadedModel.load({ folder, task, labels: folder.labels ?? [], longInput: 'truncate' })
+  interface Runnable {
+    run(t: string[]): Promise<unknown>
   }
-  const models: Record<string, { run(t: string[]): Promise<unknown> }> = {}
+  const load = (dir: string, task: string): Promise<Runnable> => {
+    const folder = readModelFolder(dir)
+    return LoadedModel.load({
+      folder,
+      task,
+      labels: folder.labels ?? [],
+      longInput: 'truncate',
+    }) as Promise<Runnable>
+  }
+  const models: Record<string, Runnable> = {}
   for (const [name, dir] of Object.entries(EMBEDDED_MODELS))
     models[name] = await load(dir, name === 'category' ? 'sequence-classification' : 'embedding')
   const { config } = parseConfigText('prompt_guard: { enabled: true }\n')
@@ -124,7 +132,7 @@ function runChild(root: string): Measured {
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
-async function main(): Promise<void> {
+function main(): void {
   const beforeRoot = mkdtempSync(join(tmpdir(), 'sr-before-'))
   execFileSync('git', ['-C', REPO, 'worktree', 'add', '--detach', beforeRoot, args.before], {
     stdio: 'ignore',
@@ -174,4 +182,4 @@ async function main(): Promise<void> {
 }
 
 if (args.child) process.stdout.write(`${JSON.stringify(await child(args.child))}\n`)
-else await main()
+else main()
