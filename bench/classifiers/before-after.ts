@@ -78,8 +78,14 @@ async function child(root: string): Promise<Measured> {
     }) as Promise<Runnable>
   }
   const models: Record<string, Runnable> = {}
+  // A folder with labels is a classifier (category, jailbreak); one without is an embedding.
   for (const [name, dir] of Object.entries(EMBEDDED_MODELS))
-    models[name] = await load(dir, name === 'category' ? 'sequence-classification' : 'embedding')
+    models[name] = await load(
+      dir,
+      (readModelFolder(dir) as { labels: unknown }).labels
+        ? 'sequence-classification'
+        : 'embedding',
+    )
   const { config } = parseConfigText('prompt_guard: { enabled: true }\n')
   const jailbreak = await createJailbreakDetector(config)
   const pii = await createPiiDetector(config)
