@@ -11,6 +11,15 @@ import { parseDocument } from 'yaml'
 import { simulatorPlan } from '../../src/cli/simulated-backends.js'
 import { parseRouterConfig } from '../../src/assembly/load-config.js'
 import { startSimulator, type Simulator } from '../../src/simulator/index.js'
+import {
+  applyPipes,
+  assertOutput,
+  curlOutput,
+  parseCommand,
+  parseCurl,
+  type CurlRequest,
+  type CurlResult,
+} from './cookbook-shell.js'
 import { EnvoyClient, type UpstreamRequest, type UpstreamResponse } from './envoy.js'
 import { startRouter, type TestRouter } from './router.js'
 
@@ -24,6 +33,8 @@ export interface Step {
   readonly upstreamHeaders?: Record<string, string>
   /** A subset of the JSON body the backend received. */
   readonly upstreamJson?: unknown
+  /** What the command prints, after its pipes (`[a-b]` and `...` allowed; cookbook-shell.ts). */
+  readonly output?: string
 }
 
 export interface Recipe {
@@ -68,7 +79,12 @@ export function parseCookbook(markdown: string): Recipe[] {
         assert.ok(id, `${title}: the config block names the recipe (yaml recipe=<id>)`)
         config = { id, text: body }
       } else if (lang === 'sh' && role === 'request') steps.push({ command: body.trim() })
-      else if (role !== undefined && ['response', 'upstream'].includes(role)) {
+      else if (lang === 'text' && role === 'output') {
+        const step = steps.at(-1)
+        assert.ok(step, `${title}: a text output block follows a request`)
+        assert.ok(step.output === undefined, `${title}: one text output block per request`)
+        steps[steps.length - 1] = { ...step, output: body }
+      } else if (role !== undefined && ['response', 'upstream'].includes(role)) {
         const step = steps.at(-1)
         assert.ok(step, `${title}: a ${lang} ${role} block follows a request`)
         const key =
@@ -92,88 +108,6 @@ export function parseCookbook(markdown: string): Recipe[] {
     if (config) recipes.push({ title, id: config.id, config: config.text, steps })
   }
   return recipes
-}
-
-/** The one expansion the cookbook uses, for long prompts: `$(printf 'text %.0s' {1..N})`. */
-const REPEAT = /\$\(printf '([^']*)%\.0s' \{1\.\.(\d+)\}\)/g
-
-/** Shell words of one command: quotes, backslash escapes, line continuations, REPEAT. */
-export function shellWords(source: string): string[] {
-  const command = source.replace(REPEAT, (_all, text: string, n: string) => text.repeat(Number(n)))
-  const words: string[] = []
-  let word: string | undefined
-  let i = 0
-  const push = (c: string) => (word = (word ?? '') + c)
-  while (i < command.length) {
-    const c = command[i]!
-    if (c === '\\' && command[i + 1] === '\n') i += 2
-    else if (c === '\\') {
-      push(command[i + 1] ?? '')
-      i += 2
-    } else if (c === "'") {
-      const end = command.indexOf("'", i + 1)
-      assert.ok(end > i, 'unterminated single quote')
-      push(command.slice(i + 1, end))
-      i = end + 1
-    } else if (c === '"') {
-      i++
-      let text = ''
-      while (i < command.length && command[i] !== '"') {
-        if (command[i] === '\\' && '"\\$`'.includes(command[i + 1] ?? '')) i++
-        text += command[i]
-        i++
-      }
-      push(text)
-      i++
-    } else if (/\s/.test(c)) {
-      if (word !== undefined) words.push(word)
-      word = undefined
-      i++
-    } else {
-      push(c)
-      i++
-    }
-  }
-  if (word !== undefined) words.push(word)
-  return words
-}
-
-export interface CurlRequest {
-  readonly port: number
-  readonly path: string
-  readonly method: string
-  readonly headers: Record<string, string>
-  readonly body: string | undefined
-}
-
-/** The request a `curl` command sends (the options the cookbook uses). */
-export function parseCurl(command: string): CurlRequest {
-  const words = shellWords(command)
-  assert.equal(words[0], 'curl', `a request is one curl command: ${command}`)
-  const headers: Record<string, string> = {}
-  let url: URL | undefined
-  let body: string | undefined
-  let method: string | undefined
-  for (let i = 1; i < words.length; i++) {
-    const w = words[i]!
-    if (w === '-H') {
-      const h = words[++i]!
-      headers[h.slice(0, h.indexOf(':')).trim().toLowerCase()] = h.slice(h.indexOf(':') + 1).trim()
-    } else if (w === '-d' || w === '--data') body = words[++i]
-    else if (w === '-X') method = words[++i]
-    else if (w === '-o' || w === '-D' || w === '-w') i++
-    else if (w.startsWith('http://')) url = new URL(w)
-    else assert.ok(['-s', '-sN', '-N', '-i'].includes(w), `curl option ${w} is not understood`)
-  }
-  assert.ok(url, `curl command without a URL: ${command}`)
-  assert.equal(url.hostname, '127.0.0.1')
-  return {
-    port: Number(url.port),
-    path: url.pathname + url.search,
-    method: method ?? (body === undefined ? 'GET' : 'POST'),
-    headers,
-    body,
-  }
 }
 
 /** `expected` is contained in `actual`: objects by key, arrays element by element. */
@@ -282,8 +216,13 @@ function envoyUpstream(served: Served) {
   }
 }
 
-async function send(served: Served, step: Step, envoy: EnvoyClient | undefined) {
-  const request = parseCurl(step.command)
+type Sent = CurlResult & { readonly upstreamHeader: (name: string) => string | undefined }
+
+async function send(
+  served: Served,
+  request: CurlRequest,
+  envoy: EnvoyClient | undefined,
+): Promise<Sent> {
   if (request.port === 10000) {
     assert.ok(envoy, 'Envoy requests need the ext_proc listener')
     let upstream: UpstreamRequest | undefined
@@ -302,25 +241,23 @@ async function send(served: Served, step: Step, envoy: EnvoyClient | undefined) 
     return {
       status: ex.status,
       header: (n: string) => ex.headers[n],
+      headerLines: Object.entries(ex.headers).map(([k, v]) => `${k}: ${v}`),
       text: ex.body.toString('utf8'),
       upstreamHeader: (n: string) => upstream?.headers[n],
     }
   }
-  const base =
-    request.port === 8801
-      ? served.router.gatewayUrl
-      : request.port === 8080
-        ? served.router.apiUrl
-        : assert.fail(`port ${request.port}: the cookbook uses 8801, 8080 or 10000`)
-  const res = await fetch(`${base}${request.path}`, {
+  const res = await fetch(`${baseUrl(served, request.port)}${request.path}`, {
     method: request.method,
     headers: request.headers,
     ...(request.body === undefined ? {} : { body: request.body }),
   })
   const text = await res.text()
+  const headerLines: string[] = []
+  res.headers.forEach((v, k) => headerLines.push(`${k}: ${v}`))
   return {
     status: res.status,
     header: (n: string) => res.headers.get(n) ?? undefined,
+    headerLines,
     text,
     upstreamHeader: (n: string): string | undefined => {
       const last = lastReceived(served)
@@ -328,6 +265,21 @@ async function send(served: Served, step: Step, envoy: EnvoyClient | undefined) 
       return Array.isArray(v) ? v.join(',') : v
     },
   }
+}
+
+/**
+ * The documented ports: the gateway (8801), the classification API (8080), the metrics endpoint
+ * (9190) and the simulated backends (the recipe's endpoint ports, e.g. the simulator's debug API to make a
+ * model fail there: `-X PUT http://127.0.0.1:18002/_simulator/models/NAME/fault`, see simulator.md).
+ */
+function baseUrl(served: Served, port: number): string {
+  const { router } = served
+  const sim = served.ports.get(port)
+  if (port === 8801) return router.gatewayUrl
+  if (port === 8080) return router.apiUrl
+  if (port === 9190) return router.metricsUrl
+  if (sim !== undefined) return served.sims.get(sim)!.url
+  return assert.fail(`port ${port}: the cookbook uses 8801, 8080, 9190, 10000 or a backend's`)
 }
 
 function lastReceived(served: Served) {
@@ -340,33 +292,50 @@ function lastReceived(served: Served) {
 /** Validate, serve and check one recipe. */
 export async function runRecipe(recipe: Recipe): Promise<void> {
   assert.ok(recipe.steps.length > 0, `${recipe.id}: at least one request`)
-  const envoyNeeded = recipe.steps.some((s) => parseCurl(s.command).port === 10000)
+  const commands = recipe.steps.map((s) => parseCommand(s.command))
+  const envoyNeeded = commands.some((c) => parseCurl(c.curl).port === 10000)
   const served = await serve(recipe, envoyNeeded)
   const extproc = served.router.app.extproc
   const envoy = extproc ? new EnvoyClient(`127.0.0.1:${extproc.port}`) : undefined
   try {
     for (const [i, step] of recipe.steps.entries()) {
       const where = `${recipe.id} request ${i + 1}`
+      const command = commands[i]!
       for (const sim of served.sims.values()) sim.clearReceived()
-      const got = await send(served, step, envoy)
-      if (step.response) {
-        assert.equal(got.status, step.response.status, `${where}: status (${got.text})`)
-        checkHeaders(got.header, step.response.headers, served.ports, where)
+      // A loop runs its curl once per value; the blocks after it describe the last request.
+      let printed = ''
+      let got: Sent | undefined
+      for (const value of command.loop?.values ?? ['']) {
+        const vars = command.loop ? { [command.loop.name]: value } : {}
+        const request = parseCurl(command.curl, vars)
+        got = await send(served, request, envoy)
+        printed += curlOutput(request, got)
       }
-      if (step.responseJson !== undefined)
-        assertSubset(JSON.parse(got.text) as unknown, step.responseJson, `${where} response`)
-      if (step.upstreamHeaders)
-        checkHeaders(got.upstreamHeader, step.upstreamHeaders, served.ports, `${where} upstream`)
-      if (step.upstreamJson === null)
-        assert.equal(lastReceived(served), undefined, `${where}: nothing reaches a backend`)
-      else if (step.upstreamJson !== undefined) {
-        const last = lastReceived(served)
-        assert.ok(last, `${where}: nothing reached a backend`)
-        assertSubset(last.json, step.upstreamJson, `${where} upstream`)
-      }
+      assert.ok(got, `${where}: the loop sends at least one request`)
+      if (step.output !== undefined)
+        assertOutput(applyPipes(printed, command.pipes), step.output, where)
+      checkStep(served, step, got, where)
     }
   } finally {
     envoy?.close()
     await served.close()
+  }
+}
+
+function checkStep(served: Served, step: Step, got: Sent, where: string): void {
+  if (step.response) {
+    assert.equal(got.status, step.response.status, `${where}: status (${got.text})`)
+    checkHeaders(got.header, step.response.headers, served.ports, where)
+  }
+  if (step.responseJson !== undefined)
+    assertSubset(JSON.parse(got.text) as unknown, step.responseJson, `${where} response`)
+  if (step.upstreamHeaders)
+    checkHeaders(got.upstreamHeader, step.upstreamHeaders, served.ports, `${where} upstream`)
+  if (step.upstreamJson === null)
+    assert.equal(lastReceived(served), undefined, `${where}: nothing reaches a backend`)
+  else if (step.upstreamJson !== undefined) {
+    const last = lastReceived(served)
+    assert.ok(last, `${where}: nothing reached a backend`)
+    assertSubset(last.json, step.upstreamJson, `${where} upstream`)
   }
 }
