@@ -106,6 +106,42 @@ export const ERROR_CODES = {
     type: 'authentication_error',
     message: 'This route needs to know the caller (role bindings) and the request names none',
   },
+  // Callers: authentication, authorisation, limits (src/edge)
+  authentication_required: {
+    status: 401,
+    type: 'authentication_error',
+    message: 'This listener requires an API key (Authorization: Bearer <key>)',
+  },
+  invalid_api_key: {
+    status: 401,
+    type: 'authentication_error',
+    message: 'The API key is not valid',
+  },
+  permission_denied: {
+    status: 403,
+    type: 'authentication_error',
+    message: 'This API key may not use this route',
+  },
+  model_not_allowed: {
+    status: 403,
+    type: 'authentication_error',
+    message: 'This API key may not use the requested model',
+  },
+  rate_limit_exceeded: {
+    status: 429,
+    type: 'rate_limit_error',
+    message: 'Rate limit reached; retry after the time in Retry-After',
+  },
+  budget_exceeded: {
+    status: 429,
+    type: 'rate_limit_error',
+    message: 'Spend budget for this period is used up; retry after the time in Retry-After',
+  },
+  limits_unavailable: {
+    status: 503,
+    type: 'server_error',
+    message: 'The rate-limit state store is unavailable',
+  },
   processing_timeout: {
     status: 504,
     type: 'server_error',

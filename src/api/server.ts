@@ -15,6 +15,7 @@ import { sendError, sendJson } from '../http/respond.js'
 import { HttpListener } from '../http/server.js'
 import type { Lease, Runtime, RuntimeSource } from '../pipeline/runtime.js'
 import type { RouterConfig } from '../config/schema/index.js'
+import { CREDENTIAL_HEADERS, identifyCaller, type KeyLookup } from '../pipeline/caller.js'
 import { apiErrorBody } from './errors.js'
 import { parseBody } from './schema.js'
 import { API_ROUTES } from './routes/index.js'
@@ -30,6 +31,11 @@ export interface ApiServerOptions extends Omit<ApiContext, 'runtime' | 'config'>
   readonly maxBodyBytes: number
   /** Time budget per request, from the first byte to the answer. */
   readonly routeTimeoutMs?: number
+  /**
+   * The API keys the listener requires now (`security.auth` with `listeners.api`), or undefined
+   * when it requires none. Asked per request, so a reload that turns auth on applies at once.
+   */
+  readonly keys?: () => KeyLookup | undefined
 }
 
 const TRANSPORT = 'api'
@@ -84,7 +90,11 @@ export class ApiServer {
     })
     try {
       route = this.route(req.method ?? 'GET', path)
+      this.authorize(route, req.headers)
       const hasBody = route.method === 'POST' || route.method === 'PUT'
+      // State-changing routes take JSON only: a browser cannot send that cross-site without a
+      // CORS preflight (which this API never grants), so no web page can trigger them.
+      if (hasBody) requireJson(req.headers['content-type'])
       const json = hasBody
         ? parseJsonBody(await readBody(req, this.options.maxBodyBytes))
         : undefined
@@ -135,6 +145,22 @@ export class ApiServer {
     }
   }
 
+  /** 401 without a valid key, 403 for a non-admin key on an admin route (when auth is on). */
+  private authorize(route: ApiRoute, headers: IncomingMessage['headers']): void {
+    const access = route.access ?? 'caller'
+    const keys = access === 'public' ? undefined : this.options.keys?.()
+    if (keys === undefined) return
+    const flat: Record<string, string> = {}
+    for (const name of CREDENTIAL_HEADERS) {
+      const value = headers[name]
+      if (typeof value === 'string') flat[name] = value
+    }
+    const caller = identifyCaller(flat, { keys })
+    if (caller instanceof RouterError) throw caller
+    if (access === 'admin' && !caller.admin)
+      throw new RouterError('permission_denied', `${route.path} needs an admin key`)
+  }
+
   private route(method: string, path: string): ApiRoute {
     const byMethod = this.table.get(path)
     if (!byMethod) throw new RouterError('route_not_found', `No route for ${method} ${path}`)
@@ -142,4 +168,14 @@ export class ApiServer {
     if (!route) throw new RouterError('method_not_allowed', `${method} is not allowed on ${path}`)
     return route
   }
+}
+
+/** `application/json` or `*+json`, parameters allowed; anything else (or none) is 415. */
+function requireJson(contentType: string | undefined): void {
+  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase()
+  if (type === 'application/json' || type.endsWith('+json')) return
+  throw new RouterError(
+    'unsupported_media_type',
+    `Content-Type ${type === '' ? '(none)' : type} is not accepted here; send application/json`,
+  )
 }

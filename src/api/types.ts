@@ -61,6 +61,12 @@ export interface ApiRoute<Body = unknown> {
   /** One line for the API overview and the OpenAPI document. */
   readonly summary: string
   /**
+   * Who may call it when `security.auth` covers the API: `public` (probes, the OpenAPI document),
+   * `caller` (any valid key; the default), `admin` (keys with `admin: true`: cache flush, config
+   * views).
+   */
+  readonly access?: 'public' | 'caller' | 'admin'
+  /**
    * Body schemas. The server validates each request body with `request` before `handle` runs
    * (400 `invalid_request` naming the field); /openapi.json documents both. Routes without them
    * are listed with their summary only.

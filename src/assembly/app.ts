@@ -7,10 +7,11 @@
  * is watched; a new file that fails to load or build keeps the last good runtime running.
  */
 import type { LoadedConfig } from '../config/load.js'
+import { routesAnything } from '../config/checks.js'
 import type { ServerConfig } from '../config/schema/index.js'
 import { ConfigWatcher } from '../config/watch.js'
 import { ApiServer } from '../api/server.js'
-import { isRouterError, toRouterError } from '../errors.js'
+import { isRouterError, RouterError, toRouterError } from '../errors.js'
 import { Gateway } from '../gateway/server.js'
 import type { Listening } from '../http/listen.js'
 import { createLogger, logEvent, type Logger } from '../log.js'
@@ -146,8 +147,18 @@ export async function createRouterApp(options: RouterAppOptions): Promise<Router
     extproc: undefined,
   }
   try {
+    const current = () => live?.current().config ?? loaded.config
+    const secretError = (err: Error) =>
+      logEvent(log, 'api_keys_unreadable', { error: err.message }, 'error')
     if (settings.enable_metrics) {
-      const server = new MetricsServer(metrics, log)
+      const server = new MetricsServer(metrics, log, () => {
+        const auth = current().security.auth
+        if (auth.metrics_token_file === '') return undefined
+        // A token file that never loaded leaves scrapes refused, not open.
+        return (
+          state.tokenFile(auth.metrics_token_file, auth.reload_interval_ms, secretError).value ?? ''
+        )
+      })
       listening.metrics = await server.listen(settings.metrics_port, settings.host)
       closers.push(() => server.close())
     }
@@ -159,6 +170,12 @@ export async function createRouterApp(options: RouterAppOptions): Promise<Router
         startupConfig: loaded.config,
         startedAt: new Date(),
         maxBodyBytes: loaded.config.server.max_body_bytes,
+        keys: () => {
+          const auth = current().security.auth
+          return auth.enabled && auth.listeners.api
+            ? state.keyRing(auth.keys_file, auth.reload_interval_ms, secretError)
+            : undefined
+        },
       })
       listening.api = await api.listen(settings.api_port, settings.host)
       closers.push(() => api.close())
@@ -284,6 +301,12 @@ class Reloader {
     try {
       loaded = await load()
       if (loaded.hash === this.live.current().loaded.hash) return { ok: true, changed: false }
+      // A file that would take away every endpoint, model and category is a mistake, not a plan.
+      if (routesAnything(this.live.current().config) && !routesAnything(loaded.config))
+        throw new RouterError(
+          'config_invalid',
+          `${loaded.source}: the new config would remove every endpoint, model and category; the running config is kept`,
+        )
       runtime = await this.build(loaded)
     } catch (err) {
       const error = toRouterError(err)

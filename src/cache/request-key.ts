@@ -55,6 +55,9 @@ export function cacheEligibility(request: ParsedChatRequest, multiTurn: boolean)
     if (message.role === 'user' && !multiTurn) return
     shape.push([message.role, messageText(message), message['tool_calls'] ?? null])
   })
+  // Participant names change the answer (and whom it addresses), the question's included.
+  const names = messages.map((m) => (typeof m['name'] === 'string' ? m['name'] : null))
+  if (names.some((n) => n !== null)) shape.push(['names', names])
   const fields: Record<string, unknown> = {}
   for (const field of ANSWER_SHAPING_FIELDS)
     if (request.body[field] !== undefined) fields[field] = request.body[field]

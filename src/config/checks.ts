@@ -2,7 +2,8 @@
  * Cross-field rules that a schema cannot express: references between sections, duplicates, and
  * upstream rules that we relax into warnings so that real upstream files keep loading.
  */
-import type { RouterConfig } from './schema/index.js'
+import { isDeepStrictEqual } from 'node:util'
+import { routerConfigSchema, type RouterConfig } from './schema/index.js'
 import type { ConfigIssue, PathSegment } from './issues.js'
 
 type Report = (
@@ -13,12 +14,48 @@ type Report = (
 ) => void
 
 export function checkConfig(config: RouterConfig, report: Report): void {
+  checkAuth(config, report)
   checkEndpoints(config, report)
   checkModelConfig(config, report)
   checkCategories(config, report)
   checkModelReferences(config, report)
   checkRules(config, report)
   checkCache(config, report)
+}
+
+/**
+ * A file that sets nothing the router reads (empty, comment-only, or every section indented under
+ * a misspelt key, which the loader only warns about) would leave a running router answering 404
+ * to everything: it is refused like a broken file, at start, by validate-config and on reload (the
+ * last good config keeps running). Run by the entry points that load a router's file
+ * (src/assembly/load-config.ts), not by every parse: fragments of a config stay valid.
+ */
+export function checkSomethingSet(config: RouterConfig, report: Report): void {
+  DEFAULTS ??= routerConfigSchema.parse({})
+  if (isDeepStrictEqual(config, DEFAULTS))
+    report(
+      'error',
+      [],
+      'the config sets nothing the router reads: an empty or comment-only file, or every section indented under a misspelt key?',
+    )
+}
+let DEFAULTS: RouterConfig | undefined
+
+/** Whether a config routes anything at all (an endpoint, a model, a category, v0.3 decisions). */
+export function routesAnything(config: RouterConfig): boolean {
+  return (
+    config.vllm_endpoints.length > 0 ||
+    Object.keys(config.model_config).length > 0 ||
+    config.categories.length > 0 ||
+    config.default_model !== '' ||
+    config.v03 !== undefined
+  )
+}
+
+function checkAuth(config: RouterConfig, report: Report): void {
+  const auth = config.security.auth
+  if (auth.enabled && auth.keys_file === '')
+    report('error', ['security', 'auth', 'keys_file'], 'auth is enabled but names no keys_file')
 }
 
 function checkEndpoints(config: RouterConfig, report: Report): void {

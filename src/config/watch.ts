@@ -7,15 +7,22 @@
  * file. After every burst of events the file watcher is re-armed, because after a swap the old
  * watch points at an inode that no longer backs the path. The text is hashed so a burst that
  * leaves the content unchanged does not trigger a reload.
+ *
+ * Directory events count only for the config file's own name and for Kubernetes' `..data` /
+ * `..<timestamp>` entries: a log file or anything else written next to the config neither triggers
+ * reads nor postpones a reload. Debouncing has a maximum wait (`maxWaitMs`): a file rewritten
+ * without pause is still reloaded that long after the first change.
  */
 import { createHash } from 'node:crypto'
 import { watch, type FSWatcher } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import { dirname, resolve } from 'node:path'
+import { basename, dirname, resolve } from 'node:path'
 
 export interface ConfigWatcherOptions {
   /** Quiet time after the last event before the file is read. */
   readonly debounceMs?: number
+  /** Longest a change waits while events keep coming (default 2 s, at least `debounceMs`). */
+  readonly maxWaitMs?: number
   /** sha256 of the text already loaded (skips the first no-op reload). */
   readonly initialHash?: string
   /** Called with the new text when the content changed. Awaited: reloads never overlap. */
@@ -31,6 +38,10 @@ export class ConfigWatcher {
   private dirWatcher: FSWatcher | undefined
   private fileWatcher: FSWatcher | undefined
   private timer: NodeJS.Timeout | undefined
+  private readonly maxWaitMs: number
+  /** When the first event of the pending burst arrived. */
+  private burstStart: number | undefined
+  private readonly name: string
   private lastHash: string | undefined
   private running: Promise<void> = Promise.resolve()
   private closed = false
@@ -39,14 +50,18 @@ export class ConfigWatcher {
     this.path = resolve(path)
     this.options = options
     this.debounceMs = options.debounceMs ?? 250
+    this.maxWaitMs = Math.max(this.debounceMs, options.maxWaitMs ?? 2_000)
+    this.name = basename(this.path)
     this.lastHash = options.initialHash
   }
 
   start(): void {
     const dir = dirname(this.path)
-    // Any entry in the directory may be the change (ConfigMap swaps touch `..data`, editors write
-    // temp files and rename them); the content hash filters out the rest.
-    this.dirWatcher = watch(dir, { persistent: false }, () => this.schedule())
+    // The config's own name (editors rename a temp file onto it) and ConfigMap's `..data` swap;
+    // the content hash filters out events that change nothing. Other files are not ours.
+    this.dirWatcher = watch(dir, { persistent: false }, (_event, filename) => {
+      if (filename === null || this.concerns(filename.toString())) this.schedule()
+    })
     this.dirWatcher.on('error', (err) => this.options.onError(err))
     this.armFileWatcher()
   }
@@ -81,13 +96,21 @@ export class ConfigWatcher {
     }
   }
 
+  private concerns(filename: string): boolean {
+    return filename === this.name || filename.startsWith('..')
+  }
+
   private schedule(): void {
     if (this.closed) return
+    const now = Date.now()
+    this.burstStart ??= now
     if (this.timer) clearTimeout(this.timer)
+    const wait = Math.max(0, Math.min(this.debounceMs, this.burstStart + this.maxWaitMs - now))
     this.timer = setTimeout(() => {
       this.timer = undefined
+      this.burstStart = undefined
       this.running = this.running.then(() => this.check())
-    }, this.debounceMs)
+    }, wait)
   }
 
   private async check(): Promise<void> {

@@ -25,6 +25,8 @@ export interface AdmissionInput {
   /** The client's headers (lower-case names), routing headers already removed. */
   readonly headers: Readonly<Record<string, string>>
   readonly maxBodyBytes: number
+  /** Why the caller could not be identified (no key, unknown key), when the listener needs one. */
+  readonly callerError?: RouterError | undefined
 }
 
 export type AdmissionCheck = (request: AdmissionInput) => EdgeRejection | undefined
@@ -41,6 +43,12 @@ const allowedMethod: AdmissionCheck = ({ rule, method, path }) => {
     counted: false,
   }
 }
+
+/** A listener that requires an API key refuses a request without a valid one (401). */
+const authenticated: AdmissionCheck = ({ callerError }) =>
+  callerError === undefined
+    ? undefined
+    : { error: callerError, headers: { 'www-authenticate': 'Bearer' }, counted: true }
 
 /**
  * JSON bodies only. Absent, `text/plain` and form encoding are tolerated because `curl -d` sends the
@@ -81,6 +89,7 @@ const declaredLength: AdmissionCheck = ({ kind, headers, maxBodyBytes }) => {
 /** The checks, in the order they run. */
 export const ADMISSION_CHECKS: readonly AdmissionCheck[] = [
   allowedMethod,
+  authenticated,
   jsonContentType,
   declaredLength,
 ]

@@ -9,10 +9,17 @@
  * deadline. Where the two transports used to differ, the stricter rule now holds for both.
  */
 import type { RouterConfig } from '../config/schema/index.js'
-import { toOpenAIErrorBody, type ErrorCode, type RouterError } from '../errors.js'
+import { RouterError, toOpenAIErrorBody, type ErrorCode } from '../errors.js'
 import { bodyTooLarge } from '../http/body.js'
 import { REQUEST_ID_HEADER, requestIdFrom } from '../http/request-id.js'
 import { admit, type EdgeRejection } from './admission.js'
+import {
+  ANONYMOUS,
+  CREDENTIAL_HEADERS,
+  identifyCaller,
+  type CallerIdentity,
+  type KeyLookup,
+} from '../pipeline/caller.js'
 import { pathRule, splitTarget, type RequestKind } from './paths.js'
 import { DEBUG_HEADER, ROUTER_HEADER_PREFIX, routingHeaderNames } from './routing-headers.js'
 
@@ -22,19 +29,41 @@ export interface EdgeSettings {
   readonly maxBodyBytes: number
   /** Longest time the router spends deciding a request (classification, guards, cache lookup). */
   readonly deadlineMs: number
+  /**
+   * The API keys this listener requires (`security.auth`); undefined = no authentication here.
+   * Checked keys are the router's: they are removed from what is forwarded.
+   */
+  readonly keys?: KeyLookup
+}
+
+/** Which listener an edge serves (each can require a key or not: `security.auth.listeners`). */
+export type EdgeListener = 'gateway' | 'extproc'
+
+/** Where the edge finds the API keys (RouterState keeps the key ring across reloads). */
+export interface KeySource {
+  keyRing(path: string, intervalMs: number, onError: (err: Error) => void): KeyLookup
 }
 
 /** Default processing deadline (`server.processing_timeout_ms`). */
 export const DEFAULT_DEADLINE_MS = 5_000
 
-export function edgeSettings(config: RouterConfig): EdgeSettings {
+export function edgeSettings(
+  config: RouterConfig,
+  auth?: { listener: EdgeListener; keys: KeySource; onError: (err: Error) => void },
+): EdgeSettings {
   const server = config.server.processing_timeout_ms
   const extproc = config.extproc.message_timeout_ms
+  const a = config.security.auth
+  const keys =
+    auth !== undefined && a.enabled && a.listeners[auth.listener]
+      ? auth.keys.keyRing(a.keys_file, a.reload_interval_ms, auth.onError)
+      : undefined
   return {
     destinationHeader: config.extproc.destination_header,
     maxBodyBytes: config.server.max_body_bytes,
     // The older ext_proc-only name still counts; when both are set the stricter one wins.
     deadlineMs: extproc === undefined ? server : Math.min(server, extproc),
+    ...(keys ? { keys } : {}),
   }
 }
 
@@ -62,9 +91,11 @@ export interface EdgeRequest {
   readonly requestIdAssigned: boolean
   /**
    * The client's headers as the pipeline sees them: single-valued, no pseudo-headers, no routing
-   * headers, `x-request-id` set to `requestId`. (Caller identity will be derived from these here.)
+   * headers, `x-request-id` set to `requestId`; the API key removed when the router checked it.
    */
   readonly headers: Readonly<Record<string, string>>
+  /** Who is calling (src/edge/caller.ts); anonymous for passthrough and refused requests. */
+  readonly caller: CallerIdentity
   /** Routing headers to remove from what is forwarded: the named ones and any `x-vsr-*` present. */
   readonly removeHeaders: readonly string[]
   readonly acceptsEventStream: boolean
@@ -90,8 +121,15 @@ export class RequestEdge {
     this.named = new Set(this.routingHeaders)
   }
 
-  static fromConfig(config: RouterConfig): RequestEdge {
-    return new RequestEdge(edgeSettings(config))
+  /**
+   * `auth` names the listener and where its keys are; without it (tools, tests of other rules)
+   * the edge authenticates nobody.
+   */
+  static fromConfig(
+    config: RouterConfig,
+    auth?: { listener: EdgeListener; keys: KeySource; onError: (err: Error) => void },
+  ): RequestEdge {
+    return new RequestEdge(edgeSettings(config, auth))
   }
 
   get deadlineMs(): number {
@@ -121,6 +159,13 @@ export class RequestEdge {
       headers[name] = typeof value === 'string' ? value : value.join(', ')
     }
     headers[REQUEST_ID_HEADER] = id.id
+    const identified =
+      kind === 'passthrough' ? ANONYMOUS : identifyCaller(headers, { keys: this.settings.keys })
+    if (this.settings.keys !== undefined && kind !== 'passthrough')
+      for (const name of CREDENTIAL_HEADERS) {
+        delete headers[name]
+        removeHeaders.push(name)
+      }
     const rejection = admit({
       kind,
       rule,
@@ -128,6 +173,7 @@ export class RequestEdge {
       path,
       headers,
       maxBodyBytes: this.settings.maxBodyBytes,
+      callerError: identified instanceof Error ? identified : undefined,
     })
     return {
       kind,
@@ -137,6 +183,7 @@ export class RequestEdge {
       requestId: id.id,
       requestIdAssigned: id.assigned,
       headers,
+      caller: identified instanceof Error ? ANONYMOUS : identified,
       removeHeaders,
       acceptsEventStream: (headers['accept'] ?? '').includes('text/event-stream'),
       rejection,
@@ -157,9 +204,18 @@ export class RequestEdge {
       requestId: id.id,
       requestIdAssigned: true,
       headers: { [REQUEST_ID_HEADER]: id.id },
+      caller: ANONYMOUS,
       removeHeaders: [...this.routingHeaders],
       acceptsEventStream: false,
-      rejection: undefined,
+      // Without headers there is no key to check.
+      rejection:
+        this.settings.keys === undefined
+          ? undefined
+          : {
+              error: new RouterError('authentication_required'),
+              headers: {},
+              counted: true,
+            },
     }
   }
 

@@ -21,7 +21,7 @@ import {
 import { HealthService } from './health.js'
 import { ExtProcProtocolError, ExtProcStream } from './stream.js'
 import { serverKeyPair, type TlsSettings } from './tls.js'
-import type { ExtProcRuntimeSource } from './types.js'
+import type { ExtProcRuntime, ExtProcRuntimeSource } from './types.js'
 import type { ProcessingRequest, ProcessingResponse } from './wire.js'
 
 export interface ExtProcServerOptions {
@@ -95,15 +95,29 @@ export class ExtProcServer {
     return this.calls.size
   }
 
-  private edgeFor(config: RouterConfig): RequestEdge {
-    if (this.edge?.config !== config) this.edge = { config, edge: RequestEdge.fromConfig(config) }
+  private edgeFor(runtime: ExtProcRuntime): RequestEdge {
+    const { config, services } = runtime
+    const keys = services.state
+    if (this.edge?.config !== config)
+      this.edge = {
+        config,
+        edge: RequestEdge.fromConfig(
+          config,
+          keys && {
+            listener: 'extproc',
+            keys,
+            onError: (err) =>
+              logEvent(services.log, 'api_keys_unreadable', { error: err.message }, 'error'),
+          },
+        ),
+      }
     return this.edge.edge
   }
 
   private process(call: ProcessCall): void {
     const lease = this.options.runtimes.acquire()
     const runtime = lease.runtime
-    const stream = new ExtProcStream(runtime, this.edgeFor(runtime.config))
+    const stream = new ExtProcStream(runtime, this.edgeFor(runtime))
     const inflight = runtime.services.metrics.inflightRequests
     inflight.inc({ transport: 'extproc' })
     this.calls.add(call)

@@ -209,6 +209,7 @@ export class ExtProcStream {
       path: info.path,
       headers: info.headers,
       acceptsEventStream: info.acceptsEventStream,
+      caller: info.caller,
       startedAt: this.startedAt,
       signal: this.abort.signal,
     }

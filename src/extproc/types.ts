@@ -3,6 +3,7 @@
  * (src/pipeline) satisfies these interfaces; ext_proc holds no routing logic of its own.
  */
 import type { RouterConfig } from '../config/schema/index.js'
+import type { KeySource } from '../edge/request-edge.js'
 import type { Logger } from '../log.js'
 import type { RouterMetrics } from '../metrics/router-metrics.js'
 import type {
@@ -39,7 +40,12 @@ export interface ExtProcPipeline {
 export interface ExtProcRuntime {
   readonly config: RouterConfig
   readonly pipeline: ExtProcPipeline
-  readonly services: { readonly log: Logger; readonly metrics: RouterMetrics }
+  readonly services: {
+    readonly log: Logger
+    readonly metrics: RouterMetrics
+    /** Where the API keys are (RouterState); without it the edge authenticates nobody. */
+    readonly state?: KeySource
+  }
 }
 
 /** A runtime held for one stream; released when the stream ends (see src/assembly/live-runtime.ts). */

@@ -15,7 +15,8 @@ import { readBody } from '../http/body.js'
 import type { Listening } from '../http/listen.js'
 import { sendError, sendJson, type ErrorContext } from '../http/respond.js'
 import { HttpListener } from '../http/server.js'
-import type { Logger } from '../log.js'
+import { logEvent, type Logger } from '../log.js'
+import type { RuntimeServices } from '../runtime/services.js'
 import type { RouterMetrics } from '../metrics/router-metrics.js'
 import type { RequestMeta, RequestOutcome } from '../pipeline/types.js'
 import type { Runtime, RuntimeSource } from '../pipeline/runtime.js'
@@ -80,14 +81,24 @@ export class Gateway {
     await this.pools?.destroy()
   }
 
-  private edgeFor(config: RouterConfig): RequestEdge {
-    if (this.edge?.config !== config) this.edge = { config, edge: RequestEdge.fromConfig(config) }
+  private edgeFor(runtime: { config: RouterConfig; services: RuntimeServices }): RequestEdge {
+    const { config, services } = runtime
+    if (this.edge?.config !== config)
+      this.edge = {
+        config,
+        edge: RequestEdge.fromConfig(config, {
+          listener: 'gateway',
+          keys: services.state,
+          onError: (err) =>
+            logEvent(services.log, 'api_keys_unreadable', { error: err.message }, 'error'),
+        }),
+      }
     return this.edge.edge
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const runtime = this.options.runtimes.current()
-    const edge = this.edgeFor(runtime.config)
+    const edge = this.edgeFor(runtime)
     const request = edge.describe({
       method: req.method ?? '',
       target: req.url ?? '/',
@@ -160,6 +171,7 @@ export class Gateway {
         path: CHAT_PATH,
         headers: request.headers,
         acceptsEventStream: request.acceptsEventStream,
+        caller: request.caller,
         startedAt,
         get signal() {
           return client.signal

@@ -6,7 +6,7 @@
 import type { ClassifierChain } from '../classify/chain.js'
 import type { CategoryClassification } from '../classify/types.js'
 import type { RouterConfig } from '../config/schema/index.js'
-import { isRouterError, type RouterError } from '../errors.js'
+import { isRouterError, RouterError } from '../errors.js'
 import { logEvent, type Logger } from '../log.js'
 import { label } from '../metrics/router-metrics.js'
 import { parseChatRequest } from '../openai/parse.js'
@@ -14,6 +14,7 @@ import type { ParsedChatRequest } from '../openai/types.js'
 import type { Selection } from '../routing/selection/types.js'
 import type { RoutingTables } from '../routing/tables.js'
 import type { RuntimeServices } from '../runtime/services.js'
+import { modelAllowed } from './caller.js'
 import { decisionHeaders } from './decision-headers.js'
 import { modelsListBody } from './immediate.js'
 import { pickEndpoint } from './modules/selection.js'
@@ -75,6 +76,9 @@ export class Pipeline {
     }
     metrics.modelRequests.inc({ model: label(request.model) })
     const ctx = this.createContext(request, meta)
+    // A key limited to some models may not name another (an auto-routed request is checked on
+    // the model the router chose, below).
+    if (!ctx.autoRouted) this.authorizeModel(ctx, request.model, 0)
     let ran = 0
     try {
       for (const module of this.modules) module.prepare?.(ctx)
@@ -86,6 +90,8 @@ export class Pipeline {
         ctx.timings[module.name] = performance.now() - started
         if (answer) {
           this.abandon(ctx, ran - 1, answer.status, `answered_by_${module.name}`)
+          if (answer.kind === 'cache_hit' && ctx.autoRouted)
+            this.authorizeModel(ctx, ctx.selectedModel, 0)
           return this.respond(ctx, answer)
         }
       }
@@ -93,7 +99,22 @@ export class Pipeline {
       this.abandon(ctx, ran, isRouterError(err) ? err.status : 500, 'request_failed')
       this.fail(err, meta, request.model)
     }
+    if (ctx.autoRouted) this.authorizeModel(ctx, ctx.selectedModel, this.modules.length)
     return this.finalise(ctx)
+  }
+
+  /** Refuse (403) a model the caller's key may not use; modules that ran release what they hold. */
+  private authorizeModel(ctx: RequestContext, model: string, ran: number): void {
+    const caller = ctx.meta.caller
+    if (caller === undefined || modelAllowed(caller, model)) return
+    this.abandon(ctx, ran, 403, 'model_not_allowed')
+    this.fail(
+      new RouterError('model_not_allowed', `This API key may not use model ${label(model)}`, {
+        param: 'model',
+      }),
+      ctx.meta,
+      ctx.request.model,
+    )
   }
 
   /**
@@ -304,7 +325,16 @@ export class Pipeline {
     if (effort !== undefined) h.set('x-vsr-selected-reasoning-effort', effort)
   }
 
-  private respond(ctx: RequestContext, response: ImmediateResponse): RequestOutcome {
+  private respond(ctx: RequestContext, answer: ImmediateResponse): RequestOutcome {
+    let response = answer
+    // A cached answer reports the routing a miss would have (model, category, decision).
+    if (answer.kind === 'cache_hit') {
+      this.setResponseHeaders(ctx)
+      response = {
+        ...answer,
+        headers: { ...Object.fromEntries(ctx.responseHeaders), ...answer.headers },
+      }
+    }
     this.countDecision(ctx)
     const total = performance.now() - ctx.meta.startedAt
     ctx.timings['routing_total'] = total

@@ -17,6 +17,7 @@ import type { EndpointTarget, Selection } from '../routing/selection/types.js'
 import type { RoutingTables } from '../routing/tables.js'
 import type { DecisionEngine, DecisionResult } from '../decisions/engine.js'
 import type { RuntimeServices } from '../runtime/services.js'
+import type { CallerIdentity } from './caller.js'
 
 export type { EndpointTarget }
 
@@ -37,6 +38,8 @@ export interface RequestMeta {
   /** performance.now() when the transport first saw the request. */
   readonly startedAt: number
   readonly signal?: AbortSignal
+  /** Who is calling (set by the request edge; absent = anonymous: tools, tests). */
+  readonly caller?: CallerIdentity
 }
 
 export interface ReasoningDecision {

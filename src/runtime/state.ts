@@ -8,7 +8,9 @@
  * per distinct setting and kept across reloads, so counters and connections survive a config change.
  */
 import type { CacheStore } from '../cache/open.js'
+import { ApiKeyRing } from '../config/api-keys.js'
 import type { StateStoreConfig } from '../config/schema/security.js'
+import { WatchedFile } from '../config/watched-file.js'
 import { ModelRegistry } from '../ml/registry.js'
 import { EndpointStats } from './endpoint-stats.js'
 import { openStateStore, stateStoreKey } from '../state/open.js'
@@ -40,6 +42,31 @@ export class RouterState {
   /** Live per-endpoint / per-model load and health (both transports feed it; kept across reloads). */
   readonly endpointStats = new EndpointStats()
   private readonly stores = new Map<string, StateStore>()
+  private readonly keyRings = new Map<string, ApiKeyRing>()
+  private readonly tokens = new Map<string, WatchedFile<string>>()
+
+  /**
+   * The API keys of `security.auth.keys_file`, loaded once per path and re-read when the file
+   * changes (so the keys outlive reloads and the file is watched once).
+   */
+  keyRing(path: string, intervalMs: number, onError: (err: Error) => void): ApiKeyRing {
+    let ring = this.keyRings.get(path)
+    if (ring === undefined) {
+      ring = new ApiKeyRing(path, intervalMs, { onError })
+      this.keyRings.set(path, ring)
+    }
+    return ring
+  }
+
+  /** A token file (`security.auth.metrics_token_file`), trimmed, re-read when it changes. */
+  tokenFile(path: string, intervalMs: number, onError: (err: Error) => void): WatchedFile<string> {
+    let file = this.tokens.get(path)
+    if (file === undefined) {
+      file = new WatchedFile({ path, intervalMs, parse: (text) => text.trim(), onError })
+      this.tokens.set(path, file)
+    }
+    return file
+  }
 
   /**
    * The shared state store for these settings: opened on first use and kept (across reloads) until
@@ -71,6 +98,10 @@ export class RouterState {
   async close(): Promise<void> {
     const stores = [...this.cacheStores.values()]
     this.cacheStores.clear()
+    for (const ring of this.keyRings.values()) ring.close()
+    for (const file of this.tokens.values()) file.close()
+    this.keyRings.clear()
+    this.tokens.clear()
     const shared = [...this.stores.values()]
     this.stores.clear()
     await Promise.allSettled([

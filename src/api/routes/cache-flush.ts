@@ -12,6 +12,7 @@ import type { ApiRoute } from '../types.js'
 export const cacheFlushRoute: ApiRoute<z.output<typeof CACHE_FLUSH_REQUEST>> = {
   method: 'POST',
   path: '/api/v1/cache/flush',
+  access: 'admin',
   summary: 'Remove cached answers (all, or one model)',
   schema: { request: CACHE_FLUSH_REQUEST, response: CACHE_FLUSH_RESULT },
   handle: async (req, ctx) => {

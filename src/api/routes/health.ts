@@ -4,6 +4,7 @@ import type { ApiRoute } from '../types.js'
 export const healthRoute: ApiRoute = {
   method: 'GET',
   path: '/health',
+  access: 'public',
   summary: 'Liveness probe',
   handle: () => ({ body: { status: 'healthy', service: 'classification-api' } }),
 }

@@ -35,6 +35,7 @@ async function withModelStatus(
 export const infoModelsRoute: ApiRoute = {
   method: 'GET',
   path: '/info/models',
+  access: 'admin',
   summary: 'Classifiers and models in use, and process information',
   handle: async (_req, ctx) => {
     const runtime = requireRuntime(ctx)

@@ -11,6 +11,7 @@ export function openApiRoute(routes: () => readonly ApiRoute[]): ApiRoute {
   return {
     method: 'GET',
     path: '/openapi.json',
+    access: 'public',
     summary: 'This API as an OpenAPI 3.1 document',
     handle: () => ({ body: (document ??= buildOpenApi(routes(), version)) }),
   }

@@ -8,6 +8,7 @@ import type { ApiRoute } from '../types.js'
 export const readyRoute: ApiRoute = {
   method: 'GET',
   path: '/ready',
+  access: 'public',
   summary: 'Readiness probe (503 until the models are loaded)',
   handle: (_req, ctx) => {
     const runtime = requireRuntime(ctx)

@@ -23,6 +23,7 @@ import { coalesceKey, type Coalescer } from '../../cache/coalescer.js'
 import { cacheableCompletion, replayResponse } from './cache-replay.js'
 import type { CacheHandle } from '../../cache/open.js'
 import { cacheEligibility } from '../../cache/request-key.js'
+import { cachePartition } from './cache-partition.js'
 import { QueryVerifier } from '../../cache/verify/verifier.js'
 
 export const SEMANTIC_CACHE = 'semantic_cache'
@@ -96,7 +97,16 @@ export class SemanticCacheModule implements PipelineModule {
       logEvent(ctx.log, 'cache_bypass', { reason: 'embedding_error', error: String(err) }, 'warn')
       return
     }
-    const key = { model, context: eligible.context }
+    // Exact-match context: what shapes the answer, and whose answer it is (cache_partition).
+    const partition = cachePartition(
+      ctx.meta,
+      ctx.request.body,
+      this.config.security.cache_partition,
+    )
+    const key = {
+      model,
+      context: partition === '' ? eligible.context : `${partition}.${eligible.context}`,
+    }
     const outcome = await cache.lookup(
       { ...key, query: eligible.query, embedding, threshold },
       this.verifier,
@@ -135,7 +145,7 @@ export class SemanticCacheModule implements PipelineModule {
       return
     }
     const join = this.coalescer.join(
-      coalesceKey(model, eligible.context, eligible.query),
+      coalesceKey(model, key.context, eligible.query),
       sc.coalesce_wait_ms,
     )
     if (join.role === 'leader') {
