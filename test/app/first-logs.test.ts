@@ -4,39 +4,20 @@
  * blocked jailbreak is not logged as routed to any model.
  */
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
-import type { Simulator } from '../../src/simulator/index.js'
-import {
-  BUNDLED_MODELS,
-  bundledConfig,
-  postJson,
-  startRouter,
-  startSim,
-  type TestRouter,
-} from '../helpers/router.js'
+import { describe, it } from 'node:test'
+import { BUNDLED_MODELS, bundledConfig, postJson, useSimulatedRouter } from '../helpers/router.js'
 
-let sim: Simulator
-let router: TestRouter
-
-before(async () => {
-  sim = await startSim({ models: BUNDLED_MODELS })
-  router = await startRouter(bundledConfig(sim.port))
-})
-
-after(async () => {
-  await router?.close()
-  await sim?.close()
-})
+const t = useSimulatedRouter(BUNDLED_MODELS, (port) => bundledConfig(port))
 
 async function ask(content: string) {
-  const r = await postJson(`${router.gatewayUrl}/v1/chat/completions`, {
+  const r = await postJson(`${t.router.gatewayUrl}/v1/chat/completions`, {
     model: 'MoM',
     messages: [{ role: 'user', content }],
   })
   const id = r.headers.get('x-request-id')
   // The line is written when the response ends; give the tracker its turn.
   await new Promise((resolve) => setImmediate(resolve))
-  return { r, decisions: router.events('routing_decision').filter((l) => l['request_id'] === id) }
+  return { r, decisions: t.router.events('routing_decision').filter((l) => l['request_id'] === id) }
 }
 
 describe('first logs (bundled config)', () => {
@@ -67,7 +48,7 @@ describe('first logs (bundled config)', () => {
     assert.equal(d!['selected_model'], '')
     assert.equal(d!['selected_endpoint'], '')
     assert.equal(d!['reasoning_enabled'], false)
-    const blocks = router
+    const blocks = t.router
       .events('security_block')
       .filter((l) => l['request_id'] === d!['request_id'])
     assert.equal(blocks.length, 1)

@@ -9,44 +9,32 @@ import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import type { Simulator } from '../../src/simulator/index.js'
-import {
-  FAMILY_MODELS,
-  familiesConfig,
-  startRouter,
-  startSim,
-  type TestRouter,
-} from '../helpers/router.js'
+import { FAMILY_MODELS, familiesConfig, useSimulatedRouter } from '../helpers/router.js'
 import { runNodeAsync } from '../helpers/processes.js'
 
 const ROOT = join(import.meta.dirname, '..', '..')
 
-let sim: Simulator
-let router: TestRouter
-let dir: string
-let snippet: string
-
-before(async () => {
-  sim = await startSim({ models: FAMILY_MODELS })
-  router = await startRouter(familiesConfig(sim.port))
-  const readme = await readFile(join(ROOT, 'README.md'), 'utf8')
-  const m = /```js\n(import OpenAI from 'openai'[\s\S]*?)```/.exec(readme)
-  assert.ok(m, 'README has the OpenAI client snippet')
-  assert.match(readme, /Save it as \*\*`client\.mjs`\*\*/)
-  assert.match(m[1]!, /baseURL: 'http:\/\/127\.0\.0\.1:8801\/v1'/)
-  snippet = m[1]!.replace('http://127.0.0.1:8801/v1', router.baseURL)
-  // A folder outside the repository (no package.json), with the repository's packages reachable.
-  dir = await mkdtemp(join(tmpdir(), 'sr-client-'))
-  await symlink(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir')
-})
-
-after(async () => {
-  await router?.close()
-  await sim?.close()
-  if (dir) await rm(dir, { recursive: true, force: true })
-})
-
 describe('README OpenAI client snippet', () => {
+  const t = useSimulatedRouter(FAMILY_MODELS, (port) => familiesConfig(port))
+  let dir: string
+  let snippet: string
+
+  before(async () => {
+    const readme = await readFile(join(ROOT, 'README.md'), 'utf8')
+    const m = /```js\n(import OpenAI from 'openai'[\s\S]*?)```/.exec(readme)
+    assert.ok(m, 'README has the OpenAI client snippet')
+    assert.match(readme, /Save it as \*\*`client\.mjs`\*\*/)
+    assert.match(m[1]!, /baseURL: 'http:\/\/127\.0\.0\.1:8801\/v1'/)
+    snippet = m[1]!.replace('http://127.0.0.1:8801/v1', t.router.baseURL)
+    // A folder outside the repository (no package.json), with the repository's packages reachable.
+    dir = await mkdtemp(join(tmpdir(), 'sr-client-'))
+    await symlink(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir')
+  })
+
+  after(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true })
+  })
+
   it('runs as client.mjs: routed answer, then a streamed one', async () => {
     await writeFile(join(dir, 'client.mjs'), snippet)
     const r = await runNodeAsync(['client.mjs'], { cwd: dir })
@@ -56,7 +44,7 @@ describe('README OpenAI client snippet', () => {
     assert.ok(FAMILY_MODELS.includes(selected!), r.stdout)
     assert.match(r.stdout, /Simulated answer from/)
     assert.equal(
-      sim.receivedChats().filter((c) => (c.json as { stream?: boolean }).stream === true).length,
+      t.sim.receivedChats().filter((c) => (c.json as { stream?: boolean }).stream === true).length,
       1,
     )
   })

@@ -8,16 +8,13 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { describeOutcome } from '../../src/cli/classify.js'
-import type { Simulator } from '../../src/simulator/index.js'
 import { metricValue } from '../helpers/extproc.js'
 import {
   BUNDLED_MODELS,
   bundledConfig,
   postJson,
-  startRouter,
-  startSim,
+  useSimulatedRouter,
   type Json,
-  type TestRouter,
 } from '../helpers/router.js'
 import { makeRuntime, meta, chatBody, type TestRuntime } from '../helpers/runtime.js'
 
@@ -29,29 +26,24 @@ const CASES: [string, string, string, string | undefined][] = [
   ['Why do people procrastinate?', 'qwen3-8b', 'off', undefined],
 ]
 
-let sim: Simulator
-let router: TestRouter
-let cli: TestRuntime
-
-before(async () => {
-  sim = await startSim({ models: BUNDLED_MODELS })
-  // The cache would answer a repeated question without a reasoning decision.
-  const yaml = bundledConfig(sim.port, [[['semantic_cache', 'enabled'], false]])
-  router = await startRouter(yaml)
-  cli = await makeRuntime(yaml)
-})
-
-after(async () => {
-  await router?.close()
-  await cli?.runtime.close()
-  await sim?.close()
-})
-
 describe('reasoning effort: one value everywhere', () => {
+  // The cache would answer a repeated question without a reasoning decision.
+  const config = (port: number) => bundledConfig(port, [[['semantic_cache', 'enabled'], false]])
+  const t = useSimulatedRouter(BUNDLED_MODELS, config)
+  let cli: TestRuntime
+
+  before(async () => {
+    cli = await makeRuntime(config(t.sim.port))
+  })
+
+  after(async () => {
+    await cli?.runtime.close()
+  })
+
   for (const [question, model, reasoning, effort] of CASES) {
     it(`${model}, reasoning ${reasoning}: effort ${effort ?? 'none'}`, async () => {
-      sim.clearReceived()
-      const r = await postJson(`${router.gatewayUrl}/v1/chat/completions`, {
+      t.sim.clearReceived()
+      const r = await postJson(`${t.router.gatewayUrl}/v1/chat/completions`, {
         model: 'MoM',
         messages: [{ role: 'user', content: question }],
       })
@@ -60,15 +52,15 @@ describe('reasoning effort: one value everywhere', () => {
       assert.equal(r.headers.get('x-vsr-selected-reasoning'), reasoning)
       assert.equal(r.headers.get('x-vsr-selected-reasoning-effort'), effort ?? null)
 
-      const sent: Json = sim.receivedChats().at(-1)!.json
+      const sent: Json = t.sim.receivedChats().at(-1)!.json
       if (model === 'gpt-oss-20b') assert.equal(sent.reasoning_effort, effort)
       else assert.equal(sent.reasoning_effort, undefined)
 
       const id = r.headers.get('x-request-id')
-      const decision = router.events('routing_decision').find((l) => l['request_id'] === id)
+      const decision = t.router.events('routing_decision').find((l) => l['request_id'] === id)
       assert.equal(decision?.['reasoning_effort'], effort ?? '')
 
-      const metrics = await router.metricsText()
+      const metrics = await t.router.metricsText()
       const labels = { model, enabled: String(reasoning === 'on') }
       assert.ok(
         metricValue(metrics, 'llm_reasoning_decisions_total', {

@@ -11,17 +11,14 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { parseDocument } from 'yaml'
 import { routerConfigSchema } from '../../src/config/schema/index.js'
-import type { Simulator } from '../../src/simulator/index.js'
 import { readEnvoyConfig } from '../../scripts/envoy-standin.js'
 import { launch, waitForLine, type Running } from '../helpers/processes.js'
 import {
   BUNDLED_MODELS,
   bundledConfig,
   postJson,
-  startRouter,
-  startSim,
+  useSimulatedRouter,
   type Json,
-  type TestRouter,
 } from '../helpers/router.js'
 
 const ROOT = join(import.meta.dirname, '..', '..')
@@ -61,17 +58,14 @@ describe('deploy/envoy/local.yaml', () => {
 })
 
 describe('npm run envoy:standin (Envoy stand-in) in front of the router', () => {
-  let sim: Simulator
-  let router: TestRouter
+  const t = useSimulatedRouter(BUNDLED_MODELS, (port) => bundledConfig(port), {
+    listen: { enableExtproc: true, extprocPort: 0 },
+  })
   let standin: Running
   let url: string
 
   before(async () => {
-    sim = await startSim({ models: BUNDLED_MODELS })
-    router = await startRouter(bundledConfig(sim.port), {
-      listen: { enableExtproc: true, extprocPort: 0 },
-    })
-    const extproc = router.app.extproc!
+    const extproc = t.router.app.extproc!
     standin = launch(process.execPath, [
       '--import',
       'tsx',
@@ -87,12 +81,10 @@ describe('npm run envoy:standin (Envoy stand-in) in front of the router', () => 
 
   after(async () => {
     await standin?.stop()
-    await router?.close()
-    await sim?.close()
   })
 
   it('routes a request through ext_proc to the backend the router chose', async () => {
-    sim.clearReceived()
+    t.sim.clearReceived()
     const r = await postJson(
       `${url}/v1/chat/completions`,
       {
@@ -107,7 +99,7 @@ describe('npm run envoy:standin (Envoy stand-in) in front of the router', () => 
     assert.equal(r.headers.get('x-vsr-selected-category'), 'math')
     assert.equal(r.headers.get('x-vsr-selected-reasoning'), 'on')
     assert.match(r.json.choices[0].message.content, /Simulated answer from deepseek-v31/)
-    const sent: Json = sim.receivedChats().at(-1)!.json
+    const sent: Json = t.sim.receivedChats().at(-1)!.json
     assert.equal(sent.model, 'deepseek-v31')
     assert.deepEqual(sent.chat_template_kwargs, { thinking: true })
     const access = await waitForLine(
@@ -115,7 +107,7 @@ describe('npm run envoy:standin (Envoy stand-in) in front of the router', () => 
       (l) => l.includes('"selected_model":"deepseek-v31"'),
       5_000,
     )
-    assert.match(access, new RegExp(`"selected_endpoint":"127\\.0\\.0\\.1:${sim.port}"`))
+    assert.match(access, new RegExp(`"selected_endpoint":"127\\.0\\.0\\.1:${t.sim.port}"`))
   })
 
   it('relays a streamed answer', async () => {
@@ -136,7 +128,7 @@ describe('npm run envoy:standin (Envoy stand-in) in front of the router', () => 
   })
 
   it('lets the router answer a jailbreak itself', async () => {
-    sim.clearReceived()
+    t.sim.clearReceived()
     const r = await postJson(`${url}/v1/chat/completions`, {
       model: 'MoM',
       messages: [
@@ -145,7 +137,7 @@ describe('npm run envoy:standin (Envoy stand-in) in front of the router', () => 
     })
     assert.equal(r.headers.get('x-vsr-jailbreak-blocked'), 'true')
     assert.equal(r.json.choices[0].finish_reason, 'content_filter')
-    assert.equal(sim.receivedChats().length, 0)
+    assert.equal(t.sim.receivedChats().length, 0)
   })
 
   it('serves /v1/models from the router', async () => {

@@ -99,18 +99,50 @@ export function useRouter(
   return suite
 }
 
+/** A simulator given by the models it serves, or by all its options. */
+export type SimulatorSpec = readonly string[] | SimulatorOptions
+
+function simulatorOptions(spec: SimulatorSpec): SimulatorOptions {
+  return isModelList(spec) ? { models: [...spec] } : spec
+}
+
+function isModelList(spec: SimulatorSpec): spec is readonly string[] {
+  return Array.isArray(spec)
+}
+
+/**
+ * A simulator and the router in front of it (its config written for the simulator's port), started
+ * before the enclosing block (or file) and closed after it. The fields are set once tests run.
+ */
+export function useSimulatedRouter(
+  simulator: SimulatorSpec,
+  yaml: (simPort: number) => string,
+  options: Partial<RouterAppOptions> = {},
+): { readonly sim: Simulator; readonly router: TestRouter } {
+  const suite = {} as { sim: Simulator; router: TestRouter }
+  before(async () => {
+    suite.sim = await startSim(simulatorOptions(simulator))
+    suite.router = await startRouter(yaml(suite.sim.port), options)
+  })
+  after(async () => {
+    await suite.router?.close()
+    await suite.sim?.close()
+  })
+  return suite
+}
+
 /**
  * A simulator, the router in front of it with ext_proc on, and an Envoy client on that ext_proc,
  * started before the suite and closed after it: for tests that send the same request through both
  * transports.
  */
 export function useBothTransports(
-  models: readonly string[],
+  simulator: SimulatorSpec,
   yaml: (simPort: number) => string,
 ): { readonly sim: Simulator; readonly router: TestRouter; readonly envoy: EnvoyClient } {
   const suite = {} as { sim: Simulator; router: TestRouter; envoy: EnvoyClient }
   before(async () => {
-    suite.sim = await startSim({ models: [...models] })
+    suite.sim = await startSim(simulatorOptions(simulator))
     suite.router = await startRouter(yaml(suite.sim.port), {
       listen: { enableExtproc: true, extprocPort: 0 },
     })

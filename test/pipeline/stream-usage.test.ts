@@ -6,11 +6,11 @@
  * With `upstream.stream_usage: false` the router leaves the request alone (and cannot count).
  */
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import type { Simulator } from '../../src/simulator/index.js'
-import { EnvoyClient, type UpstreamRequest, type UpstreamResponse } from '../helpers/envoy.js'
+import type { UpstreamRequest, UpstreamResponse } from '../helpers/envoy.js'
 import { metricValue } from '../helpers/extproc.js'
-import { startRouter, startSim, type Json, type TestRouter } from '../helpers/router.js'
+import { startRouter, startSim, useBothTransports, type Json } from '../helpers/router.js'
 
 const MODEL = 'chat-model'
 
@@ -63,26 +63,13 @@ function toSimulator(sim: Simulator, seen: UpstreamRequest[]) {
 }
 
 describe('usage of streamed requests', () => {
-  let sim: Simulator
-  let router: TestRouter
-  let envoy: EnvoyClient
-
-  before(async () => {
-    sim = await startSim({ models: [MODEL], defaults: { ttftMs: 0, tpotMs: 1 } })
-    router = await startRouter(config(sim.port), {
-      listen: { enableExtproc: true, extprocPort: 0 },
-    })
-    envoy = new EnvoyClient(`127.0.0.1:${router.app.extproc!.port}`)
-  })
-  after(async () => {
-    envoy?.close()
-    await router?.close()
-    await sim?.close()
-  })
+  const t = useBothTransports({ models: [MODEL], defaults: { ttftMs: 0, tpotMs: 1 } }, (port) =>
+    config(port),
+  )
 
   const send = {
     gateway: async (body: string) => {
-      const res = await fetch(`${router.gatewayUrl}/v1/chat/completions`, {
+      const res = await fetch(`${t.router.gatewayUrl}/v1/chat/completions`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body,
@@ -90,13 +77,13 @@ describe('usage of streamed requests', () => {
       const text = await res.text()
       return {
         text,
-        sent: sim.receivedChats().at(-1)!.json as Json,
+        sent: t.sim.receivedChats().at(-1)!.json as Json,
         id: res.headers.get('x-request-id'),
       }
     },
     extproc: async (body: string) => {
       const seen: UpstreamRequest[] = []
-      const ex = await envoy.exchange({ body }, toSimulator(sim, seen))
+      const ex = await t.envoy.exchange({ body }, toSimulator(t.sim, seen))
       return {
         text: ex.body.toString(),
         sent: JSON.parse(seen[0]!.body.toString()),
@@ -107,9 +94,13 @@ describe('usage of streamed requests', () => {
 
   for (const transport of ['gateway', 'extproc'] as const) {
     it(`${transport}: counts a stream the client asked no usage for, and hides the usage chunk`, async () => {
-      const before = metricValue(await router.metricsText(), 'llm_model_completion_tokens_total', {
-        model: MODEL,
-      })
+      const before = metricValue(
+        await t.router.metricsText(),
+        'llm_model_completion_tokens_total',
+        {
+          model: MODEL,
+        },
+      )
       const r = await send[transport](streamBody(`Tell me a story (${transport})`))
       assert.deepEqual(r.sent.stream_options, { include_usage: true }, 'the router asked for usage')
       const got = events(r.text)
@@ -118,10 +109,10 @@ describe('usage of streamed requests', () => {
       for (const e of got) if (typeof e !== 'string') assert.ok(!('usage' in e), JSON.stringify(e))
       assert.ok(got.some((e) => typeof e !== 'string' && e.choices?.[0]?.finish_reason === 'stop'))
 
-      const metrics = await router.metricsText()
+      const metrics = await t.router.metricsText()
       const counted = metricValue(metrics, 'llm_model_completion_tokens_total', { model: MODEL })
       assert.ok(counted > before, 'completion tokens counted')
-      const decision = router.events('routing_decision').find((l) => l['request_id'] === r.id)
+      const decision = t.router.events('routing_decision').find((l) => l['request_id'] === r.id)
       assert.ok(Number(decision?.['completion_tokens']) > 0, JSON.stringify(decision))
       assert.ok(Number(decision?.['cost']) > 0)
     })
@@ -139,7 +130,7 @@ describe('usage of streamed requests', () => {
     const r = await send.gateway(streamBody('Tell me a fact', false))
     assert.deepEqual(r.sent.stream_options, { include_usage: true })
     assert.ok(!r.text.includes('"usage"'))
-    const decision = router.events('routing_decision').find((l) => l['request_id'] === r.id)
+    const decision = t.router.events('routing_decision').find((l) => l['request_id'] === r.id)
     assert.ok(Number(decision?.['completion_tokens']) > 0)
   })
 })
