@@ -21,6 +21,7 @@ import type { Selection } from '../routing/selection/types.js'
 import type { RuntimeServices } from '../runtime/services.js'
 import { DecisionEngine, signalErrorHook } from '../decisions/engine.js'
 import { buildDecisionSelectors } from '../routing/selection/per-decision.js'
+import { selectionLive } from '../routing/selection/live.js'
 
 export interface RuntimeDeps {
   readonly log: Logger
@@ -53,12 +54,11 @@ export async function buildRuntime(loaded: LoadedConfig, deps: RuntimeDeps): Pro
     }))
   try {
     const tables = new RoutingTables(config)
-    const selectionCtx = {
-      config,
-      log: deps.log,
-      endpointStats: deps.state?.endpointStats ?? new EndpointStats(),
-    }
+    const endpointStats = deps.state?.endpointStats ?? new EndpointStats()
+    const live = selectionLive(config, services, deps.log, endpointStats)
+    const selectionCtx = { config, log: deps.log, endpointStats, live }
     const selection: Selection = {
+      live,
       models: buildModelSelector(selectionCtx, plugins.modelSelectors),
       endpoints: buildEndpointPolicy(selectionCtx, plugins.endpointPolicies),
       decisions: buildDecisionSelectors(tables.decisions, selectionCtx, plugins.modelSelectors),

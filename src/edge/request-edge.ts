@@ -21,7 +21,11 @@ import {
   type KeyLookup,
 } from '../pipeline/caller.js'
 import { pathRule, splitTarget, type RequestKind } from './paths.js'
-import { DEBUG_HEADER, ROUTER_HEADER_PREFIX, routingHeaderNames } from './routing-headers.js'
+import {
+  PIPELINE_REQUEST_FLAGS,
+  ROUTER_HEADER_PREFIX,
+  routingHeaderNames,
+} from './routing-headers.js'
 
 export interface EdgeSettings {
   /** The configured destination header ('' = none); removed from clients like the named ones. */
@@ -154,7 +158,7 @@ export class RequestEdge {
       if (this.named.has(name)) continue
       if (name.startsWith(ROUTER_HEADER_PREFIX)) {
         removeHeaders.push(name)
-        if (name !== DEBUG_HEADER) continue
+        if (!PIPELINE_REQUEST_FLAGS.has(name)) continue
       }
       headers[name] = typeof value === 'string' ? value : value.join(', ')
     }

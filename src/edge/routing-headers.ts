@@ -4,6 +4,8 @@
  * sees the request and before anything is forwarded.
  */
 
+import { PREFERENCE_HEADER } from '../routing/selection/preference.js'
+
 /** The model the router chose (Envoy routes on it; ours to set). */
 export const SELECTED_MODEL_HEADER = 'x-selected-model'
 /** The Gateway API Inference Extension endpoint-picker header. */
@@ -15,6 +17,18 @@ export const ROUTER_HEADER_PREFIX = 'x-vsr-'
  * routing, so the pipeline sees it, but like every `x-vsr-*` header it is not forwarded.
  */
 export const DEBUG_HEADER = 'x-vsr-debug'
+/**
+ * The caller's cost/latency trade-off (`x-vsr-preference`, src/routing/selection/preference.ts).
+ * Like the debug flag it reaches the pipeline and is never forwarded. It is a documented knob, not
+ * a routing header: it only weighs the winning decision's own candidates, within the decision's
+ * bounds.
+ */
+export { PREFERENCE_HEADER }
+/** `x-vsr-*` request headers the pipeline may read (every other one is dropped at the edge). */
+export const PIPELINE_REQUEST_FLAGS: ReadonlySet<string> = new Set([
+  DEBUG_HEADER,
+  PREFERENCE_HEADER,
+])
 
 /**
  * Named routing headers, removed whether or not the request shows them (Envoy's `forward_rules`

@@ -10,7 +10,7 @@
  * (only the router's own tracking headers are trusted).
  */
 import type { OutgoingHttpHeaders } from 'node:http'
-import { DEBUG_HEADER } from '../edge/routing-headers.js'
+import { PIPELINE_REQUEST_FLAGS } from '../edge/routing-headers.js'
 
 const HOP_BY_HOP = new Set([
   'connection',
@@ -35,8 +35,8 @@ const NOT_FORWARDED = new Set([
   'expect',
   'accept-encoding',
   'x-request-id',
-  // The router's own request flag (the edge lets it through to the pipeline only).
-  DEBUG_HEADER,
+  // The router's own request flags (the edge lets them through to the pipeline only).
+  ...PIPELINE_REQUEST_FLAGS,
 ])
 
 /** Headers never copied from the upstream response to the client. */

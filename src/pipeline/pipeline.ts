@@ -11,6 +11,7 @@ import { logEvent, type Logger } from '../log.js'
 import { label } from '../metrics/router-metrics.js'
 import { parseChatRequest } from '../openai/parse.js'
 import type { ParsedChatRequest } from '../openai/types.js'
+import { observeSelection } from '../routing/selection/live.js'
 import type { Selection } from '../routing/selection/types.js'
 import type { RoutingTables } from '../routing/tables.js'
 import type { RuntimeServices } from '../runtime/services.js'
@@ -203,7 +204,9 @@ export class Pipeline {
     return new ResponseTracker(ctx, {
       modules: this.modules,
       maxResponseBytes: this.config.upstream.max_response_bytes,
-      ...(this.selection.endpoints.observe ? { endpointPolicy: this.selection.endpoints } : {}),
+      ...(this.selection.endpoints.observe || this.selection.live
+        ? { endpointPolicy: { observe: (e) => observeSelection(this.selection, e) } }
+        : {}),
     })
   }
 
@@ -260,7 +263,7 @@ export class Pipeline {
       model: label(ctx.upstreamModel),
     })
     if (ctx.endpoint)
-      this.selection.endpoints.observe?.({
+      observeSelection(this.selection, {
         kind: 'started',
         endpoint: ctx.endpoint.name,
         model: ctx.selectedModel,

@@ -125,6 +125,7 @@ export class ResponseTracker {
         status: record.status,
         latencySeconds: record.latencySeconds,
         ...(record.ttftSeconds === undefined ? {} : { ttftSeconds: record.ttftSeconds }),
+        ...(record.usage ? { completionTokens: record.usage.completion_tokens } : {}),
         ...(record.error === undefined ? {} : { error: record.error }),
       })
     for (const module of this.deps.modules) {

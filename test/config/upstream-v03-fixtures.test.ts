@@ -98,8 +98,7 @@ describe('upstream v0.3 config fixtures', () => {
       'routing.signals.kb': /kb signals are not evaluated/,
       'routing.decisions[0].plugins[2].type': /"context_compression" is not supported/,
       'routing.decisions[1].algorithm.type': /"confidence" .*looper/,
-      'routing.decisions[15].algorithm.type':
-        /"multi_factor" is not implemented .*default selector \(static\)/,
+      'routing.decisions[9].algorithm.type': /"hybrid" is not implemented .*default selector/,
       'routing.decisions[1].rules.conditions[1]': /fact_check signals .* never matches/,
       'global.stores.response_cache.backend_type': /"milvus" is not available/,
       'global.router.learning': /Router Learning/,
@@ -110,6 +109,9 @@ describe('upstream v0.3 config fixtures', () => {
     }
     for (const [path, pattern] of Object.entries(expect))
       assert.match(warningAt(loaded, path) ?? `(no warning at ${path})`, pattern)
+    // multi_factor and latency_aware have selectors here: no warning.
+    for (const i of [12, 15])
+      assert.equal(warningAt(loaded, `routing.decisions[${i}].algorithm.type`), undefined)
     assert.equal(loaded.config.v03?.recipes[0]?.routing.strategy, 'confidence')
     assert.equal(
       loaded.config.prompt_guard.enabled,

@@ -13,7 +13,7 @@ import { RouterError } from '../../errors.js'
 import { baseModelOf, isKnownModel } from '../../routing/select-model.js'
 import { decisionHeaders } from '../decision-headers.js'
 import { fastResponse } from '../immediate.js'
-import { decisionSelector, routeTo, selectModel } from './selection.js'
+import { decisionSelector, PREFERENCE, routeTo, selectModel, takePreference } from './selection.js'
 import { PLUGIN_API_VERSION, type ModuleFactory } from '../types.js'
 
 export const ROUTING = 'routing'
@@ -23,7 +23,15 @@ export const routingModule: ModuleFactory = {
   apiVersion: PLUGIN_API_VERSION,
   optionsSchema: z.strictObject({}),
   reads: ['category', 'decision'],
-  writes: ['selectedModel', 'upstreamModel', 'reasonCode', 'endpoint', 'algorithm'],
+  writes: [
+    'selectedModel',
+    'upstreamModel',
+    'reasonCode',
+    'endpoint',
+    'algorithm',
+    'body',
+    PREFERENCE,
+  ],
   description:
     "Select the model among the decision's candidates (its algorithm), default_model, or the explicit model",
   enabledByDefault: true,
@@ -32,6 +40,7 @@ export const routingModule: ModuleFactory = {
       name: ROUTING,
       apiVersion: PLUGIN_API_VERSION,
       onRequest(ctx) {
+        takePreference(ctx)
         if (!ctx.autoRouted) {
           const model = ctx.request.model
           if (tables.hasModelCatalog && !isKnownModel(config, model))

@@ -12,9 +12,25 @@ import type {
   ModelConstraint,
   ModelSelection,
   ModelSelector,
+  RequestPreference,
   Selection,
 } from '../../routing/selection/types.js'
+import { defineSlot, readSlot, writeSlot } from '../module-state.js'
 import type { RequestContext } from '../types.js'
+import { requestPreference } from '../../routing/selection/preference.js'
+
+/** The caller's trade-off for this request (routing parses it; PII re-routing reuses it). */
+export const PREFERENCE = defineSlot<RequestPreference>('preference', { optional: true })
+
+/**
+ * Parse the request's trade-off knob (header / body) into the PREFERENCE slot and remove the body
+ * field, so the upstream never sees it. A malformed value is an invalid_request error.
+ */
+export function takePreference(ctx: RequestContext): void {
+  const { preference, bodyChanged } = requestPreference(ctx.meta.headers, ctx.request.body)
+  if (bodyChanged) ctx.bodyChanged = true
+  if (preference && ctx.autoRouted) writeSlot(ctx, PREFERENCE, preference)
+}
 
 /** A decision's modelRefs as selection candidates (config order). */
 export function decisionCandidates(decision: Decision | undefined): ModelCandidate[] {
@@ -43,16 +59,32 @@ export function selectModel(
   constraints: readonly ModelConstraint[] = [],
 ): ModelSelection | undefined {
   const decision = ctx.decision?.decision
-  return decisionSelector(ctx, selection).selector.select({
+  const preference = readSlot(ctx, PREFERENCE)
+  const body = ctx.request.body
+  const maxTokens = body['max_completion_tokens'] ?? body['max_tokens']
+  const scope =
+    decision && ctx.decision ? { recipe: ctx.decision.recipe.name, name: decision.name } : undefined
+  const candidates = decisionCandidates(decision)
+  const choice = decisionSelector(ctx, selection).selector.select({
     requestId: ctx.meta.requestId,
     category: ctx.category,
-    ...(decision && ctx.decision
-      ? { decision: { recipe: ctx.decision.recipe.name, name: decision.name } }
-      : {}),
-    candidates: decisionCandidates(decision),
+    ...(scope ? { decision: scope } : {}),
+    candidates,
     constraints,
     fallback: ctx.config.default_model,
+    ...(preference ? { preference } : {}),
+    promptTokens: Math.ceil(ctx.request.raw.length / 4),
+    ...(typeof maxTokens === 'number' ? { maxTokens } : {}),
   })
+  // Remember who served it, so feedback naming this request reaches the decision's scores.
+  if (choice?.candidate && scope && candidates.length > 1)
+    selection.live?.learning.remember(ctx.meta.requestId, {
+      recipe: scope.recipe,
+      decision: scope.name,
+      model: choice.model,
+      candidates: [...new Set(candidates.map((c) => c.model))],
+    })
+  return choice
 }
 
 /** Route the request to `model` (body name `upstreamModel`) and pick its endpoint. */

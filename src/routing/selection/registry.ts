@@ -11,6 +11,10 @@ import { leastRequestPolicy } from './least-request.js'
 import { powerOfTwoPolicy } from './power-of-two.js'
 import { randomPolicy } from './random.js'
 import { ResilientPolicy } from './resilient-policy.js'
+import { banditSelector } from './bandit.js'
+import { eloSelector } from './elo.js'
+import { latencyAwareSelector } from './latency-aware.js'
+import { multiFactorSelector } from './multi-factor.js'
 import { staticSelector } from './static-selector.js'
 import { weightedRoundRobinPolicy } from './weighted-round-robin.js'
 import type {
@@ -28,7 +32,7 @@ export type AnyEndpointPolicyPlugin = EndpointPolicyPlugin<any>
 
 export const BUILTIN_MODEL_SELECTORS = new PluginRegistry<AnyModelSelectorPlugin>(
   'model selector',
-  [staticSelector],
+  [staticSelector, multiFactorSelector, latencyAwareSelector, eloSelector, banditSelector],
 )
 
 export const BUILTIN_ENDPOINT_POLICIES = new PluginRegistry<AnyEndpointPolicyPlugin>(

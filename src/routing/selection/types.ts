@@ -14,6 +14,8 @@ import type { ModelScoreConfig, RouterConfig } from '../../config/schema/index.j
 import type { Logger } from '../../log.js'
 import type { Decision, ModelRef } from '../../decisions/types.js'
 import type { EndpointStats } from '../../runtime/endpoint-stats.js'
+import type { Learning } from './learning.js'
+import type { ModelLiveStats } from './live-stats.js'
 
 /** One upstream endpoint as transports need it. */
 export interface EndpointTarget {
@@ -55,6 +57,26 @@ export interface ModelSelectionRequest {
   readonly constraints: readonly ModelConstraint[]
   /** `default_model` ('' when not configured). */
   readonly fallback: string
+  /** The caller's trade-off for this request (header or body knob), already bounded. */
+  readonly preference?: RequestPreference
+  /** Estimated prompt tokens (UTF-8 bytes / 4), for cost estimates. */
+  readonly promptTokens?: number
+  /** The request's `max_tokens` / `max_completion_tokens`, when set. */
+  readonly maxTokens?: number
+}
+
+/**
+ * What a caller asked for on this request (`x-vsr-preference` header or the body's
+ * `vsr_preference`; src/routing/selection/preference.ts). Selectors that weigh cost read it.
+ */
+export interface RequestPreference {
+  /** 0 = the best quality whatever it costs … 1 = the cheapest candidate. */
+  readonly costWeight?: number
+  /** 0 … 1: how much observed latency counts (the `faster` preset). */
+  readonly latencyWeight?: number
+  /** Largest estimated cost of this request, in the pricing currency. */
+  readonly maxCost?: number
+  readonly source: 'header' | 'body'
 }
 
 export interface ModelSelection {
@@ -101,6 +123,8 @@ export type EndpointObservation =
       readonly status: number
       readonly latencySeconds: number
       readonly ttftSeconds?: number
+      /** Completion tokens of the answer (usage), when reported. */
+      readonly completionTokens?: number
       readonly error?: string
     }
 
@@ -126,6 +150,14 @@ export interface Selection {
    * instance (built with the decision's options and scope); others use `models`.
    */
   readonly decisions?: ReadonlyMap<Decision, ModelSelector>
+  /** Live measurements and learned scores (absent in minimal test set-ups). */
+  readonly live?: SelectionLive
+}
+
+/** What learning and latency-aware selectors read: measurements and learned scores. */
+export interface SelectionLive {
+  readonly stats: ModelLiveStats
+  readonly learning: Learning
 }
 
 export interface SelectionBuildContext {
@@ -138,6 +170,8 @@ export interface SelectionBuildContext {
    * load-aware policies read it; selectors may read `model(name)`.
    */
   readonly endpointStats?: EndpointStats
+  /** Live measurements and learned scores of this runtime. */
+  readonly live?: SelectionLive
 }
 
 export interface ModelSelectorPlugin<O = Record<string, never>> extends PluginShape<O> {

@@ -34,6 +34,25 @@ export const latencyAwareBlockSchema = z
     message: 'needs tpot_percentile or ttft_percentile',
   })
 
+/**
+ * Ours: how far a request's own trade-off (`x-vsr-preference` header, body `vsr_preference`) may
+ * move this decision's choice. Every scoring selector (multi_factor, elo, bandit) takes it.
+ */
+export const requestPreferenceSchema = z
+  .strictObject({
+    /** false: the header and body knob are ignored for this decision. */
+    enabled: z.boolean().default(true),
+    /** The cost weight a request may ask for is clamped to [min, max]. */
+    min_cost_weight: unitInterval.default(0),
+    max_cost_weight: unitInterval.default(1),
+    /** A request's max_cost below this is raised to it (0: any). */
+    min_max_cost: nonNegative.default(0),
+  })
+  .refine((p) => p.min_cost_weight <= p.max_cost_weight, {
+    message: 'min_cost_weight must be ≤ max_cost_weight',
+  })
+  .prefault({})
+
 export const multiFactorBlockSchema = z.strictObject({
   weights: z
     .strictObject({
@@ -50,10 +69,17 @@ export const multiFactorBlockSchema = z.strictObject({
       max_ttft_ms: nonNegative.default(0),
       max_cost_per_1m: nonNegative.default(0),
       max_inflight: nonNegative.default(0),
+      /** Ours: largest estimated cost of one request (pricing currency). */
+      max_cost_per_request: nonNegative.default(0),
     })
     .prefault({}),
   latency_percentile: percentile.default(95),
   on_no_candidates: z.enum(['cheapest', 'first', 'fail']).default('cheapest'),
+  /** Ours: a model's measured latency counts once it has this many finished requests. */
+  min_samples: z.number().int().min(1).default(3),
+  /** Ours: quality = the learned success rate once a model has this much feedback (0: never). */
+  learned_quality_after: z.number().int().min(0).default(5),
+  request_preference: requestPreferenceSchema,
 })
 
 export const hybridBlockSchema = z.strictObject({
@@ -156,12 +182,33 @@ export const workflowsBlockSchema = z.strictObject({
   max_parallel: positiveInt.optional(),
 })
 
+/** Decay γ per update of a model's learned state: (0, 1], 1 = none. */
+const decay = z.number().gt(0).max(1)
+
 /**
- * Ours (issue 15, item 4): learning selectors upstream's HEAD rejects. The selection plug-ins own
- * their final option sets; until they land these blocks are accepted as mappings.
+ * Ours (issue 15, item 4): learning selectors upstream's HEAD rejects (it moved learning to
+ * `global.router.learning`). Documented in docs/decisions.md.
  */
-export const eloBlockSchema = z.record(z.string(), z.unknown())
-export const banditBlockSchema = z.record(z.string(), z.unknown())
+export const eloBlockSchema = z.strictObject({
+  initial_rating: z.number().default(1500),
+  k_factor: z.number().positive().max(400).default(24),
+  decay: decay.default(0.998),
+  /** Share of requests sent to a random other candidate (bounded exploration). */
+  exploration: z.number().min(0).max(0.5).default(0.1),
+  /** Seed for the exploration draws (tests, benchmarks); unset: Math.random. */
+  seed: z.number().int().optional(),
+  request_preference: requestPreferenceSchema,
+})
+
+export const banditBlockSchema = z.strictObject({
+  prior_alpha: z.number().positive().default(1),
+  prior_beta: z.number().positive().default(1),
+  decay: decay.default(0.99),
+  /** At most this share of requests goes to a model other than the current best (posterior mean). */
+  max_exploration: z.number().min(0).max(1).default(0.2),
+  seed: z.number().int().optional(),
+  request_preference: requestPreferenceSchema,
+})
 
 /** type → block schema; null: the type takes no block. */
 export const ALGORITHM_BLOCKS: Readonly<Record<string, z.ZodType | null>> = {
