@@ -218,8 +218,11 @@ routing:
       chosen.push(res.headers.get('x-vsr-selected-model')!)
       await res.arrayBuffer()
     }
-    // Cost alone prefers slow-cheap until it has min_samples measurements over the SLO.
-    assert.deepEqual(chosen.slice(0, 3), ['slow-cheap', 'slow-cheap', 'slow-cheap'])
-    assert.deepEqual(new Set(chosen.slice(3)), new Set(['fast-dear']))
+    // Cost alone prefers slow-cheap until it has min_samples (3) measurements over the SLO; a
+    // measurement lands when the response has ended, which may be just after the client has it.
+    const slow = chosen.filter((m) => m === 'slow-cheap').length
+    assert.ok(slow >= 3 && slow <= 5, chosen.join(','))
+    assert.deepEqual(chosen.slice(0, slow), Array(slow).fill('slow-cheap'))
+    assert.deepEqual(new Set(chosen.slice(slow)), new Set(['fast-dear']))
   })
 })
