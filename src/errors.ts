@@ -212,6 +212,8 @@ export interface RouterErrorOptions {
   details?: unknown
   /** OpenAI `param` field: which request field was wrong. */
   param?: string
+  /** Headers the answer carries (e.g. `retry-after` on a 429), on every transport. */
+  headers?: Readonly<Record<string, string>>
 }
 
 export class RouterError extends Error {
@@ -221,6 +223,7 @@ export class RouterError extends Error {
   readonly type: OpenAIErrorType
   readonly details: unknown
   readonly param: string | undefined
+  readonly headers: Readonly<Record<string, string>>
 
   constructor(code: ErrorCode, message?: string, options: RouterErrorOptions = {}) {
     const spec: ErrorSpec = ERROR_CODES[code]
@@ -233,6 +236,7 @@ export class RouterError extends Error {
     this.type = spec.type
     this.details = options.details
     this.param = options.param
+    this.headers = options.headers ?? {}
   }
 }
 

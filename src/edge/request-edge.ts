@@ -237,7 +237,12 @@ export function edgeErrorReply(
 ): EdgeErrorReply {
   return {
     status: error.status,
-    headers: { ...headers, 'content-type': 'application/json', [REQUEST_ID_HEADER]: requestId },
+    headers: {
+      ...error.headers,
+      ...headers,
+      'content-type': 'application/json',
+      [REQUEST_ID_HEADER]: requestId,
+    },
     body: JSON.stringify(toOpenAIErrorBody(error)),
   }
 }

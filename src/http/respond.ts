@@ -59,7 +59,11 @@ export function sendError(res: ServerResponse, err: RouterError, ctx: ErrorConte
     if (!res.writableEnded) res.destroy()
     return
   }
-  const headers: Record<string, string> = { ...ctx.headers, [REQUEST_ID_HEADER]: ctx.requestId }
+  const headers: Record<string, string> = {
+    ...err.headers,
+    ...ctx.headers,
+    [REQUEST_ID_HEADER]: ctx.requestId,
+  }
   if (ctx.closeConnection) headers['connection'] = 'close'
   const body = ctx.body ? ctx.body(err) : toOpenAIErrorBody(err)
   sendJson(res, err.status, JSON.stringify(body), headers)

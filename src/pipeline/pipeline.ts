@@ -16,6 +16,7 @@ import type { Selection } from '../routing/selection/types.js'
 import type { RoutingTables } from '../routing/tables.js'
 import type { RuntimeServices } from '../runtime/services.js'
 import { modelAllowed } from './caller.js'
+import { RateLimiter } from './rate-limits.js'
 import { decisionHeaders } from './decision-headers.js'
 import { modelsListBody } from './immediate.js'
 import { pickEndpoint } from './modules/selection.js'
@@ -54,6 +55,8 @@ export class Pipeline {
   readonly selection: Selection
   readonly modules: readonly PipelineModule[]
   private readonly log: Logger
+  /** Per-caller limits (`security.rate_limits.enabled`); undefined when off. */
+  private readonly limiter: RateLimiter | undefined
 
   constructor(options: PipelineOptions) {
     this.config = options.config
@@ -63,6 +66,16 @@ export class Pipeline {
     this.selection = options.selection
     this.modules = options.modules
     this.log = options.services.log
+    const limits = options.config.security.rate_limits
+    this.limiter = limits.enabled
+      ? new RateLimiter(
+          limits,
+          options.services.state.stateStore(options.config.state_store, (err) =>
+            logEvent(this.log, 'state_store_error', { error: err.message }, 'error'),
+          ),
+          this.log,
+        )
+      : undefined
   }
 
   /** Decide what to do with one chat-completions request. Throws RouterError for bad input. */
@@ -80,6 +93,8 @@ export class Pipeline {
     // A key limited to some models may not name another (an auto-routed request is checked on
     // the model the router chose, below).
     if (!ctx.autoRouted) this.authorizeModel(ctx, request.model, 0)
+    if (this.limiter)
+      await this.limiter.admit(ctx).catch((err: unknown) => this.fail(err, meta, request.model))
     let ran = 0
     try {
       for (const module of this.modules) module.prepare?.(ctx)
@@ -202,7 +217,8 @@ export class Pipeline {
 
   startResponse(ctx: RequestContext): ResponseTracker {
     return new ResponseTracker(ctx, {
-      modules: this.modules,
+      // The limiter hears the answer's usage after the modules (tokens and spend per caller).
+      modules: this.limiter ? [...this.modules, this.limiter] : this.modules,
       maxResponseBytes: this.config.upstream.max_response_bytes,
       ...(this.selection.endpoints.observe || this.selection.live
         ? { endpointPolicy: { observe: (e) => observeSelection(this.selection, e) } }
