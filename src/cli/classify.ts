@@ -7,11 +7,10 @@ import { readFileSync } from 'node:fs'
 import { loadRouterConfig } from '../assembly/load-config.js'
 import { createLogger, silentLogger } from '../log.js'
 import { RouterMetrics } from '../metrics/router-metrics.js'
-import type { RequestOutcome } from '../pipeline/types.js'
+import { describeOutcome, previewRequest } from '../pipeline/preview.js'
 import { buildRuntime } from '../assembly/build-runtime.js'
 import { commandFailed, parseCommandArgs, usageError } from './args.js'
 import { EXIT, type CliCommand } from './types.js'
-import { localRequestMeta } from '../pipeline/local-meta.js'
 
 const HELP = `Usage: semantic-router classify [--config <file>] [--model <name>] [<text>...]
 
@@ -61,11 +60,7 @@ export const classifyCommand: CliCommand = {
       const runtime = await buildRuntime(loaded, { log, metrics: new RouterMetrics() })
       try {
         const model = values.model ?? loaded.config.auto_model_name
-        const body = Buffer.from(
-          JSON.stringify({ model, messages: [{ role: 'user', content: text }] }),
-        )
-        const outcome = await runtime.pipeline.handleRequest(body, localRequestMeta('cli-classify'))
-        if (outcome.action === 'forward') runtime.pipeline.discard(outcome.ctx, 'not_sent')
+        const outcome = await previewRequest(runtime.pipeline, text, model, 'cli-classify')
         process.stdout.write(`${JSON.stringify(describeOutcome(outcome), null, 2)}\n`)
       } finally {
         await runtime.close()
@@ -84,40 +79,4 @@ function readStdin(): string {
   } catch {
     return ''
   }
-}
-
-/** The decision as a plain object (no prompt text). */
-export function describeOutcome(outcome: RequestOutcome): Record<string, unknown> {
-  const ctx = outcome.ctx
-  const decision: Record<string, unknown> = {
-    action: outcome.action,
-    requested_model: ctx.request.model,
-    recipe: ctx.decision?.recipe.name ?? null,
-    decision: ctx.decision?.decision?.name ?? null,
-    decision_confidence: ctx.decision?.decision ? ctx.decision.confidence : null,
-    algorithm: ctx.algorithm === '' ? null : ctx.algorithm,
-    category: ctx.category,
-    confidence: ctx.confidence,
-    classifier: ctx.classification?.source ?? null,
-    classifier_detail: ctx.classification?.detail ?? null,
-    selected_model: ctx.selectedModel,
-    upstream_model: ctx.upstreamModel,
-    reason_code: ctx.reasonCode,
-    reasoning: ctx.reasoning
-      ? {
-          enabled: ctx.reasoning.enabled,
-          effort: ctx.reasoning.effort ?? null,
-          reason: ctx.reasoning.reason,
-          family: ctx.reasoning.family ?? null,
-        }
-      : null,
-    system_prompt_injected: ctx.systemPromptInjected,
-    endpoint: ctx.endpoint ? { name: ctx.endpoint.name, address: ctx.endpoint.hostPort } : null,
-  }
-  if (outcome.action === 'respond')
-    decision['immediate_response'] = {
-      kind: outcome.response.kind,
-      status: outcome.response.status,
-    }
-  return decision
 }

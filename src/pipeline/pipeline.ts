@@ -16,6 +16,7 @@ import type { Selection } from '../routing/selection/types.js'
 import type { RoutingTables } from '../routing/tables.js'
 import type { RuntimeServices } from '../runtime/services.js'
 import { modelAllowed } from './caller.js'
+import { decisionEvent, rejectedEvent, type FinishedRecord } from './decision-event.js'
 import { RateLimiter } from './rate-limits.js'
 import { decisionHeaders } from './decision-headers.js'
 import { modelsListBody } from './immediate.js'
@@ -223,7 +224,14 @@ export class Pipeline {
       ...(this.selection.endpoints.observe || this.selection.live
         ? { endpointPolicy: { observe: (e) => observeSelection(this.selection, e) } }
         : {}),
+      finished: (c, record) => this.publish(c, record),
     })
+  }
+
+  /** The request's DecisionEvent, built only when a live consumer listens. */
+  private publish(ctx: RequestContext, record: FinishedRecord, response?: ImmediateResponse): void {
+    const events = this.services.state.events
+    if (events.active) events.offer(() => decisionEvent(ctx, record, this.tables, response))
   }
 
   private createContext(request: ParsedChatRequest, meta: RequestMeta): RequestContext {
@@ -284,6 +292,15 @@ export class Pipeline {
         endpoint: ctx.endpoint.name,
         model: ctx.selectedModel,
         requestId: ctx.meta.requestId,
+      })
+    const events = this.services.state.events
+    if (events.active)
+      events.publish({
+        type: 'started',
+        id: ctx.meta.requestId,
+        at: Date.now(),
+        model: ctx.upstreamModel,
+        ...(ctx.endpoint ? { endpoint: ctx.endpoint.name } : {}),
       })
     ctx.upstreamHeaders.set('x-selected-model', ctx.upstreamModel)
     // Lets Envoy route or split by category (A/B tests) without aliasing model names.
@@ -357,11 +374,14 @@ export class Pipeline {
     this.countDecision(ctx)
     const total = performance.now() - ctx.meta.startedAt
     ctx.timings['routing_total'] = total
-    logDecision(
-      ctx,
-      { status: response.status, latencySeconds: total / 1000, usage: undefined, error: undefined },
-      response.kind,
-    )
+    const record = {
+      status: response.status,
+      latencySeconds: total / 1000,
+      usage: undefined,
+      error: undefined,
+    }
+    logDecision(ctx, record, response.kind)
+    this.publish(ctx, record, response)
     return { action: 'respond', ctx, response }
   }
 
@@ -380,6 +400,8 @@ export class Pipeline {
         err.status >= 500 ? 'error' : 'warn',
       )
     }
+    const events = this.services.state.events
+    if (events.active) events.offer(() => rejectedEvent(meta, err, model))
     throw err
   }
 }

@@ -17,6 +17,8 @@ export interface TrackerDeps {
   readonly maxResponseBytes: number
   /** Told how the request to the picked endpoint ended (latency, status, time to first byte). */
   readonly endpointPolicy?: Pick<EndpointPolicy, 'observe'>
+  /** Told once the request is finished and logged (the pipeline publishes its DecisionEvent). */
+  readonly finished?: (ctx: RequestContext, record: ResponseRecord) => void
 }
 
 /** One SSE event larger than this is not held back whole (the stream then passes as it is). */
@@ -116,6 +118,7 @@ export class ResponseTracker {
     const record = this.buildRecord(latencySeconds, error)
     recordUsageMetrics(ctx, record)
     logDecision(ctx, record)
+    this.deps.finished?.(ctx, record)
     if (ctx.endpoint)
       this.deps.endpointPolicy?.observe?.({
         kind: 'finished',

@@ -15,6 +15,7 @@ import { ModelRegistry } from '../ml/registry.js'
 import { EndpointStats } from './endpoint-stats.js'
 import { openStateStore, stateStoreKey } from '../state/open.js'
 import type { StateStore } from '../state/types.js'
+import { RouterEvents } from './events.js'
 
 /** Small integers handed out lowest-free-first (bounded label values, e.g. `batch_id`). */
 export class SlotPool {
@@ -42,6 +43,8 @@ export class RouterState {
   /** Live per-endpoint / per-model load and health (both transports feed it; kept across reloads). */
   readonly endpointStats = new EndpointStats()
   private readonly stores = new Map<string, StateStore>()
+  /** Per-request events for live consumers (the console); costs nothing until one subscribes. */
+  readonly events = new RouterEvents()
   private readonly keyRings = new Map<string, ApiKeyRing>()
   private readonly tokens = new Map<string, WatchedFile<string>>()
 

@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { describeOutcome } from '../../src/cli/classify.js'
+import { describeOutcome } from '../../src/pipeline/preview.js'
 import { metricValue } from '../helpers/extproc.js'
 import {
   BUNDLED_MODELS,

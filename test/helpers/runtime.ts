@@ -3,6 +3,7 @@ import { parseConfigText } from '../../src/config/load.js'
 import { createLogger } from '../../src/log.js'
 import { RouterMetrics } from '../../src/metrics/router-metrics.js'
 import type { RequestMeta } from '../../src/pipeline/types.js'
+import { localRequestMeta } from '../../src/pipeline/local-meta.js'
 import { buildRuntime } from '../../src/assembly/build-runtime.js'
 import type { RouterPlugins } from '../../src/assembly/plugins.js'
 import type { Runtime } from '../../src/pipeline/runtime.js'
@@ -62,16 +63,7 @@ export async function makeRuntime(
 let counter = 0
 export function meta(overrides: Partial<RequestMeta> = {}): RequestMeta {
   counter++
-  return {
-    requestId: `test-${counter}`,
-    transport: 'gateway',
-    method: 'POST',
-    path: '/v1/chat/completions',
-    headers: {},
-    acceptsEventStream: false,
-    startedAt: performance.now(),
-    ...overrides,
-  }
+  return { ...localRequestMeta(`test-${counter}`), ...overrides }
 }
 
 export function chatBody(content: string, extra: Record<string, unknown> = {}): Buffer {

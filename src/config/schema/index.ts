@@ -1,6 +1,6 @@
 /**
  * The router configuration: upstream's "classic" config.yaml schema (vLLM Semantic Router, up to
- * Nov 2025) plus this project's own sections (`server`, `upstream`, `extproc`, `pipeline`).
+ * Nov 2025) plus this project's own sections (`server`, `upstream`, `extproc`, `pipeline`, `inference`, `console`).
  *
  * Objects are strict so that unknown keys surface; the loader turns unknown keys into warnings and
  * everything else into errors. Keys stay snake_case to match the YAML users already have.
@@ -22,6 +22,7 @@ import {
   keywordRuleSchema,
   reasoningFamilySchema,
 } from './routing.js'
+import { consoleSchema } from './console.js'
 import { inferenceSchema } from './inference.js'
 import type { EntrypointConfig, RecipeConfig, RoutingConfig } from './v03/index.js'
 import { extprocSchema, pipelineSchema, serverSchema, upstreamSchema } from './server.js'
@@ -59,6 +60,7 @@ export const routerConfigSchema = z.strictObject({
   security: securitySchema.prefault({}),
   state_store: stateStoreSchema.prefault({}),
   resilience: resilienceSchema.prefault({}),
+  console: consoleSchema.prefault({}),
 })
 
 /**
