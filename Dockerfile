@@ -55,6 +55,8 @@ COPY proto ./proto
 COPY config ./config
 # The embedded default models (category classifier, sentence embedding), a few MB, loaded at start.
 COPY models ./models
+# The console's front end (/ui/ on the API port): plain HTML, ES modules, CSS; read at start.
+COPY ui ./ui
 USER 10001:10001
 # gateway (OpenAI-compatible HTTP), ext_proc (gRPC), classification API, Prometheus metrics
 EXPOSE 8801 50051 8080 9190

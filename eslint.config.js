@@ -72,4 +72,29 @@ export default tseslint.config(
       globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly' },
     },
   },
+  {
+    // The console's front end: plain ES modules for the browser (type-checked by ui/tsconfig.json).
+    files: ['ui/**/*.js'],
+    languageOptions: {
+      globals: {
+        document: 'readonly',
+        window: 'readonly',
+        location: 'readonly',
+        sessionStorage: 'readonly',
+        fetch: 'readonly',
+        requestAnimationFrame: 'readonly',
+        setTimeout: 'readonly',
+        TextDecoder: 'readonly',
+        HTMLElement: 'readonly',
+        HTMLDialogElement: 'readonly',
+        HTMLInputElement: 'readonly',
+        HTMLSelectElement: 'readonly',
+        HTMLTextAreaElement: 'readonly',
+        HTMLButtonElement: 'readonly',
+        Node: 'readonly',
+        Event: 'readonly',
+        Response: 'readonly',
+      },
+    },
+  },
 )

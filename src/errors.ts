@@ -200,6 +200,13 @@ export const ERROR_CODES = {
     message: 'The configured semantic cache backend is not available',
   },
 
+  // Console (/ui/)
+  console_busy: {
+    status: 503,
+    type: 'server_error',
+    message: 'Too many consoles are open (console.max_subscribers)',
+  },
+
   // Catch-all
   internal_error: { status: 500, type: 'server_error', message: 'Internal error' },
 } as const satisfies Record<string, ErrorSpec>

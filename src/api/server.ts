@@ -16,6 +16,7 @@ import { HttpListener } from '../http/server.js'
 import type { Lease, Runtime, RuntimeSource } from '../pipeline/runtime.js'
 import type { RouterConfig } from '../config/schema/index.js'
 import { CREDENTIAL_HEADERS, identifyCaller, type KeyLookup } from '../pipeline/caller.js'
+import type { ConsoleHttp } from '../console/http.js'
 import { apiErrorBody } from './errors.js'
 import { parseBody } from './schema.js'
 import { API_ROUTES } from './routes/index.js'
@@ -36,6 +37,8 @@ export interface ApiServerOptions extends Omit<ApiContext, 'runtime' | 'config'>
    * when it requires none. Asked per request, so a reload that turns auth on applies at once.
    */
   readonly keys?: () => KeyLookup | undefined
+  /** The console (`/ui/`), served behind the same checks as the API routes. */
+  readonly console?: ConsoleHttp
 }
 
 const TRANSPORT = 'api'
@@ -89,6 +92,18 @@ export class ApiServer {
         (leased ?? this.options.runtimes()?.current())?.config ?? this.options.startupConfig,
     })
     try {
+      if (this.options.console?.owns(url.pathname)) {
+        await this.options.console.handle({
+          req,
+          res,
+          pathname: url.pathname,
+          query: url.searchParams,
+          requestId,
+          runtimes: this.options.runtimes,
+          readJson: async () => parseJsonBody(await readBody(req, this.options.maxBodyBytes)),
+        })
+        return
+      }
       route = this.route(req.method ?? 'GET', path)
       this.authorize(route, req.headers)
       const hasBody = route.method === 'POST' || route.method === 'PUT'

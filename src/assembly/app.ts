@@ -19,6 +19,8 @@ import { RouterMetrics } from '../metrics/router-metrics.js'
 import { MetricsServer } from '../metrics/server.js'
 import type { Runtime, RuntimeSource } from '../pipeline/runtime.js'
 import { buildRuntime } from './build-runtime.js'
+import { createConsole } from '../console/console.js'
+import type { ConfigStatus } from '../console/config-status.js'
 import { LiveRuntime } from './live-runtime.js'
 import { loadRouterConfig, parseRouterConfig } from './load-config.js'
 import { BUILTIN_PLUGINS, type RouterPlugins } from './plugins.js'
@@ -135,6 +137,19 @@ export async function createRouterApp(options: RouterAppOptions): Promise<Router
   metrics.configLastReloadSuccess.setToCurrentTime()
   const settings = listenerSettings(loaded.config.server, options.listen)
   const closers: (() => Promise<void>)[] = [() => state.close()]
+  const routerConsole = createConsole({
+    loaded,
+    events: state.events,
+    metrics,
+    config: () => live?.current().config,
+    buildPreview: (source, services) =>
+      buildRuntime(source.loaded, {
+        log: services.log,
+        metrics: services.metrics,
+        services,
+        plugins,
+      }),
+  })
   const closeAll = async (): Promise<void> => {
     for (const close of closers.splice(0).reverse()) await close().catch(() => undefined)
   }
@@ -176,9 +191,12 @@ export async function createRouterApp(options: RouterAppOptions): Promise<Router
             ? state.keyRing(auth.keys_file, auth.reload_interval_ms, secretError)
             : undefined
         },
+        console: routerConsole.http,
       })
       listening.api = await api.listen(settings.api_port, settings.host)
       closers.push(() => api.close())
+      // Closed before the API listener, so open event streams do not hold its drain.
+      closers.push(() => routerConsole.close())
     }
     const initial = await build(loaded)
     live = new LiveRuntime(initial, {
@@ -211,7 +229,7 @@ export async function createRouterApp(options: RouterAppOptions): Promise<Router
   }
   const runtimes = live
 
-  const reloader = new Reloader(runtimes, log, metrics, build)
+  const reloader = new Reloader(runtimes, log, metrics, build, routerConsole.configStatus)
   let watcher: ConfigWatcher | undefined
   if (options.configPath !== undefined && options.watch !== false) {
     const path = options.configPath
@@ -276,17 +294,20 @@ class Reloader {
   private readonly log: Logger
   private readonly metrics: RouterMetrics
   private readonly build: (loaded: LoadedConfig) => Promise<Runtime>
+  private readonly status: ConfigStatus
 
   constructor(
     live: LiveRuntime<Runtime>,
     log: Logger,
     metrics: RouterMetrics,
     build: (loaded: LoadedConfig) => Promise<Runtime>,
+    status: ConfigStatus,
   ) {
     this.live = live
     this.log = log
     this.metrics = metrics
     this.build = build
+    this.status = status
   }
 
   apply(load: () => Promise<LoadedConfig>): Promise<ReloadResult> {
@@ -300,7 +321,10 @@ class Reloader {
     let runtime: Runtime
     try {
       loaded = await load()
-      if (loaded.hash === this.live.current().loaded.hash) return { ok: true, changed: false }
+      if (loaded.hash === this.live.current().loaded.hash) {
+        this.status.reloaded({ ok: true, changed: false, hash: loaded.hash })
+        return { ok: true, changed: false }
+      }
       // A file that would take away every endpoint, model and category is a mistake, not a plan.
       if (routesAnything(this.live.current().config) && !routesAnything(loaded.config))
         throw new RouterError(
@@ -309,6 +333,7 @@ class Reloader {
         )
       runtime = await this.build(loaded)
     } catch (err) {
+      this.status.reloaded({ ok: false, error: err })
       const error = toRouterError(err)
       this.metrics.configReloads.inc({ result: 'failure' })
       logEvent(
@@ -328,6 +353,8 @@ class Reloader {
     const previous = this.live.current().loaded
     const restart = restartOnlyChanges(previous.config.server, loaded.config.server)
     this.live.swap(runtime)
+    this.status.activated(loaded)
+    this.status.reloaded({ ok: true, changed: true, hash: loaded.hash })
     this.metrics.configReloads.inc({ result: 'success' })
     this.metrics.configLastReloadSuccess.setToCurrentTime()
     logEvent(this.log, 'config_reloaded', {

@@ -4,24 +4,15 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { chromium, type Browser } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { loadDataset, sampleQuestions } from '../../src/bench/datasets/index.js'
 import { writeRunOutputs } from '../../src/bench/output.js'
 import { quizResponder } from '../../src/bench/quiz-responder.js'
 import { runBenchmark, type TargetResult } from '../../src/bench/runner.js'
 import { startSimulator, type Simulator } from '../../src/simulator/index.js'
+import { launchChromium } from '../helpers/chromium.js'
 
 const SAMPLE = join(import.meta.dirname, '..', '..', 'bench', 'datasets', 'sample-mmlu-pro.jsonl')
-const CHROMIUM = '/usr/bin/chromium'
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-]
 
 let sim: Simulator
 let browser: Browser
@@ -80,7 +71,7 @@ before(async () => {
     notes: ['a <note> with markup'],
     settings: {},
   }).reportPath
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS })
+  browser = await launchChromium()
 })
 after(async () => {
   await browser?.close()
