@@ -5,6 +5,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
+import { cpus, loadavg, totalmem } from 'node:os'
 import { join } from 'node:path'
 
 export const ROOT = join(import.meta.dirname, '..', '..')
@@ -19,15 +20,15 @@ export type RuntimeMode = 'dist' | 'tsx'
 /** Extra Node.js flags for the router process only (e.g. V8 heap sizes), space-separated. */
 const ROUTER_NODE_FLAGS = (process.env['BENCH_ROUTER_NODE_FLAGS'] ?? '').split(' ').filter(Boolean)
 
-function entry(mode: RuntimeMode): string[] {
+function entry(mode: RuntimeMode, root = ROOT): string[] {
   return mode === 'dist'
-    ? [join(ROOT, 'dist', 'main.js')]
-    : ['--import', 'tsx', join(ROOT, 'src', 'main.ts')]
+    ? [join(root, 'dist', 'main.js')]
+    : ['--import', 'tsx', join(root, 'src', 'main.ts')]
 }
 
-/** Compile src/ to dist/ (tsc); throws when the build fails. */
-export function build(): void {
-  const r = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' })
+/** Compile src/ to dist/ (tsc) in `root` (this checkout by default); throws when it fails. */
+export function build(root = ROOT): void {
+  const r = spawnSync('npm', ['run', 'build'], { cwd: root, encoding: 'utf8' })
   if (r.status !== 0) throw new Error(`npm run build failed:\n${r.stdout}${r.stderr}`)
 }
 
@@ -104,19 +105,32 @@ export function startSimulatorProcess(
   )
 }
 
-export function startRouterProcess(mode: RuntimeMode, configPath: string, port: number): Server {
+export interface RouterProcessOptions {
+  /** Classification API port (default 0: a free one nobody is told about). */
+  readonly apiPort?: number
+  /** Another checkout to run the router from (e.g. an older commit, for before/after runs). */
+  readonly root?: string
+  readonly name?: string
+}
+
+export function startRouterProcess(
+  mode: RuntimeMode,
+  configPath: string,
+  port: number,
+  options: RouterProcessOptions = {},
+): Server {
   return startProcess(
-    'router',
+    options.name ?? 'router',
     [
       ...ROUTER_NODE_FLAGS,
-      ...entry(mode),
+      ...entry(mode, options.root),
       'serve',
       '--config',
       configPath,
       '--gateway-port',
       String(port),
       '--api-port',
-      '0',
+      String(options.apiPort ?? 0),
       '--metrics-port',
       '0',
       '--no-extproc',
@@ -244,4 +258,15 @@ export function cpuSecondsOf(pid: number): number {
 export function round(value: number, digits = 3): number {
   const f = 10 ** digits
   return Math.round(value * f) / f
+}
+
+/** The machine a benchmark ran on, for its JSON report. */
+export function machineInfo(): Record<string, unknown> {
+  return {
+    cpus: cpus().length,
+    cpu_model: cpus()[0]?.model,
+    memory_gb: round(totalmem() / 2 ** 30, 1),
+    node: process.version,
+    load_average_at_end: loadavg().map((x) => round(x, 2)),
+  }
 }

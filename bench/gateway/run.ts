@@ -16,13 +16,14 @@
  * from its own counts: with N connections in a closed loop, mean latency = N / throughput.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import {
   build,
   cpuSecondsOf,
   freePort,
+  machineInfo,
   memoryOf,
   round,
   runAutocannon,
@@ -34,36 +35,7 @@ import {
   type RuntimeMode,
   type Server,
 } from './processes.js'
-
-const MODEL = 'qwen3-8b'
-const PROMPT = 'What is the derivative of x^2? Explain briefly.'
-
-function routerConfig(simPort: number): string {
-  return `
-vllm_endpoints:
-  - { name: sim, address: 127.0.0.1, port: ${simPort} }
-model_config:
-  ${MODEL}: { reasoning_family: qwen3, preferred_endpoints: [sim], pricing: { prompt_per_1m: 0.1, completion_per_1m: 0.3 } }
-default_model: ${MODEL}
-reasoning_families:
-  qwen3: { type: chat_template_kwargs, parameter: enable_thinking }
-# The issue's targets are for keyword classification: without this the default chain would also
-# load the embedded category model (onnxruntime, ~40 MB RSS) and run it on every unmatched prompt.
-pipeline:
-  classifiers: [{ kind: keyword }]
-keyword_rules:
-  - { category: math, operator: OR, keywords: [integral, derivative, equation, theorem] }
-  - { category: code, operator: OR, keywords: [python, function, compile] }
-categories:
-  - name: math
-    model_scores: [{ model: ${MODEL}, score: 0.9, use_reasoning: false }]
-  - name: code
-    model_scores: [{ model: ${MODEL}, score: 0.9, use_reasoning: true }]
-`
-}
-
-const body = (model: string): string =>
-  JSON.stringify({ model, messages: [{ role: 'user', content: PROMPT }], max_tokens: 16 })
+import { body, MODEL, routerConfig } from './setup.js'
 
 interface Target {
   readonly name: 'direct' | 'gateway' | 'portkey'
@@ -232,13 +204,7 @@ function summarise(
   return {
     benchmark: 'gateway',
     date: new Date().toISOString(),
-    machine: {
-      cpus: cpus().length,
-      cpu_model: cpus()[0]?.model,
-      memory_gb: round(totalmem() / 2 ** 30, 1),
-      node: process.version,
-      load_average_at_end: loadavg().map((x) => round(x, 2)),
-    },
+    machine: machineInfo(),
     settings: {
       ...settings,
       request: 'non-streaming chat completion, 16 output tokens, simulator with ttft 0 / tpot 0',
