@@ -16,7 +16,7 @@ import { HttpListener } from '../http/server.js'
 import type { Lease, Runtime, RuntimeSource } from '../pipeline/runtime.js'
 import type { RouterConfig } from '../config/schema/index.js'
 import { CREDENTIAL_HEADERS, identifyCaller, type KeyLookup } from '../pipeline/caller.js'
-import type { ConsoleHttp } from '../console/http.js'
+import { consoleAccess, type ConsoleHttp } from '../console/http.js'
 import { apiErrorBody } from './errors.js'
 import { parseBody } from './schema.js'
 import { API_ROUTES } from './routes/index.js'
@@ -93,6 +93,7 @@ export class ApiServer {
     })
     try {
       if (this.options.console?.owns(url.pathname)) {
+        this.authorize(consoleAccess(url.pathname), url.pathname, req.headers)
         await this.options.console.handle({
           req,
           res,
@@ -105,7 +106,7 @@ export class ApiServer {
         return
       }
       route = this.route(req.method ?? 'GET', path)
-      this.authorize(route, req.headers)
+      this.authorize(route.access ?? 'caller', route.path, req.headers)
       const hasBody = route.method === 'POST' || route.method === 'PUT'
       // State-changing routes take JSON only: a browser cannot send that cross-site without a
       // CORS preflight (which this API never grants), so no web page can trigger them.
@@ -161,8 +162,11 @@ export class ApiServer {
   }
 
   /** 401 without a valid key, 403 for a non-admin key on an admin route (when auth is on). */
-  private authorize(route: ApiRoute, headers: IncomingMessage['headers']): void {
-    const access = route.access ?? 'caller'
+  private authorize(
+    access: NonNullable<ApiRoute['access']>,
+    path: string,
+    headers: IncomingMessage['headers'],
+  ): void {
     const keys = access === 'public' ? undefined : this.options.keys?.()
     if (keys === undefined) return
     const flat: Record<string, string> = {}
@@ -173,7 +177,7 @@ export class ApiServer {
     const caller = identifyCaller(flat, { keys })
     if (caller instanceof RouterError) throw caller
     if (access === 'admin' && !caller.admin)
-      throw new RouterError('permission_denied', `${route.path} needs an admin key`)
+      throw new RouterError('permission_denied', `${path} needs an admin key`)
   }
 
   private route(method: string, path: string): ApiRoute {

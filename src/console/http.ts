@@ -1,15 +1,15 @@
 /**
  * The console's HTTP surface under `/ui/` on the classification API listener: the front end's
  * files, the live event stream and three JSON endpoints. The API server hands every `/ui` request
- * here after its own checks (whatever the listener enforces — authentication once it exists —
- * applies to the console as well), and turns a thrown RouterError into its usual error answer.
+ * here after its own checks — with `security.auth` on the API listener, the same key check as the
+ * API routes at the access level below — and turns a thrown RouterError into its usual answer.
  *
  * | path                  | method | access | what                                        |
  * | --------------------- | ------ | ------ | ------------------------------------------- |
  * | /ui/ and its files    | GET    | public | the front end (no data in it)               |
- * | /ui/api/stream        | GET    | read   | Server-Sent Events (frames.ts)              |
- * | /ui/api/decision?id=  | GET    | read   | one recent request's DecisionEvent          |
- * | /ui/api/playground    | POST   | read   | what the router would do with a text        |
+ * | /ui/api/stream        | GET    | caller | Server-Sent Events (frames.ts)              |
+ * | /ui/api/decision?id=  | GET    | caller | one recent request's DecisionEvent          |
+ * | /ui/api/playground    | POST   | caller | what the router would do with a text        |
  * | /ui/api/config        | GET    | admin  | the active config, secrets redacted         |
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
@@ -24,12 +24,13 @@ import type { Playground } from './playground.js'
 
 export const CONSOLE_PREFIX = '/ui'
 
-export type ConsoleAccess = 'public' | 'read' | 'admin'
+/** The API routes' access levels (`ApiRoute.access`): any valid key, or an admin key. */
+export type ConsoleAccess = 'public' | 'caller' | 'admin'
 
-/** Who may call a console path: a listener that authenticates callers enforces this. */
+/** Who may call a console path when the API listener authenticates callers. */
 export function consoleAccess(pathname: string): ConsoleAccess {
-  if (pathname === '/ui/api/config') return 'admin'
-  if (pathname.startsWith('/ui/api/')) return 'read'
+  if (pathname === '/ui/api/config' || pathname.startsWith('/ui/api/config/')) return 'admin'
+  if (pathname === '/ui/api' || pathname.startsWith('/ui/api/')) return 'caller'
   return 'public'
 }
 

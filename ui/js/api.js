@@ -80,7 +80,7 @@ export async function postJson(path, body) {
 /**
  * Read the console stream, reconnecting with backoff; every (re)connection starts with `hello`.
  * @param {<K extends keyof StreamFrames>(event: K, data: StreamFrames[K]) => void} onFrame
- * @param {(state: StreamState, detail?: string) => void} onState
+ * @param {(state: StreamState, detail?: string, status?: number) => void} onState
  */
 export function openStream(onFrame, onState) {
   let delay = 500
@@ -97,7 +97,8 @@ export function openStream(onFrame, onState) {
       await readEvents(res.body, onFrame)
       onState('connecting', 'stream ended')
     } catch (err) {
-      onState('error', err instanceof Error ? err.message : String(err))
+      const status = err instanceof ApiError ? err.status : undefined
+      onState('error', err instanceof Error ? err.message : String(err), status)
     }
     setTimeout(() => void connect(), delay)
     delay = Math.min(delay * 2, 10_000)

@@ -69,14 +69,21 @@ on('connection', () => {
   el.title = state.version ? `router ${state.version}` : ''
 })
 
-function keyDialog() {
-  const dialog = /** @type {HTMLDialogElement} */ (document.getElementById('key-dialog'))
+const keyDialogEl = /** @type {HTMLDialogElement} */ (document.getElementById('key-dialog'))
+
+/** Ask for the API key (the router answered 401: the API listener requires one). */
+function askForKey() {
   const input = /** @type {HTMLInputElement} */ (document.getElementById('key-input'))
+  if (keyDialogEl.open) return
+  input.value = apiKey()
+  keyDialogEl.showModal()
+}
+
+function keyDialog() {
+  const dialog = keyDialogEl
   const button = /** @type {HTMLElement} */ (document.getElementById('key-button'))
-  button.addEventListener('click', () => {
-    input.value = apiKey()
-    dialog.showModal()
-  })
+  const input = /** @type {HTMLInputElement} */ (document.getElementById('key-input'))
+  button.addEventListener('click', askForKey)
   dialog.addEventListener('close', () => {
     if (dialog.returnValue === 'save') setApiKey(input.value.trim())
     if (dialog.returnValue === 'clear') setApiKey('')
@@ -87,8 +94,14 @@ function keyDialog() {
 window.addEventListener('hashchange', show)
 keyDialog()
 show()
-openStream(applyFrame, (connection, detail) => {
+let askedForKey = false
+openStream(applyFrame, (connection, detail, status) => {
   state.connection = connection
-  state.connectionDetail = detail ?? ''
+  state.connectionDetail = status === 401 ? 'API key needed (key)' : (detail ?? '')
   emit('connection')
+  // Once per page: a wrong key keeps failing, and the key button stays there to try again.
+  if (status === 401 && !askedForKey) {
+    askedForKey = true
+    askForKey()
+  }
 })
