@@ -221,7 +221,12 @@ describe('semantic_cache module', () => {
     const c = await cacheRuntime(MEMORY)
     const leader = await c.ask('Describe the water cycle')
     const follower = c.ask('Describe  the water cycle')
-    await new Promise((r) => setTimeout(r, 20))
+    // The follower joins the leader's flight right after logging its own miss (no await between):
+    // answer only then, however long its embedding takes on a loaded machine.
+    const misses = () => c.logs.filter((l) => l['event'] === 'cache_miss').length
+    for (const until = Date.now() + 30_000; misses() < 2 && Date.now() < until;)
+      await new Promise((r) => setTimeout(r, 5))
+    assert.equal(misses(), 2)
     await c.answer(leader, completion('evaporation, condensation'))
     const served = await follower
     assert.ok(hitBody(served).includes('condensation'))

@@ -307,8 +307,11 @@ describe('gRPC server shutdown', () => {
     const replies: string[] = []
     call.on('data', (m: Buffer) => replies.push(m.toString()))
     const status = new Promise<number>((resolve) => call.on('status', (s) => resolve(s.code)))
+    call.on('error', () => undefined) // the status above says how the call ended
+    const firstReply = once(call, 'data')
     call.write(Buffer.from('before'))
-    await sleep(20)
+    // Shut down only once the call is established (its echo is back), however slow the machine.
+    await firstReply
     const closing = server.shutdown(5_000)
     await sleep(20)
     call.write(Buffer.from('during'))
@@ -331,8 +334,12 @@ describe('gRPC server shutdown', () => {
     const call = client.makeBidiStreamRequest('/test.Echo/Bidi', identity, identity)
     call.on('error', () => undefined)
     const status = new Promise<number>((resolve) => call.on('status', (s) => resolve(s.code)))
+    const opened = seen.open.size
     call.write(Buffer.from('hold'))
-    await sleep(20)
+    // Shut down only once the server holds the call open, however slow the machine.
+    for (const until = Date.now() + 30_000; seen.open.size === opened && Date.now() < until;)
+      await sleep(5)
+    assert.equal(seen.open.size, opened + 1)
     let forcedAt = -1
     const result = await server.shutdown(50, () => (forcedAt = seen.cancelled))
     assert.deepEqual(result, { forced: true })
