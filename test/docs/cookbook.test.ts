@@ -99,6 +99,13 @@ describe('cookbook harness', () => {
     await assert.rejects(runRecipe(wrong), /line 1 is "3 503 upstream"/)
   })
 
+  it('writes the files a recipe shows beside its config', async () => {
+    const [recipe] = parseCookbook(FILES_RECIPE)
+    assert.ok(recipe)
+    assert.deepEqual(Object.keys(recipe.files), ['keys.yaml'])
+    await runRecipe(recipe)
+  })
+
   it('fails a recipe whose stated outcome is wrong', async () => {
     const [recipe] = parseCookbook(
       COOKBOOK.replace('x-vsr-selected-model: qwen3-coder', 'x-vsr-selected-model: small-chat'),
@@ -172,5 +179,43 @@ curl -s http://127.0.0.1:9190/metrics | grep '^llm_model_requests_total{'
 \`\`\`text output
 llm_model_requests_total{model="MoM"} 4
 llm_model_requests_total{...model="qwen3-8b"...} 3
+\`\`\`
+`
+
+/** A recipe with a file beside its config: API keys (only the key's SHA-256 is in the file). */
+const FILES_RECIPE = `## Files check
+
+\`\`\`yaml recipe=files-check
+vllm_endpoints:
+  - { name: a, address: 127.0.0.1, port: 18001 }
+model_config:
+  small-chat: { preferred_endpoints: [a] }
+default_model: small-chat
+security:
+  auth: { enabled: true, keys_file: keys.yaml }
+\`\`\`
+
+\`\`\`yaml file=keys.yaml
+keys:
+  - { id: team-a, sha256: 8879f6a4ae35c420a15d35fed3b8dd07577207803d404f6d4cc4fa829dafa910 }
+\`\`\`
+
+\`\`\`sh request
+curl -s http://127.0.0.1:8801/v1/chat/completions -H 'content-type: application/json' \\
+  -d '{"model": "MoM", "messages": [{"role": "user", "content": "Hello"}]}'
+\`\`\`
+
+\`\`\`http response
+HTTP/1.1 401 Unauthorized
+\`\`\`
+
+\`\`\`sh request
+curl -s -o /dev/null -w '%{http_code}\\n' http://127.0.0.1:8801/v1/chat/completions \\
+  -H 'authorization: Bearer sk-team-a' -H 'content-type: application/json' \\
+  -d '{"model": "MoM", "messages": [{"role": "user", "content": "Hello"}]}'
+\`\`\`
+
+\`\`\`text output
+200
 \`\`\`
 `

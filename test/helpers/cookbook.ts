@@ -7,6 +7,9 @@
  * says you will see.
  */
 import assert from 'node:assert/strict'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { parseDocument } from 'yaml'
 import { simulatorPlan } from '../../src/cli/simulated-backends.js'
 import { parseRouterConfig } from '../../src/assembly/load-config.js'
@@ -41,10 +44,12 @@ export interface Recipe {
   readonly title: string
   readonly id: string
   readonly config: string
+  /** Files the config names (`keys.yaml`), written beside it: ```` ```yaml file=keys.yaml ````. */
+  readonly files: Readonly<Record<string, string>>
   readonly steps: readonly Step[]
 }
 
-const FENCE = /^```([a-z]+)(?: ([a-z-]+)(?:=([a-z0-9-]+))?)?\n([\s\S]*?)^```$/gm
+const FENCE = /^```([a-z]+)(?: ([a-z-]+)(?:=([A-Za-z0-9._-]+))?)?\n([\s\S]*?)^```$/gm
 
 function parseHttp(text: string): { status: number; headers: Record<string, string> } {
   const lines = text.trim().split('\n')
@@ -72,12 +77,19 @@ export function parseCookbook(markdown: string): Recipe[] {
     const title = section.slice(0, section.indexOf('\n')).trim()
     let config: { id: string; text: string } | undefined
     const steps: Step[] = []
+    const files: Record<string, string> = {}
     for (const m of section.matchAll(FENCE)) {
       const [lang, role, id, body] = [m[1]!, m[2], m[3], m[4]!]
       if (lang === 'yaml' && role === 'recipe') {
         assert.equal(config, undefined, `${title}: one config per recipe`)
         assert.ok(id, `${title}: the config block names the recipe (yaml recipe=<id>)`)
         config = { id, text: body }
+      } else if (role === 'file') {
+        assert.ok(
+          id && /^[\w.-]+$/.test(id),
+          `${title}: a file block names a file (file=keys.yaml)`,
+        )
+        files[id] = body
       } else if (lang === 'sh' && role === 'request') steps.push({ command: body.trim() })
       else if (lang === 'text' && role === 'output') {
         const step = steps.at(-1)
@@ -105,7 +117,7 @@ export function parseCookbook(markdown: string): Recipe[] {
         steps[steps.length - 1] = { ...step, [key]: value }
       }
     }
-    if (config) recipes.push({ title, id: config.id, config: config.text, steps })
+    if (config) recipes.push({ title, id: config.id, config: config.text, files, steps })
   }
   return recipes
 }
@@ -131,8 +143,36 @@ interface Served {
   close(): Promise<void>
 }
 
+/** The recipe's files written to a folder of their own; the config names them there. */
+async function writeFiles(recipe: Recipe): Promise<{ dir: string; config: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'sr-cookbook-'))
+  let config = recipe.config
+  for (const [name, text] of Object.entries(recipe.files)) {
+    await writeFile(join(dir, name), text)
+    const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    const mention = new RegExp(`(^|[\\s:'"[,])${escaped}(?=[\\s'",\\]}]|$)`, 'gm')
+    config = config.replace(mention, (_all, before: string) => `${before}${join(dir, name)}`)
+  }
+  return { dir, config }
+}
+
 async function serve(recipe: Recipe, envoy: boolean): Promise<Served> {
-  const loaded = parseRouterConfig(recipe.config, { source: `cookbook:${recipe.id}` })
+  const files = await writeFiles(recipe)
+  try {
+    return await serveIn(recipe, files.config, envoy, () => rm(files.dir, { recursive: true }))
+  } catch (err) {
+    await rm(files.dir, { recursive: true })
+    throw err
+  }
+}
+
+async function serveIn(
+  recipe: Recipe,
+  config: string,
+  envoy: boolean,
+  cleanUp: () => Promise<void>,
+): Promise<Served> {
+  const loaded = parseRouterConfig(config, { source: `cookbook:${recipe.id}` })
   assert.deepEqual(
     loaded.warnings.map((w) => `${w.path}: ${w.message}`),
     [],
@@ -147,7 +187,7 @@ async function serve(recipe: Recipe, envoy: boolean): Promise<Served> {
       ports.set(plan.port ?? 0, sim.port)
     }
     // Classic configs name ports in vllm_endpoints; v0.3 ones write `host:port` endpoints.
-    const doc = parseDocument(recipe.config)
+    const doc = parseDocument(config)
     if (doc.has('vllm_endpoints'))
       loaded.config.vllm_endpoints.forEach((ep, i) => {
         const port = ports.get(ep.port)
@@ -163,6 +203,7 @@ async function serve(recipe: Recipe, envoy: boolean): Promise<Served> {
       async close() {
         await router.close()
         for (const sim of sims.values()) await sim.close()
+        await cleanUp()
       },
     }
   } catch (err) {
