@@ -126,6 +126,10 @@ export async function createRouterApp(options: RouterAppOptions): Promise<Router
     options.loaded ?? (await loadRouterConfig(requirePath(options.configPath), plugins))
   // Outlives every runtime this app builds (cache stores, slots); closed last.
   const state = new RouterState(options.models ? { models: options.models } : {})
+  const endpointStats = state.endpointStats
+  metrics.endpoints.watch(() => endpointStats.snapshot())
+  endpointStats.onLatency = (endpoint, seconds) =>
+    metrics.endpoints.latency.observe({ endpoint }, seconds)
   const build = (next: LoadedConfig) => buildRuntime(next, { log, metrics, state, plugins })
   for (const w of loaded.warnings)
     logEvent(

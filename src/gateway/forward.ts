@@ -6,10 +6,16 @@
  * out chunk by chunk as they come in (headers are flushed at once for streams so clients see the
  * status before the first token).
  *
- * Failures before the response started become a RouterError for the caller to answer with
- * (502/504). Failures after it started cannot change the status any more: a stream gets an OpenAI
- * error event and ends; a JSON body is cut (the socket is destroyed so the client sees a truncated
- * response, never a silently short one).
+ * Nothing reaches the client before the endpoint's first body byte (the response is *committed*
+ * then): until that moment a failure — refused connection, timeout, a connection cut after the
+ * headers — or a status the caller will retry (`retryStatus`: 429, 5xx) leaves the client
+ * untouched, and the caller may try another endpoint. Failures after the commit cannot change the
+ * status any more: a stream gets an OpenAI error event and ends; a JSON body is cut (the socket is
+ * destroyed so the client sees a truncated response, never a silently short one).
+ *
+ * Deadlines per try: undici's connect, headers (time to first byte) and body (idle between chunks)
+ * timeouts, plus `totalTimeoutMs` for the whole try and `queueTimeoutMs` for a request that waits
+ * behind a saturated endpoint's connection pool.
  */
 import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerResponse } from 'node:http'
 import type { Dispatcher } from 'undici'
@@ -30,14 +36,24 @@ export interface ForwardRequest {
   readonly extraHeaders: Readonly<Record<string, string>>
   /** Tells when the client goes away. */
   readonly client: ClientWatch
+  /** A status that should be retried elsewhere instead of relayed (only while tries are left). */
+  readonly retryStatus?: (status: number) => boolean
+  /** Per-try deadlines (undefined: the pool's defaults / none). */
+  readonly headersTimeoutMs?: number
+  readonly bodyTimeoutMs?: number
+  readonly totalTimeoutMs?: number
+  /** Set when the endpoint's pool is saturated: how long to wait for a connection. */
+  readonly queueTimeoutMs?: number
 }
 
 export type ForwardResult =
   | { readonly kind: 'done' }
   /** The client went away; the upstream call was aborted. */
   | { readonly kind: 'cancelled' }
-  /** Nothing was sent to the client yet: the caller answers with `error`. */
+  /** Nothing was sent to the client yet: the caller answers with `error` (or tries again). */
   | { readonly kind: 'failed'; readonly error: RouterError }
+  /** The endpoint answered a `retryStatus`; nothing was sent to the client. */
+  | { readonly kind: 'retry'; readonly status: number; readonly retryAfter?: string }
   /** The response had started; it has been ended or cut here. */
   | { readonly kind: 'broken'; readonly error: RouterError }
 
@@ -45,6 +61,17 @@ export type ForwardResult =
 export class ClientGoneError extends Error {
   override readonly name = 'ClientGoneError'
   readonly code = 'client_disconnected'
+}
+
+/** Raised into undici when a try overruns `totalTimeoutMs`. */
+class TryTimeoutError extends Error {
+  override readonly name = 'TryTimeoutError'
+  readonly code = 'VSR_TOTAL_TIMEOUT'
+}
+
+/** Raised into undici to drop a response whose status will be retried elsewhere. */
+class RetryStatusError extends Error {
+  override readonly name = 'RetryStatusError'
 }
 
 export function forward(req: ForwardRequest): Promise<ForwardResult> {
@@ -60,6 +87,10 @@ class RelayHandler implements Dispatcher.DispatchHandler {
   private started = false
   private streaming = false
   private settled = false
+  /** The endpoint's status and headers, kept until the first body byte commits the response. */
+  private pending: { status: number; headers: IncomingHttpHeaders } | undefined
+  private retry: { status: number; retryAfter?: string } | undefined
+  private timers: NodeJS.Timeout[] = []
   /** An upstream error body held (up to MAX_HELD_ERROR_BODY) until the router decides on it. */
   private held:
     { status: number; headers: OutgoingHttpHeaders; chunks: Buffer[]; bytes: number } | undefined
@@ -79,22 +110,61 @@ class RelayHandler implements Dispatcher.DispatchHandler {
       return
     }
     client.onGone(this.onAbort)
+    const { headersTimeoutMs, bodyTimeoutMs, totalTimeoutMs, queueTimeoutMs } = this.req
+    if (totalTimeoutMs !== undefined)
+      this.after(totalTimeoutMs, () => this.giveUp(new TryTimeoutError('total')))
+    if (queueTimeoutMs !== undefined)
+      this.after(queueTimeoutMs, () => {
+        if (this.controller === undefined)
+          this.giveUp(
+            new RouterError(
+              'upstream_timeout',
+              'upstream timed out (waiting for a free connection to a saturated endpoint)',
+            ),
+          )
+      })
     this.req.dispatcher.dispatch(
-      { method: 'POST', path: this.req.path, headers: this.req.headers, body: this.req.body },
+      {
+        method: 'POST',
+        path: this.req.path,
+        headers: this.req.headers,
+        body: this.req.body,
+        ...(headersTimeoutMs === undefined ? {} : { headersTimeout: headersTimeoutMs }),
+        ...(bodyTimeoutMs === undefined ? {} : { bodyTimeout: bodyTimeoutMs }),
+      },
       this,
     )
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.controller = controller
-    if (this.req.client.gone) this.onAbort()
+    // Given up while queued: the request must not go out now.
+    if (this.settled) controller.abort(new TryTimeoutError('abandoned'))
+    else if (this.req.client.gone) this.onAbort()
   }
 
   onResponseStart(
-    _controller: Dispatcher.DispatchController,
+    controller: Dispatcher.DispatchController,
     statusCode: number,
     headers: IncomingHttpHeaders,
   ): void {
+    if (this.req.retryStatus?.(statusCode)) {
+      const retryAfter = headers['retry-after']
+      this.retry = {
+        status: statusCode,
+        ...(typeof retryAfter === 'string' ? { retryAfter } : {}),
+      }
+      controller.abort(new RetryStatusError(String(statusCode)))
+      return
+    }
+    this.pending = { status: statusCode, headers }
+  }
+
+  /** The first body byte (or the end of an empty body): the client gets status and headers. */
+  private commit(): void {
+    const pending = this.pending
+    if (pending === undefined || this.started) return
+    const { status: statusCode, headers } = pending
     const { res, tracker } = this.req
     const routerHeaders = tracker.onHeaders(statusCode, headers)
     const out: OutgoingHttpHeaders = clientResponseHeaders(headers)
@@ -111,6 +181,7 @@ class RelayHandler implements Dispatcher.DispatchHandler {
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.commit()
     // What the client gets: the chunk, minus a usage chunk the router asked for on its behalf.
     chunk = this.req.tracker.onChunk(chunk)
     if (chunk.length === 0) return
@@ -131,6 +202,7 @@ class RelayHandler implements Dispatcher.DispatchHandler {
   }
 
   onResponseEnd(): void {
+    this.commit()
     const { res, tracker } = this.req
     const held = this.held
     if (held) {
@@ -146,6 +218,10 @@ class RelayHandler implements Dispatcher.DispatchHandler {
 
   onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
     const { res } = this.req
+    if (err instanceof RetryStatusError && this.retry) {
+      this.settle({ kind: 'retry', ...this.retry })
+      return
+    }
     if (err instanceof ClientGoneError || this.req.client.gone) {
       if (!res.destroyed) res.destroy()
       this.settle({ kind: 'cancelled' })
@@ -165,9 +241,23 @@ class RelayHandler implements Dispatcher.DispatchHandler {
     this.settle({ kind: 'broken', error })
   }
 
+  /** A deadline passed: abort the call (or, still queued, settle now and abort when it starts). */
+  private giveUp(err: Error): void {
+    if (this.settled) return
+    if (this.controller) this.controller.abort(err)
+    else this.settle({ kind: 'failed', error: classify(err) })
+  }
+
+  private after(ms: number, fn: () => void): void {
+    const timer = setTimeout(fn, ms)
+    timer.unref()
+    this.timers.push(timer)
+  }
+
   private settle(result: ForwardResult): void {
     if (this.settled) return
     this.settled = true
+    for (const timer of this.timers) clearTimeout(timer)
     this.req.client.onGone(undefined)
     this.resolve(result)
   }
@@ -186,6 +276,7 @@ const UNAVAILABLE = new Set([
   'UND_ERR_DESTROYED',
 ])
 const TIMEOUT = new Set([
+  'VSR_TOTAL_TIMEOUT',
   'UND_ERR_CONNECT_TIMEOUT',
   'UND_ERR_HEADERS_TIMEOUT',
   'UND_ERR_BODY_TIMEOUT',
@@ -218,6 +309,7 @@ export function classify(err: Error, started = false): RouterError {
 
 function timeoutPhase(code: string): string {
   if (code === 'UND_ERR_CONNECT_TIMEOUT') return 'connect'
+  if (code === 'VSR_TOTAL_TIMEOUT') return 'total time for one try'
   if (code === 'UND_ERR_HEADERS_TIMEOUT') return 'waiting for response headers'
   return 'waiting for the response body'
 }

@@ -8,7 +8,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { RouterConfig } from '../config/schema/index.js'
 import { decideWithin } from '../edge/decide.js'
-import { CHAT_PATH, splitTarget } from '../edge/paths.js'
+import { CHAT_PATH } from '../edge/paths.js'
 import { edgeErrorReason, RequestEdge, type EdgeRequest } from '../edge/request-edge.js'
 import { RouterError, toRouterError } from '../errors.js'
 import { readBody } from '../http/body.js'
@@ -21,8 +21,8 @@ import type { RouterMetrics } from '../metrics/router-metrics.js'
 import type { RequestMeta, RequestOutcome } from '../pipeline/types.js'
 import type { Runtime, RuntimeSource } from '../pipeline/runtime.js'
 import { ClientWatch } from './client-watch.js'
-import { forward, type ForwardResult } from './forward.js'
-import { upstreamRequestHeaders } from './headers.js'
+import { relay } from './relay.js'
+import { RetryBudget } from './retry-budget.js'
 import { UpstreamPools } from './upstream-pool.js'
 
 export interface GatewayOptions {
@@ -31,17 +31,6 @@ export interface GatewayOptions {
   readonly metrics: RouterMetrics
   /** Longest time a client may take to send a whole request (slow-loris bound). */
   readonly requestTimeoutMs?: number
-}
-
-/** One chat request as the gateway handles it. */
-interface Exchange {
-  readonly runtime: Runtime
-  readonly req: IncomingMessage
-  readonly res: ServerResponse
-  /** What the request edge made of the request. */
-  readonly request: EdgeRequest
-  readonly client: ClientWatch
-  readonly errCtx: ErrorContext
 }
 
 /** Errors the pipeline already logged and counted (so the edge does not log them twice). */
@@ -54,6 +43,8 @@ export class Gateway {
   private readonly listener: HttpListener
   private readonly options: GatewayOptions
   private pools: UpstreamPools | undefined
+  /** Retries of the last 10 s against requests (kept across reloads). */
+  private readonly budget = new RetryBudget()
   private readonly inflightGauge: { inc(): void; dec(): void }
   /** The request edge of the config last seen (rebuilt when a reload changes the config). */
   private edge: { readonly config: RouterConfig; readonly edge: RequestEdge } | undefined
@@ -197,73 +188,20 @@ export class Gateway {
         sendJson(res, r.status, r.body, { ...r.headers, 'x-request-id': request.requestId })
         return
       }
-      await this.relay(outcome, { runtime, req, res, request, client, errCtx })
+      await relay(
+        outcome,
+        { runtime, req, res, request, client, errCtx },
+        {
+          metrics: this.options.metrics,
+          log: this.options.log,
+          budget: this.budget,
+          pools: () => this.currentPools(),
+        },
+      )
     } finally {
       client.dispose()
       lease.release()
       this.inflightGauge.dec()
-    }
-  }
-
-  private async relay(
-    outcome: Extract<RequestOutcome, { action: 'forward' }>,
-    exchange: Exchange,
-  ): Promise<void> {
-    const { runtime, req, res, request, client, errCtx } = exchange
-    const { ctx } = outcome
-    const tracker = runtime.pipeline.startResponse(ctx)
-    let result: ForwardResult
-    try {
-      const endpoint = ctx.endpoint
-      if (endpoint === undefined)
-        throw new RouterError(
-          'no_endpoint',
-          `No endpoint is configured for model ${ctx.selectedModel}`,
-        )
-      const apiKey = endpoint.apiKeyEnv === undefined ? undefined : process.env[endpoint.apiKeyEnv]
-      const headers = upstreamRequestHeaders({
-        client: request.headers,
-        connection: req.headers['connection'],
-        requestId: request.requestId,
-        bodyLength: outcome.body.length,
-        fromPipeline: ctx.upstreamHeaders,
-        removedByPipeline: ctx.upstreamHeaderRemovals,
-        apiKey: apiKey === '' ? undefined : apiKey,
-        hostPort: endpoint.hostPort,
-      })
-      result = await forward({
-        dispatcher: this.currentPools().get(endpoint),
-        path:
-          request.path === CHAT_PATH
-            ? request.target
-            : CHAT_PATH + splitTarget(request.target).query,
-        headers,
-        body: outcome.body,
-        res,
-        tracker,
-        extraHeaders: { 'x-request-id': request.requestId },
-        client,
-      })
-    } catch (err) {
-      // The request ends here: the modules' response hooks still run, so nothing they hold (the
-      // cache's waiting duplicates of this request) is left waiting for an answer that never comes.
-      await tracker.finish(toRouterError(err).code)
-      throw err
-    }
-    switch (result.kind) {
-      case 'done':
-        await tracker.finish()
-        return
-      case 'cancelled':
-        this.options.metrics.recordError(ctx.upstreamModel, 'cancellation')
-        await tracker.finish('cancellation')
-        return
-      case 'failed':
-      case 'broken':
-        this.options.metrics.recordError(ctx.upstreamModel, result.error.code)
-        await tracker.finish(result.error.code)
-        sendError(res, result.error, errCtx)
-        return
     }
   }
 

@@ -9,6 +9,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import { BatchClassificationMetrics } from './batch-classification-metrics.js'
 import { DecisionMetrics } from './decision-metrics.js'
+import { EndpointMetrics } from './endpoint-metrics.js'
 
 const GO_DEF_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 /**
@@ -103,6 +104,8 @@ export class RouterMetrics {
   readonly batch: BatchClassificationMetrics
   /** Decisions and signals (ours; src/metrics/decision-metrics.ts). */
   readonly decisions: DecisionMetrics
+  /** (ours) Per-endpoint load, latency, health, retries and failovers. */
+  readonly endpoints: EndpointMetrics
 
   constructor(options: RouterMetricsOptions = {}) {
     const registry = options.registry ?? new Registry()
@@ -110,6 +113,7 @@ export class RouterMetrics {
     const registers = [registry]
     this.batch = new BatchClassificationMetrics(registry)
     this.decisions = new DecisionMetrics(registry)
+    this.endpoints = new EndpointMetrics(registry)
     if (options.processMetrics) collectDefaultMetrics({ register: registry })
 
     this.modelRequests = new Counter({

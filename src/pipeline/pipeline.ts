@@ -12,7 +12,7 @@ import { label } from '../metrics/router-metrics.js'
 import { parseChatRequest } from '../openai/parse.js'
 import type { ParsedChatRequest } from '../openai/types.js'
 import { observeSelection } from '../routing/selection/live.js'
-import type { Selection } from '../routing/selection/types.js'
+import type { EndpointTarget, Selection } from '../routing/selection/types.js'
 import type { RoutingTables } from '../routing/tables.js'
 import type { RuntimeServices } from '../runtime/services.js'
 import { modelAllowed } from './caller.js'
@@ -30,6 +30,9 @@ import type {
   RequestOutcome,
   Transport,
 } from './types.js'
+
+/** Response header naming the endpoint (its `vllm_endpoints[].name`) that answered. */
+export const ENDPOINT_HEADER = 'x-vsr-selected-endpoint'
 
 export interface PipelineOptions {
   readonly config: RouterConfig
@@ -172,6 +175,53 @@ export class Pipeline {
   }
 
   /**
+   * Retry on another endpoint of the request's model (gateway): the endpoint policy picks among
+   * those not in `exclude` (tried already). Returns the body to send (re-serialised only when the
+   * new endpoint knows the model by another id), or undefined when no endpoint is left.
+   */
+  retarget(
+    ctx: RequestContext,
+    exclude: ReadonlySet<string>,
+    body: Buffer,
+  ): { endpoint: EndpointTarget; body: Buffer } | undefined {
+    pickEndpoint(ctx, this.tables, this.selection, exclude)
+    const endpoint = ctx.endpoint
+    if (endpoint === undefined) return undefined
+    const model = this.bodyModel(ctx)
+    if (ctx.request.body.model !== model) {
+      ctx.request.body.model = model
+      ctx.bodyChanged = true
+      body = Buffer.from(JSON.stringify(ctx.request.body))
+    }
+    ctx.responseHeaders.set(ENDPOINT_HEADER, endpoint.name)
+    this.selection.endpoints.observe?.({
+      kind: 'started',
+      endpoint: endpoint.name,
+      model: ctx.selectedModel,
+      requestId: ctx.meta.requestId,
+    })
+    return { endpoint, body }
+  }
+
+  /**
+   * A try whose answer the client will not get (the transport retries elsewhere): the endpoint
+   * policy hears how it ended, as for any finished request.
+   */
+  reportTry(
+    ctx: RequestContext,
+    result: { status: number; latencySeconds: number; error?: string },
+  ): void {
+    if (!ctx.endpoint) return
+    this.selection.endpoints.observe?.({
+      kind: 'finished',
+      endpoint: ctx.endpoint.name,
+      model: ctx.selectedModel,
+      requestId: ctx.meta.requestId,
+      ...result,
+    })
+  }
+
+  /**
    * Classify a text with the configured chain (classification API, `classify` CLI). `category` is
    * what routing uses ("" below `category_model.threshold`); `topCategory` is the classifier's top
    * choice whether or not it was accepted, and `accepted` says which.
@@ -286,6 +336,7 @@ export class Pipeline {
       reason_code: label(ctx.reasonCode),
       model: label(ctx.upstreamModel),
     })
+    if (ctx.endpoint) ctx.responseHeaders.set(ENDPOINT_HEADER, ctx.endpoint.name)
     if (ctx.endpoint)
       observeSelection(this.selection, {
         kind: 'started',

@@ -40,6 +40,12 @@ export interface RequestMeta {
   readonly signal?: AbortSignal
   /** Who is calling (set by the request edge; absent = anonymous: tools, tests). */
   readonly caller?: CallerIdentity
+  /**
+   * Failover (gateway): models already tried for this request, which routing must not pick again —
+   * the request is decided anew for the decision's next candidate (its reasoning template and PII
+   * policy applied as for any model).
+   */
+  readonly avoidModels?: ReadonlySet<string>
 }
 
 export interface ReasoningDecision {

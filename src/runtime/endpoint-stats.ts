@@ -73,6 +73,8 @@ export interface TryReport {
 export class EndpointStats {
   private readonly endpoints = new Map<string, EndpointLoad>()
   private readonly models = new Map<string, ModelLoad>()
+  /** Hears each successful answer's latency (the per-endpoint histogram). */
+  onLatency: ((endpoint: string, seconds: number) => void) | undefined = undefined
 
   /** The endpoint's live state (created on first use). */
   endpoint(name: string): EndpointLoad {
@@ -117,6 +119,7 @@ export class EndpointStats {
     e.lastSampleAt = performance.now()
     m.latency = decay(m.latency, seconds)
     m.samples++
+    this.onLatency?.(endpoint, seconds)
   }
 
   /** Every endpoint known so far (for metrics, the console, tests). */

@@ -136,6 +136,11 @@ export async function streamCompletion(
   let sent = 0
   let malformedPending = meta.fault?.malformed === true
   await waitUntil(meta, dueAt(meta, 0), signal)
+  if (drop === 0) {
+    // Dies after the headers, before the first byte of the body (a replica killed mid-request).
+    cutConnection(res)
+    return 'fault'
+  }
   firstTokenAt = performance.now()
   await writeChunk(res, chunk({ role: 'assistant', content: '' }), signal)
   while (sent < tokens.length) {

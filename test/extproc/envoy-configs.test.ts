@@ -29,6 +29,7 @@ const KNOWN_TYPES = new Set([
   'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions',
   'type.googleapis.com/envoy.config.listener.v3.Listener',
   'type.googleapis.com/envoy.config.cluster.v3.Cluster',
+  'type.googleapis.com/envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate',
 ])
 const KNOWN_FILTERS = new Set([
   'envoy.filters.network.http_connection_manager',

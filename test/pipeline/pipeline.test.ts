@@ -73,6 +73,7 @@ describe('pipeline', () => {
     assert.equal(ctx.upstreamHeaders.get('x-selected-model'), 'qwen3-32b')
     assert.equal(ctx.upstreamHeaders.get('x-vsr-selected-category'), 'math')
     assert.deepEqual(Object.fromEntries(ctx.responseHeaders), {
+      'x-vsr-selected-endpoint': 'big',
       'x-vsr-selected-recipe': 'default',
       'x-vsr-selected-decision': 'math',
       'x-vsr-selected-confidence': '1.0000',

@@ -67,6 +67,14 @@ export const modelParamsSchema = z.strictObject({
       options: z.record(z.string(), z.unknown()).default({}),
     })
     .optional(),
+  /** This model's own upstream timeouts (default: the `upstream` section's). */
+  timeouts: z
+    .strictObject({
+      headers_timeout_ms: z.number().int().positive().optional(),
+      body_timeout_ms: z.number().int().positive().optional(),
+      total_timeout_ms: z.number().int().positive().optional(),
+    })
+    .optional(),
   pricing: z
     .strictObject({
       currency: z.string().default('USD'),

@@ -15,9 +15,27 @@ export const outlierDetectionSchema = z.strictObject({
   max_ejected_percent: z.number().int().min(0).max(100).default(50),
 })
 
+export const retriesSchema = z.strictObject({
+  /** Tries per request, the first included (1 = no retries). */
+  max_tries: z.number().int().min(1).max(10).default(3),
+  /** Retries may add at most this share of the requests of the last 10 s (beyond `min_retries`). */
+  budget_percent: z.number().min(0).max(100).default(20),
+  /** Retries always allowed per 10 s, so a quiet router still fails over. */
+  min_retries: z.number().int().min(0).default(5),
+  /** Jittered exponential backoff between tries: base, cap. */
+  backoff_base_ms: z.number().int().min(0).default(25),
+  backoff_max_ms: z.number().int().min(0).default(1_000),
+  /** A `Retry-After` longer than this is not waited for (the next endpoint is tried at once). */
+  max_retry_after_ms: z.number().int().min(0).default(2_000),
+  /** After the model's endpoints: the decision's next candidate model. */
+  fail_over_models: z.boolean().default(true),
+})
+
 export const resilienceSchema = z.strictObject({
   outlier_detection: outlierDetectionSchema.prefault({}),
+  retries: retriesSchema.prefault({}),
 })
 
 export type ResilienceConfig = z.infer<typeof resilienceSchema>
 export type OutlierDetectionConfig = z.infer<typeof outlierDetectionSchema>
+export type RetriesConfig = z.infer<typeof retriesSchema>

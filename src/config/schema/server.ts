@@ -39,6 +39,10 @@ export const upstreamSchema = z.strictObject({
   headers_timeout_ms: z.number().int().positive().default(60_000),
   /** Longest silence between body chunks (stream idle). */
   body_timeout_ms: z.number().int().positive().default(60_000),
+  /** Longest a whole try may take, headers and body. */
+  total_timeout_ms: z.number().int().positive().default(600_000),
+  /** Longest a request waits for a free connection to a saturated endpoint before trying another. */
+  queue_timeout_ms: z.number().int().positive().default(2_000),
   keep_alive_timeout_ms: z.number().int().positive().default(60_000),
   connections_per_endpoint: z.number().int().positive().default(128),
   /**

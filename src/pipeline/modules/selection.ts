@@ -59,6 +59,9 @@ export function selectModel(
   constraints: readonly ModelConstraint[] = [],
 ): ModelSelection | undefined {
   const decision = ctx.decision?.decision
+  const avoid = ctx.meta.avoidModels
+  if (avoid && avoid.size > 0)
+    constraints = [...constraints, { name: 'failover', accepts: (model) => !avoid.has(model) }]
   const preference = readSlot(ctx, PREFERENCE)
   const body = ctx.request.body
   const maxTokens = body['max_completion_tokens'] ?? body['max_tokens']
@@ -104,6 +107,7 @@ export function pickEndpoint(
   ctx: RequestContext,
   tables: RoutingTables,
   selection: Selection,
+  exclude?: ReadonlySet<string>,
 ): void {
   const candidates = tables.endpoints.candidates(ctx.selectedModel)
   ctx.endpoint =
@@ -112,5 +116,6 @@ export function pickEndpoint(
       : selection.endpoints.pick(candidates, {
           model: ctx.selectedModel,
           requestId: ctx.meta.requestId,
+          ...(exclude ? { exclude } : {}),
         })
 }
