@@ -194,7 +194,7 @@ export class Pipeline {
       body = Buffer.from(JSON.stringify(ctx.request.body))
     }
     ctx.responseHeaders.set(ENDPOINT_HEADER, endpoint.name)
-    this.selection.endpoints.observe?.({
+    observeSelection(this.selection, {
       kind: 'started',
       endpoint: endpoint.name,
       model: ctx.selectedModel,
@@ -212,7 +212,7 @@ export class Pipeline {
     result: { status: number; latencySeconds: number; error?: string },
   ): void {
     if (!ctx.endpoint) return
-    this.selection.endpoints.observe?.({
+    observeSelection(this.selection, {
       kind: 'finished',
       endpoint: ctx.endpoint.name,
       model: ctx.selectedModel,
