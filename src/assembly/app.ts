@@ -20,6 +20,7 @@ import { MetricsServer } from '../metrics/server.js'
 import type { Runtime, RuntimeSource } from '../pipeline/runtime.js'
 import { buildRuntime } from './build-runtime.js'
 import { createConsole } from '../console/console.js'
+import { resilienceSource, selectionSource } from '../console/live-sources.js'
 import type { ConfigStatus } from '../console/config-status.js'
 import { LiveRuntime } from './live-runtime.js'
 import { loadRouterConfig, parseRouterConfig } from './load-config.js'
@@ -146,6 +147,11 @@ export async function createRouterApp(options: RouterAppOptions): Promise<Router
     events: state.events,
     metrics,
     config: () => live?.current().config,
+    // Ejections from outlier detection; what the model selectors measure and learn.
+    statusSources: [
+      resilienceSource(state.endpointStats),
+      selectionSource(() => live?.current().pipeline.selection.live),
+    ],
     buildPreview: (source, services) =>
       buildRuntime(source.loaded, {
         log: services.log,

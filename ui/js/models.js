@@ -21,7 +21,7 @@ export function renderModels(root) {
     h(
       'p',
       { class: 'muted' },
-      `Updated ${ago(models.at)}. Recent figures (in flight, rate, latency, errors, health) come from traffic seen while a console is open; completions, tokens, cost and errors are totals since the router started.`,
+      `Updated ${ago(models.at)}. Recent figures (in flight, rate, latency, errors, health) come from traffic seen while a console is open; completions, tokens, cost and errors are totals since the router started; outlier state, ejections, picks and the selection columns are the router's own, console or not.`,
     ),
     h('div', { class: 'panel' }, h('h3', {}, 'Models'), table(models.models, 'models-table')),
     h(
@@ -79,9 +79,9 @@ function health(value) {
   const tone =
     value === 'healthy'
       ? 'ok'
-      : value === 'failing' || value === 'ejected'
+      : value === 'failing' || value === 'ejected' || value === 'unhealthy'
         ? 'bad'
-        : value === 'degraded'
+        : value === 'degraded' || value === 'half_open'
           ? 'warn'
           : ''
   return h('span', { class: `tag ${tone}` }, value)
