@@ -31,7 +31,11 @@ describe('docs/cookbook.md', () => {
     for (const r of recipes)
       for (const [i, step] of r.steps.entries())
         assert.ok(
-          step.response ?? step.responseJson ?? step.upstreamHeaders ?? step.upstreamJson,
+          step.response ??
+            step.responseJson ??
+            step.upstreamHeaders ??
+            step.upstreamJson ??
+            step.output,
           `${r.id} request ${i + 1} shows what you will see`,
         )
   })
@@ -82,6 +86,11 @@ describe('cookbook harness', () => {
     assert.equal(parseCurl(loop.curl, { i: '2' }).body, '{"user": "u2", "p": "a|b"}')
     assert.equal(parseCurl(`curl -d '$i' http://127.0.0.1:8801/`, { i: '2' }).body, '$i')
     assert.equal(parseCurl(loop.curl).writeOut, '%header{x-a}\\n')
+    const words = parseCommand(
+      `for q in "a b" 'c' \\\n  d; do curl -w "$q\\n" http://127.0.0.1:8801/; done`,
+    )
+    assert.deepEqual(words.loop, { name: 'q', values: ['a b', 'c', 'd'] })
+    assert.equal(parseCurl(words.curl, { q: 'a b' }).writeOut, 'a b\\n')
     assert.equal(applyPipes('b\na\nb\n', ['sort', 'uniq -c']), '      1 a\n      2 b')
     assert.equal(applyPipes('x 1\ny 2\nx 3\n', [`grep -E '^x [0-9]'`, 'wc -l']), '2')
     assertOutput('      1 a\n     48 b', '1 a\n[40-60] b', 'ok')

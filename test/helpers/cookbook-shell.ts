@@ -2,7 +2,8 @@
  * The shell a cookbook reader types, as far as the recipes use it: one `curl` command, optionally
  * run in a `for i in $(seq N); do … done` loop and piped through `sort`, `uniq -c`, `grep`,
  * `head`/`tail` or `wc -l`. The harness (cookbook.ts) sends the requests itself; this module reads
- * the command and prints what curl and the pipes would print.
+ * the command and prints what curl and the pipes would print. Loops: `for i in $(seq 1 N)` or over
+ * words, `for q in "first question" "second"`.
  */
 import assert from 'node:assert/strict'
 
@@ -150,16 +151,22 @@ function splitPipes(text: string): string[] {
   return parts.map((p) => p.trim())
 }
 
-const LOOP = /^for (\w+) in \$\(seq (?:(\d+) )?(\d+)\); do\s+([\s\S]*?);?\s+done$/
+const LOOP = /^for (\w+) in ([\s\S]+?); do\s+([\s\S]*?);?\s+done$/
+const SEQ = /^\$\(seq (?:(\d+) )?(\d+)\)$/
 
 export function parseCommand(source: string): ShellCommand {
   const [first, ...pipes] = splitPipes(source.replace(/\\\n/g, ' ').trim())
   const loop = LOOP.exec(first!)
   if (!loop) return { curl: first!, pipes }
-  const [from, to] = [Number(loop[2] ?? 1), Number(loop[3])]
-  assert.ok(to - from < 1000, 'a cookbook loop sends at most 1000 requests')
-  const values = Array.from({ length: Math.max(0, to - from + 1) }, (_, k) => String(from + k))
-  return { curl: loop[4]!.trim(), loop: { name: loop[1]!, values }, pipes }
+  const seq = SEQ.exec(loop[2]!.trim())
+  let values: string[]
+  if (seq) {
+    const [from, to] = [Number(seq[1] ?? 1), Number(seq[2])]
+    assert.ok(to - from < 1000, 'a cookbook loop sends at most 1000 requests')
+    values = Array.from({ length: Math.max(0, to - from + 1) }, (_, k) => String(from + k))
+  } else values = shellWords(loop[2]!)
+  assert.ok(values.length <= 1000, 'a cookbook loop sends at most 1000 requests')
+  return { curl: loop[3]!.trim(), loop: { name: loop[1]!, values }, pipes }
 }
 
 /** What the client got back, as curl sees it. */
