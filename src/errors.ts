@@ -55,6 +55,11 @@ export const ERROR_CODES = {
     message: 'The requested model is not configured',
   },
   route_not_found: { status: 404, type: 'not_found_error', message: 'No such route' },
+  request_not_found: {
+    status: 404,
+    type: 'not_found_error',
+    message: 'No routed request with that id is known',
+  },
   method_not_allowed: { status: 405, type: 'invalid_request_error', message: 'Method not allowed' },
   not_ready: {
     status: 503,

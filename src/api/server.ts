@@ -15,7 +15,12 @@ import { sendError, sendJson } from '../http/respond.js'
 import { HttpListener } from '../http/server.js'
 import type { Lease, Runtime, RuntimeSource } from '../pipeline/runtime.js'
 import type { RouterConfig } from '../config/schema/index.js'
-import { CREDENTIAL_HEADERS, identifyCaller, type KeyLookup } from '../pipeline/caller.js'
+import {
+  CREDENTIAL_HEADERS,
+  identifyCaller,
+  type CallerIdentity,
+  type KeyLookup,
+} from '../pipeline/caller.js'
 import { consoleAccess, type ConsoleHttp } from '../console/http.js'
 import { apiErrorBody } from './errors.js'
 import { parseBody } from './schema.js'
@@ -106,7 +111,7 @@ export class ApiServer {
         return
       }
       route = this.route(req.method ?? 'GET', path)
-      this.authorize(route.access ?? 'caller', route.path, req.headers)
+      const caller = this.authorize(route.access ?? 'caller', route.path, req.headers)
       const hasBody = route.method === 'POST' || route.method === 'PUT'
       // State-changing routes take JSON only: a browser cannot send that cross-site without a
       // CORS preflight (which this API never grants), so no web page can trigger them.
@@ -124,6 +129,7 @@ export class ApiServer {
         body,
         requestId,
         signal: aborter.signal,
+        ...(caller ? { caller } : {}),
       }
       lease = this.options.runtimes()?.acquire()
       const ctx = context(lease?.runtime)
@@ -161,14 +167,18 @@ export class ApiServer {
     }
   }
 
-  /** 401 without a valid key, 403 for a non-admin key on an admin route (when auth is on). */
+  /**
+   * 401 without a valid key, 403 for a non-admin key on an admin route (when auth is on). Returns
+   * who is calling (without auth: the hash of the Authorization header, or anonymous), for routes
+   * that keep callers apart; undefined on public routes.
+   */
   private authorize(
     access: NonNullable<ApiRoute['access']>,
     path: string,
     headers: IncomingMessage['headers'],
-  ): void {
-    const keys = access === 'public' ? undefined : this.options.keys?.()
-    if (keys === undefined) return
+  ): CallerIdentity | undefined {
+    if (access === 'public') return undefined
+    const keys = this.options.keys?.()
     const flat: Record<string, string> = {}
     for (const name of CREDENTIAL_HEADERS) {
       const value = headers[name]
@@ -176,8 +186,9 @@ export class ApiServer {
     }
     const caller = identifyCaller(flat, { keys })
     if (caller instanceof RouterError) throw caller
-    if (access === 'admin' && !caller.admin)
+    if (keys !== undefined && access === 'admin' && !caller.admin)
       throw new RouterError('permission_denied', `${path} needs an admin key`)
+    return caller
   }
 
   private route(method: string, path: string): ApiRoute {

@@ -8,6 +8,7 @@ import type { RouterConfig } from '../config/schema/index.js'
 import type { RouterError } from '../errors.js'
 import type { Logger } from '../log.js'
 import type { RouterMetrics } from '../metrics/router-metrics.js'
+import type { CallerIdentity } from '../pipeline/caller.js'
 import type { Runtime } from '../pipeline/runtime.js'
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE'
@@ -25,6 +26,11 @@ export interface ApiRequest<Body = unknown> {
   readonly requestId: string
   /** Aborted when the client disconnects or the route exceeds its time budget. */
   readonly signal: AbortSignal
+  /**
+   * Who is calling (routes that are not public): the API key's identity when authentication is
+   * on, else the hash of the Authorization header, or anonymous.
+   */
+  readonly caller?: CallerIdentity
 }
 
 export interface ApiResponse {

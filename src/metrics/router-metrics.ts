@@ -10,6 +10,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import { BatchClassificationMetrics } from './batch-classification-metrics.js'
 import { DecisionMetrics } from './decision-metrics.js'
 import { EndpointMetrics } from './endpoint-metrics.js'
+import { SelectionMetrics } from './selection-metrics.js'
 
 const GO_DEF_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 /**
@@ -106,6 +107,7 @@ export class RouterMetrics {
   readonly decisions: DecisionMetrics
   /** (ours) Per-endpoint load, latency, health, retries and failovers. */
   readonly endpoints: EndpointMetrics
+  readonly selection: SelectionMetrics
 
   constructor(options: RouterMetricsOptions = {}) {
     const registry = options.registry ?? new Registry()
@@ -114,6 +116,7 @@ export class RouterMetrics {
     this.batch = new BatchClassificationMetrics(registry)
     this.decisions = new DecisionMetrics(registry)
     this.endpoints = new EndpointMetrics(registry)
+    this.selection = new SelectionMetrics(registry)
     if (options.processMetrics) collectDefaultMetrics({ register: registry })
 
     this.modelRequests = new Counter({

@@ -12,6 +12,7 @@ import { classifyIntentRoute } from './classify-intent.js'
 import { classifyPiiRoute } from './classify-pii.js'
 import { classifySecurityRoute } from './classify-security.js'
 import { embeddingModelsRoute } from './embedding-models.js'
+import { feedbackRoute } from './feedback.js'
 import { embeddingsRoute } from './embeddings.js'
 import { healthRoute } from './health.js'
 import { infoClassifierRoute } from './info-classifier.js'
@@ -19,6 +20,7 @@ import { infoModelsRoute } from './info-models.js'
 import { modelsRoute } from './models.js'
 import { openApiRoute } from './openapi.js'
 import { readyRoute } from './ready.js'
+import { selectionScoresImportRoute, selectionScoresRoute } from './selection-scores.js'
 import { similarityBatchRoute } from './similarity-batch.js'
 import { similarityRoute } from './similarity.js'
 
@@ -39,5 +41,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
   modelsRoute,
   cacheStatsRoute,
   cacheFlushRoute,
+  feedbackRoute,
+  selectionScoresRoute,
+  selectionScoresImportRoute,
   openApiRoute(() => API_ROUTES),
 ]

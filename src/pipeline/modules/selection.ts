@@ -86,6 +86,7 @@ export function selectModel(
       decision: scope.name,
       model: choice.model,
       candidates: [...new Set(candidates.map((c) => c.model))],
+      ...(ctx.meta.caller ? { principal: ctx.meta.caller.principal } : {}),
     })
   return choice
 }

@@ -28,6 +28,8 @@ export interface ServedRequest {
   /** The A/B split and arm the request was assigned to, when one applied. */
   readonly split?: string
   readonly arm?: string
+  /** Who sent it (RequestMeta.caller.principal): only they may rate it. */
+  readonly principal?: string
 }
 
 export type FeedbackInput =
@@ -127,9 +129,20 @@ export class Learning {
     }
   }
 
-  /** Apply one piece of feedback to the served decision's book. */
-  async feedback(input: FeedbackInput): Promise<FeedbackResult> {
-    const served = await this.recall(input.requestId)
+  /**
+   * Apply one piece of feedback to the served decision's book. With `from.principal`, requests
+   * another caller sent count as unknown (an admin passes no principal).
+   */
+  async feedback(
+    input: FeedbackInput,
+    from: { readonly principal?: string } = {},
+  ): Promise<FeedbackResult> {
+    const mine = (s: ServedRequest | undefined) =>
+      s &&
+      (from.principal === undefined || s.principal === undefined || s.principal === from.principal)
+        ? s
+        : undefined
+    const served = mine(await this.recall(input.requestId))
     if (!served) return { applied: false, reason: 'unknown_request' }
     const scope = { recipe: served.recipe, name: served.decision }
     const book = this.book(scope)
@@ -138,7 +151,7 @@ export class Learning {
       await book.rate(served.model, input.rating, served.candidates)
       return { applied: true, ...this.where(served), models: [served.model], served }
     }
-    const other = await this.recall(input.otherRequestId)
+    const other = mine(await this.recall(input.otherRequestId))
     if (!other) return { applied: false, reason: 'unknown_request' }
     if (other.recipe !== served.recipe || other.decision !== served.decision)
       return { applied: false, reason: 'different_decision' }
