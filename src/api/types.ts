@@ -55,6 +55,8 @@ export interface ApiContext {
   config(): RouterConfig | undefined
   /** When the process started serving the API. */
   readonly startedAt: Date
+  /** The router is shutting down (SIGTERM): readiness answers 503 so no new traffic comes. */
+  readonly stopping?: () => boolean
 }
 
 /** A JSON Schema (2020-12, as OpenAPI 3.1 uses) describing a request or response body. */

@@ -160,7 +160,15 @@ export async function createRouterApp(options: RouterAppOptions): Promise<Router
         plugins,
       }),
   })
+  /**
+   * The traffic listeners (gateway, ext_proc) drain together, first, while the API still answers
+   * (its /ready says 503 from the start of the shutdown); then the rest closes in reverse order.
+   */
+  const drains: (() => Promise<void>)[] = []
+  let stopping = false
   const closeAll = async (): Promise<void> => {
+    stopping = true
+    await Promise.all(drains.splice(0).map((drain) => drain().catch(() => undefined)))
     for (const close of closers.splice(0).reverse()) await close().catch(() => undefined)
   }
 
@@ -194,6 +202,7 @@ export async function createRouterApp(options: RouterAppOptions): Promise<Router
         runtimes: () => live,
         startupConfig: loaded.config,
         startedAt: new Date(),
+        stopping: () => stopping,
         maxBodyBytes: loaded.config.server.max_body_bytes,
         keys: () => {
           const auth = current().security.auth
@@ -218,7 +227,7 @@ export async function createRouterApp(options: RouterAppOptions): Promise<Router
     if (settings.enable_gateway) {
       const gateway = new Gateway({ runtimes, log, metrics })
       listening.gateway = await gateway.listen(settings.gateway_port, settings.host)
-      closers.push(() => gateway.close(settings.shutdown_grace_ms))
+      drains.push(() => gateway.close(settings.shutdown_grace_ms))
     }
     const extproc = options.extproc ?? EXTPROC
     if (settings.enable_extproc && extproc) {
@@ -231,7 +240,7 @@ export async function createRouterApp(options: RouterAppOptions): Promise<Router
         ...(options.listen?.extprocTls ? { tls: options.listen.extprocTls } : {}),
       })
       listening.extproc = listener.listening
-      closers.push(() => listener.close(settings.shutdown_grace_ms))
+      drains.push(() => listener.close(settings.shutdown_grace_ms))
     }
   } catch (err) {
     await closeAll()

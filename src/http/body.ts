@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage } from 'node:http'
 import { RouterError } from '../errors.js'
+import { parseClientJson } from '../json-limits.js'
 
 export interface LimitedBody {
   /** What arrived, up to the limit. */
@@ -73,14 +74,7 @@ export function bodyTooLarge(limit: number): RouterError {
 /** A JSON request body; `undefined` for an empty one, `invalid_json` (400) for anything unparsable. */
 export function parseJsonBody(raw: Buffer): unknown {
   if (raw.length === 0) return undefined
-  try {
-    return JSON.parse(raw.toString('utf8'))
-  } catch (err) {
-    throw new RouterError(
-      'invalid_json',
-      `Request body is not valid JSON: ${(err as Error).message}`,
-    )
-  }
+  return parseClientJson(raw.toString('utf8'))
 }
 
 function join(chunks: Buffer[], size: number): Buffer {

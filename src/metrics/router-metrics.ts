@@ -28,9 +28,17 @@ const ENTROPY_BUCKETS = [0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4]
 const CONFIDENCE_BUCKETS = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1]
 export const UNKNOWN = 'unknown'
 
-/** Upstream's label normalisation for free-form values. */
+/** Longest label value kept; a longer one is reported as the fallback (`unknown`). */
+export const MAX_LABEL_LENGTH = 128
+
+/**
+ * Upstream's label normalisation for free-form values, length-capped: a label value is never
+ * longer than MAX_LABEL_LENGTH (a client's 1 MB model name must not become a series).
+ */
 export function label(value: string | undefined | null, fallback = UNKNOWN): string {
-  return value === undefined || value === null || value === '' ? fallback : value
+  return value === undefined || value === null || value === '' || value.length > MAX_LABEL_LENGTH
+    ? fallback
+    : value
 }
 
 /** Upstream's error-reason normalisation (`deadline_exceeded` → `timeout`, ...). */
@@ -395,6 +403,23 @@ export class RouterMetrics {
 
   /** Count an error with upstream's reason normalisation. */
   recordError(model: string | undefined, reason: string): void {
-    this.requestErrors.inc({ model: label(model), reason: normaliseErrorReason(reason) })
+    this.requestErrors.inc({ model: this.modelLabel(model), reason: normaliseErrorReason(reason) })
+  }
+
+  private modelNames: ReadonlySet<string> | undefined
+
+  /**
+   * The model names the config knows (models, LoRA adapters, the auto names): the only values a
+   * `model` label takes; any other name a client sends is counted as `unknown`, so clients cannot
+   * grow /metrics. Set by each runtime the app builds (the latest config wins).
+   */
+  knowModels(names: Iterable<string>): void {
+    this.modelNames = new Set(names)
+  }
+
+  /** A model name as a label value: a known model, else `unknown` (length-capped either way). */
+  modelLabel(name: string | undefined | null): string {
+    const value = label(name)
+    return this.modelNames === undefined || this.modelNames.has(value) ? value : UNKNOWN
   }
 }

@@ -3,6 +3,7 @@
  * reject the same inputs with the same error codes.
  */
 import { RouterError } from '../errors.js'
+import { parseClientJson } from '../json-limits.js'
 import type { ChatCompletionBody, ChatMessage, ParsedChatRequest } from './types.js'
 
 /** Text of a message: a string, or its text parts joined by a space (upstream's rule). */
@@ -18,18 +19,7 @@ export function messageText(message: ChatMessage): string {
 }
 
 export function parseChatRequest(raw: Buffer): ParsedChatRequest {
-  let json: unknown
-  try {
-    json = JSON.parse(raw.toString('utf8'))
-  } catch (err) {
-    throw new RouterError(
-      'invalid_json',
-      `Request body is not valid JSON: ${(err as Error).message}`,
-      {
-        cause: err,
-      },
-    )
-  }
+  const json = parseClientJson(raw.toString('utf8'))
   if (json === null || typeof json !== 'object' || Array.isArray(json))
     throw new RouterError('invalid_request', 'Request body must be a JSON object')
   const body = json as Record<string, unknown>

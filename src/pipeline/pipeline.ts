@@ -70,6 +70,7 @@ export class Pipeline {
     this.selection = options.selection
     this.modules = options.modules
     this.log = options.services.log
+    options.services.metrics.knowModels(knownModels(options.config, options.tables))
     const limits = options.config.security.rate_limits
     this.limiter = limits.enabled
       ? new RateLimiter(
@@ -92,7 +93,7 @@ export class Pipeline {
       metrics.modelRequests.inc({ model: 'unknown' })
       this.fail(err, meta, undefined)
     }
-    metrics.modelRequests.inc({ model: label(request.model) })
+    metrics.modelRequests.inc({ model: metrics.modelLabel(request.model) })
     const ctx = this.createContext(request, meta)
     // A key limited to some models may not name another (an auto-routed request is checked on
     // the model the router chose, below).
@@ -329,12 +330,12 @@ export class Pipeline {
     this.askForStreamUsage(ctx)
     if (ctx.autoRouted && ctx.upstreamModel !== ctx.request.model)
       metrics.routingModifications.inc({
-        source_model: label(ctx.request.model),
-        target_model: label(ctx.upstreamModel),
+        source_model: metrics.modelLabel(ctx.request.model),
+        target_model: metrics.modelLabel(ctx.upstreamModel),
       })
     metrics.routingReasonCodes.inc({
       reason_code: label(ctx.reasonCode),
-      model: label(ctx.upstreamModel),
+      model: metrics.modelLabel(ctx.upstreamModel),
     })
     if (ctx.endpoint) ctx.responseHeaders.set(ENDPOINT_HEADER, ctx.endpoint.name)
     if (ctx.endpoint)
@@ -455,4 +456,13 @@ export class Pipeline {
     if (events.active) events.offer(() => rejectedEvent(meta, err, model))
     throw err
   }
+}
+
+/** Every model name a `model` label may take under this config. */
+function knownModels(config: RouterConfig, tables: RoutingTables): string[] {
+  const names = [...tables.autoNames, ...Object.keys(config.model_config)]
+  for (const params of Object.values(config.model_config))
+    for (const lora of params.loras) names.push(lora.name)
+  if (config.default_model !== '') names.push(config.default_model)
+  return names
 }

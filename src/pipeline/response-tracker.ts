@@ -205,7 +205,7 @@ export function costOf(ctx: RequestContext, usage: Usage | undefined): CostResul
 
 function recordUsageMetrics(ctx: RequestContext, record: ResponseRecord): void {
   const m = ctx.services.metrics
-  const model = label(ctx.upstreamModel)
+  const model = m.modelLabel(ctx.upstreamModel)
   if (record.status >= 200 && record.status < 300 && !record.error)
     m.completionLatency.observe({ model }, record.latencySeconds)
   if (record.ttftSeconds !== undefined) m.ttft.observe({ model }, record.ttftSeconds)

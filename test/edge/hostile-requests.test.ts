@@ -10,7 +10,14 @@ import type { Simulator } from '../../src/simulator/index.js'
 import { metricValue } from '../helpers/extproc.js'
 import { familiesConfig, FAMILY_MODELS, startSim } from '../helpers/router.js'
 import type { LogLine } from '../helpers/runtime.js'
-import { chatBody, HOSTILE_ROWS, LIMITS, SPOOF, type HostileRow } from './hostile-requests.js'
+import {
+  chatBody,
+  HOSTILE_ROWS,
+  LIMITS,
+  PROMPT_MARKER,
+  SPOOF,
+  type HostileRow,
+} from './hostile-requests.js'
 import {
   extprocUnderTest,
   gatewayUnderTest,
@@ -93,6 +100,9 @@ async function checkOutcome(
       assert.equal(typeof error['type'], 'string')
       assert.equal(observed.headers['content-type'], 'application/json')
       assert.equal(observed.headers['allow'], outcome.allow)
+      assert.ok(!observed.body.includes(PROMPT_MARKER), 'the prompt is echoed in the answer')
+      for (const line of events(t, answeredId!))
+        assert.ok(!JSON.stringify(line).includes(PROMPT_MARKER), 'the prompt is in a log line')
       const lines = events(t, answeredId!).filter(
         (l) => l.event === 'request_error' || l.event === 'request_rejected',
       )

@@ -13,6 +13,9 @@ export function chatBody(content = 'what is the integral of x', extra: object = 
   return JSON.stringify({ model: 'MoM', messages: [{ role: 'user', content }], ...extra })
 }
 
+/** Prompt text no refusal may echo, in its body or in any log line (V8 quotes ~10 characters). */
+export const PROMPT_MARKER = 'zqzq'
+
 /** Marker in every spoofed value: nothing containing it may reach the upstream. */
 export const SPOOF = 'evil-6.6.6.6'
 
@@ -183,6 +186,20 @@ export const HOSTILE_ROWS: readonly HostileRow[] = [
   {
     name: 'malformed JSON',
     request: { body: '{"model": "MoM", "messages": [' },
+    outcome: refused(400, 'invalid_json', { reason: 'parse_error', loggedAs: 'request_rejected' }),
+  },
+  {
+    name: 'malformed JSON around a prompt (never echoed)',
+    request: {
+      body: `{"model": "MoM", "messages": [{"role": "user", "content": ${PROMPT_MARKER} words}]}`,
+    },
+    outcome: refused(400, 'invalid_json', { reason: 'parse_error', loggedAs: 'request_rejected' }),
+  },
+  {
+    name: 'JSON nested 4,200 levels deep (8.5 KB)',
+    request: {
+      body: `{"model": "MoM", "messages": [{"role": "user", "content": "integral"}], "metadata": ${'['.repeat(4_200)}${']'.repeat(4_200)}}`,
+    },
     outcome: refused(400, 'invalid_json', { reason: 'parse_error', loggedAs: 'request_rejected' }),
   },
   {

@@ -11,7 +11,7 @@
 import type { OnErrorPolicy } from '../../config/schema/common.js'
 import { scannableTexts, type ScannedText } from '../../guards/message-texts.js'
 import { logEvent } from '../../log.js'
-import { label, type RouterMetrics } from '../../metrics/router-metrics.js'
+import type { RouterMetrics } from '../../metrics/router-metrics.js'
 import type { RequestContext } from '../types.js'
 
 export type GuardName = 'jailbreak' | 'pii'
@@ -102,8 +102,7 @@ export function guardFailed(
   err: unknown,
 ): OnErrorPolicy {
   metrics.classifierErrors.inc({ classifier: guard, policy: onError })
-  if (onError === 'block')
-    metrics.requestErrors.inc({ model: label(ctx.request.model), reason: 'classification_failed' })
+  if (onError === 'block') metrics.recordError(ctx.request.model, 'classification_failed')
   logEvent(
     ctx.log,
     'classifier_error',

@@ -11,7 +11,6 @@ import { z } from 'zod'
 import { attackProbability } from '../../guards/jailbreak/combined-detector.js'
 import type { JailbreakVerdict } from '../../guards/types.js'
 import { logEvent } from '../../log.js'
-import { label } from '../../metrics/router-metrics.js'
 import { jailbreakBlockResponse } from '../immediate.js'
 import { defineSlot, readSlot, writeSlot } from '../module-state.js'
 import { PLUGIN_API_VERSION, type ModuleFactory, type RequestContext } from '../types.js'
@@ -54,8 +53,7 @@ export const jailbreakModule: ModuleFactory = {
       verdict: { type: string; confidence: number; detail: string },
       detected: boolean,
     ) => {
-      if (detected)
-        metrics.requestErrors.inc({ model: label(ctx.request.model), reason: 'jailbreak_block' })
+      if (detected) metrics.recordError(ctx.request.model, 'jailbreak_block')
       logEvent(
         ctx.log,
         'security_block',

@@ -19,7 +19,6 @@ import { z } from 'zod'
 import { deniedTypes, isEnforced } from '../../routing/pii-policy.js'
 import type { PiiEntity } from '../../guards/types.js'
 import { logEvent } from '../../log.js'
-import { label } from '../../metrics/router-metrics.js'
 import { piiBlockResponse } from '../immediate.js'
 import { defineSlot, readSlot, writeSlot } from '../module-state.js'
 import { routeTo, selectModel } from './selection.js'
@@ -88,8 +87,7 @@ export const piiModule: ModuleFactory = {
       denied: readonly string[] | null,
       reasonCode: string,
     ) => {
-      if (denied)
-        metrics.requestErrors.inc({ model: label(ctx.request.model), reason: 'pii_policy_denied' })
+      if (denied) metrics.recordError(ctx.request.model, 'pii_policy_denied')
       logEvent(
         ctx.log,
         'routing_block',
@@ -137,7 +135,8 @@ export const piiModule: ModuleFactory = {
           writeSlot(ctx, PII_STATE, { ...state, action: 'allowed' })
           return
         }
-        for (const t of denied) metrics.piiViolations.inc({ model: label(checked), pii_type: t })
+        for (const t of denied)
+          metrics.piiViolations.inc({ model: metrics.modelLabel(checked), pii_type: t })
 
         if (ctx.autoRouted) {
           const policy = {

@@ -85,7 +85,7 @@ export const reasoningModule: ModuleFactory = {
         }
         metrics.reasoningDecisions.inc({
           category: label(ctx.category),
-          model: label(ctx.upstreamModel),
+          model: metrics.modelLabel(ctx.upstreamModel),
           enabled: String(enabled),
           effort: label(inEffect, 'unspecified'),
         })
