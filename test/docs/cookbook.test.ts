@@ -8,7 +8,7 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
-import { parseCookbook, runRecipe } from '../helpers/cookbook.js'
+import { localise, parseCookbook, runRecipe } from '../helpers/cookbook.js'
 import {
   applyPipes,
   assertOutput,
@@ -98,6 +98,13 @@ describe('cookbook harness', () => {
     assert.throws(() => assertOutput('     61 b', '[40-60] b', 'w'), /61 is not in 40-60/)
     assert.throws(() => assertOutput('a\nb', 'a', 'w'), /1 lines printed/)
     assert.throws(() => applyPipes('a', ['awk 1']), /not understood/)
+    // Documented ports in a pipe or an expected output name the free ports of the run.
+    const ports = new Map([[18001, 40001]])
+    assert.equal(localise(`grep '127.0.0.1:18001'`, ports), `grep '127.0.0.1:40001'`)
+    assert.equal(
+      localise('127.0.0.1:18002 127.0.0.1:18001', ports),
+      '127.0.0.1:18002 127.0.0.1:40001',
+    )
   })
 
   it('runs loops, backend faults and metrics as a reader would', async () => {

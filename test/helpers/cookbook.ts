@@ -213,7 +213,7 @@ async function serveIn(
 }
 
 /** Values in a recipe name the documented ports; the run uses free ones. */
-function localise(value: string, ports: Map<number, number>): string {
+export function localise(value: string, ports: ReadonlyMap<number, number>): string {
   return value.replace(/127\.0\.0\.1:(\d+)/g, (all, p: string) => {
     const actual = ports.get(Number(p))
     return actual === undefined ? all : `127.0.0.1:${actual}`
@@ -353,8 +353,10 @@ export async function runRecipe(recipe: Recipe): Promise<void> {
         printed += curlOutput(request, got)
       }
       assert.ok(got, `${where}: the loop sends at least one request`)
-      if (step.output !== undefined)
-        assertOutput(applyPipes(printed, command.pipes), step.output, where)
+      if (step.output !== undefined) {
+        const pipes = command.pipes.map((p) => localise(p, served.ports))
+        assertOutput(applyPipes(printed, pipes), localise(step.output, served.ports), where)
+      }
       checkStep(served, step, got, where)
     }
   } finally {
