@@ -26,8 +26,15 @@ describe('graceful shutdown', () => {
     sim.setBehaviour('m', { ttftMs: 300 })
     const router = await startRouter(config(sim.port, 5_000))
     const url = `${router.gatewayUrl}/v1/chat/completions`
+    const seen = sim.receivedChats().length
     const inflight = postJson(url, chat)
-    await new Promise((r) => setTimeout(r, 100))
+    // Close only once the request is really in flight (at the backend), however slow the machine.
+    for (
+      const until = Date.now() + 30_000;
+      sim.receivedChats().length === seen && Date.now() < until;
+    )
+      await new Promise((r) => setTimeout(r, 5))
+    assert.equal(sim.receivedChats().length, seen + 1)
     const closed = router.close()
     const res = await inflight
     assert.equal(res.status, 200, 'the request in flight completed')
