@@ -232,7 +232,7 @@ routing:
       [
         'routing.decisions[0].plugins[0].configuration.add[0]: "x-vsr-selected-model" is set by the router itself; a plugin may not change it',
         'routing.decisions[0].plugins[0].configuration.delete[0]: "host" is set by the router itself; a plugin may not change it',
-        'routing.decisions[0].algorithm.type: unknown algorithm "magic" (known: static, knn, kmeans, svm, mlp, router_dc, latency_aware, multi_factor, hybrid, automix, prompt, confidence, ratings, remom, fusion, workflows, elo, bandit)',
+        'routing.decisions[0].algorithm.type: unknown algorithm "magic" (known: static, knn, kmeans, svm, mlp, router_dc, latency_aware, multi_factor, hybrid, automix, prompt, confidence, ratings, remom, fusion, workflows, elo, bandit, split)',
       ],
     )
   })

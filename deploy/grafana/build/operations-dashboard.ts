@@ -205,6 +205,86 @@ export const operationsDashboard: DashboardSpec = {
       ],
     },
     {
+      title: 'A/B splits and learned scores',
+      panels: [
+        {
+          title: 'Split Requests by Arm',
+          description:
+            'Requests per second assigned to each arm of each traffic split (A/B, canary).',
+          kind: 'timeseries',
+          unit: 'reqps',
+          targets: [
+            {
+              expr: `sum by (split, arm) (rate(llm_split_requests_total[${RATE}]))`,
+              legend: '{{split}} {{arm}}',
+            },
+          ],
+        },
+        {
+          title: 'Split Error Ratio by Arm',
+          description: 'Share of each arm’s requests that ended in an upstream error.',
+          kind: 'timeseries',
+          unit: 'percentunit',
+          targets: [
+            {
+              expr: `sum by (split, arm) (rate(llm_split_errors_total[${RATE}])) / sum by (split, arm) (rate(llm_split_requests_total[${RATE}]))`,
+              legend: '{{split}} {{arm}}',
+            },
+          ],
+        },
+        {
+          title: 'Split Latency (p95) by Arm',
+          description: 'End-to-end latency of each arm’s successful requests.',
+          kind: 'timeseries',
+          unit: 's',
+          targets: [
+            {
+              expr: quantile(0.95, 'llm_split_latency_seconds', 'le, split, arm'),
+              legend: '{{split}} {{arm}}',
+            },
+          ],
+        },
+        {
+          title: 'Split Cost per Request by Arm',
+          description: 'Mean cost of one request of each arm (model_config pricing).',
+          kind: 'timeseries',
+          unit: 'currencyUSD',
+          targets: [
+            {
+              expr: `sum by (split, arm) (rate(llm_split_cost_total[${RATE}])) / sum by (split, arm) (rate(llm_split_requests_total[${RATE}]))`,
+              legend: '{{split}} {{arm}}',
+            },
+          ],
+        },
+        {
+          title: 'Split Mean Rating by Arm',
+          description:
+            'Mean feedback rating (0..1, POST /api/v1/feedback) of each arm over the window.',
+          kind: 'timeseries',
+          unit: 'percentunit',
+          targets: [
+            {
+              expr: `sum by (split, arm) (increase(llm_split_rating_sum[1h])) / sum by (split, arm) (increase(llm_split_feedback_total[1h]))`,
+              legend: '{{split}} {{arm}}',
+            },
+          ],
+        },
+        {
+          title: 'Learned Success Rate by Model',
+          description:
+            'Each decision’s learned success rate per model (bandit posterior mean, from feedback).',
+          kind: 'timeseries',
+          unit: 'percentunit',
+          targets: [
+            {
+              expr: 'max by (decision, model) (llm_selection_model_score{kind="success"})',
+              legend: '{{decision}} {{model}}',
+            },
+          ],
+        },
+      ],
+    },
+    {
       title: 'Process',
       panels: [
         {

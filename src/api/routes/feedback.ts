@@ -52,6 +52,12 @@ export const feedbackRoute: ApiRoute<z.output<typeof FEEDBACK_REQUEST>> = {
       decision: label(result.decision),
       kind: body.rating !== undefined ? 'rating' : 'preference',
     })
+    const arm = result.served.split && result.served.arm
+    if (arm && body.rating !== undefined) {
+      const labels = { split: label(result.served.split), arm: label(result.served.arm) }
+      ctx.metrics.selection.armFeedback.inc(labels)
+      ctx.metrics.selection.armRating.inc(labels, body.rating)
+    }
     const book = learning.book({ recipe: result.recipe, name: result.decision })
     for (const model of result.models) {
       const s = book.scores(model)

@@ -13,7 +13,17 @@ import { RouterError } from '../../errors.js'
 import { baseModelOf, isKnownModel } from '../../routing/select-model.js'
 import { decisionHeaders } from '../decision-headers.js'
 import { fastResponse } from '../immediate.js'
-import { decisionSelector, PREFERENCE, routeTo, selectModel, takePreference } from './selection.js'
+import { costOf } from '../response-tracker.js'
+import { readSlot } from '../module-state.js'
+import { label } from '../../metrics/router-metrics.js'
+import {
+  decisionSelector,
+  PREFERENCE,
+  routeTo,
+  selectModel,
+  SPLIT_ARM,
+  takePreference,
+} from './selection.js'
 import { PLUGIN_API_VERSION, type ModuleFactory } from '../types.js'
 
 export const ROUTING = 'routing'
@@ -86,6 +96,19 @@ export const routingModule: ModuleFactory = {
             ? 'single'
             : decisionSelector(ctx, selection).algorithm
         ctx.reasonCode = chosen ? 'auto_routing' : 'default_model'
+      },
+      onResponse(ctx, record) {
+        // Per-arm outcomes of a traffic split, so an A/B test can be read off Grafana.
+        const split = readSlot(ctx, SPLIT_ARM)
+        if (!split) return
+        const m = ctx.services.metrics.selection
+        const labels = { split: label(split.name), arm: label(split.arm) }
+        m.armRequests.inc(labels)
+        if (record.error !== undefined || record.status >= 500 || record.status === 0)
+          m.armErrors.inc(labels)
+        else m.armLatency.observe(labels, record.latencySeconds)
+        const cost = costOf(ctx, record.usage)
+        if (cost.priced) m.armCost.inc({ ...labels, currency: cost.currency }, cost.cost)
       },
     }
   },

@@ -19,6 +19,12 @@ import { defineSlot, readSlot, writeSlot } from '../module-state.js'
 import type { RequestContext } from '../types.js'
 import { requestPreference } from '../../routing/selection/preference.js'
 
+/** The traffic split arm the request was assigned to (per-arm metrics on the response side). */
+export const SPLIT_ARM = defineSlot<{ name: string; arm: string }>('split_arm', { optional: true })
+
+/** Response header naming the split and arm (`<split>:<arm>`). */
+export const SPLIT_HEADER = 'x-vsr-split-arm'
+
 /** The caller's trade-off for this request (routing parses it; PII re-routing reuses it). */
 export const PREFERENCE = defineSlot<RequestPreference>('preference', { optional: true })
 
@@ -78,7 +84,13 @@ export function selectModel(
     ...(preference ? { preference } : {}),
     promptTokens: Math.ceil(ctx.request.raw.length / 4),
     ...(typeof maxTokens === 'number' ? { maxTokens } : {}),
+    ...(ctx.meta.caller ? { caller: ctx.meta.caller.principal } : {}),
+    ...(typeof body['user'] === 'string' && body['user'] !== '' ? { user: body['user'] } : {}),
   })
+  if (choice?.split) {
+    writeSlot(ctx, SPLIT_ARM, choice.split)
+    ctx.responseHeaders.set(SPLIT_HEADER, `${choice.split.name}:${choice.split.arm}`)
+  }
   // Remember who served it, so feedback naming this request reaches the decision's scores.
   if (choice?.candidate && scope && candidates.length > 1)
     selection.live?.learning.remember(ctx.meta.requestId, {
@@ -87,6 +99,7 @@ export function selectModel(
       model: choice.model,
       candidates: [...new Set(candidates.map((c) => c.model))],
       ...(ctx.meta.caller ? { principal: ctx.meta.caller.principal } : {}),
+      ...(choice.split ? { split: choice.split.name, arm: choice.split.arm } : {}),
     })
   return choice
 }

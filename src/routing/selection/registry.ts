@@ -15,6 +15,7 @@ import { banditSelector } from './bandit.js'
 import { eloSelector } from './elo.js'
 import { latencyAwareSelector } from './latency-aware.js'
 import { multiFactorSelector } from './multi-factor.js'
+import { splitSelector } from './split.js'
 import { staticSelector } from './static-selector.js'
 import { weightedRoundRobinPolicy } from './weighted-round-robin.js'
 import type {
@@ -32,7 +33,14 @@ export type AnyEndpointPolicyPlugin = EndpointPolicyPlugin<any>
 
 export const BUILTIN_MODEL_SELECTORS = new PluginRegistry<AnyModelSelectorPlugin>(
   'model selector',
-  [staticSelector, multiFactorSelector, latencyAwareSelector, eloSelector, banditSelector],
+  [
+    staticSelector,
+    multiFactorSelector,
+    latencyAwareSelector,
+    eloSelector,
+    banditSelector,
+    splitSelector,
+  ],
 )
 
 export const BUILTIN_ENDPOINT_POLICIES = new PluginRegistry<AnyEndpointPolicyPlugin>(

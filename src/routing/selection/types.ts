@@ -63,6 +63,9 @@ export interface ModelSelectionRequest {
   readonly promptTokens?: number
   /** The request's `max_tokens` / `max_completion_tokens`, when set. */
   readonly maxTokens?: number
+  /** Sticky keys for traffic splits: the caller's principal and the body's `user`. */
+  readonly caller?: string
+  readonly user?: string
 }
 
 /**
@@ -85,6 +88,8 @@ export interface ModelSelection {
   readonly candidate?: ModelCandidate
   /** Why: `best_score`, `fallback`, ... (selector-specific, for logs and headers). */
   readonly reason: string
+  /** The traffic split and arm this request was assigned to (split selector). */
+  readonly split?: { readonly name: string; readonly arm: string }
 }
 
 export interface ModelSelector {

@@ -210,6 +210,38 @@ export const banditBlockSchema = z.strictObject({
   request_preference: requestPreferenceSchema,
 })
 
+/**
+ * Ours: a deterministic, sticky traffic split among a decision's models (A/B tests, canaries).
+ * A request's arm is a pure function of the split name and its sticky key, so every replica
+ * agrees without shared state.
+ */
+export const splitBlockSchema = z.strictObject({
+  /** Names the split in metrics and logs (default: the decision's name). */
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (at most 64)')
+    .optional(),
+  /**
+   * What keeps a caller on one arm: `user` (the body's `user`, else the caller), `caller` (the
+   * authenticated key, else a hash of the Authorization header), `request` (no stickiness).
+   */
+  sticky_by: z.enum(['user', 'caller', 'request']).default('user'),
+  arms: z
+    .array(
+      z.strictObject({
+        name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (at most 64)'),
+        model: z.string().min(1),
+        weight: z.number().min(0),
+      }),
+    )
+    .min(1)
+    .max(16)
+    .refine((arms) => new Set(arms.map((a) => a.name)).size === arms.length, {
+      message: 'arm names must be unique',
+    })
+    .refine((arms) => arms.some((a) => a.weight > 0), { message: 'some arm needs a weight > 0' }),
+})
+
 /** type → block schema; null: the type takes no block. */
 export const ALGORITHM_BLOCKS: Readonly<Record<string, z.ZodType | null>> = {
   static: null,
@@ -230,6 +262,7 @@ export const ALGORITHM_BLOCKS: Readonly<Record<string, z.ZodType | null>> = {
   workflows: workflowsBlockSchema,
   elo: eloBlockSchema,
   bandit: banditBlockSchema,
+  split: splitBlockSchema,
 }
 
 /** Algorithms that make several upstream calls through upstream's "looper" (not built here). */
