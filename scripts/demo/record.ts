@@ -240,8 +240,11 @@ async function main(): Promise<void> {
     await shot('decisions')
     await openDecision(page, /law.*deepseek-v31/)
     await shot('decision-detail')
+    // Wide enough for every column of the models and endpoints tables.
+    await page.setViewportSize({ width: 1960, height: VIEWPORT.height })
     await show(page, 'models')
     await shot('models')
+    await page.setViewportSize(VIEWPORT)
     await playground(page, 'My SSN 123-45-6789 was used to open a credit card. Can I sue the bank?')
     await shot('playground')
     await show(page, 'config')

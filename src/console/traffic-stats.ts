@@ -93,6 +93,9 @@ export class TrafficStats {
   private readonly inflight = new Map<string, { model: string; endpoint: string | undefined }>()
 
   started(e: RequestStartEvent): void {
+    // The same request again: the gateway failed over to another model (the pipeline decided
+    // anew), and only the last try ends with a decision.
+    this.release(e.id)
     if (this.inflight.size >= MAX_INFLIGHT) return
     this.inflight.set(e.id, { model: e.model, endpoint: e.endpoint })
     const m = this.key(this.models, e.model)
@@ -101,15 +104,18 @@ export class TrafficStats {
     if (ep) ep.inflight++
   }
 
+  private release(id: string): void {
+    const started = this.inflight.get(id)
+    if (!started) return
+    this.inflight.delete(id)
+    const m = this.models.get(started.model)
+    if (m) m.inflight = Math.max(0, m.inflight - 1)
+    const ep = started.endpoint === undefined ? undefined : this.endpoints.get(started.endpoint)
+    if (ep) ep.inflight = Math.max(0, ep.inflight - 1)
+  }
+
   finished(e: DecisionEvent): void {
-    const started = this.inflight.get(e.id)
-    if (started) {
-      this.inflight.delete(e.id)
-      const m = this.models.get(started.model)
-      if (m) m.inflight = Math.max(0, m.inflight - 1)
-      const ep = started.endpoint === undefined ? undefined : this.endpoints.get(started.endpoint)
-      if (ep) ep.inflight = Math.max(0, ep.inflight - 1)
-    }
+    this.release(e.id)
     // Only requests that reached (or tried to reach) a model say anything about it.
     if (e.outcome !== 'forwarded') return
     const sample: Sample = {

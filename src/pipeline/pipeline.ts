@@ -453,7 +453,10 @@ export class Pipeline {
       )
     }
     const events = this.services.state.events
-    if (events.active) events.offer(() => rejectedEvent(meta, err, model))
+    // A failover's re-decision that finds no other model is not a refusal: the gateway keeps the
+    // request on the model it has, and its one decision event comes when that try ends.
+    if (events.active && meta.avoidModels === undefined)
+      events.offer(() => rejectedEvent(meta, err, model))
     throw err
   }
 }
