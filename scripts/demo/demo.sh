@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The terminal half of the recorded demo (scripts/demo/record.ts runs it inside `asciinema rec`):
 # the README walkthrough against a running router with simulated backends. Needs curl and jq.
-# Environment: GATEWAY (http://127.0.0.1:PORT), SIM_A / SIM_B (simulator base URLs), MARKERS (a file
+# Environment: GATEWAY (http://127.0.0.1:PORT), SIM_A / SIM_B (simulator base URLs), METRICS (the
+# router's /metrics base URL; optional), MARKERS (a file
 # the recorder watches to switch console views), PAUSE (seconds between steps, default 1.2).
 set -euo pipefail
-: "${GATEWAY:?}" "${SIM_A:?}" "${SIM_B:?}" "${MARKERS:=/dev/null}"
+: "${GATEWAY:?}" "${SIM_A:?}" "${SIM_B:?}" "${MARKERS:=/dev/null}" "${METRICS:=}"
 PAUSE="${PAUSE:-1.2}"
 
 bold=$'\e[1m'; dim=$'\e[2m'; cyan=$'\e[36m'; reset=$'\e[0m'
@@ -61,13 +62,17 @@ step pii "5. PII policy: an SSN moves a law question off gpt-oss-20b"
 q="My SSN 123-45-6789 was used to open a credit card in my name. Can I sue the bank?"
 printf '%-70s ' "${q:0:68}"; ask MoM "$q"
 
-step failure "6. An endpoint fails: local-b answers 503 (console: Models & endpoints)"
+step failure "6. An endpoint fails: local-b answers 503; the router retries, then ejects it (console: Models & endpoints)"
 show "curl -X PUT \$SIM_B/_simulator/models/*/fault -d '{\"spec\": \"status=503\"}'"
 curl -s -o /dev/null -X PUT "$SIM_B/_simulator/models/*/fault" -H 'content-type: application/json' -d '{"spec": "status=503"}'
 for q in "What is a good pricing strategy for a new SaaS product?" "Plan a three-day trip to Lisbon." \
   "Is free will compatible with determinism?" "Solve 3x + 7 = 22 for x."; do
   printf '%-70s ' "$q"; ask MoM "$q"
 done
+if [ -n "$METRICS" ]; then
+  show "curl \$METRICS/metrics | grep -E 'llm_endpoint_(health_state|ejections_total)'"
+  curl -s "$METRICS/metrics" | grep -E '^llm_endpoint_(health_state\{.*\} 1$|ejections_total)' || true
+fi
 show "curl -X DELETE \$SIM_B/_simulator/models/*/fault"
 curl -s -o /dev/null -X DELETE "$SIM_B/_simulator/models/*/fault"
 printf '%-70s ' "Plan a weekend in Porto."; ask MoM "Plan a weekend in Porto."

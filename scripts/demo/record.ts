@@ -163,6 +163,7 @@ async function main(): Promise<void> {
       GATEWAY: `http://127.0.0.1:${ports.gateway}`,
       SIM_A: `http://127.0.0.1:${ports.simA}`,
       SIM_B: `http://127.0.0.1:${ports.simB}`,
+      METRICS: `http://127.0.0.1:${ports.metrics}`,
       MARKERS: markers,
       PAUSE: screenshotsOnly ? '0.2' : '1.2',
     }
