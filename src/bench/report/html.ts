@@ -6,6 +6,7 @@
  */
 import type { GroupMetrics, ModeBlock, Summary } from '../summary.js'
 import { esc, groupedBars, scatter, type Point, type Series } from './svg.js'
+import { tradeoffSection, type TradeoffReport } from './tradeoff.js'
 
 export interface ReportInput {
   readonly title: string
@@ -17,6 +18,8 @@ export interface ReportInput {
   readonly verdict?: string
   readonly notes: readonly string[]
   readonly summaries: readonly Summary[]
+  /** The trade-off sweep (bench/selection/tradeoff.ts), rendered first when present. */
+  readonly tradeoff?: TradeoffReport
 }
 
 interface Line {
@@ -251,9 +254,12 @@ export function renderReport(input: ReportInput): string {
     input.notes.length > 0
       ? `<ul>${input.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>`
       : ''
+  const sweep = input.tradeoff ? tradeoffSection(input.tradeoff) : ''
   const body =
     all.length === 0
-      ? '<p>No results.</p>'
+      ? sweep === ''
+        ? '<p>No results.</p>'
+        : sweep
       : `<h2>Overview</h2>${overview(all)}<h2>Accuracy</h2>${accuracyByCategory(all)}<h2>Tokens</h2>${tokens(all)}<h2>Latency</h2>${latency(all)}<h2>Accuracy versus cost</h2>${accuracyVsCost(all)}<h2>Reasoning mode evaluation</h2>${reasoningSection(input.summaries)}<h2>Models and errors</h2>${modelsAndErrors(input.summaries)}`
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

@@ -103,6 +103,8 @@ export function scatter(options: {
   points: readonly Point[]
   id: string
   yMax?: number
+  /** Points joined by a line, in order (a swept setting), drawn under the dots. */
+  curve?: readonly Point[]
 }): string {
   const w = 640
   const h = 360
@@ -126,9 +128,12 @@ export function scatter(options: {
       return `<circle class="point" cx="${px(p.x).toFixed(1)}" cy="${py(p.y).toFixed(1)}" r="6" fill="${color}" fill-opacity="0.85"><title>${esc(`${p.name}: ${options.yLabel} ${fmt(p.y, 3)}, ${options.xLabel} ${p.x.toPrecision(3)}`)}</title></circle>`
     })
     .join('')
+  const line = options.curve
+    ? `<polyline class="curve" fill="none" stroke="#444" stroke-width="1.5" points="${options.curve.map((p) => `${px(p.x).toFixed(1)},${py(p.y).toFixed(1)}`).join(' ')}"/>`
+    : ''
   const axes = `<line x1="${m.l}" y1="${h - m.b}" x2="${w - m.r}" y2="${h - m.b}" stroke="#999"/><line x1="${m.l}" y1="${m.t}" x2="${m.l}" y2="${h - m.b}" stroke="#999"/><text x="${(w + m.l) / 2}" y="${h - 12}" font-size="12" text-anchor="middle">${esc(options.xLabel)}</text><text transform="translate(16,${(h - m.b + m.t) / 2}) rotate(-90)" font-size="12" text-anchor="middle">${esc(options.yLabel)}</text>`
   const names = options.points.map((p) => ({ name: `${p.name} (${fmt(p.y, 3)})`, values: [] }))
   const legendW = 40 + 7 * Math.max(0, ...names.map((n) => n.name.length))
   const total = Math.max(h, 30 + names.length * 18)
-  return `<figure class="chart" id="${esc(options.id)}"><figcaption>${esc(options.title)}</figcaption><svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${esc(options.title)}" width="${w + legendW}" height="${total}" viewBox="0 0 ${w + legendW} ${total}" font-family="system-ui, sans-serif">${grid}${axes}${dots}${legend(names, w + 10, m.t)}</svg></figure>`
+  return `<figure class="chart" id="${esc(options.id)}"><figcaption>${esc(options.title)}</figcaption><svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${esc(options.title)}" width="${w + legendW}" height="${total}" viewBox="0 0 ${w + legendW} ${total}" font-family="system-ui, sans-serif">${grid}${axes}${line}${dots}${legend(names, w + 10, m.t)}</svg></figure>`
 }
