@@ -172,7 +172,7 @@ class RelayHandler implements Dispatcher.DispatchHandler {
     this.started = true
     const type = headers['content-type']
     this.streaming = typeof type === 'string' && type.startsWith('text/event-stream')
-    if (tracker.isUpstreamError) {
+    if (tracker.holdsBody) {
       this.held = { status: statusCode, headers: out, chunks: [], bytes: 0 }
       return
     }
@@ -297,7 +297,11 @@ export function classify(err: Error, started = false): RouterError {
   } else if (typeof code === 'string' && UNAVAILABLE.has(code)) {
     routerCode = 'upstream_unavailable'
     message = `upstream unreachable: ${err.message}`
-  } else if (typeof code === 'string' && (code.startsWith('HPE_') || code === 'UND_ERR_INFO')) {
+  } else if (
+    err.name === 'HTTPParserError' ||
+    (typeof code === 'string' && (code.startsWith('HPE_') || code === 'UND_ERR_INFO'))
+  ) {
+    // Not HTTP at all (another protocol on the port) or a malformed HTTP answer.
     routerCode = 'upstream_protocol_error'
     message = `upstream sent an invalid response: ${err.message}`
   } else {

@@ -17,6 +17,7 @@ import type { RoutingTables } from '../routing/tables.js'
 import type { RuntimeServices } from '../runtime/services.js'
 import { modelAllowed } from './caller.js'
 import { decisionEvent, rejectedEvent, type FinishedRecord } from './decision-event.js'
+import { inputWindow } from './input-window.js'
 import { RateLimiter } from './rate-limits.js'
 import { decisionHeaders } from './decision-headers.js'
 import { modelsListBody } from './immediate.js'
@@ -293,8 +294,10 @@ export class Pipeline {
       services: this.services,
       log: this.log,
       autoRouted: this.tables.autoNames.has(request.model),
-      classificationText:
+      classificationText: inputWindow(
         request.userText !== '' ? request.userText : request.nonUserTexts.join(' '),
+        this.config.security.input_window.max_chars,
+      ),
       category: '',
       confidence: 0,
       classification: undefined,

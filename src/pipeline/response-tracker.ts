@@ -3,6 +3,7 @@
  * then the end. Records usage, cost, latency, TTFT and TPOT, logs the request's single
  * `routing_decision` event, and runs the modules' response hooks (e.g. the cache write).
  */
+import { RouterError, toOpenAIErrorBody } from '../errors.js'
 import { logEvent } from '../log.js'
 import { label } from '../metrics/router-metrics.js'
 import type { Usage } from '../openai/types.js'
@@ -10,7 +11,12 @@ import type { EndpointPolicy } from '../routing/selection/types.js'
 import { normaliseUsage, SseAssembler } from './sse-assembler.js'
 import { SseUsageStripper } from './sse-usage-stripper.js'
 import type { ImmediateResponse, PipelineModule, RequestContext, ResponseRecord } from './types.js'
-import { upstreamErrorHeaders, upstreamErrorReply } from './upstream-error.js'
+import {
+  isJsonBody,
+  upstreamErrorHeaders,
+  upstreamErrorReply,
+  upstreamProtocolError,
+} from './upstream-error.js'
 
 export interface TrackerDeps {
   readonly modules: readonly PipelineModule[]
@@ -36,6 +42,8 @@ export class ResponseTracker {
   private assembler: SseAssembler | undefined
   private stripper: SseUsageStripper | undefined
   private finished: Promise<void> | undefined
+  /** The upstream broke the protocol (impossible status, invalid body, stream cut short). */
+  private protocolFailure: 'upstream_protocol_error' | 'upstream_stream_aborted' | undefined
 
   constructor(ctx: RequestContext, deps: TrackerDeps) {
     this.ctx = ctx
@@ -51,6 +59,8 @@ export class ResponseTracker {
     this.headersAt = performance.now()
     const contentType = headers['content-type']
     const type = Array.isArray(contentType) ? contentType.join(',') : (contentType ?? '')
+    // A status no HTTP server sends (999) is a protocol error, answered by errorReply.
+    if (impossibleStatus(status)) return {}
     this.streaming = type.includes('text/event-stream')
     if (this.streaming) this.assembler = new SseAssembler(this.deps.maxResponseBytes)
     if (this.streaming && this.ctx.streamUsageAdded && status >= 200 && status < 300)
@@ -64,15 +74,39 @@ export class ResponseTracker {
 
   /** True when the transport should hold the body and ask `errorReply` before sending it. */
   get isUpstreamError(): boolean {
-    return this.status >= 400 && !this.streaming
+    return (this.status >= 400 || impossibleStatus(this.status)) && !this.streaming
   }
 
   /**
-   * For an upstream error (`isUpstreamError`) with its whole body: the router's answer to send
-   * instead, or undefined to pass the endpoint's body through (see upstream-error.ts).
+   * The gateway holds every non-streamed body (up to MAX_HELD_ERROR_BODY) and asks `errorReply`
+   * at its end, so a 200 whose body is not JSON never reaches the client as a success.
+   */
+  get holdsBody(): boolean {
+    return !this.streaming
+  }
+
+  /**
+   * For a held body (`isUpstreamError`, `holdsBody`) at its end: the router's answer to send
+   * instead, or undefined to pass the endpoint's body through (see upstream-error.ts). An
+   * impossible status, or a 2xx whose body is not JSON, is 502 `upstream_protocol_error`.
    */
   errorReply(body: Buffer): ImmediateResponse | undefined {
-    return upstreamErrorReply(this.ctx, this.status, body)
+    const status = this.status
+    if (impossibleStatus(status)) return this.protocolError(`answered HTTP status ${status}`)
+    if (status >= 200 && status < 300)
+      return isJsonBody(body)
+        ? undefined
+        : this.protocolError(
+            `answered ${status} with ${body.length === 0 ? 'an empty body' : 'a body that is not JSON'}`,
+          )
+    if (status < 400) return undefined
+    return upstreamErrorReply(this.ctx, status, body)
+  }
+
+  private protocolError(what: string): ImmediateResponse {
+    this.protocolFailure = 'upstream_protocol_error'
+    this.ctx.services.metrics.recordError(this.ctx.upstreamModel, 'upstream_protocol_error')
+    return upstreamProtocolError(this.ctx, this.status, what)
   }
 
   /**
@@ -89,9 +123,26 @@ export class ResponseTracker {
     return chunk
   }
 
-  /** The end of the upstream body: bytes still held back for the client (usually none). */
+  /**
+   * The end of the upstream body: bytes still held back for the client (usually none), and, for
+   * a 2xx stream that ended without its end marker (`[DONE]` or a `finish_reason`), an error
+   * event (`upstream_stream_aborted`), so OpenAI clients raise an error instead of keeping a
+   * silently short answer.
+   */
   flush(): Buffer {
-    return this.stripper?.end() ?? Buffer.alloc(0)
+    const rest = this.stripper?.end() ?? Buffer.alloc(0)
+    const assembler = this.assembler
+    if (!assembler || this.status < 200 || this.status >= 300) return rest
+    assembler.end()
+    if (assembler.sawDone || assembler.finished || assembler.truncated) return rest
+    this.protocolFailure = 'upstream_stream_aborted'
+    this.ctx.services.metrics.recordError(this.ctx.upstreamModel, 'upstream_stream_aborted')
+    const error = new RouterError(
+      'upstream_stream_aborted',
+      'The upstream stream ended without [DONE] or a finish_reason: the answer is incomplete',
+    )
+    const event = Buffer.from(`data: ${JSON.stringify(toOpenAIErrorBody(error))}\n\n`)
+    return rest.length === 0 ? event : Buffer.concat([rest, event])
   }
 
   private keep(chunk: Buffer): void {
@@ -163,9 +214,12 @@ export class ResponseTracker {
       if (this.headersAt !== undefined) ttft = (this.headersAt - ctx.meta.startedAt) / 1000
     }
     const completion = assembled?.result()
-    const incomplete = error ?? (assembled && !assembled.sawDone ? 'stream_incomplete' : undefined)
+    const incomplete =
+      error ??
+      this.protocolFailure ??
+      (assembled && !assembled.sawDone ? 'stream_incomplete' : undefined)
     return {
-      status: this.status,
+      status: this.protocolFailure === 'upstream_protocol_error' ? 502 : this.status,
       streaming: this.streaming,
       latencySeconds,
       ...(body ? { body } : {}),
@@ -273,4 +327,9 @@ export function logDecision(
   for (const [key, value] of Object.entries(ctx.decisionLog))
     if (!(key in fields)) fields[key] = value
   logEvent(ctx.log, 'routing_decision', fields)
+}
+
+/** No HTTP server sends these as a final status (undici passes 999 through). */
+function impossibleStatus(status: number): boolean {
+  return status < 200 || status > 599
 }

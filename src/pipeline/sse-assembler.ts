@@ -17,6 +17,10 @@ export class SseAssembler {
   private model = ''
   private created = 0
   private finishReason: string | null = null
+  /** A choice reported why it finished (`finish_reason`): the answer is complete. */
+  get finished(): boolean {
+    return this.finishReason !== null
+  }
   private assembledBytes = 0
   private readonly maxBytes: number
   usage: Usage | undefined

@@ -22,7 +22,7 @@ export function upstreamErrorHeaders(ctx: RequestContext): Record<string, string
   return { 'x-vsr-selected-model': ctx.upstreamModel, [ERROR_SOURCE_HEADER]: 'upstream' }
 }
 
-function isJson(body: Buffer): boolean {
+export function isJsonBody(body: Buffer): boolean {
   if (body.length === 0) return false
   try {
     JSON.parse(body.toString('utf8'))
@@ -41,7 +41,7 @@ export function upstreamErrorReply(
   status: number,
   body: Buffer,
 ): ImmediateResponse | undefined {
-  const json = isJson(body)
+  const json = isJsonBody(body)
   const endpoint = ctx.endpoint
   logEvent(
     ctx.log,
@@ -66,6 +66,41 @@ export function upstreamErrorReply(
   )
   return {
     status,
+    headers: { 'content-type': 'application/json', ...upstreamErrorHeaders(ctx) },
+    body: JSON.stringify(toOpenAIErrorBody(error)),
+    kind: 'error',
+  }
+}
+
+/**
+ * The router's answer when the endpoint broke the protocol (an impossible status, a 2xx whose body
+ * is not JSON): 502 `upstream_protocol_error`, logged as `upstream_error` with the reason.
+ */
+export function upstreamProtocolError(
+  ctx: RequestContext,
+  status: number,
+  what: string,
+): ImmediateResponse {
+  const endpoint = ctx.endpoint
+  logEvent(
+    ctx.log,
+    'upstream_error',
+    {
+      request_id: ctx.meta.requestId,
+      status,
+      model: ctx.upstreamModel,
+      endpoint: endpoint?.name ?? '',
+      address: endpoint?.hostPort ?? '',
+      code: 'upstream_protocol_error',
+    },
+    'warn',
+  )
+  const error = new RouterError(
+    'upstream_protocol_error',
+    `The upstream endpoint${endpoint ? ` '${endpoint.name}'` : ''} ${what} for model '${ctx.upstreamModel}': not an OpenAI-compatible answer.`,
+  )
+  return {
+    status: 502,
     headers: { 'content-type': 'application/json', ...upstreamErrorHeaders(ctx) },
     body: JSON.stringify(toOpenAIErrorBody(error)),
     kind: 'error',

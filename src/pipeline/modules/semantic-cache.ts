@@ -24,6 +24,7 @@ import { cacheableCompletion, replayResponse } from './cache-replay.js'
 import type { CacheHandle } from '../../cache/open.js'
 import { cacheEligibility } from '../../cache/request-key.js'
 import { cachePartition } from './cache-partition.js'
+import { inputWindow } from '../input-window.js'
 import { QueryVerifier } from '../../cache/verify/verifier.js'
 
 export const SEMANTIC_CACHE = 'semantic_cache'
@@ -89,9 +90,10 @@ export class SemanticCacheModule implements PipelineModule {
     const cache = this.handle.cache
     let embedding: Float32Array
     try {
-      ;[embedding] = (await this.handle.embedder.embed([eligible.query], ctx.meta.signal)) as [
-        Float32Array,
-      ]
+      ;[embedding] = (await this.handle.embedder.embed(
+        [inputWindow(eligible.query, this.config.security.input_window.max_chars)],
+        ctx.meta.signal,
+      )) as [Float32Array]
     } catch (err) {
       ctx.services.metrics.cacheBypasses.inc({ backend: cache.name, reason: 'embedding_error' })
       logEvent(ctx.log, 'cache_bypass', { reason: 'embedding_error', error: String(err) }, 'warn')
