@@ -10,15 +10,7 @@
 import type { z } from 'zod'
 import { eloBlockSchema } from '../../config/schema/v03/algorithms.js'
 import { seededRandom } from '../../seeded-random.js'
-import {
-  boundedPreference,
-  chosen,
-  costMap,
-  fallbackSelection,
-  passing,
-  tradeoffPick,
-  withinBudget,
-} from './scoring.js'
+import { chosen, fallbackSelection, learningPool, tradeoffPick } from './scoring.js'
 import type { ModelSelector, ModelSelectorPlugin, SelectionBuildContext } from './types.js'
 
 export type EloOptions = z.output<typeof eloBlockSchema>
@@ -34,13 +26,9 @@ export function createElo(ctx: SelectionBuildContext, options: EloOptions): Mode
   return {
     kind: 'elo',
     select(request) {
-      const allowed = passing(request)
-      if (allowed.length === 0) return fallbackSelection(request)
-      const preference = boundedPreference(request.preference, options.request_preference)
-      const costs = costMap(ctx.config, allowed, request, ctx.live?.stats)
-      const pool = withinBudget(allowed, costs, preference?.maxCost)
-      const book = request.decision ? ctx.live?.learning.book(request.decision, params) : undefined
-      book?.maybeRefresh()
+      const found = learningPool(ctx, request, options.request_preference, params)
+      if (!found) return fallbackSelection(request)
+      const { pool, costs, preference, book } = found
       const ratings = pool.map((c) => book?.scores(c.model).rating ?? options.initial_rating)
       let best = 0
       if (preference?.costWeight !== undefined)

@@ -7,11 +7,13 @@ import type { z } from 'zod'
 import type { requestPreferenceSchema } from '../../config/schema/v03/algorithms.js'
 import type { RouterConfig } from '../../config/schema/index.js'
 import type { ModelLiveStats } from './live-stats.js'
+import type { LearningParams, ScoreBook } from './score-book.js'
 import type {
   ModelCandidate,
   ModelSelection,
   ModelSelectionRequest,
   RequestPreference,
+  SelectionBuildContext,
 } from './types.js'
 
 /** Completion tokens assumed before the router has measured a model's answers. */
@@ -145,4 +147,33 @@ export function costMap(
   stats?: ModelLiveStats,
 ): Map<string, number | undefined> {
   return new Map(candidates.map((c) => [c.model, estimatedCost(config, c.model, request, stats)]))
+}
+
+/** What a learning selector (elo, bandit) works on for one request. */
+export interface LearningPool {
+  readonly pool: ModelCandidate[]
+  readonly costs: Map<string, number | undefined>
+  readonly preference: RequestPreference | undefined
+  readonly book: ScoreBook | undefined
+}
+
+/**
+ * The candidates passing the constraints and the request's budget, their estimated costs, the
+ * bounded preference and the decision's learned scores (refreshed when stale). undefined: no
+ * candidate passes the constraints.
+ */
+export function learningPool(
+  ctx: SelectionBuildContext,
+  request: ModelSelectionRequest,
+  bounds: RequestPreferenceBounds,
+  params: Partial<LearningParams>,
+): LearningPool | undefined {
+  const allowed = passing(request)
+  if (allowed.length === 0) return undefined
+  const preference = boundedPreference(request.preference, bounds)
+  const costs = costMap(ctx.config, allowed, request, ctx.live?.stats)
+  const pool = withinBudget(allowed, costs, preference?.maxCost)
+  const book = request.decision ? ctx.live?.learning.book(request.decision, params) : undefined
+  book?.maybeRefresh()
+  return { pool, costs, preference, book }
 }
