@@ -71,7 +71,7 @@ function startProcess(
     port,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve()
+        if (child.exitCode !== null || child.signalCode !== null) return resolve()
         child.once('exit', () => resolve())
         child.kill('SIGTERM')
         setTimeout(() => child.kill('SIGKILL'), 5_000).unref()
@@ -84,6 +84,8 @@ export function startSimulatorProcess(
   port: number,
   model: string,
   outputTokens: number,
+  /** More `simulate` flags (e.g. `--ttft-ms 40`). */
+  extra: readonly string[] = [],
 ): Server {
   return startProcess(
     'simulator',
@@ -100,6 +102,7 @@ export function startSimulatorProcess(
       String(outputTokens),
       '--max-connections',
       '2048',
+      ...extra,
     ],
     port,
   )

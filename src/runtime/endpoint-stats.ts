@@ -11,6 +11,10 @@
 
 /** How fast the latency averages forget: weight of the newest sample. */
 const LATENCY_ALPHA = 0.3
+/** After this long without an answer an endpoint's latency average starts to fade (ms)… */
+const STALE_AFTER_MS = 2_000
+/** …halving its distance to the model's average every this long. */
+const STALE_HALF_LIFE_MS = 10_000
 
 /** vLLM's own load figures for one endpoint (from its Prometheus /metrics). */
 export interface VllmLoad {
@@ -41,10 +45,24 @@ export class EndpointLoad {
   probes = 0
   /** Set by active health checks: false = failing its probe (undefined: not checked). */
   probeHealthy: boolean | undefined = undefined
+  /** Failed active probes in a row. */
+  probeFailures = 0
   vllm: VllmLoad | undefined = undefined
   /** Totals since the process started (metrics). */
   picks = 0
   ejections = 0
+
+  /**
+   * The latency average as of `now` (ms clock): an endpoint that got no answers for a while (a slow
+   * one the policy stopped choosing) drifts back towards `typical` (the model's average), half the
+   * way every 10 s after 2 s of silence, so it is tried again and its figure refreshed.
+   */
+  latencyAt(now: number, typical: number | undefined): number | undefined {
+    if (this.latency === undefined || typical === undefined) return this.latency
+    const silent = now - this.lastSampleAt - STALE_AFTER_MS
+    if (silent <= 0) return this.latency
+    return typical + (this.latency - typical) * 0.5 ** (silent / STALE_HALF_LIFE_MS)
+  }
 
   health(now: number): HealthState {
     if (this.probeHealthy === false) return 'unhealthy'

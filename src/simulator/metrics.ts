@@ -25,6 +25,10 @@ const FAMILIES: Record<string, { help: string; type: Family['type'] }> = {
     help: 'Requests waiting for a generation slot (semantic-router simulator).',
     type: 'gauge',
   },
+  'vllm:kv_cache_usage_perc': {
+    help: 'KV-cache usage, 0..1: running requests / generation slots (semantic-router simulator).',
+    type: 'gauge',
+  },
   'vllm:prompt_tokens_total': { help: 'Prompt tokens processed (simulated).', type: 'counter' },
   'vllm:generation_tokens_total': { help: 'Output tokens generated (simulated).', type: 'counter' },
   'vllm:request_success_total': {

@@ -65,5 +65,15 @@ export class ModelState {
     const labels = { model_name: this.name }
     this.metrics.set('vllm:num_requests_running', labels, this.running)
     this.metrics.set('vllm:num_requests_waiting', labels, this.waiters.length)
+    this.metrics.set('vllm:kv_cache_usage_perc', labels, this.kvCacheUsage)
+  }
+
+  /**
+   * KV-cache use as vLLM reports it (0..1): each running request holds an equal share of the
+   * cache, sized for `maxConcurrency` requests (64 when unlimited), so it follows the real queue.
+   */
+  get kvCacheUsage(): number {
+    const slots = this.behaviour.maxConcurrency > 0 ? this.behaviour.maxConcurrency : 64
+    return Math.min(1, this.running / slots)
   }
 }

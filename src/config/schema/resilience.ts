@@ -15,6 +15,16 @@ export const outlierDetectionSchema = z.strictObject({
   max_ejected_percent: z.number().int().min(0).max(100).default(50),
 })
 
+export const healthChecksSchema = z.strictObject({
+  enabled: z.boolean().default(false),
+  /** `/health` (vLLM) or `/v1/models` (any OpenAI-compatible server). */
+  path: z.string().startsWith('/').default('/health'),
+  interval_ms: z.number().int().positive().default(5_000),
+  timeout_ms: z.number().int().positive().default(2_000),
+  /** Failed probes in a row that mark an endpoint unhealthy; one good probe brings it back. */
+  unhealthy_threshold: z.number().int().positive().default(2),
+})
+
 export const retriesSchema = z.strictObject({
   /** Tries per request, the first included (1 = no retries). */
   max_tries: z.number().int().min(1).max(10).default(3),
@@ -33,9 +43,11 @@ export const retriesSchema = z.strictObject({
 
 export const resilienceSchema = z.strictObject({
   outlier_detection: outlierDetectionSchema.prefault({}),
+  health_checks: healthChecksSchema.prefault({}),
   retries: retriesSchema.prefault({}),
 })
 
 export type ResilienceConfig = z.infer<typeof resilienceSchema>
 export type OutlierDetectionConfig = z.infer<typeof outlierDetectionSchema>
 export type RetriesConfig = z.infer<typeof retriesSchema>
+export type HealthChecksConfig = z.infer<typeof healthChecksSchema>

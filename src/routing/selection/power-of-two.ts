@@ -1,10 +1,12 @@
 /**
- * `power_of_two_choices` endpoint policy (the default): draw two endpoints, each in proportion to
- * its weight, and send the request to the cheaper one, where the cost is (requests in flight + 1)
- * × the decaying average of its observed latency (time to first byte for streams). A slow or
- * saturated replica loses most draws and so gets a small share without any configuration; when
- * the two cost about the same (within `tolerance`) the first draw wins, so on an evenly loaded
- * fleet each endpoint gets its weight's share of the traffic.
+ * `power_of_two_choices` endpoint policy (the default): draw an endpoint in proportion to its
+ * weight, then a second, different one the same way, and send the request to the cheaper, where the
+ * cost is (requests in flight + 1) × the decaying average of its observed latency (time to first
+ * byte for streams). When the two cost about the same (within `tolerance`) the first draw wins, so
+ * on an evenly loaded fleet each endpoint gets its weight's share of the traffic; a slow or
+ * saturated replica loses every comparison and gets almost nothing, without any configuration.
+ * A replica that got no answers for a while has its average fade towards the model's, so it is
+ * tried again and its figure refreshed (EndpointLoad.latencyAt).
  */
 import { z } from 'zod'
 import type { EndpointLoad } from '../../runtime/endpoint-stats.js'
@@ -32,9 +34,12 @@ export const powerOfTwoPolicy: EndpointPolicyPlugin<z.infer<typeof options>> = {
         const list = usable(candidates, context)
         if (list.length <= 1) return list[0]?.target
         const a = weightedSample(list, random)
-        const b = weightedSample(list, random)
-        if (a === b) return a.target
-        const [ca, cb] = costs(load(a), load(b))
+        const b = weightedSample(
+          list.filter((c) => c !== a),
+          random,
+        )
+        const typical = stats?.model(context.model).latency
+        const [ca, cb] = costs(load(a), load(b), performance.now(), typical)
         return cb < ca * (1 - o.tolerance) ? b.target : a.target
       },
     }
@@ -42,10 +47,17 @@ export const powerOfTwoPolicy: EndpointPolicyPlugin<z.infer<typeof options>> = {
 }
 
 /** Both costs; latency counts only when both endpoints have been measured. */
-function costs(a: EndpointLoad | undefined, b: EndpointLoad | undefined): [number, number] {
+function costs(
+  a: EndpointLoad | undefined,
+  b: EndpointLoad | undefined,
+  now: number,
+  typical: number | undefined,
+): [number, number] {
   const ia = (a?.inFlight ?? 0) + 1
   const ib = (b?.inFlight ?? 0) + 1
-  if (a?.latency === undefined || b?.latency === undefined) return [ia, ib]
+  const la = a?.latencyAt(now, typical)
+  const lb = b?.latencyAt(now, typical)
+  if (la === undefined || lb === undefined) return [ia, ib]
   // A floor keeps a near-zero average (a cache-fast answer) from making in-flight irrelevant.
-  return [ia * Math.max(a.latency, 0.001), ib * Math.max(b.latency, 0.001)]
+  return [ia * Math.max(la, 0.001), ib * Math.max(lb, 0.001)]
 }

@@ -6,6 +6,7 @@ import type { PathSegment } from '../../config/issues.js'
 import { PluginRegistry, type ConfigReport } from '../../config/plugin.js'
 import type { RouterConfig } from '../../config/schema/index.js'
 import { EndpointStats } from '../../runtime/endpoint-stats.js'
+import { toEndpointTarget } from '../endpoints.js'
 import { highestWeightPolicy } from './highest-weight.js'
 import { leastRequestPolicy } from './least-request.js'
 import { powerOfTwoPolicy } from './power-of-two.js'
@@ -17,6 +18,7 @@ import { latencyAwareSelector } from './latency-aware.js'
 import { multiFactorSelector } from './multi-factor.js'
 import { splitSelector } from './split.js'
 import { staticSelector } from './static-selector.js'
+import { vllmMetricsPolicy } from './vllm-metrics.js'
 import { weightedRoundRobinPolicy } from './weighted-round-robin.js'
 import type {
   EndpointPolicy,
@@ -50,6 +52,7 @@ export const BUILTIN_ENDPOINT_POLICIES = new PluginRegistry<AnyEndpointPolicyPlu
     weightedRoundRobinPolicy,
     randomPolicy,
     leastRequestPolicy,
+    vllmMetricsPolicy,
     highestWeightPolicy,
   ],
 )
@@ -115,5 +118,9 @@ export function buildEndpointPolicy(
     perModel,
     stats,
     outliers: ctx.config.resilience.outlier_detection,
+    healthChecks: {
+      config: ctx.config.resilience.health_checks,
+      endpoints: ctx.config.vllm_endpoints.map(toEndpointTarget),
+    },
   })
 }

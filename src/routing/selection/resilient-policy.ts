@@ -14,7 +14,7 @@
  * model is unavailable the policy picks among all of them anyway (panic mode, as Envoy does):
  * trying a doubtful endpoint beats refusing the request.
  */
-import type { OutlierDetectionConfig } from '../../config/schema/resilience.js'
+import type { HealthChecksConfig, OutlierDetectionConfig } from '../../config/schema/resilience.js'
 import type { EndpointLoad, EndpointStats } from '../../runtime/endpoint-stats.js'
 import type {
   EndpointCandidate,
@@ -23,6 +23,7 @@ import type {
   EndpointPolicy,
   EndpointTarget,
 } from './types.js'
+import { EndpointProber, type ProbeResult } from './prober.js'
 import { usable } from './weighted.js'
 
 /** Errors that say nothing about the endpoint's health (the client left, the router gave up). */
@@ -48,6 +49,8 @@ export class ResilientPolicy implements EndpointPolicy {
   /** Each model's candidate list as last seen (the pool the ejection cap is measured on). */
   private readonly pools = new Map<string, readonly EndpointCandidate[]>()
   private readonly now: () => number
+  private readonly prober: EndpointProber | undefined
+  private readonly healthThreshold: number
 
   constructor(options: {
     readonly policy: EndpointPolicy
@@ -56,6 +59,11 @@ export class ResilientPolicy implements EndpointPolicy {
     readonly outliers: OutlierDetectionConfig
     /** Clock in ms (tests); default performance.now. */
     readonly now?: () => number
+    /** Active health checks of these endpoints (undefined or disabled: none). */
+    readonly healthChecks?: {
+      readonly config: HealthChecksConfig
+      readonly endpoints: readonly EndpointTarget[]
+    }
   }) {
     this.now = options.now ?? (() => performance.now())
     this.fallback = options.policy
@@ -63,6 +71,18 @@ export class ResilientPolicy implements EndpointPolicy {
     this.perModel = options.perModel ?? new Map()
     this.stats = options.stats
     this.outliers = options.outliers
+    const checks = options.healthChecks
+    this.healthThreshold = checks?.config.unhealthy_threshold ?? 1
+    if (checks?.config.enabled)
+      this.prober = new EndpointProber(checks.endpoints, {
+        path: checks.config.path,
+        intervalMs: checks.config.interval_ms,
+        timeoutMs: checks.config.timeout_ms,
+        readBody: false,
+        onResult: (endpoint, result) => this.probed(endpoint.name, result),
+      })
+    // Checks switched off (or never on): a verdict from an earlier config must not linger.
+    else for (const e of checks?.endpoints ?? []) this.resetProbe(e.name)
   }
 
   /** The policy that picks for this model. */
@@ -104,8 +124,31 @@ export class ResilientPolicy implements EndpointPolicy {
   }
 
   async close(): Promise<void> {
+    this.prober?.close()
     const policies = new Set([this.fallback, ...this.perModel.values()])
     await Promise.allSettled([...policies].map((p) => p.close?.() ?? Promise.resolve()))
+  }
+
+  /** One active probe's answer: 2xx is healthy; `unhealthy_threshold` failures in a row are not. */
+  private probed(endpoint: string, result: ProbeResult): void {
+    const load = this.stats.endpoint(endpoint)
+    if (result.ok && result.status >= 200 && result.status < 300) {
+      load.probeFailures = 0
+      load.probeHealthy = true
+      // A passing probe ends an ejection early (as Envoy's active checks do): half-open now.
+      const now = this.now()
+      if (now < load.ejectedUntil) load.ejectedUntil = now
+      return
+    }
+    load.probeFailures++
+    const threshold = this.healthThreshold
+    if (load.probeFailures >= threshold) load.probeHealthy = false
+  }
+
+  private resetProbe(endpoint: string): void {
+    const load = this.stats.endpoint(endpoint)
+    load.probeHealthy = undefined
+    load.probeFailures = 0
   }
 
   private available(load: EndpointLoad, now: number): boolean {
