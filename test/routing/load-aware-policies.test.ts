@@ -74,15 +74,20 @@ describe('vllm_metrics endpoint policy', () => {
 
   it('sends requests away from the endpoint whose own queue is full', async () => {
     // busy: one generation slot, held (with two more waiting) by clients that bypass the router.
-    const busy = await startSim({ models: ['m'], defaults: { maxConcurrency: 1, ttftMs: 3_000 } })
+    const busy = await startSim({ models: ['m'], defaults: { maxConcurrency: 1, ttftMs: 60_000 } })
     const idle = await startSim({ models: ['m'] })
     sims.push(busy, idle)
+    const hold = new AbortController()
     const direct = [1, 2, 3].map(() =>
       fetch(`${busy.baseUrl}/chat/completions`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hold' }] }),
-      }).then((r) => r.arrayBuffer()),
+        signal: hold.signal,
+      }).then(
+        (r) => r.arrayBuffer(),
+        () => undefined,
+      ),
     )
     await until(
       () => busy.metricsText().includes('vllm:num_requests_waiting{model_name="m"} 2'),
@@ -107,6 +112,7 @@ describe('vllm_metrics endpoint policy', () => {
       JSON.stringify(answers),
     )
     assert.equal(busy.receivedChats().length, 3) // only the direct ones
+    hold.abort()
     await Promise.all(direct)
   })
 })

@@ -5,7 +5,8 @@
  * vLLM) every `interval_ms`, and sends each request to the least loaded endpoint (ties: a weighted
  * draw): score = (queue_weight × waiting + kv_cache_weight × KV-cache use + the router's own
  * requests in flight, which the last scrape cannot show yet) / weight. An endpoint whose figures
- * are missing or older than three intervals is scored by the router's in-flight count alone.
+ * are missing or older than three intervals (plus the scrape timeout) is scored by the router's
+ * in-flight count alone.
  */
 import { z } from 'zod'
 import { toEndpointTarget } from '../endpoints.js'
@@ -62,11 +63,13 @@ export const vllmMetricsPolicy: EndpointPolicyPlugin<z.infer<typeof options>> = 
           },
         })
       : undefined
+    // Figures older than this are not trusted (three scrapes missed, or one running late).
+    const stale = 3 * o.interval_ms + o.timeout_ms
     const score = (c: EndpointCandidate, now: number): number => {
       const load: EndpointLoad | undefined = stats?.endpoint(c.target.name)
       const inFlight = load?.inFlight ?? 0
       const vllm = load?.vllm
-      if (!vllm || now - vllm.at > 3 * o.interval_ms) return inFlight / c.weight
+      if (!vllm || now - vllm.at > stale) return inFlight / c.weight
       return (
         (o.queue_weight * vllm.waiting + o.kv_cache_weight * vllm.kvCacheUsage + inFlight) /
         c.weight
