@@ -16,7 +16,11 @@ interface Ep {
   readonly weight?: number
 }
 
-function config(eps: readonly Ep[], extra = ''): string {
+/** Ejections last the whole test unless a test says otherwise (tests count the tries). */
+function config(
+  eps: readonly Ep[],
+  extra = 'resilience: { outlier_detection: { base_ejection_ms: 60000 } }',
+): string {
   return `
 vllm_endpoints:
 ${eps.map((e) => `  - { name: ${e.name}, address: 127.0.0.1, port: ${e.port}, weight: ${e.weight ?? 1} }`).join('\n')}
@@ -159,7 +163,8 @@ describe('endpoint resilience (gateway, real processes)', () => {
           { name: 'hung', port: hung.port },
           { name: 'good', port: good.port },
         ],
-        'upstream: { headers_timeout_ms: 300 }',
+        `upstream: { headers_timeout_ms: 1000 }
+resilience: { outlier_detection: { base_ejection_ms: 60000 } }`,
       ),
     )
     for (let i = 0; i < 8; i++) {
@@ -229,7 +234,8 @@ upstream: { connections_per_endpoint: 1, queue_timeout_ms: 200, headers_timeout_
     )
     // The first request holds busy's only connection (it hangs until the TTFB timeout).
     const hanging = ask(r, { headers: { 'x-simulator-fault': 'hang' } })
-    await new Promise((resolve) => setTimeout(resolve, 100))
+    while (busy.receivedChats().length === 0)
+      await new Promise((resolve) => setTimeout(resolve, 10))
     const second = await ask(r)
     assert.equal(second.status, 200)
     // Without the queue timeout it would have waited for busy's connection and been answered there.
