@@ -4,13 +4,14 @@
  * decision's bounds, and neither reaches the upstream.
  */
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
+import { after, before, describe, it, test } from 'node:test'
 import {
   parsePreferenceBody,
   parsePreferenceHeader,
 } from '../../src/routing/selection/preference.js'
 import type { Simulator } from '../../src/simulator/index.js'
-import { startRouter, startSim, type TestRouter } from '../helpers/router.js'
+import { forwardToDestination } from '../helpers/envoy.js'
+import { startRouter, startSim, useBothTransports, type TestRouter } from '../helpers/router.js'
 
 test('header and body forms', () => {
   assert.deepEqual(parsePreferenceHeader('cheaper'), { costWeight: 0.8 })
@@ -96,5 +97,57 @@ routing:
     }
     const bad = await send('hello', { 'x-vsr-preference': 'frugal' })
     assert.equal(bad.status, 400)
+  })
+})
+
+describe('the knob through ext_proc (Envoy played by the test client)', () => {
+  const both = useBothTransports(['dear', 'cheap'], (port) =>
+    [
+      'version: v0.3',
+      'providers:',
+      '  defaults: { default_model: cheap }',
+      '  models:',
+      `    - { name: dear, pricing: { prompt_per_1m: 10, completion_per_1m: 30 }, backend_refs: [{ name: a, endpoint: "127.0.0.1:${port}" }] }`,
+      `    - { name: cheap, pricing: { prompt_per_1m: 0.1, completion_per_1m: 0.2 }, backend_refs: [{ name: a, endpoint: "127.0.0.1:${port}" }] }`,
+      'routing:',
+      '  modelCards: [{ name: dear }, { name: cheap }]',
+      '  decisions:',
+      '    - name: open',
+      '      modelRefs: [{ model: dear }, { model: cheap }]',
+      '      algorithm:',
+      '        type: multi_factor',
+      '        multi_factor: { weights: { quality: 1, latency: 0, cost: 0, load: 0 } }',
+    ].join('\n'),
+  )
+
+  it('chooses as the gateway does, and neither the header nor the body field goes upstream', async () => {
+    const body = JSON.stringify({
+      model: 'MoM',
+      messages: [{ role: 'user', content: 'hello' }],
+      vsr_preference: { mode: 'best' },
+    })
+    const headers = { 'content-type': 'application/json', 'x-vsr-preference': 'cheapest' }
+    const plain = await both.envoy.exchange(
+      {
+        body: JSON.stringify({ model: 'MoM', messages: [{ role: 'user', content: 'hi' }] }),
+        headers: { 'content-type': 'application/json' },
+      },
+      forwardToDestination,
+    )
+    assert.equal(plain.headers['x-vsr-selected-model'], 'dear')
+    const cheap = await both.envoy.exchange(
+      {
+        body: JSON.stringify({ model: 'MoM', messages: [{ role: 'user', content: 'hi' }] }),
+        headers,
+      },
+      forwardToDestination,
+    )
+    assert.equal(cheap.headers['x-vsr-selected-model'], 'cheap')
+    assert.equal(cheap.upstreamRequest?.headers['x-vsr-preference'], undefined)
+    // The body's preference overrides the header's, and is removed from the body sent upstream.
+    const best = await both.envoy.exchange({ body, headers }, forwardToDestination)
+    assert.equal(best.headers['x-vsr-selected-model'], 'dear')
+    assert.equal(best.upstreamRequest?.headers['x-vsr-preference'], undefined)
+    assert.ok(!best.upstreamRequest!.body.toString().includes('vsr_preference'))
   })
 })
