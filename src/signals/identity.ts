@@ -1,6 +1,8 @@
 /**
- * The caller's identity as the request context shows it. Until the request edge authenticates
- * callers (issue 13), identity comes from the headers upstream uses — `x-authz-user-id` and
+ * The caller's identity as the request context shows it. When the router itself checked the
+ * caller's API key (`security.auth`, RequestMeta.caller), that is the identity: the user is the
+ * key's id and its tenant is its one group, so `role_bindings` can name tenants (`kind: Group`).
+ * Otherwise identity comes from the headers upstream uses — `x-authz-user-id` and
  * `x-authz-user-groups` (comma-separated), or the names `global.services.authz.identity` sets —
  * which an authenticating proxy (Envoy ext_authz) injects after removing the client's copies.
  * They are only believed where such a proxy can stand: on ext_proc by default, on the gateway when
@@ -26,11 +28,21 @@ export function identitySettings(config: RouterConfig): IdentitySettings {
   }
 }
 
+/** A caller the router authenticated (the shape of RequestMeta.caller this needs). */
+export interface CheckedCaller {
+  readonly source: string
+  readonly keyId?: string
+  readonly tenant?: string
+}
+
 export function requestIdentity(
   headers: Readonly<Record<string, string>>,
   transport: Transport,
   settings: IdentitySettings,
+  caller?: CheckedCaller,
 ): RequestIdentity {
+  if (caller?.source === 'key' && caller.keyId !== undefined)
+    return { user: caller.keyId, groups: caller.tenant === undefined ? [] : [caller.tenant] }
   if (!settings.trusted[transport]) return ANONYMOUS
   const user = headers[settings.userIdHeader]?.trim()
   const groups = (headers[settings.userGroupsHeader] ?? '')

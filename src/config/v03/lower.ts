@@ -101,6 +101,8 @@ export function lowerV03(doc: V03Document): Lowered {
     extproc: doc.extproc,
     pipeline: doc.pipeline,
     inference: doc.inference,
+    security: doc.security,
+    state_store: doc.state_store,
   }
 
   const authz = g.services?.authz

@@ -62,7 +62,7 @@ export const classificationModule: ModuleFactory = {
         headers: ctx.meta.headers,
         text: ctx.classificationText,
         history,
-        identity: requestIdentity(ctx.meta.headers, ctx.meta.transport, identity),
+        identity: requestIdentity(ctx.meta.headers, ctx.meta.transport, identity, ctx.meta.caller),
         memo: new Map(),
         ...(ctx.meta.signal ? { signal: ctx.meta.signal } : {}),
       })

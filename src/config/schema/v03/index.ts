@@ -1,11 +1,12 @@
 /**
  * Upstream's v0.3 ("canonical") config document: `version`, `listeners`, `providers`, `routing`,
  * `entrypoints`, `recipes`, `global`, plus this project's own sections (`server`, `upstream`,
- * `extproc`, `pipeline`, `inference`), which a v0.3 file may carry exactly as a classic one does.
+ * `extproc`, `pipeline`, `inference`, `security`, `state_store`), which a v0.3 file may carry exactly as a classic one does.
  * See docs/decisions.md and shared/reference/upstream-v03.md.
  */
 import { z } from 'zod'
 import { inferenceSchema } from '../inference.js'
+import { securitySchema, stateStoreSchema } from '../security.js'
 import { extprocSchema, pipelineSchema, serverSchema, upstreamSchema } from '../server.js'
 import { decisionSchema } from './decisions.js'
 import { globalSchema } from './global.js'
@@ -61,6 +62,8 @@ export const v03DocumentSchema = z.strictObject({
   extproc: extprocSchema.prefault({}),
   pipeline: pipelineSchema.prefault({}),
   inference: inferenceSchema.prefault({}),
+  security: securitySchema.prefault({}),
+  state_store: stateStoreSchema.prefault({}),
 })
 
 export type V03Document = z.output<typeof v03DocumentSchema>
