@@ -74,19 +74,26 @@ export function selectModel(
   const scope =
     decision && ctx.decision ? { recipe: ctx.decision.recipe.name, name: decision.name } : undefined
   const candidates = decisionCandidates(decision)
-  const choice = decisionSelector(ctx, selection).selector.select({
-    requestId: ctx.meta.requestId,
-    category: ctx.category,
-    ...(scope ? { decision: scope } : {}),
-    candidates,
-    constraints,
-    fallback: ctx.config.default_model,
-    ...(preference ? { preference } : {}),
-    promptTokens: Math.ceil(ctx.request.raw.length / 4),
-    ...(typeof maxTokens === 'number' ? { maxTokens } : {}),
-    ...(ctx.meta.caller ? { caller: ctx.meta.caller.principal } : {}),
-    ...(typeof body['user'] === 'string' && body['user'] !== '' ? { user: body['user'] } : {}),
-  })
+  const selector = decisionSelector(ctx, selection).selector
+  const ask = (extra: readonly ModelConstraint[]) =>
+    selector.select({
+      requestId: ctx.meta.requestId,
+      category: ctx.category,
+      ...(scope ? { decision: scope } : {}),
+      candidates,
+      constraints: [...constraints, ...extra],
+      fallback: ctx.config.default_model,
+      ...(preference ? { preference } : {}),
+      promptTokens: Math.ceil(ctx.request.raw.length / 4),
+      ...(typeof maxTokens === 'number' ? { maxTokens } : {}),
+      ...(ctx.meta.caller ? { caller: ctx.meta.caller.principal } : {}),
+      ...(typeof body['user'] === 'string' && body['user'] !== '' ? { user: body['user'] } : {}),
+    })
+  // A model whose every endpoint is ejected or failing its health checks is passed over while
+  // another candidate can serve (the next model of the decision takes its traffic); when none can,
+  // the choice is made as if all were healthy.
+  const available = selection.endpoints.available?.bind(selection.endpoints)
+  const choice = (available && ask([{ name: 'endpoint_health', accepts: available }])) || ask([])
   if (choice?.split) {
     writeSlot(ctx, SPLIT_ARM, choice.split)
     ctx.responseHeaders.set(SPLIT_HEADER, `${choice.split.name}:${choice.split.arm}`)

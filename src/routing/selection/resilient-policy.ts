@@ -97,12 +97,20 @@ export class ResilientPolicy implements EndpointPolicy {
     this.pools.set(context.model, candidates)
     const now = this.now()
     const open = usable(candidates, context).filter((c) =>
-      this.available(this.stats.endpoint(c.target.name), now),
+      this.isOpen(this.stats.endpoint(c.target.name), now),
     )
     const policy = this.policyFor(context.model)
     const target = open.length > 0 ? policy.pick(open, context) : policy.pick(candidates, context) // panic mode
     if (target) this.stats.endpoint(target.name).picks++
     return target
+  }
+
+  /** Some endpoint of the model (as last picked for) is available now; unknown models are. */
+  available(model: string): boolean {
+    const pool = this.pools.get(model)
+    if (pool === undefined) return true
+    const now = this.now()
+    return pool.some((c) => c.weight > 0 && this.isOpen(this.stats.endpoint(c.target.name), now))
   }
 
   observe(event: EndpointObservation): void {
@@ -151,7 +159,7 @@ export class ResilientPolicy implements EndpointPolicy {
     load.probeFailures = 0
   }
 
-  private available(load: EndpointLoad, now: number): boolean {
+  private isOpen(load: EndpointLoad, now: number): boolean {
     const health = load.health(now)
     if (health === 'healthy') return true
     return health === 'half_open' && load.probes === 0

@@ -142,6 +142,8 @@ export interface EndpointPolicy {
   ): EndpointTarget | undefined
   /** Optional feedback from the response side. Must be cheap and never throw. */
   observe?(event: EndpointObservation): void
+  /** Whether some endpoint of this model may take a request now (health); absent: always. */
+  available?(model: string): boolean
   close?(): Promise<void>
 }
 
