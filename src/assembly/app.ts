@@ -6,6 +6,7 @@
  * the traffic listeners (gateway, ext_proc) open and `/ready` turns 200. A config file given by path
  * is watched; a new file that fails to load or build keeps the last good runtime running.
  */
+import { dirname, resolve } from 'node:path'
 import type { LoadedConfig } from '../config/load.js'
 import { routesAnything } from '../config/checks.js'
 import type { ServerConfig } from '../config/schema/index.js'
@@ -126,7 +127,13 @@ export async function createRouterApp(options: RouterAppOptions): Promise<Router
   const loaded =
     options.loaded ?? (await loadRouterConfig(requirePath(options.configPath), plugins))
   // Outlives every runtime this app builds (cache stores, slots); closed last.
-  const state = new RouterState(options.models ? { models: options.models } : {})
+  const state = new RouterState({
+    ...(options.models ? { models: options.models } : {}),
+    // Relative keys / token files sit beside the config file, like model paths.
+    ...(options.configPath === undefined
+      ? {}
+      : { configDir: dirname(resolve(options.configPath)) }),
+  })
   const endpointStats = state.endpointStats
   metrics.endpoints.watch(() => endpointStats.snapshot())
   endpointStats.onLatency = (endpoint, seconds) =>

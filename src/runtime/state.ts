@@ -7,6 +7,7 @@
  * (`state_store`: memory or Redis; rate limits, budgets, selection scores, splits), opened once
  * per distinct setting and kept across reloads, so counters and connections survive a config change.
  */
+import { isAbsolute, resolve } from 'node:path'
 import type { CacheStore } from '../cache/open.js'
 import { ApiKeyRing } from '../config/api-keys.js'
 import type { StateStoreConfig } from '../config/schema/security.js'
@@ -52,7 +53,8 @@ export class RouterState {
    * The API keys of `security.auth.keys_file`, loaded once per path and re-read when the file
    * changes (so the keys outlive reloads and the file is watched once).
    */
-  keyRing(path: string, intervalMs: number, onError: (err: Error) => void): ApiKeyRing {
+  keyRing(file: string, intervalMs: number, onError: (err: Error) => void): ApiKeyRing {
+    const path = this.secretPath(file)
     let ring = this.keyRings.get(path)
     if (ring === undefined) {
       ring = new ApiKeyRing(path, intervalMs, { onError })
@@ -62,7 +64,8 @@ export class RouterState {
   }
 
   /** A token file (`security.auth.metrics_token_file`), trimmed, re-read when it changes. */
-  tokenFile(path: string, intervalMs: number, onError: (err: Error) => void): WatchedFile<string> {
+  tokenFile(name: string, intervalMs: number, onError: (err: Error) => void): WatchedFile<string> {
+    const path = this.secretPath(name)
     let file = this.tokens.get(path)
     if (file === undefined) {
       file = new WatchedFile({ path, intervalMs, parse: (text) => text.trim(), onError })
@@ -91,10 +94,21 @@ export class RouterState {
 
   private readonly ownsModels: boolean
 
-  /** `models`: share a registry another owner closes (tools and tests that build many states). */
-  constructor(options: { readonly models?: ModelRegistry } = {}) {
+  /** Where relative secret-file paths (keys, token) are: the config file's folder. */
+  private readonly configDir: string | undefined
+
+  /**
+   * `models`: share a registry another owner closes (tools and tests that build many states).
+   * `configDir`: the config file's folder, which relative keys and token paths are read from.
+   */
+  constructor(options: { readonly models?: ModelRegistry; readonly configDir?: string } = {}) {
     this.models = options.models ?? new ModelRegistry()
     this.ownsModels = options.models === undefined
+    this.configDir = options.configDir
+  }
+
+  private secretPath(file: string): string {
+    return this.configDir === undefined || isAbsolute(file) ? file : resolve(this.configDir, file)
   }
 
   /** Close what is still open (stores whose runtimes were not closed), then the models. */
