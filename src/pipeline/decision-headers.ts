@@ -19,6 +19,7 @@ const MATCHED_HEADER: Readonly<Record<string, string>> = {
   pii: 'pii',
   metadata: 'metadata',
   header: 'headers',
+  split: 'splits',
   structure: 'structure',
   conversation: 'conversation',
 }

@@ -15,6 +15,7 @@ import { keywordSignal } from './keyword.js'
 import { languageSignal } from './language.js'
 import { metadataSignal } from './metadata.js'
 import { conversationSignal, structureSignal } from './shape.js'
+import { splitSignal } from './split.js'
 import type { SignalPlugin } from './types.js'
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -25,6 +26,7 @@ export const BUILTIN_SIGNALS = new PluginRegistry<AnySignalPlugin>('signal', [
   contextSignal,
   metadataSignal,
   headerSignal,
+  splitSignal,
   authzSignal,
   structureSignal,
   conversationSignal,

@@ -27,6 +27,9 @@ export interface SignalInput {
   /** Earlier user turns, oldest first (when pipeline.classify_history is on). */
   readonly history: readonly string[]
   readonly identity: RequestIdentity
+  /** The request id and the caller's opaque principal (RequestMeta.caller): split keys. */
+  readonly requestId?: string
+  readonly caller?: string
   readonly signal?: AbortSignal
   /**
    * Work shared by the signals of one request (the category classification, the query embedding),

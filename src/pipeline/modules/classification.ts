@@ -63,6 +63,8 @@ export const classificationModule: ModuleFactory = {
         text: ctx.classificationText,
         history,
         identity: requestIdentity(ctx.meta.headers, ctx.meta.transport, identity, ctx.meta.caller),
+        requestId: ctx.meta.requestId,
+        ...(ctx.meta.caller ? { caller: ctx.meta.caller.principal } : {}),
         memo: new Map(),
         ...(ctx.meta.signal ? { signal: ctx.meta.signal } : {}),
       })

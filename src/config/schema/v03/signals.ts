@@ -188,6 +188,21 @@ export const conversationSignalSchema = z.strictObject({
   predicate: bound,
 })
 
+/**
+ * Ours: a sticky traffic split as a signal, so an A/B test or canary can send a share of callers
+ * to another *decision* (its own models, prompts, plugins). The rule matches when the caller's
+ * point u = hash(experiment, key) × 100 lies in [offset, offset + percent).
+ */
+export const splitSignalSchema = z.strictObject({
+  name,
+  description,
+  /** Rules of one experiment share its hash, so their ranges partition the callers. */
+  experiment: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (at most 64)'),
+  percent: z.number().min(0).max(100),
+  offset: z.number().min(0).max(100).default(0),
+  sticky_by: z.enum(['user', 'caller', 'request']).default('user'),
+})
+
 /** Families we accept but do not evaluate: their rules keep a name so leaves can refer to them. */
 const acceptedOnly = z.looseObject({ name, description })
 
@@ -204,6 +219,8 @@ export const signalsSchema = z.strictObject({
   metadata: z.array(metadataSignalSchema).default([]),
   /** Ours. */
   headers: z.array(headerSignalSchema).default([]),
+  /** Ours. */
+  splits: z.array(splitSignalSchema).default([]),
   fact_check: z.array(acceptedOnly).default([]),
   user_feedbacks: z.array(acceptedOnly).default([]),
   reasks: z.array(acceptedOnly).default([]),
@@ -237,6 +254,7 @@ export const SIGNAL_FAMILIES: Readonly<
   pii: { type: 'pii', supported: true },
   metadata: { type: 'metadata', supported: true },
   headers: { type: 'header', supported: true },
+  splits: { type: 'split', supported: true },
   fact_check: { type: 'fact_check', supported: false },
   user_feedbacks: { type: 'user_feedback', supported: false },
   reasks: { type: 'reask', supported: false },
