@@ -205,6 +205,97 @@ export const operationsDashboard: DashboardSpec = {
       ],
     },
     {
+      title: 'Endpoints: load, health, retries',
+      panels: [
+        {
+          title: 'Endpoint Traffic Share',
+          description:
+            'Share of the picks each endpoint got (weights are shares; slow ones get less).',
+          kind: 'timeseries',
+          unit: 'percentunit',
+          min: 0,
+          targets: [
+            {
+              expr: `sum by (endpoint) (rate(llm_endpoint_picks_total[${RATE}])) / ignoring(endpoint) group_left() sum(rate(llm_endpoint_picks_total[${RATE}]))`,
+              legend: '{{endpoint}}',
+            },
+          ],
+        },
+        {
+          title: 'Endpoint Latency (p99)',
+          description: 'p99 latency of successful answers per endpoint (TTFB for streams).',
+          kind: 'timeseries',
+          unit: 's',
+          targets: [
+            {
+              expr: quantile(0.99, 'llm_endpoint_latency_seconds', 'le, endpoint'),
+              legend: '{{endpoint}}',
+            },
+          ],
+        },
+        {
+          title: 'Endpoint Requests in Flight',
+          description: 'Requests sent to each endpoint and not finished, through both transports.',
+          kind: 'timeseries',
+          unit: 'short',
+          targets: [
+            {
+              expr: 'sum by (endpoint) (llm_endpoint_requests_in_flight)',
+              legend: '{{endpoint}}',
+            },
+          ],
+        },
+        {
+          title: 'Endpoint Health',
+          description: 'Each endpoint’s state: healthy, ejected, half_open or unhealthy.',
+          kind: 'timeseries',
+          unit: 'short',
+          targets: [
+            {
+              expr: 'max by (endpoint, state) (llm_endpoint_health_state) > 0',
+              legend: '{{endpoint}} {{state}}',
+            },
+          ],
+        },
+        {
+          title: 'Endpoint Ejections',
+          description: 'Outlier ejections per endpoint over the last 5 minutes.',
+          kind: 'timeseries',
+          unit: 'short',
+          targets: [
+            {
+              expr: 'sum by (endpoint) (increase(llm_endpoint_ejections_total[5m]))',
+              legend: '{{endpoint}}',
+            },
+          ],
+        },
+        {
+          title: 'Retries by Endpoint and Reason',
+          description: 'Failed tries retried elsewhere, per second, by endpoint and reason.',
+          kind: 'timeseries',
+          unit: 'reqps',
+          targets: [
+            {
+              expr: `sum by (endpoint, reason) (rate(llm_endpoint_retries_total[${RATE}]))`,
+              legend: '{{endpoint}} {{reason}}',
+            },
+          ],
+        },
+        {
+          title: 'Model Failovers',
+          description: 'Requests moved to the decision’s next model, per second.',
+          kind: 'timeseries',
+          unit: 'reqps',
+          targets: [
+            {
+              expr: `sum by (from_model, to_model) (rate(llm_model_failovers_total[${RATE}]))`,
+              legend: '{{from_model}} → {{to_model}}',
+            },
+          ],
+        },
+      ],
+    },
+    {
       title: 'A/B splits and learned scores',
       panels: [
         {
