@@ -1,0 +1,50 @@
+/**
+ * ext_proc mode: the router still picks the endpoint (the destination header) from the same health
+ * and load state as the gateway, fed by what Envoy's response phase reports — an endpoint whose
+ * answers come back 503 through Envoy is ejected and the next requests name another one.
+ */
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import type { UpstreamRequest } from '../helpers/envoy.js'
+import { completionResponse, startExtProc, type ExtProcFixture } from '../helpers/extproc.js'
+import { chat } from './fixtures.js'
+
+const YAML = `
+vllm_endpoints:
+  - { name: a, address: 127.0.0.1, port: 9001 }
+  - { name: b, address: 127.0.0.2, port: 9002 }
+model_config:
+  m: { preferred_endpoints: [a, b] }
+default_model: m
+resilience: { outlier_detection: { base_ejection_ms: 60000 } }
+`
+
+const body = JSON.parse(chat('hello')) as Record<string, unknown>
+const request = () => JSON.stringify({ ...body, model: 'm' })
+
+describe('ext_proc: endpoint health from the response phase', () => {
+  let f: ExtProcFixture
+  before(async () => {
+    f = await startExtProc(YAML)
+  })
+  after(() => f.close())
+
+  it('ejects an endpoint whose answers come back 503, then names only the other', async () => {
+    const seen: string[] = []
+    const upstream = (req: UpstreamRequest) => {
+      const destination = req.routeHeaders['x-vsr-destination-endpoint'] ?? ''
+      seen.push(destination)
+      return destination === '127.0.0.1:9001'
+        ? {
+            status: 503,
+            headers: { 'content-type': 'application/json' },
+            chunks: [Buffer.from('{}')],
+          }
+        : completionResponse('m')
+    }
+    for (let i = 0; i < 30; i++) await f.envoy.exchange({ body: request() }, upstream)
+    const toA = seen.filter((d) => d === '127.0.0.1:9001').length
+    assert.equal(toA, 3, `a got ${toA} requests: three 503s eject it for the rest of the test`)
+    assert.ok(seen.slice(-10).every((d) => d === '127.0.0.2:9002'))
+  })
+})
