@@ -5,10 +5,9 @@
  * and failover to the decision's next model. Each case has its own router (its own health state).
  */
 import assert from 'node:assert/strict'
-import { createServer } from 'node:net'
 import { after, describe, it } from 'node:test'
 import type { BehaviourPatch, Simulator } from '../../src/simulator/index.js'
-import { startRouter, startSim, type TestRouter } from '../helpers/router.js'
+import { closedPort, startRouter, startSim, type TestRouter } from '../helpers/router.js'
 
 interface Ep {
   readonly name: string
@@ -28,14 +27,6 @@ model_config:
   m: { preferred_endpoints: [${eps.map((e) => e.name).join(', ')}] }
 default_model: m
 ${extra}`
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  const port = (server.address() as { port: number }).port
-  await new Promise<void>((r) => server.close(() => r()))
-  return port
 }
 
 interface Answer {

@@ -3,6 +3,7 @@
  * captured logs and a private metrics registry, for integration tests.
  */
 import { readFileSync } from 'node:fs'
+import { createServer } from 'node:net'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -154,6 +155,15 @@ export function useBothTransports(
     await suite.sim?.close()
   })
   return suite
+}
+
+/** A loopback port nothing listens on (a dead endpoint; a simulator may start on it later). */
+export async function closedPort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  const port = (server.address() as { port: number }).port
+  await new Promise<void>((r) => server.close(() => r()))
+  return port
 }
 
 export function startSim(options: SimulatorOptions): Promise<Simulator> {

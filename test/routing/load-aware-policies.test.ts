@@ -5,11 +5,10 @@
  * before any request fails on it, and bring it back when it answers its probe again.
  */
 import assert from 'node:assert/strict'
-import { createServer } from 'node:net'
 import { after, describe, it } from 'node:test'
 import { parseVllmMetrics } from '../../src/routing/selection/vllm-metrics.js'
 import type { Simulator } from '../../src/simulator/index.js'
-import { startRouter, startSim, type TestRouter } from '../helpers/router.js'
+import { closedPort, startRouter, startSim, type TestRouter } from '../helpers/router.js'
 
 const sims: Simulator[] = []
 const routers: TestRouter[] = []
@@ -17,14 +16,6 @@ after(async () => {
   await Promise.all(routers.map((r) => r.close()))
   await Promise.all(sims.map((s) => s.close()))
 })
-
-async function closedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  const port = (server.address() as { port: number }).port
-  await new Promise<void>((r) => server.close(() => r()))
-  return port
-}
 
 const config = (eps: { name: string; port: number }[], extra: string) => `
 vllm_endpoints:

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod'
 import type { EndpointCandidate, EndpointPolicyPlugin } from './types.js'
-import { randomSource, seedOption, usable, weightedSample } from './weighted.js'
+import { lowest, randomSource, seedOption, usable } from './weighted.js'
 
 const options = z.strictObject({ seed: seedOption })
 
@@ -20,16 +20,8 @@ export const leastRequestPolicy: EndpointPolicyPlugin<z.infer<typeof options>> =
       pick(candidates, context) {
         const list = usable(candidates, context)
         if (list.length <= 1) return list[0]?.target
-        let best: EndpointCandidate[] = []
-        let lowest = Infinity
-        for (const c of list) {
-          const load = (stats?.endpoint(c.target.name).inFlight ?? 0) / c.weight
-          if (load < lowest) {
-            lowest = load
-            best = [c]
-          } else if (load === lowest) best.push(c)
-        }
-        return weightedSample(best, random).target
+        const inFlight = (c: EndpointCandidate) => stats?.endpoint(c.target.name).inFlight ?? 0
+        return lowest(list, (c) => inFlight(c) / c.weight, random).target
       },
     }
   },

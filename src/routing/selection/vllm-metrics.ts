@@ -13,7 +13,7 @@ import { toEndpointTarget } from '../endpoints.js'
 import type { EndpointLoad, VllmLoad } from '../../runtime/endpoint-stats.js'
 import { EndpointProber } from './prober.js'
 import type { EndpointCandidate, EndpointPolicyPlugin } from './types.js'
-import { randomSource, seedOption, usable, weightedSample } from './weighted.js'
+import { lowest, randomSource, seedOption, usable } from './weighted.js'
 
 const options = z.strictObject({
   interval_ms: z.number().int().min(100).default(1_000),
@@ -81,16 +81,7 @@ export const vllmMetricsPolicy: EndpointPolicyPlugin<z.infer<typeof options>> = 
         const list = usable(candidates, context)
         if (list.length <= 1) return list[0]?.target
         const now = performance.now()
-        let best: EndpointCandidate[] = []
-        let lowest = Infinity
-        for (const c of list) {
-          const s = score(c, now)
-          if (s < lowest) {
-            lowest = s
-            best = [c]
-          } else if (s === lowest) best.push(c)
-        }
-        return weightedSample(best, random).target
+        return lowest(list, (c) => score(c, now), random).target
       },
       close() {
         prober?.close()

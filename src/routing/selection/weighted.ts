@@ -30,6 +30,24 @@ export function weightedSample(
   return list[list.length - 1]!
 }
 
+/** The candidate with the lowest score (ties: a weighted draw among the tied; `list` non-empty). */
+export function lowest(
+  list: readonly EndpointCandidate[],
+  score: (c: EndpointCandidate) => number,
+  random: () => number,
+): EndpointCandidate {
+  let best: EndpointCandidate[] = []
+  let min = Infinity
+  for (const c of list) {
+    const s = score(c)
+    if (s < min) {
+      min = s
+      best = [c]
+    } else if (s === min) best.push(c)
+  }
+  return weightedSample(best.length > 0 ? best : list, random)
+}
+
 /** `seed` option of the randomised policies (omitted: Math.random). */
 export const seedOption = z.number().int().nonnegative().optional()
 
