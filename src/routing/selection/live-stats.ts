@@ -12,7 +12,7 @@
  * Bounded: a fixed ring per model, and only the models the config names (others are ignored).
  */
 import type { EndpointStats } from '../../runtime/endpoint-stats.js'
-import type { EndpointObservation } from './types.js'
+import type { EndpointObservation } from './observation.js'
 
 export type LiveMetric = 'latency' | 'ttft' | 'tpot'
 

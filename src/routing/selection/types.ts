@@ -15,6 +15,7 @@ import type { Logger } from '../../log.js'
 import type { Decision, ModelRef } from '../../decisions/types.js'
 import type { EndpointStats } from '../../runtime/endpoint-stats.js'
 import type { Learning } from './learning.js'
+import type { EndpointObservation } from './observation.js'
 import type { ModelLiveStats } from './live-stats.js'
 
 /** One upstream endpoint as transports need it. */
@@ -112,26 +113,8 @@ export interface EndpointPickContext {
   readonly exclude?: ReadonlySet<string>
 }
 
-/** What the response side reports about one request to one endpoint. */
-export type EndpointObservation =
-  | {
-      readonly kind: 'started'
-      readonly endpoint: string
-      readonly model: string
-      readonly requestId: string
-    }
-  | {
-      readonly kind: 'finished'
-      readonly endpoint: string
-      readonly model: string
-      readonly requestId: string
-      readonly status: number
-      readonly latencySeconds: number
-      readonly ttftSeconds?: number
-      /** Completion tokens of the answer (usage), when reported. */
-      readonly completionTokens?: number
-      readonly error?: string
-    }
+// Its own file so the live statistics it feeds can import it without importing this one back.
+export type { EndpointObservation }
 
 export interface EndpointPolicy {
   readonly kind: string
