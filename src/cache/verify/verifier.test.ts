@@ -105,3 +105,22 @@ describe('false-hit guard', () => {
       assert.ok(rate >= 0.85, `paraphrase acceptance ${rate}`)
     })
 })
+
+describe('bounded comparison (issue 13)', () => {
+  const sentence = 'How do I reset the router password for the office network today? '
+  const long = sentence.repeat(40)
+  it('answers a text longer than the window only with an exact match', () => {
+    const bounded = new QueryVerifier(cacheVerificationSchema.parse({}), undefined, 1_000)
+    assert.ok(long.length > 1_000)
+    // Differs only outside the window the embedding saw: must not be served the other's answer.
+    const verdict = bounded.verify(`Hello. ${long}`, `Goodbye. ${long}`)
+    assert.equal(verdict.ok, false)
+    assert.match(verdict.ok ? '' : verdict.detail, /exact match only/)
+    assert.equal(bounded.verify(long, long).ok, true)
+    // Within the window the checks decide as before.
+    assert.equal(
+      reason(sentence, sentence.replace('today', 'now'), bounded),
+      reason(sentence, sentence.replace('today', 'now')),
+    )
+  })
+})

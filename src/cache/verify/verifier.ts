@@ -36,10 +36,15 @@ export class QueryVerifier {
   private readonly prints = new Recent<Fingerprint>()
   private readonly analyses = new Recent<Analysis>()
 
-  /** `model` is required for the learned method; without it the rules decide. */
+  /**
+   * `model` is required for the learned method; without it the rules decide. `maxChars` bounds
+   * what is compared (`security.input_window.max_chars`): the pair features align the two word
+   * sequences (quadratic), so two similar 1 MB prompts took the event loop for minutes.
+   */
   constructor(
     private readonly options: CacheVerificationOptions,
     private readonly model?: LearnedVerifierModel,
+    private readonly maxChars = Number.POSITIVE_INFINITY,
   ) {}
 
   get enabled(): boolean {
@@ -54,6 +59,10 @@ export class QueryVerifier {
   /** Compare the incoming question with a cached one. */
   verify(query: string, cached: string): Verdict {
     if (!this.options.enabled || query === cached) return OK
+    // A text longer than the window is only ever answered by an exact match: its embedding saw
+    // the window alone, and comparing the whole texts would cost time quadratic in their length.
+    if (query.length > this.maxChars || cached.length > this.maxChars)
+      return reject('content_words', `longer than ${this.maxChars} characters: exact match only`)
     const model = this.method === 'learned' ? this.model! : undefined
     if (model === undefined) {
       const print = (t: string) => this.prints.get(t, fingerprint)

@@ -64,7 +64,11 @@ export class SemanticCacheModule implements PipelineModule {
     private readonly handle: CacheHandle,
     private readonly decisions: DecisionModel,
   ) {
-    this.verifier = new QueryVerifier(config.semantic_cache.verification, handle.verifierModel)
+    this.verifier = new QueryVerifier(
+      config.semantic_cache.verification,
+      handle.verifierModel,
+      config.security.input_window.max_chars,
+    )
     // Owned by the store, so coalescing spans reloads that keep the store.
     this.coalescer = handle.coalescer
   }
