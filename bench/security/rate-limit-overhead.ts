@@ -1,0 +1,182 @@
+/**
+ * Issue 13 benchmark: what rate limits cost the gateway's throughput, side by side in one run:
+ *
+ *   - `off`: API keys on (a keys file, docs/security.md), no rate limits;
+ *   - `memory`: the same plus `security.rate_limits` (requests, tokens and a budget per key) on
+ *     the in-memory state store;
+ *   - `redis`: the same limits on a Redis state store (Debian's redis-server on a free loopback
+ *     port, as test/helpers/redis.ts starts it).
+ *
+ * Limits are set far above what the run can reach, so every request is counted and none refused.
+ * One simulator serves all three routers; autocannon (its own process) drives one router at a
+ * time, alternating off → memory → redis for `--rounds` rounds; throughput is the median per
+ * configuration, and the overhead is 1 − limited / off.
+ *
+ *   node --import tsx bench/security/rate-limit-overhead.ts [--duration 5] [--rounds 3]
+ *        [--connections 10] [--out f.json]
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { loadavg, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { keyDigest } from '../../src/config/api-keys.js'
+import { startRedis } from '../../test/helpers/redis.js'
+import {
+  freePort,
+  machineInfo,
+  memoryOf,
+  round,
+  runAutocannon,
+  startRouterProcess,
+  startSimulatorProcess,
+  waitUntilUp,
+  type LoadResult,
+  type Server,
+} from '../gateway/processes.js'
+import { body, MODEL, routerConfig } from '../gateway/setup.js'
+
+const KEY = 'sk-bench-rate-limits-0123456789'
+const LIMITS =
+  '{ enabled: true, requests_per_minute: 100000000, tokens_per_minute: 1000000000, budget: 1000000, budget_period: day }'
+
+type Variant = 'off' | 'memory' | 'redis'
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      duration: { type: 'string', default: '5' },
+      warmup: { type: 'string', default: '2' },
+      rounds: { type: 'string', default: '3' },
+      connections: { type: 'string', default: '10' },
+      out: { type: 'string' },
+    },
+  })
+  const duration = Number(values.duration)
+  const warmup = Number(values.warmup)
+  const rounds = Number(values.rounds)
+  const connections = Number(values.connections)
+  const loadAtStart = loadavg().map((x) => round(x, 2))
+  const dir = await mkdtemp(join(tmpdir(), 'bench-rate-limits-'))
+  const keysFile = join(dir, 'keys.yaml')
+  await writeFile(keysFile, `keys:\n  - { id: bench, sha256: ${keyDigest(KEY)}, tenant: bench }\n`)
+  const redis = await startRedis()
+  const servers: Server[] = []
+  const cells: (LoadResult & { variant: Variant; round: number })[] = []
+  try {
+    const simPort = await freePort()
+    servers.push(startSimulatorProcess('tsx', simPort, MODEL, 16))
+    const auth = `  auth: { enabled: true, keys_file: ${JSON.stringify(keysFile)} }\n`
+    const stores: Record<Variant, string> = {
+      off: `security:\n${auth}`,
+      memory: `state_store: { backend: memory }\nsecurity:\n${auth}  rate_limits: ${LIMITS}\n`,
+      redis: `state_store: { backend: redis, redis: { url: "${redis.url}" } }\nsecurity:\n${auth}  rate_limits: ${LIMITS}\n`,
+    }
+    const routers = new Map<Variant, Server>()
+    for (const variant of ['off', 'memory', 'redis'] as const) {
+      const path = join(dir, `${variant}.yaml`)
+      await writeFile(path, routerConfig(simPort, stores[variant]))
+      const router = startRouterProcess('tsx', path, await freePort(), { name: variant })
+      servers.push(router)
+      routers.set(variant, router)
+    }
+    await waitUntilUp(`http://127.0.0.1:${simPort}/`)
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${KEY}` }
+    for (const [variant, router] of routers) {
+      const url = `http://127.0.0.1:${router.port}/v1/chat/completions`
+      await waitUntilUp(url.replace('/v1/chat/completions', '/health'))
+      const res = await fetch(url, { method: 'POST', headers, body: body('MoM') })
+      const text = await res.text()
+      if (res.status !== 200) throw new Error(`${variant} answered ${res.status}: ${text}`)
+      const anonymous = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: body('MoM'),
+      })
+      await anonymous.text()
+      if (anonymous.status !== 401) throw new Error(`${variant}: no key gave ${anonymous.status}`)
+    }
+    for (let r = 0; r < rounds; r++) {
+      for (const [variant, router] of routers) {
+        const spec = {
+          url: `http://127.0.0.1:${router.port}/v1/chat/completions`,
+          body: body('MoM'),
+          headers,
+          connections,
+        }
+        if (warmup > 0) await runAutocannon({ ...spec, durationSeconds: warmup })
+        const result = await runAutocannon({ ...spec, durationSeconds: duration })
+        cells.push({ ...result, variant, round: r })
+        process.stderr.write(
+          `r${r} ${variant}: ${Math.round(result.rps)} req/s p50 ${result.latency.p50} ms p99 ${result.latency.p99} ms non2xx ${result.non2xx}\n`,
+        )
+      }
+    }
+    const memory = Object.fromEntries([...routers].map(([v, s]) => [v, memoryOf(s.child.pid!)]))
+    const report = summarise(cells, memory, {
+      duration,
+      warmup,
+      rounds,
+      connections,
+      load_average_at_start: loadAtStart,
+      runtime: 'tsx (npm start)',
+      request: 'non-streaming chat completion (model MoM, 16 output tokens), Bearer key',
+      limits: LIMITS,
+    })
+    const text = `${JSON.stringify(report, null, 2)}\n`
+    process.stdout.write(text)
+    if (values.out) await writeFile(values.out, text)
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()))
+    await redis.stop()
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = Math.floor(s.length / 2)
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2
+}
+
+function summarise(
+  cells: readonly (LoadResult & { variant: Variant; round: number })[],
+  memory: Record<string, unknown>,
+  settings: Record<string, unknown>,
+): Record<string, unknown> {
+  const rps = (v: Variant) => median(cells.filter((c) => c.variant === v).map((c) => c.rps))
+  const off = rps('off')
+  const overhead = (v: Variant) => round(1 - rps(v) / off, 3)
+  return {
+    benchmark: 'security-rate-limit-overhead',
+    date: new Date().toISOString(),
+    machine: machineInfo(),
+    settings,
+    results: cells.map((c) => ({
+      variant: c.variant,
+      round: c.round,
+      rps: Math.round(c.rps),
+      latency_ms: c.latency,
+      requests: c.requests,
+      errors: c.errors,
+      non2xx: c.non2xx,
+    })),
+    memory_mb: memory,
+    summary: {
+      median_rps: {
+        off: Math.round(off),
+        memory: Math.round(rps('memory')),
+        redis: Math.round(rps('redis')),
+      },
+      overhead: { memory: overhead('memory'), redis: overhead('redis') },
+      target_overhead_le_5pct: {
+        memory: overhead('memory') <= 0.05 ? 'met' : 'missed',
+        redis: overhead('redis') <= 0.05 ? 'met' : 'missed',
+      },
+    },
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
+  process.exitCode = 1
+})
