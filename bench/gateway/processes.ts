@@ -52,9 +52,10 @@ function startProcess(
   args: string[],
   port: number,
   env: Record<string, string> = {},
+  cwd = ROOT,
 ): Server {
   const child = spawn(process.execPath, args, {
-    cwd: ROOT,
+    cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   })
@@ -140,6 +141,9 @@ export function startRouterProcess(
       '--no-watch',
     ],
     port,
+    {},
+    // Another checkout runs from its own directory (its node_modules, its relative model paths).
+    options.root ?? ROOT,
   )
 }
 

@@ -19,7 +19,6 @@
  * what stalls. Peak RSS is the router's VmHWM after `--concurrent` simultaneous prompts of
  * `--concurrent-mb` MB (the maximum body size by default), on a fresh process per round.
  */
-import { spawn } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -31,6 +30,7 @@ import {
   memoryOf,
   round,
   ROOT,
+  startRouterProcess,
   startSimulatorProcess,
   waitUntilUp,
   type Server,
@@ -77,47 +77,6 @@ async function sideConfig(root: string, simPort: number, dir: string, name: stri
   const path = join(dir, `${name}.yaml`)
   await writeFile(path, text)
   return path
-}
-
-function startRouter(side: Side, configPath: string, port: number): Server {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      join(side.root, 'src', 'main.ts'),
-      'serve',
-      '--config',
-      configPath,
-      '--gateway-port',
-      String(port),
-      '--api-port',
-      '0',
-      '--metrics-port',
-      '0',
-      '--no-extproc',
-      '--no-watch',
-    ],
-    { cwd: side.root, stdio: ['ignore', 'ignore', 'pipe'] },
-  )
-  let stderr = ''
-  child.stderr?.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)))
-  child.once('exit', (code, signal) => {
-    if (code !== 0 && signal === null)
-      process.stderr.write(`${side.name} exited ${code}: ${stderr}\n`)
-  })
-  return {
-    name: side.name,
-    child,
-    port,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve()
-        child.once('exit', () => resolve())
-        child.kill('SIGTERM')
-        setTimeout(() => child.kill('SIGKILL'), 5_000).unref()
-      }),
-  }
 }
 
 /** Prose, not one repeated character: classifiers and guards see words, as with a real paste. */
@@ -330,7 +289,10 @@ async function main(): Promise<void> {
       const order = r % 2 === 0 ? sides : [...sides].reverse()
       for (const side of order) {
         const config = await sideConfig(side.root, simPort, dir, `${side.name}-${r}`)
-        const router = startRouter(side, config, await freePort())
+        const router = startRouterProcess('tsx', config, await freePort(), {
+          root: side.root,
+          name: side.name,
+        })
         const base = `http://127.0.0.1:${router.port}`
         try {
           await measureSide(side, r, base, router, run, prompts, concurrents)
