@@ -43,19 +43,7 @@ export function upstreamErrorReply(
 ): ImmediateResponse | undefined {
   const json = isJsonBody(body)
   const endpoint = ctx.endpoint
-  logEvent(
-    ctx.log,
-    'upstream_error',
-    {
-      request_id: ctx.meta.requestId,
-      status,
-      model: ctx.upstreamModel,
-      endpoint: endpoint?.name ?? '',
-      address: endpoint?.hostPort ?? '',
-      body: body.length === 0 ? 'empty' : json ? 'json' : 'not_json',
-    },
-    'warn',
-  )
+  logUpstreamError(ctx, status, { body: body.length === 0 ? 'empty' : json ? 'json' : 'not_json' })
   if (json) return undefined
   const what = body.length === 0 ? 'an empty body' : 'a body that is not JSON'
   const error = new RouterError(
@@ -82,19 +70,7 @@ export function upstreamProtocolError(
   what: string,
 ): ImmediateResponse {
   const endpoint = ctx.endpoint
-  logEvent(
-    ctx.log,
-    'upstream_error',
-    {
-      request_id: ctx.meta.requestId,
-      status,
-      model: ctx.upstreamModel,
-      endpoint: endpoint?.name ?? '',
-      address: endpoint?.hostPort ?? '',
-      code: 'upstream_protocol_error',
-    },
-    'warn',
-  )
+  logUpstreamError(ctx, status, { code: 'upstream_protocol_error' })
   const error = new RouterError(
     'upstream_protocol_error',
     `The upstream endpoint${endpoint ? ` '${endpoint.name}'` : ''} ${what} for model '${ctx.upstreamModel}': not an OpenAI-compatible answer.`,
@@ -105,4 +81,25 @@ export function upstreamProtocolError(
     body: JSON.stringify(toOpenAIErrorBody(error)),
     kind: 'error',
   }
+}
+
+/** The one `upstream_error` log line: request, status, model and endpoint, plus what went wrong. */
+function logUpstreamError(
+  ctx: RequestContext,
+  status: number,
+  detail: Readonly<Record<string, string>>,
+): void {
+  logEvent(
+    ctx.log,
+    'upstream_error',
+    {
+      request_id: ctx.meta.requestId,
+      status,
+      model: ctx.upstreamModel,
+      endpoint: ctx.endpoint?.name ?? '',
+      address: ctx.endpoint?.hostPort ?? '',
+      ...detail,
+    },
+    'warn',
+  )
 }
