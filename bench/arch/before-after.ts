@@ -22,6 +22,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { routerConfig } from '../gateway/setup.js'
 
 const { values } = parseArgs({
   options: {
@@ -86,28 +87,10 @@ function gateway(dir: string, label: string): GatewayFigures {
   }
 }
 
-/** The gateway benchmark's router config (bench/gateway/setup.ts), the same for both revisions. */
-const NEUTRAL_CONFIG = `
-vllm_endpoints:
-  - { name: sim, address: 127.0.0.1, port: 18000 }
-model_config:
-  qwen3-8b: { reasoning_family: qwen3, preferred_endpoints: [sim] }
-default_model: qwen3-8b
-reasoning_families:
-  qwen3: { type: chat_template_kwargs, parameter: enable_thinking }
-pipeline:
-  classifiers: [{ kind: keyword }]
-keyword_rules:
-  - { category: math, operator: OR, keywords: [integral, derivative, equation, theorem] }
-  - { category: code, operator: OR, keywords: [python, function, compile] }
-categories:
-  - name: math
-    model_scores: [{ model: qwen3-8b, score: 0.9, use_reasoning: false }]
-  - name: code
-    model_scores: [{ model: qwen3-8b, score: 0.9, use_reasoning: true }]
-`
+// The gateway benchmark's router config, written once and given to both revisions' ext_proc bench
+// (the endpoint is never dialled: ext_proc only names it in a header).
 const neutralConfig = join(scratch, 'router.yaml')
-writeFileSync(neutralConfig, NEUTRAL_CONFIG)
+writeFileSync(neutralConfig, routerConfig(18000))
 
 function extproc(dir: string): ExtprocFigures {
   const text = node(dir, [
