@@ -45,5 +45,5 @@ export class EndpointCatalog {
 }
 
 function toCandidate(ep: VllmEndpointConfig): EndpointCandidate {
-  return { target: toEndpointTarget(ep), weight: ep.weight }
+  return { target: toEndpointTarget(ep), weight: ep.weight, priority: ep.priority }
 }

@@ -36,6 +36,11 @@ default_model: m
 /** Bad configs and the YAML path each must be refused at. */
 const BAD: readonly { name: string; yaml: string; path: string }[] = [
   {
+    name: 'negative endpoint priority',
+    yaml: GOOD.replace('weight: 1 }', 'weight: 1, priority: -1 }'),
+    path: 'vllm_endpoints[0].priority',
+  },
+  {
     name: 'unknown module',
     yaml: `${GOOD}pipeline:\n  modules: [{ name: teleport }]\n`,
     path: 'pipeline.modules[0].name',

@@ -46,6 +46,28 @@ semantic_cache:
     assert.match(port?.message ?? '', /<= 65535/)
   })
 
+  it('checks endpoint priority levels (whole numbers 0..127) with their line', () => {
+    const issues = issuesOf(`
+vllm_endpoints:
+  - { name: a, address: 127.0.0.1, port: 8000 }
+  - name: b
+    address: 127.0.0.1
+    port: 8001
+    priority: 1.5
+`)
+    assert.deepEqual(
+      issues.map((i) => [i.path, i.line]),
+      [['vllm_endpoints[1].priority', 7]],
+    )
+    const { config } = parseConfigText(
+      'vllm_endpoints:\n  - { name: a, address: 127.0.0.1, port: 8000 }\n  - { name: s, address: 127.0.0.1, port: 8001, priority: 1 }\n',
+    )
+    assert.deepEqual(
+      config.vllm_endpoints.map((e) => e.priority),
+      [0, 1],
+    )
+  })
+
   it('accepts host names as endpoint addresses, unlike upstream', () => {
     const { config } = parseConfigText(`
 vllm_endpoints:

@@ -48,3 +48,37 @@ describe('ext_proc: endpoint health from the response phase', () => {
     assert.ok(seen.slice(-10).every((d) => d === '127.0.0.2:9002'))
   })
 })
+
+describe('ext_proc: a standby endpoint (priority 1) from the same state', () => {
+  let f: ExtProcFixture
+  before(async () => {
+    f = await startExtProc(YAML.replace('port: 9002 }', 'port: 9002, weight: 5, priority: 1 }'))
+  })
+  after(() => f.close())
+
+  it('names the standby only once the primary is ejected', async () => {
+    const seen: string[] = []
+    let primaryDown = false
+    const upstream = (req: UpstreamRequest) => {
+      const destination = req.routeHeaders['x-vsr-destination-endpoint'] ?? ''
+      seen.push(destination)
+      return primaryDown && destination === '127.0.0.1:9001'
+        ? {
+            status: 503,
+            headers: { 'content-type': 'application/json' },
+            chunks: [Buffer.from('{}')],
+          }
+        : completionResponse('m')
+    }
+    for (let i = 0; i < 20; i++) await f.envoy.exchange({ body: request() }, upstream)
+    assert.ok(
+      seen.every((d): boolean => d === '127.0.0.1:9001'),
+      'the standby was named while the primary was healthy',
+    )
+    primaryDown = true
+    seen.length = 0
+    for (let i = 0; i < 20; i++) await f.envoy.exchange({ body: request() }, upstream)
+    assert.deepEqual(seen.slice(0, 3), Array(3).fill('127.0.0.1:9001'))
+    assert.ok(seen.slice(3).every((d) => d === '127.0.0.2:9002'))
+  })
+})

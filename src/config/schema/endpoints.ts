@@ -23,6 +23,11 @@ export const vllmEndpointSchema = z.strictObject({
   }),
   port,
   weight: z.number().int().min(0).default(1),
+  /**
+   * Ours: priority level (0 = primary; lower is preferred), as Envoy's priority levels. A model's
+   * traffic goes to its lowest level that has an available endpoint; weights share within a level.
+   */
+  priority: z.number().int().min(0).max(127).default(0),
   /** Ours: http or https towards this endpoint (upstream is always plain HTTP behind Envoy). */
   protocol: z.enum(['http', 'https']).default('http'),
   /** Ours: API key sent as `Authorization: Bearer` by the standalone gateway. */

@@ -13,6 +13,11 @@
  * success makes it healthy again, a failure ejects it at once for longer. When every endpoint of a
  * model is unavailable the policy picks among all of them anyway (panic mode, as Envoy does):
  * trying a doubtful endpoint beats refusing the request.
+ *
+ * Priority levels (`vllm_endpoints[].priority`, 0 = primary): the policy sees only the available
+ * endpoints of the lowest level that has one, so a standby gets traffic only while every endpoint
+ * below it is ejected or unhealthy — or, within one request, once the lower level's endpoints were
+ * tried (the caller excludes them). Weights are shares within a level.
  */
 import type { HealthChecksConfig, OutlierDetectionConfig } from '../../config/schema/resilience.js'
 import type { EndpointLoad, EndpointStats } from '../../runtime/endpoint-stats.js'
@@ -100,7 +105,9 @@ export class ResilientPolicy implements EndpointPolicy {
       this.isOpen(this.stats.endpoint(c.target.name), now),
     )
     const policy = this.policyFor(context.model)
-    const target = open.length > 0 ? policy.pick(open, context) : policy.pick(candidates, context) // panic mode
+    // Panic mode (nothing available): among all of them, still the preferred level first.
+    const pool = open.length > 0 ? open : usable(candidates, context)
+    const target = policy.pick(pool.length > 0 ? lowestLevel(pool) : candidates, context)
     if (target) this.stats.endpoint(target.name).picks++
     return target
   }
@@ -179,13 +186,26 @@ export class ResilientPolicy implements EndpointPolicy {
     if (trip && this.mayEject(endpoint, model, now)) this.eject(load, now)
   }
 
+  /**
+   * The cap on ejections is counted within the endpoint's priority level, and lifted while
+   * another level has an available endpoint (a standby takes the traffic, so the pool cannot run
+   * dry): two dead primaries are both ejected when a standby is healthy.
+   */
   private mayEject(endpoint: string, model: string, now: number): boolean {
     const pool = this.pools.get(model) ?? []
-    const allowed = Math.max(1, Math.floor((pool.length * this.outliers.max_ejected_percent) / 100))
+    const level = pool.find((c) => c.target.name === endpoint)?.priority ?? 0
+    let size = 0
     let ejected = 0
-    for (const c of pool)
-      if (c.target.name !== endpoint && now < this.stats.endpoint(c.target.name).ejectedUntil)
-        ejected++
+    for (const c of pool) {
+      const load = this.stats.endpoint(c.target.name)
+      if ((c.priority ?? 0) !== level) {
+        if (c.weight > 0 && this.isOpen(load, now)) return true
+        continue
+      }
+      size++
+      if (c.target.name !== endpoint && now < load.ejectedUntil) ejected++
+    }
+    const allowed = Math.max(1, Math.floor((size * this.outliers.max_ejected_percent) / 100))
     return ejected < allowed
   }
 
@@ -200,4 +220,21 @@ export class ResilientPolicy implements EndpointPolicy {
     load.halfOpen = true
     load.consecutiveFailures = 0
   }
+}
+
+/**
+ * The candidates of the lowest priority level present (Envoy's priority levels: a standby level
+ * gets traffic only while nothing of the levels below is available). One level: `list` itself.
+ */
+export function lowestLevel(list: readonly EndpointCandidate[]): readonly EndpointCandidate[] {
+  let min = list[0]?.priority ?? 0
+  let mixed = false
+  for (const c of list) {
+    const p = c.priority ?? 0
+    if (p !== min) {
+      mixed = true
+      if (p < min) min = p
+    }
+  }
+  return mixed ? list.filter((c) => (c.priority ?? 0) === min) : list
 }

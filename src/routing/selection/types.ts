@@ -103,6 +103,8 @@ export interface ModelSelector {
 export interface EndpointCandidate {
   readonly target: EndpointTarget
   readonly weight: number
+  /** Priority level (0 = primary, the default; lower is preferred): a standby is 1 or more. */
+  readonly priority?: number
 }
 
 export interface EndpointPickContext {
