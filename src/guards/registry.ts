@@ -18,6 +18,7 @@ import { CombinedJailbreakDetector } from './jailbreak/combined-detector.js'
 import { modelJailbreakDetector, rulesJailbreakDetector } from './jailbreak/plugins.js'
 import { CombinedPiiDetector } from './pii/combined-detector.js'
 import { modelPiiDetector, validatorPiiDetector } from './pii/plugins.js'
+import { SlicedJailbreakDetector, SlicedPiiDetector, type SliceOptions } from './sliced.js'
 import type {
   DetectorBuildContext,
   JailbreakDetector,
@@ -105,6 +106,12 @@ export function checkDetectors(
   }
 }
 
+/** How the built detectors read long texts (security.scan_slices). */
+function sliceOptions(config: RouterConfig): SliceOptions {
+  const s = config.security.scan_slices
+  return { minChars: s.min_chars, size: s.slice_chars, overlap: s.overlap_chars }
+}
+
 async function buildAll<D extends { close?(): Promise<void> }>(
   config: RouterConfig,
   guard: Guard,
@@ -135,10 +142,11 @@ export async function buildJailbreakDetector(
 ): Promise<JailbreakDetector | null> {
   if (!ctx.config.prompt_guard.enabled) return null
   const built = await buildAll<JailbreakDetector>(ctx.config, 'jailbreak', registry, ctx)
-  return built.reduce<JailbreakDetector | null>(
+  const combined = built.reduce<JailbreakDetector | null>(
     (acc, d) => (acc ? new CombinedJailbreakDetector(acc, d) : d),
     null,
   )
+  return combined && new SlicedJailbreakDetector(combined, sliceOptions(ctx.config))
 }
 
 /**
@@ -150,8 +158,9 @@ export async function buildPiiDetector(
   registry: PluginRegistry<AnyPiiDetectorPlugin> = BUILTIN_PII_DETECTORS,
 ): Promise<PiiDetector | null> {
   const built = await buildAll<PiiDetector>(ctx.config, 'pii', registry, ctx)
-  return built.reduce<PiiDetector | null>(
+  const combined = built.reduce<PiiDetector | null>(
     (acc, d) => (acc ? new CombinedPiiDetector(acc, d) : d),
     null,
   )
+  return combined && new SlicedPiiDetector(combined, sliceOptions(ctx.config))
 }

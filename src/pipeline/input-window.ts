@@ -2,7 +2,7 @@
  * The bounded window of a prompt the classifiers and the cache's embedding read
  * (`security.input_window.max_chars`): the last characters of the text, where the question
  * usually is. It bounds the classifier work one request can cost, whatever the prompt's size; the
- * guards scan the whole text in bounded windows of their own (`inference.max_chunks`).
+ * guards scan the whole text in bounded slices of their own (`security.scan_slices`).
  */
 export function inputWindow(text: string, maxChars: number): string {
   if (text.length <= maxChars) return text

@@ -88,11 +88,27 @@ export const securitySchema = z.strictObject({
     .strictObject({
       /**
        * Characters of the prompt the classifiers, guards' models and cache keys read: the last
-       * `max_chars` of the classified text (rule-based guards scan the whole text in slices).
+       * `max_chars` of the classified text (the guards scan the whole text, in `scan_slices`).
        */
       max_chars: z.number().int().positive().default(16_384),
     })
     .prefault({}),
+  scan_slices: z
+    .strictObject({
+      /**
+       * The guards (jailbreak, PII) read a message longer than `min_chars` in slices of
+       * `slice_chars`, sharing `overlap_chars` with the next, and let other requests run between
+       * slices: no long prompt holds the event loop for more than one slice's scan.
+       */
+      min_chars: z.number().int().positive().default(16_384),
+      slice_chars: z.number().int().positive().default(12_288),
+      overlap_chars: z.number().int().min(0).default(2_048),
+    })
+    .prefault({})
+    .refine((s) => s.overlap_chars * 2 < s.slice_chars, {
+      message: 'overlap_chars must be less than half of slice_chars',
+      path: ['overlap_chars'],
+    }),
 })
 
 export type StateStoreConfig = z.infer<typeof stateStoreSchema>

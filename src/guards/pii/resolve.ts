@@ -1,8 +1,24 @@
 /**
  * Overlapping candidates from different recognizers become one answer: the most confident span
  * wins, ties go to the longer span, and the survivors are returned in text order.
+ *
+ * The survivors never overlap, so they are kept sorted by start and each candidate is checked
+ * against its two neighbours only (binary search): n log n, not n² — a long text can have tens of
+ * thousands of candidates.
  */
 import type { PiiEntity } from '../types.js'
+
+/** Index of the first kept span starting at or after `start`. */
+function firstFrom(kept: readonly PiiEntity[], start: number): number {
+  let lo = 0
+  let hi = kept.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (kept[mid]!.start < start) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
 
 export function resolveOverlaps(candidates: readonly PiiEntity[]): PiiEntity[] {
   const ranked = [...candidates].sort(
@@ -12,8 +28,12 @@ export function resolveOverlaps(candidates: readonly PiiEntity[]): PiiEntity[] {
   const kept: PiiEntity[] = []
   for (const c of ranked) {
     if (c.end <= c.start) continue
-    if (kept.some((k) => k.start < c.end && c.start < k.end)) continue
-    kept.push(c)
+    const at = firstFrom(kept, c.start)
+    const before = kept[at - 1]
+    const after = kept[at]
+    if (before && before.end > c.start) continue
+    if (after && after.start < c.end) continue
+    kept.splice(at, 0, c)
   }
-  return kept.sort((a, b) => a.start - b.start)
+  return kept
 }
