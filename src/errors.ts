@@ -147,6 +147,12 @@ export const ERROR_CODES = {
     type: 'server_error',
     message: 'The rate-limit state store is unavailable',
   },
+  server_overloaded: {
+    status: 503,
+    type: 'server_error',
+    message:
+      'The requests in flight hold the request-body budget; retry after the time in Retry-After',
+  },
   processing_timeout: {
     status: 504,
     type: 'server_error',

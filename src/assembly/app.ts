@@ -132,6 +132,7 @@ export async function createRouterApp(options: RouterAppOptions): Promise<Router
       : { configDir: dirname(resolve(options.configPath)) }),
   })
   const endpointStats = state.endpointStats
+  metrics.watchRequestBytes(() => state.requestBytes.bytes)
   metrics.endpoints.watch(() => endpointStats.snapshot())
   endpointStats.onLatency = (endpoint, seconds) =>
     metrics.endpoints.latency.observe({ endpoint }, seconds)

@@ -10,6 +10,7 @@
  * mutations or an ImmediateResponse.
  */
 import type { EdgeRejection } from '../edge/admission.js'
+import { serverOverloaded, type BodyReservation } from '../edge/body-budget.js'
 import { decideWithin } from '../edge/decide.js'
 import { edgeErrorReason, type EdgeRequest, type RequestEdge } from '../edge/request-edge.js'
 import { RouterError, toRouterError } from '../errors.js'
@@ -66,6 +67,8 @@ export class ExtProcStream {
   private headersSeen = false
   private chunks: Buffer[] = []
   private bodyBytes = 0
+  /** This request's share of the in-flight body budget (none without RouterState). */
+  private readonly bytes: BodyReservation | undefined
   private chunked = false
   /** A response body message was seen (an error body split over messages is passed, not replaced). */
   private bodySeen = false
@@ -82,6 +85,9 @@ export class ExtProcStream {
     this.edge = edge
     this.settings = streamSettings(runtime.config)
     this.log = runtime.services.log
+    this.bytes = runtime.services.state?.requestBytes?.open(
+      runtime.config.server.max_inflight_body_bytes,
+    )
   }
 
   /** The reply to one message, or null when Envoy expects none (observability mode). */
@@ -141,6 +147,7 @@ export class ExtProcStream {
     const chunk = message.body ?? Buffer.alloc(0)
     this.bodyBytes += chunk.length
     if (this.bodyBytes > this.edge.maxBodyBytes) return this.tooLarge()
+    if (this.bytes && !this.bytes.grow(this.bodyBytes)) return this.overloaded()
     if (chunk.length > 0) this.chunks.push(chunk)
     if (!this.bodyComplete(message)) {
       // BUFFERED_PARTIAL stops here when the body outgrew Envoy's buffer: we never see the rest.
@@ -171,9 +178,16 @@ export class ExtProcStream {
     return this.rejected({ error: this.edge.bodyTooLarge(), headers: {}, counted: true })
   }
 
+  private overloaded(): ProcessingResponse {
+    this.chunks = []
+    const error = serverOverloaded(this.runtime.config.server.max_inflight_body_bytes)
+    return this.rejected({ error, headers: {}, counted: true })
+  }
+
   /** The edge refused the request: the same answer, count and log line as on the gateway. */
   private rejected(rejection: EdgeRejection): ProcessingResponse {
     this.decided = true
+    this.bytes?.release()
     const info = this.info!
     if (rejection.counted)
       this.runtime.services.metrics.recordError(undefined, rejection.error.code)
@@ -225,6 +239,9 @@ export class ExtProcStream {
       )
     } catch (err) {
       return this.failure(err, body, phase)
+    } finally {
+      // The body is decided: what is forwarded leaves with this reply.
+      this.bytes?.release()
     }
     if (outcome.action === 'respond')
       return this.answered(pipelineImmediate(outcome.response, info.requestId))
@@ -350,6 +367,7 @@ export class ExtProcStream {
   async close(reason: 'end' | 'cancelled'): Promise<void> {
     if (this.closed) return
     this.closed = true
+    this.bytes?.release()
     if (reason === 'cancelled') {
       this.abort.abort()
       const inFlight = this.info?.kind === 'chat' && !this.responseFinished

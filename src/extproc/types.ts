@@ -2,6 +2,7 @@
  * What the ext_proc transport needs from the rest of the router. The request pipeline
  * (src/pipeline) satisfies these interfaces; ext_proc holds no routing logic of its own.
  */
+import type { BodyBudget } from '../edge/body-budget.js'
 import type { RouterConfig } from '../config/schema/index.js'
 import type { KeySource } from '../edge/request-edge.js'
 import type { Logger } from '../log.js'
@@ -43,8 +44,11 @@ export interface ExtProcRuntime {
   readonly services: {
     readonly log: Logger
     readonly metrics: RouterMetrics
-    /** Where the API keys are (RouterState); without it the edge authenticates nobody. */
-    readonly state?: KeySource
+    /**
+     * Where the API keys are (RouterState); without it the edge authenticates nobody. Its
+     * `requestBytes` is the in-flight body budget both transports share.
+     */
+    readonly state?: KeySource & { readonly requestBytes?: BodyBudget }
   }
 }
 

@@ -11,6 +11,7 @@ import { decideWithin } from '../edge/decide.js'
 import { CHAT_PATH } from '../edge/paths.js'
 import { edgeErrorReason, RequestEdge, type EdgeRequest } from '../edge/request-edge.js'
 import { RouterError, toRouterError } from '../errors.js'
+import { serverOverloaded } from '../edge/body-budget.js'
 import { readBody } from '../http/body.js'
 import type { Listening } from '../http/listen.js'
 import { sendError, sendJson, type ErrorContext } from '../http/respond.js'
@@ -153,8 +154,13 @@ export class Gateway {
     const runtime = lease.runtime
     const client = new ClientWatch(res)
     this.inflightGauge.inc()
+    const limit = runtime.config.server.max_inflight_body_bytes
+    const bytes = runtime.services.state.requestBytes.open(limit)
     try {
-      const body = await readBody(req, edge.maxBodyBytes)
+      const body = await readBody(req, edge.maxBodyBytes, {
+        grow: (total) => bytes.grow(total),
+        refusal: () => serverOverloaded(limit),
+      })
       const meta: RequestMeta = {
         requestId: request.requestId,
         transport: TRANSPORT,
@@ -199,6 +205,7 @@ export class Gateway {
         },
       )
     } finally {
+      bytes.release()
       client.dispose()
       lease.release()
       this.inflightGauge.dec()

@@ -11,16 +11,30 @@ export interface LimitedBody {
   readonly body: Buffer
   /** The body was larger than the limit (reading stopped there; the connection should close). */
   readonly truncated: boolean
+  /** `grow` refused the body's size (reading stopped there; the connection should close). */
+  readonly refused?: boolean
 }
+
+/**
+ * Asked for each size the body reaches (the declared length first, then the running total);
+ * false stops reading (e.g. the in-flight body budget, src/edge/body-budget.ts).
+ */
+export type GrowBody = (total: number) => boolean
 
 /**
  * The body up to `limit` bytes, saying whether there was more (for listeners that still want to
  * look at what arrived, like the simulator's request recorder).
  */
-export function readBodyUpTo(req: IncomingMessage, limit: number): Promise<LimitedBody> {
+export function readBodyUpTo(
+  req: IncomingMessage,
+  limit: number,
+  grow?: GrowBody,
+): Promise<LimitedBody> {
   const declared = req.headers['content-length']
   if (declared !== undefined && Number(declared) > limit)
     return Promise.resolve({ body: Buffer.alloc(0), truncated: true })
+  if (grow && declared !== undefined && !grow(Number(declared) || 0))
+    return Promise.resolve({ body: Buffer.alloc(0), truncated: false, refused: true })
   return new Promise<LimitedBody>((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
@@ -30,6 +44,12 @@ export function readBodyUpTo(req: IncomingMessage, limit: number): Promise<Limit
         // Stop reading; the caller answers 413 and closes the connection.
         req.pause()
         resolve({ body: join(chunks, size), truncated: true })
+        return
+      }
+      if (grow && !grow(size + chunk.length)) {
+        cleanup()
+        req.pause()
+        resolve({ body: join(chunks, size), truncated: false, refused: true })
         return
       }
       size += chunk.length
@@ -60,10 +80,18 @@ export function readBodyUpTo(req: IncomingMessage, limit: number): Promise<Limit
   })
 }
 
-/** The whole body, or a `body_too_large` (413) rejection past `limit` bytes. */
-export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const { body, truncated } = await readBodyUpTo(req, limit)
+/**
+ * The whole body, or a `body_too_large` (413) rejection past `limit` bytes, or `refusal()` when
+ * `grow` refuses its size.
+ */
+export async function readBody(
+  req: IncomingMessage,
+  limit: number,
+  budget?: { readonly grow: GrowBody; readonly refusal: () => RouterError },
+): Promise<Buffer> {
+  const { body, truncated, refused } = await readBodyUpTo(req, limit, budget?.grow)
   if (truncated) throw bodyTooLarge(limit)
+  if (refused) throw budget!.refusal()
   return body
 }
 

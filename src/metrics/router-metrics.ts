@@ -106,6 +106,9 @@ export class RouterMetrics {
   readonly configReloads: Counter<'result'>
   readonly configLastReloadSuccess: Gauge
   readonly inflightRequests: Gauge<'transport'>
+  /** Read at scrape time from the in-flight body budget (watchRequestBytes). */
+  readonly inflightRequestBytes: Gauge
+  private requestBytes: () => number = () => 0
   readonly classifierErrors: Counter<'classifier' | 'policy'>
   readonly modelFallbacks: Counter<'role' | 'reason'>
   readonly categoryCost: Counter<'category' | 'currency'>
@@ -387,6 +390,15 @@ export class RouterMetrics {
       labelNames: ['transport'] as const,
       registers,
     })
+    const requestBytes = () => this.requestBytes()
+    this.inflightRequestBytes = new Gauge({
+      name: 'llm_router_inflight_request_bytes',
+      help: 'Request body bytes held by requests in flight, both transports (ours)',
+      registers,
+      collect() {
+        this.set(requestBytes())
+      },
+    })
     this.classifierErrors = new Counter({
       name: 'llm_classifier_errors_total',
       help: 'Classifier failures by classifier and the on_error policy applied (ours)',
@@ -402,6 +414,11 @@ export class RouterMetrics {
   }
 
   /** Count an error with upstream's reason normalisation. */
+  /** Where llm_router_inflight_request_bytes reads from (the process's BodyBudget). */
+  watchRequestBytes(source: () => number): void {
+    this.requestBytes = source
+  }
+
   recordError(model: string | undefined, reason: string): void {
     this.requestErrors.inc({ model: this.modelLabel(model), reason: normaliseErrorReason(reason) })
   }

@@ -10,6 +10,7 @@
 import { isAbsolute, resolve } from 'node:path'
 import type { CacheStore } from '../cache/open.js'
 import { ApiKeyRing } from '../config/api-keys.js'
+import { BodyBudget } from '../edge/body-budget.js'
 import type { StateStoreConfig } from '../config/schema/security.js'
 import { WatchedFile } from '../config/watched-file.js'
 import { ModelRegistry } from '../ml/registry.js'
@@ -44,6 +45,8 @@ export class RouterState {
   /** Live per-endpoint / per-model load and health (both transports feed it; kept across reloads). */
   readonly endpointStats = new EndpointStats()
   private readonly stores = new Map<string, StateStore>()
+  /** Request body bytes held by requests in flight, both transports (server.max_inflight_body_bytes). */
+  readonly requestBytes = new BodyBudget()
   /** Per-request events for live consumers (the console); costs nothing until one subscribes. */
   readonly events = new RouterEvents()
   private readonly keyRings = new Map<string, ApiKeyRing>()

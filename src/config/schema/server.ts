@@ -25,6 +25,16 @@ export const serverSchema = z.strictObject({
     .positive()
     .default(10 * MiB),
   /**
+   * Request body bytes all requests in flight may hold together (both transports); a request
+   * that would pass it gets 503 server_overloaded with Retry-After (a request alone is always
+   * admitted). 0 = no limit.
+   */
+  max_inflight_body_bytes: z
+    .number()
+    .int()
+    .min(0)
+    .default(24 * MiB),
+  /**
    * Longest time the router spends deciding a request (classification, guards, cache lookup), on
    * both transports: gateway 504, ext_proc per `extproc.failure_mode`.
    */
