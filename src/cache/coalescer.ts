@@ -44,7 +44,18 @@ export class Coalescer {
   }
 }
 
+/**
+ * Longest question whose case and spacing are normalised for the key; a longer one (a pasted
+ * document) joins only an identical one, so building its key is one copy, not a whole-text regex
+ * pass and lowercase copy on the event loop.
+ */
+const NORMALISED_MAX_CHARS = 16_384
+
 /** The coalescing key: partition plus the question with case and spacing normalised. */
 export function coalesceKey(model: string, context: string, query: string): string {
-  return `${model}\u0000${context}\u0000${query.trim().replace(/\s+/g, ' ').toLowerCase()}`
+  const question =
+    query.length > NORMALISED_MAX_CHARS
+      ? `=${query}`
+      : query.trim().replace(/\s+/g, ' ').toLowerCase()
+  return `${model}\u0000${context}\u0000${question}`
 }

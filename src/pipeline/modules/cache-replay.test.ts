@@ -124,6 +124,10 @@ describe('which requests the cache may answer', () => {
     const c = new Coalescer()
     const key = coalesceKey('m', '', 'What  is X?')
     assert.equal(key, coalesceKey('m', '', 'what is x?'))
+    // A pasted document is not normalised (no whole-text pass): only the identical one joins.
+    const long = 'Word '.repeat(5_000)
+    assert.equal(coalesceKey('m', '', long), coalesceKey('m', '', long))
+    assert.notEqual(coalesceKey('m', '', long), coalesceKey('m', '', long.toLowerCase()))
     const leader = c.join(key, 1000)
     const follower = c.join(key, 1000)
     assert.equal(leader.role, 'leader')
