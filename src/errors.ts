@@ -84,6 +84,20 @@ export const ERROR_CODES = {
     type: 'upstream_error',
     message: 'The upstream endpoint answered with an error and no usable body',
   },
+  upstream_rate_limited: {
+    // Every endpoint that could answer is cooling down after its own 429 with Retry-After.
+    status: 429,
+    type: 'rate_limit_error',
+    message:
+      'Every endpoint for this model asked to wait (429 with Retry-After); retry after the time in Retry-After',
+  },
+  upstream_overloaded: {
+    // Every endpoint that could answer is cooling down after its own 503 with Retry-After.
+    status: 503,
+    type: 'upstream_error',
+    message:
+      'Every endpoint for this model is unavailable for now (503 with Retry-After); retry after the time in Retry-After',
+  },
   upstream_timeout: {
     status: 504,
     type: 'upstream_error',

@@ -3,7 +3,8 @@
  * process, whether or not a console is open):
  *
  * - outlier detection (RouterState.endpointStats, src/runtime/endpoint-stats.ts): each endpoint's
- *   state (healthy, ejected, half_open, unhealthy), how long an ejection still lasts, ejections so
+ *   state (healthy, ejected, cooling_down, half_open, unhealthy), how long an ejection or a
+ *   Retry-After cool-down still lasts, ejections so
  *   far, failures in a row, picks, requests in flight and vLLM's own queue when scraped;
  * - model selection (Selection.live, src/routing/selection/live.ts): per model the measurements
  *   latency-aware and multi-factor selectors read (TTFT and time per output token percentiles over
@@ -28,13 +29,14 @@ export function resilienceSource(stats: EndpointStats): StatusSource {
         key: 'outlier',
         label: 'outlier state',
         format: 'health',
-        title: 'passive outlier detection: healthy, ejected, half_open (probing), unhealthy',
+        title:
+          'outlier detection: healthy, ejected, cooling_down (Retry-After), half_open (probing), unhealthy',
       },
       {
         key: 'ejectedFor',
-        label: 'ejected for',
+        label: 'out for',
         format: 'ms',
-        title: 'time left of the current ejection',
+        title: 'time left of the current ejection or Retry-After cool-down',
       },
       { key: 'ejections', label: 'ejections', format: 'int', title: 'since the router started' },
       {
@@ -68,7 +70,7 @@ export function resilienceSource(stats: EndpointStats): StatusSource {
       const v = load.vllm
       return {
         outlier: load.health(now),
-        ejectedFor: now < load.ejectedUntil ? Math.round(load.ejectedUntil - now) : null,
+        ejectedFor: outFor(load, now),
         ejections: load.ejections,
         failStreak: load.consecutiveFailures,
         picks: load.picks,
@@ -161,4 +163,10 @@ export function selectionSource(live: () => SelectionLive | undefined): StatusSo
       }
     },
   }
+}
+
+/** Time left of an ejection or cool-down, whichever ends later (null: neither). */
+function outFor(load: { ejectedUntil: number; coolingUntil: number }, now: number): number | null {
+  const until = Math.max(load.ejectedUntil, load.coolingUntil)
+  return now < until ? Math.round(until - now) : null
 }

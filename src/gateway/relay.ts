@@ -23,6 +23,7 @@ import { logEvent, type Logger } from '../log.js'
 import type { RouterMetrics } from '../metrics/router-metrics.js'
 import type { Runtime } from '../pipeline/runtime.js'
 import type { RequestContext, RequestOutcome } from '../pipeline/types.js'
+import { parseRetryAfter } from '../http/retry-after.js'
 import type { ClientWatch } from './client-watch.js'
 import { forward, type ForwardRequest, type ForwardResult } from './forward.js'
 import { upstreamRequestHeaders } from './headers.js'
@@ -91,17 +92,18 @@ export async function relay(first: Forwarded, ex: RelayExchange, deps: RelayDeps
     }
     if (result.kind === 'retry' || (result.kind === 'failed' && mayRetry())) {
       const missed: Missed = result
+      const retryAfter = missed.kind === 'retry' ? missed.retryAfter : undefined
       runtime.pipeline.reportTry(ctx, {
         status: missed.kind === 'retry' ? missed.status : 0,
         latencySeconds: (performance.now() - startedAt) / 1000,
         ...(missed.kind === 'failed' ? { error: missed.error.code } : {}),
+        ...(retryAfter === undefined ? {} : { retryAfterMs: parseRetryAfter(retryAfter) }),
       })
       const reason = missed.kind === 'retry' ? `status_${missed.status}` : missed.error.code
       deps.metrics.endpoints.retries.inc({ endpoint: endpoint.name, reason })
       triedEndpoints.add(endpoint.name)
       const model = ctx.selectedModel
       const next = await nextTry(ctx, body, triedEndpoints, triedModels, runtime)
-      const retryAfter = missed.kind === 'retry' ? missed.retryAfter : undefined
       const wait =
         'ctx' in next
           ? backoffMs(
@@ -190,6 +192,28 @@ async function nextTry(
   runtime: Runtime,
 ): Promise<Next> {
   const pipeline = runtime.pipeline
+  let discarded = false
+  try {
+    return await nextTarget(ctx, body, triedEndpoints, triedModels, runtime, () => {
+      discarded = true
+    })
+  } catch (err) {
+    // Nothing may be tried (every endpoint left is cooling down after a Retry-After): the request
+    // ends here, and what the modules hold for it is released.
+    if (!discarded) pipeline.discard(ctx, toRouterError(err).code)
+    throw err
+  }
+}
+
+async function nextTarget(
+  ctx: RequestContext,
+  body: Buffer,
+  triedEndpoints: Set<string>,
+  triedModels: Set<string>,
+  runtime: Runtime,
+  onDiscard: () => void,
+): Promise<Next> {
+  const pipeline = runtime.pipeline
   const other = pipeline.retarget(ctx, triedEndpoints, body)
   if (other) return { ctx, body: other.body }
   if (runtime.config.resilience.retries.fail_over_models && ctx.autoRouted) {
@@ -197,6 +221,7 @@ async function nextTry(
     // What the modules hold for this request (the cache's coalescing slot) is released first: the
     // request is decided again as itself.
     pipeline.discard(ctx, 'failover')
+    onDiscard()
     const meta = { ...ctx.meta, avoidModels: new Set(triedModels) }
     let outcome: RequestOutcome
     try {

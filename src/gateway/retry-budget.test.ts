@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { retriesSchema } from '../config/schema/resilience.js'
-import { backoffMs, isRetryableStatus, parseRetryAfter, RetryBudget } from './retry-budget.js'
+import { parseRetryAfter } from '../http/retry-after.js'
+import { backoffMs, isRetryableStatus, RetryBudget } from './retry-budget.js'
 
 const config = (o: Record<string, unknown> = {}) => retriesSchema.parse(o)
 

@@ -6,6 +6,7 @@
  * honours the endpoint's `Retry-After` when the same endpoint is tried again.
  */
 import type { RetriesConfig } from '../config/schema/resilience.js'
+import { parseRetryAfter } from '../http/retry-after.js'
 
 /** Statuses the next endpoint may answer better (overload, outage, gateway errors). */
 export function isRetryableStatus(status: number): boolean {
@@ -81,12 +82,4 @@ export function backoffMs(
   const asked = retryAfter === undefined ? undefined : parseRetryAfter(retryAfter)
   if (asked === undefined) return jittered
   return Math.max(jittered, Math.min(asked, config.max_retry_after_ms))
-}
-
-/** `Retry-After` in ms: delta-seconds or an HTTP date; undefined when unreadable. */
-export function parseRetryAfter(value: string, nowMs = Date.now()): number | undefined {
-  const trimmed = value.trim()
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000)
-  const at = Date.parse(trimmed)
-  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs)
 }

@@ -7,7 +7,13 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client'
 
 const LATENCY_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120]
-export const HEALTH_STATES = ['healthy', 'ejected', 'half_open', 'unhealthy'] as const
+export const HEALTH_STATES = [
+  'healthy',
+  'ejected',
+  'cooling_down',
+  'half_open',
+  'unhealthy',
+] as const
 
 /** What the scrape reads for each endpoint (src/runtime/endpoint-stats.ts provides it). */
 export interface EndpointView {
@@ -42,7 +48,7 @@ export class EndpointMetrics {
     })
     this.health = new Gauge({
       name: 'llm_endpoint_health_state',
-      help: 'Endpoint health: 1 for the state it is in (healthy, ejected, half_open, unhealthy)',
+      help: 'Endpoint health: 1 for the state it is in (healthy, ejected, cooling_down, half_open, unhealthy)',
       labelNames: ['endpoint', 'state'] as const,
       registers,
       collect() {

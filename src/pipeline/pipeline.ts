@@ -211,7 +211,7 @@ export class Pipeline {
    */
   reportTry(
     ctx: RequestContext,
-    result: { status: number; latencySeconds: number; error?: string },
+    result: { status: number; latencySeconds: number; error?: string; retryAfterMs?: number },
   ): void {
     if (!ctx.endpoint) return
     observeSelection(this.selection, {

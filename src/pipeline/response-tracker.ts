@@ -4,6 +4,7 @@
  * `routing_decision` event, and runs the modules' response hooks (e.g. the cache write).
  */
 import { RouterError, toOpenAIErrorBody } from '../errors.js'
+import { parseRetryAfter } from '../http/retry-after.js'
 import { logEvent } from '../log.js'
 import { label } from '../metrics/router-metrics.js'
 import type { Usage } from '../openai/types.js'
@@ -34,6 +35,8 @@ export class ResponseTracker {
   private readonly ctx: RequestContext
   private readonly deps: TrackerDeps
   private status = 0
+  /** A 429/503's Retry-After in ms (the endpoint's cool-down); undefined on every other answer. */
+  private retryAfterMs: number | undefined
   private streaming = false
   private headersAt: number | undefined
   private readonly chunks: Buffer[] = []
@@ -66,9 +69,10 @@ export class ResponseTracker {
     if (this.streaming && this.ctx.streamUsageAdded && status >= 200 && status < 300)
       this.stripper = new SseUsageStripper(MAX_SSE_EVENT_BYTES)
     const metrics = this.ctx.services.metrics
+    if (status >= 200 && status < 300) return Object.fromEntries(this.ctx.responseHeaders)
     if (status >= 500) metrics.recordError(this.ctx.upstreamModel, 'upstream_5xx')
     else if (status >= 400) metrics.recordError(this.ctx.upstreamModel, 'upstream_4xx')
-    if (status >= 200 && status < 300) return Object.fromEntries(this.ctx.responseHeaders)
+    if (status === 429 || status === 503) this.retryAfterMs = retryAfterOf(headers)
     return status >= 400 ? upstreamErrorHeaders(this.ctx) : {}
   }
 
@@ -181,6 +185,7 @@ export class ResponseTracker {
         ...(record.ttftSeconds === undefined ? {} : { ttftSeconds: record.ttftSeconds }),
         ...(record.usage ? { completionTokens: record.usage.completion_tokens } : {}),
         ...(record.error === undefined ? {} : { error: record.error }),
+        ...(this.retryAfterMs === undefined ? {} : { retryAfterMs: this.retryAfterMs }),
       })
     for (const module of this.deps.modules) {
       if (!module.onResponse) continue
@@ -332,4 +337,9 @@ export function logDecision(
 /** No HTTP server sends these as a final status (undici passes 999 through). */
 function impossibleStatus(status: number): boolean {
   return status < 200 || status > 599
+}
+
+function retryAfterOf(headers: Readonly<Record<string, string | string[] | undefined>>) {
+  const value = headers['retry-after']
+  return typeof value === 'string' ? parseRetryAfter(value) : undefined
 }

@@ -26,7 +26,7 @@ export interface VllmLoad {
   readonly at: number
 }
 
-export type HealthState = 'healthy' | 'ejected' | 'half_open' | 'unhealthy'
+export type HealthState = 'healthy' | 'ejected' | 'cooling_down' | 'half_open' | 'unhealthy'
 
 export class EndpointLoad {
   inFlight = 0
@@ -38,6 +38,10 @@ export class EndpointLoad {
   consecutiveFailures = 0
   /** Ejected until this performance.now() (0: not ejected since the last success). */
   ejectedUntil = 0
+  /** Not picked until this performance.now(): it answered 429/503 with Retry-After (0: never). */
+  coolingUntil = 0
+  /** The status of that answer (429 or 503): what a client gets while everything is cooling. */
+  coolingStatus = 0
   /** Ejections in a row without a success in between (the backoff grows with it). */
   ejectionStreak = 0
   /** After an ejection ends: one probe at a time until a success closes it. */
@@ -67,6 +71,7 @@ export class EndpointLoad {
   health(now: number): HealthState {
     if (this.probeHealthy === false) return 'unhealthy'
     if (now < this.ejectedUntil) return 'ejected'
+    if (now < this.coolingUntil) return 'cooling_down'
     if (this.halfOpen) return 'half_open'
     return 'healthy'
   }

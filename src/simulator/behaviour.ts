@@ -11,6 +11,8 @@ import { z } from 'zod'
 export interface FaultSpec {
   /** Answer with this HTTP status and an OpenAI-shaped error body (simulated). */
   status?: number
+  /** With `status`: a `Retry-After` header of this many seconds (as rate-limited APIs send). */
+  retryAfter?: number
   /** Message for the error body. */
   message?: string
   /** Extra wait before the first token (or before the error response). */
@@ -64,6 +66,7 @@ const tokens = z.number().int().min(0).max(1_000_000)
 
 export const faultSchema = z.strictObject({
   status: z.number().int().min(100).max(599).optional(),
+  retryAfter: z.number().int().min(0).max(86_400).optional(),
   message: z.string().max(2000).optional(),
   delayMs: ms.optional(),
   slowHeadersMs: ms.optional(),

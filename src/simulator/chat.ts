@@ -14,7 +14,7 @@ import {
   type OutputPlan,
   type ReasoningDecision,
 } from './generate.js'
-import { isAbortError, sendError, sleep, untilAborted } from './http-util.js'
+import { errorBody, isAbortError, sendError, sendJson, sleep, untilAborted } from './http-util.js'
 import type { SimulatorMetrics } from './metrics.js'
 import { QueueFullError, type ModelState } from './model-state.js'
 import { streamCompletion, jsonCompletion, type CompletionMeta } from './respond.js'
@@ -173,7 +173,14 @@ async function serve(
     if (fault?.status !== undefined) {
       await sleep(fault.delayMs ?? 0, signal)
       const message = fault.message ?? `simulated fault: status ${fault.status}`
-      sendError(res, fault.status, `${message} (semantic-router simulator)`)
+      const retryAfter: Record<string, string> =
+        fault.retryAfter === undefined ? {} : { 'retry-after': String(fault.retryAfter) }
+      sendJson(
+        res,
+        fault.status,
+        errorBody(fault.status, `${message} (semantic-router simulator)`),
+        retryAfter,
+      )
       return 'fault'
     }
     const reasoning = decideReasoning(valid.body, state.behaviour.supportsReasoning)

@@ -4,7 +4,7 @@
  * end-to-end tests through the router can trigger one for a single request.
  *
  * Spec syntax (header and marker): comma-separated `key[=value]` items, e.g.
- * `status=503`, `delay=250`, `slow-headers=1000`, `drop=5`, `malformed`, `hang`, `rate=0.5`.
+ * `status=503`, `retry-after=30`, `delay=250`, `slow-headers=1000`, `drop=5`, `malformed`, `hang`, `rate=0.5`.
  */
 import { faultSchema, describeZodError, type FaultSpec } from './behaviour.js'
 
@@ -14,6 +14,7 @@ const MARKER = /\[sim:([^\]]{1,200})\]/i
 
 const KEY_ALIASES: Record<string, keyof FaultSpec> = {
   status: 'status',
+  'retry-after': 'retryAfter',
   delay: 'delayMs',
   'delay-ms': 'delayMs',
   'slow-headers': 'slowHeadersMs',

@@ -82,3 +82,38 @@ describe('ext_proc: a standby endpoint (priority 1) from the same state', () => 
     assert.ok(seen.slice(3).every((d) => d === '127.0.0.2:9002'))
   })
 })
+
+describe('ext_proc: Retry-After cool-down from the response phase', () => {
+  let f: ExtProcFixture
+  before(async () => {
+    f = await startExtProc(YAML)
+  })
+  after(() => f.close())
+
+  it('a 429 with Retry-After through Envoy: the endpoint is not named again; all cooling → 429', async () => {
+    const seen: string[] = []
+    let bothLimited = false
+    const upstream = (req: UpstreamRequest) => {
+      const destination = req.routeHeaders['x-vsr-destination-endpoint'] ?? ''
+      seen.push(destination)
+      return destination === '127.0.0.1:9001' || bothLimited
+        ? {
+            status: 429,
+            headers: { 'content-type': 'application/json', 'retry-after': '45' },
+            chunks: [Buffer.from('{}')],
+          }
+        : completionResponse('m')
+    }
+    for (let i = 0; i < 20; i++) await f.envoy.exchange({ body: request() }, upstream)
+    assert.equal(seen.filter((d) => d === '127.0.0.1:9001').length, 1)
+    const a = f.t.runtime.services.state.endpointStats.endpoint('a')
+    assert.equal(a.health(performance.now()), 'cooling_down')
+    bothLimited = true
+    await f.envoy.exchange({ body: request() }, upstream) // b answers 429 as well
+    const refused = await f.envoy.exchange({ body: request() }, upstream)
+    assert.equal(refused.immediate, true)
+    assert.equal(refused.status, 429)
+    assert.ok(Number(refused.headers['retry-after']) >= 44, JSON.stringify(refused.headers))
+    assert.equal(seen.length, 21, 'a request reached an endpoint that is cooling down')
+  })
+})

@@ -81,7 +81,7 @@ function health(value) {
       ? 'ok'
       : value === 'failing' || value === 'ejected' || value === 'unhealthy'
         ? 'bad'
-        : value === 'degraded' || value === 'half_open'
+        : value === 'degraded' || value === 'half_open' || value === 'cooling_down'
           ? 'warn'
           : ''
   return h('span', { class: `tag ${tone}` }, value)

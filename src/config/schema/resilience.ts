@@ -41,13 +41,24 @@ export const retriesSchema = z.strictObject({
   fail_over_models: z.boolean().default(true),
 })
 
+/**
+ * An endpoint that answers 429 or 503 with `Retry-After` is not picked again until then (a
+ * cool-down, independent of outlier ejection), bounded by `max_ms`.
+ */
+export const coolDownSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  max_ms: z.number().int().min(0).max(3_600_000).default(300_000),
+})
+
 export const resilienceSchema = z.strictObject({
   outlier_detection: outlierDetectionSchema.prefault({}),
+  cool_down: coolDownSchema.prefault({}),
   health_checks: healthChecksSchema.prefault({}),
   retries: retriesSchema.prefault({}),
 })
 
 export type ResilienceConfig = z.infer<typeof resilienceSchema>
 export type OutlierDetectionConfig = z.infer<typeof outlierDetectionSchema>
+export type CoolDownConfig = z.infer<typeof coolDownSchema>
 export type RetriesConfig = z.infer<typeof retriesSchema>
 export type HealthChecksConfig = z.infer<typeof healthChecksSchema>

@@ -20,4 +20,6 @@ export type EndpointObservation =
       /** Completion tokens of the answer (usage), when reported. */
       readonly completionTokens?: number
       readonly error?: string
+      /** A 429/503 answer's `Retry-After`, in ms (the endpoint's cool-down). */
+      readonly retryAfterMs?: number
     }

@@ -118,6 +118,7 @@ export function buildEndpointPolicy(
     perModel,
     stats,
     outliers: ctx.config.resilience.outlier_detection,
+    coolDown: ctx.config.resilience.cool_down,
     healthChecks: {
       config: ctx.config.resilience.health_checks,
       endpoints: ctx.config.vllm_endpoints.map(toEndpointTarget),

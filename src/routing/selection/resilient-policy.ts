@@ -19,7 +19,12 @@
  * below it is ejected or unhealthy — or, within one request, once the lower level's endpoints were
  * tried (the caller excludes them). Weights are shares within a level.
  */
-import type { HealthChecksConfig, OutlierDetectionConfig } from '../../config/schema/resilience.js'
+import type {
+  CoolDownConfig,
+  HealthChecksConfig,
+  OutlierDetectionConfig,
+} from '../../config/schema/resilience.js'
+import { RouterError } from '../../errors.js'
 import type { EndpointLoad, EndpointStats } from '../../runtime/endpoint-stats.js'
 import type {
   EndpointCandidate,
@@ -51,6 +56,7 @@ export class ResilientPolicy implements EndpointPolicy {
   private readonly perModel: ReadonlyMap<string, EndpointPolicy>
   private readonly stats: EndpointStats
   private readonly outliers: OutlierDetectionConfig
+  private readonly coolDown: CoolDownConfig | undefined
   /** Each model's candidate list as last seen (the pool the ejection cap is measured on). */
   private readonly pools = new Map<string, readonly EndpointCandidate[]>()
   private readonly now: () => number
@@ -62,6 +68,8 @@ export class ResilientPolicy implements EndpointPolicy {
     readonly perModel?: ReadonlyMap<string, EndpointPolicy>
     readonly stats: EndpointStats
     readonly outliers: OutlierDetectionConfig
+    /** Honour `Retry-After` on 429/503 as a cool-down (undefined: not at all). */
+    readonly coolDown?: CoolDownConfig
     /** Clock in ms (tests); default performance.now. */
     readonly now?: () => number
     /** Active health checks of these endpoints (undefined or disabled: none). */
@@ -76,6 +84,7 @@ export class ResilientPolicy implements EndpointPolicy {
     this.perModel = options.perModel ?? new Map()
     this.stats = options.stats
     this.outliers = options.outliers
+    this.coolDown = options.coolDown?.enabled ? options.coolDown : undefined
     const checks = options.healthChecks
     this.healthThreshold = checks?.config.unhealthy_threshold ?? 1
     if (checks?.config.enabled)
@@ -105,8 +114,10 @@ export class ResilientPolicy implements EndpointPolicy {
       this.isOpen(this.stats.endpoint(c.target.name), now),
     )
     const policy = this.policyFor(context.model)
-    // Panic mode (nothing available): among all of them, still the preferred level first.
+    // Panic mode (nothing available): among all of them, still the preferred level first —
+    // unless some are cooling down after a Retry-After: then the client is told when to come back.
     const pool = open.length > 0 ? open : usable(candidates, context)
+    if (open.length === 0 && pool.length > 0) this.refuseWhileCooling(pool, now)
     const target = policy.pick(pool.length > 0 ? lowestLevel(pool) : candidates, context)
     if (target) this.stats.endpoint(target.name).picks++
     return target
@@ -122,6 +133,7 @@ export class ResilientPolicy implements EndpointPolicy {
 
   observe(event: EndpointObservation): void {
     const load = this.stats.endpoint(event.endpoint)
+    if (event.kind === 'finished' && event.retryAfterMs !== undefined) this.coolOff(load, event)
     if (event.kind === 'started') {
       this.stats.started(event.endpoint, event.model)
       if (load.halfOpen) load.probes++
@@ -142,6 +154,36 @@ export class ResilientPolicy implements EndpointPolicy {
     this.prober?.close()
     const policies = new Set([this.fallback, ...this.perModel.values()])
     await Promise.allSettled([...policies].map((p) => p.close?.() ?? Promise.resolve()))
+  }
+
+  /** A 429/503 with Retry-After: the endpoint is not picked again before then (bounded). */
+  private coolOff(load: EndpointLoad, event: Extract<EndpointObservation, { kind: 'finished' }>) {
+    if (this.coolDown === undefined || (event.status !== 429 && event.status !== 503)) return
+    const until = this.now() + Math.min(event.retryAfterMs ?? 0, this.coolDown.max_ms)
+    if (until <= load.coolingUntil) return
+    load.coolingUntil = until
+    load.coolingStatus = event.status
+  }
+
+  /**
+   * Nothing in `pool` is available and some of it is cooling down after a Retry-After: answer the
+   * client with that status (429 or 503) and a Retry-After for the soonest end of a cool-down
+   * instead of sending the request to an endpoint that asked not to get one.
+   */
+  private refuseWhileCooling(pool: readonly EndpointCandidate[], now: number): void {
+    let soonest: EndpointLoad | undefined
+    for (const c of pool) {
+      const load = this.stats.endpoint(c.target.name)
+      if (
+        now < load.coolingUntil &&
+        (soonest === undefined || load.coolingUntil < soonest.coolingUntil)
+      )
+        soonest = load
+    }
+    if (soonest === undefined) return
+    const seconds = Math.max(1, Math.ceil((soonest.coolingUntil - now) / 1000))
+    const code = soonest.coolingStatus === 429 ? 'upstream_rate_limited' : 'upstream_overloaded'
+    throw new RouterError(code, undefined, { headers: { 'retry-after': String(seconds) } })
   }
 
   /** One active probe's answer: 2xx is healthy; `unhealthy_threshold` failures in a row are not. */
