@@ -1,7 +1,8 @@
 /**
  * Embedded models before/after, in one run (issue 16): p50 latency of the category classifier,
- * the sentence embedding and the full guard chain (jailbreak + PII on the same text), and the RSS
- * that loading every embedded model and guard detector adds to a fresh process — for an earlier
+ * the sentence embedding and the full guard chain (jailbreak + PII on the same text); the RSS that
+ * what the router builds for its bundled config (models, detectors, cache verifier) adds to a
+ * fresh process; and the idle RSS of the router itself (`serve`, bundled config) — for an earlier
  * revision (default d5a108b, before issue 16) and for this checkout, side by side.
  *
  * The earlier revision is checked out into a temporary git worktree (sharing this checkout's
@@ -12,8 +13,8 @@
  *   flock /work/.heavy.lock node --import tsx bench/classifiers/before-after.ts \
  *     [--before d5a108b] [--rounds 3] [--passes 3] [--out bench/classifiers/recorded/x.json]
  */
-import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { execFileSync, spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -37,6 +38,8 @@ interface Measured {
   readonly embedding_p50_ms: number
   readonly guard_chain_p50_ms: number
   readonly rss_added_mb: number
+  /** RSS of `semantic-router serve` on the bundled config, started and idle (set by the parent). */
+  router_idle_rss_mb?: number
   readonly models: Record<string, string>
 }
 
@@ -52,44 +55,67 @@ const p50 = (samples: number[]): number => {
   return round(s[Math.floor(s.length / 2)]!)
 }
 
-/** Child: load `root`'s embedded models and detectors, measure, print JSON. */
+/**
+ * Child: build what `root`'s router builds for its bundled config (config/config.yaml) — the
+ * runtime services (sentence embedding, jailbreak and PII detectors, the semantic cache with its
+ * verifier) and the category model — then measure and print JSON. Nothing the router does not
+ * load (the word-vector model, the lexical embedding) is loaded.
+ */
 async function child(root: string): Promise<Measured> {
   const imp = (rel: string) => import(pathToFileURL(join(root, rel)).href)
+  const has = (rel: string) => existsSync(join(root, rel))
   const { EMBEDDED_MODELS } = (await imp('src/ml/embedded.ts')) as {
     EMBEDDED_MODELS: Record<string, string>
   }
   const { readModelFolder } = await imp('src/ml/folder.ts')
   const { LoadedModel } = await imp('src/ml/model.ts')
   const { parseConfigText } = await imp('src/config/load.ts')
-  const { createJailbreakDetector, createPiiDetector } = await imp('src/guards/build.ts')
+  const { silentLogger } = await imp('src/log.ts')
+  const { RouterMetrics } = await imp('src/metrics/router-metrics.ts')
+  // The composition root moved (issue 12); the function kept its name and arguments.
+  const { createRuntimeServices } = await imp(
+    has('src/assembly/build-services.ts')
+      ? 'src/assembly/build-services.ts'
+      : 'src/runtime/build-services.ts',
+  )
+  const inputs = texts()
   const gc = (globalThis as { gc?: () => void }).gc
   gc?.()
   const rssBefore = process.memoryUsage().rss
+  const configDir = join(root, 'config')
+  const { config } = parseConfigText(readFileSync(join(configDir, 'config.yaml'), 'utf8'))
+  const services = await createRuntimeServices(config, {
+    log: silentLogger(),
+    metrics: new RouterMetrics(),
+    baseDir: configDir,
+  })
   interface Runnable {
     run(t: string[]): Promise<unknown>
   }
-  const load = (dir: string, task: string): Promise<Runnable> => {
-    const folder = readModelFolder(dir)
-    return LoadedModel.load({
-      folder,
-      task,
-      labels: folder.labels ?? [],
-      longInput: 'truncate',
-    }) as Promise<Runnable>
+  const folder = readModelFolder(EMBEDDED_MODELS['category'])
+  const category = (await LoadedModel.load({
+    folder,
+    task: 'sequence-classification',
+    labels: folder.labels,
+    longInput: 'truncate',
+  })) as Runnable
+  const embedder = (await services.embedder()) as { embed(t: string[]): Promise<unknown> }
+  type Detector = { detect(t: string): Promise<unknown> } | null
+  const jailbreak = (await services.jailbreakDetector()) as Detector
+  const pii = (await services.piiDetector()) as Detector
+  // The semantic cache is opened on first use; since issue 16 opening it loads its learned
+  // verifier (word vectors + WordNet lexicon). Importing the verifier here instead would load a
+  // second copy (tsx resolves this file's URL to a module instance of its own).
+  await services.semanticCache?.()
+  // Use everything once, as the first requests would.
+  for (const t of inputs.slice(0, 50)) {
+    await category.run([t])
+    await embedder.embed([t])
+    await jailbreak?.detect(t)
+    await pii?.detect(t)
   }
-  const models: Record<string, Runnable> = {}
-  // A folder with labels is a classifier (category, jailbreak); one without is an embedding.
-  for (const [name, dir] of Object.entries(EMBEDDED_MODELS))
-    models[name] = await load(
-      dir,
-      (readModelFolder(dir) as { labels: unknown }).labels
-        ? 'sequence-classification'
-        : 'embedding',
-    )
-  const { config } = parseConfigText('prompt_guard: { enabled: true }\n')
-  const jailbreak = await createJailbreakDetector(config)
-  const pii = await createPiiDetector(config)
-  const inputs = texts()
+  gc?.()
+  const rss = process.memoryUsage().rss - rssBefore
   const passes = Number(args.passes)
   const time = async (fn: (t: string) => Promise<unknown>) => {
     for (const t of inputs.slice(0, 20)) await fn(t)
@@ -102,19 +128,53 @@ async function child(root: string): Promise<Measured> {
       }
     return p50(samples)
   }
-  const category = await time((t) => models['category']!.run([t]))
-  const embedding = await time((t) => models['embedding']!.run([t]))
+  const categoryMs = await time((t) => category.run([t]))
+  const embeddingMs = await time((t) => embedder.embed([t]))
   const guards = await time((t) => Promise.all([jailbreak?.detect(t), pii?.detect(t)]))
-  gc?.()
-  const rss = process.memoryUsage().rss - rssBefore
   return {
-    category_p50_ms: category,
-    embedding_p50_ms: embedding,
+    category_p50_ms: categoryMs,
+    embedding_p50_ms: embeddingMs,
     guard_chain_p50_ms: guards,
     rss_added_mb: round(rss / 1024 / 1024, 1),
     models: Object.fromEntries(
       Object.entries(EMBEDDED_MODELS).map(([k, v]) => [k, v.replace(`${root}/`, '')]),
     ),
+  }
+}
+
+/**
+ * RSS of the router itself: `serve` on `root`'s bundled config (every listener on port 0, no
+ * simulator, no file watch), read from /proc two seconds after it logs router_started.
+ */
+async function routerIdleRss(root: string): Promise<number> {
+  const router = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'src/main.ts',
+      'serve',
+      '--config',
+      'config/config.yaml',
+      '--no-watch',
+      ...['--port', '0', '--gateway-port', '0', '--api-port', '0', '--metrics-port', '0'],
+    ],
+    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+  )
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let seen = ''
+      router.stdout.on('data', (chunk: Buffer) => {
+        seen = (seen + chunk.toString()).slice(-4096)
+        if (seen.includes('"router_started"')) resolve()
+      })
+      router.once('exit', (code) => reject(new Error(`router exited (${code}) before starting`)))
+    })
+    await new Promise((r) => setTimeout(r, 2000))
+    const status = readFileSync(`/proc/${router.pid}/status`, 'utf8')
+    return round(Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024, 1)
+  } finally {
+    router.kill('SIGKILL')
   }
 }
 
@@ -138,7 +198,7 @@ function runChild(root: string): Measured {
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
-function main(): void {
+async function main(): Promise<void> {
   const beforeRoot = mkdtempSync(join(tmpdir(), 'sr-before-'))
   execFileSync('git', ['-C', REPO, 'worktree', 'add', '--detach', beforeRoot, args.before], {
     stdio: 'ignore',
@@ -147,19 +207,26 @@ function main(): void {
   try {
     const sides = { before: [] as Measured[], after: [] as Measured[] }
     for (let r = 0; r < Number(args.rounds); r++) {
-      sides.before.push(runChild(beforeRoot))
-      sides.after.push(runChild(REPO))
+      for (const [side, root] of [
+        ['before', beforeRoot],
+        ['after', REPO],
+      ] as const) {
+        const measured = runChild(root)
+        measured.router_idle_rss_mb = await routerIdleRss(root)
+        sides[side].push(measured)
+      }
     }
     const keys = [
       'category_p50_ms',
       'embedding_p50_ms',
       'guard_chain_p50_ms',
       'rss_added_mb',
+      'router_idle_rss_mb',
     ] as const
     const summary = Object.fromEntries(
       keys.map((k) => {
-        const b = median(sides.before.map((m) => m[k]))
-        const a = median(sides.after.map((m) => m[k]))
+        const b = median(sides.before.map((m) => m[k] ?? NaN))
+        const a = median(sides.after.map((m) => m[k] ?? NaN))
         return [k, { before: b, after: a, ratio: round(a / b, 2) }]
       }),
     )
@@ -174,7 +241,7 @@ function main(): void {
       summary,
       models: { before: sides.before[0]!.models, after: sides.after[0]!.models },
       rounds: sides,
-      note: 'p50 over the 168 held-out category texts, one at a time, intra_op_threads 1, default placement; guard chain = jailbreak + PII detect on the same text concurrently; RSS added by loading every embedded model and both detectors in a fresh process (after GC)',
+      note: 'p50 over the 168 held-out category texts, one at a time, default inference settings; guard chain = jailbreak + PII detect on the same text concurrently; rss_added_mb = RSS added in a fresh process by what the router builds for its bundled config (runtime services: sentence embedding, guard detectors, semantic cache and its verifier; plus the category model), after first use and GC; router_idle_rss_mb = RSS of `serve` on the bundled config, idle, 2 s after router_started',
     }
     const json = `${JSON.stringify(report, null, 2)}\n`
     if (args.out) writeFileSync(args.out, json)
@@ -188,4 +255,4 @@ function main(): void {
 }
 
 if (args.child) process.stdout.write(`${JSON.stringify(await child(args.child))}\n`)
-else main()
+else await main()

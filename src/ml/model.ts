@@ -47,7 +47,7 @@ export const DEFAULT_INFERENCE: InferenceSettings = {
   interOpThreads: 1,
   workersPerModel: 1,
   placement: 'auto',
-  mainThreadMaxBytes: 8 * 1024 * 1024,
+  mainThreadMaxBytes: 24 * 1024 * 1024,
   mainThreadMaxWindowMs: 2,
   maxBatch: 32,
   maxChunks: 256,

@@ -91,12 +91,13 @@ describe('inference placement', () => {
   })
 })
 
-describe('ASCII fast tokenizer', () => {
-  const init = (fastTokenizer: boolean): WorkerInit => ({
-    onnxFile: folder.onnxFile,
-    tokenizerFile: folder.tokenizerFile,
-    task: 'sequence-classification',
-    labels: spec.labels,
+describe('fast tokenizer', () => {
+  const embedding = readModelFolder(EMBEDDED_MODELS.embedding)
+  const init = (fastTokenizer: boolean, f = folder): WorkerInit => ({
+    onnxFile: f.onnxFile,
+    tokenizerFile: f.tokenizerFile,
+    task: f === folder ? 'sequence-classification' : 'embedding',
+    labels: f === folder ? spec.labels : [],
     maxLength: folder.maxLength,
     longInput: 'truncate',
     overlap: 64,
@@ -127,6 +128,34 @@ describe('ASCII fast tokenizer', () => {
       })
     } finally {
       await Promise.all([fast.close(), native.close()])
+    }
+  })
+
+  it('gives the same vectors with [CLS]/[SEP] read from tokenizer.json (sentence embedding)', async () => {
+    const [fast, native] = await Promise.all([
+      InferenceEngine.create(init(true, embedding)),
+      InferenceEngine.create(init(false, embedding)),
+    ])
+    try {
+      const [a, b] = await Promise.all([
+        fast.runJobs(TEXTS.map((t) => [t])),
+        native.runJobs(TEXTS.map((t) => [t])),
+      ])
+      assert.deepEqual(a, b)
+    } finally {
+      await Promise.all([fast.close(), native.close()])
+    }
+  })
+
+  it('loads the native tokenizer only for text the fast path declines', async () => {
+    const engine = await InferenceEngine.create(init(true))
+    try {
+      await engine.runJobs(TEXTS.filter((t) => !t.includes('[SEP]')).map((t) => [t]))
+      assert.equal(engine.nativeTokenizerLoaded, false)
+      await engine.runJobs([['a [PAD] b']])
+      assert.equal(engine.nativeTokenizerLoaded, true)
+    } finally {
+      await engine.close()
     }
   })
 })

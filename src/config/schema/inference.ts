@@ -23,7 +23,7 @@ export const inferenceSchema = z.strictObject({
    * workers for anything else.
    */
   placement: z.enum(['auto', 'worker', 'main']).default('auto'),
-  main_thread_max_mb: z.number().min(0).max(1024).default(8),
+  main_thread_max_mb: z.number().min(0).max(1024).default(24),
   main_thread_max_window_ms: z.number().min(0).max(1000).default(2),
   /** Most texts or windows in one batched inference call. */
   max_batch: z.number().int().min(1).max(1024).default(32),

@@ -22,7 +22,7 @@ import {
   type Window,
   type WindowRule,
 } from '../windows.js'
-import { AsciiWordPiece } from './ascii-wordpiece.js'
+import { AsciiWordPiece, postProcessorAffixes } from './ascii-wordpiece.js'
 import { toCodeUnitOffsets } from './offsets.js'
 import type { TaskResult, WorkerError, WorkerInit, WorkerReady } from './protocol.js'
 import { asWorkerError } from './worker-error.js'
@@ -37,28 +37,37 @@ interface BatchOutput {
 export class InferenceEngine {
   private constructor(
     private readonly init: WorkerInit,
-    private readonly tokenizer: Tokenizer,
+    /**
+     * The native tokenizer, or null until a text needs it: with a fast path that knows the special
+     * tokens, it is loaded only for text the fast path declines (30–40 MB for the embedded models'
+     * 130,000-word vocabularies, which most processes then never spend).
+     */
+    private tokenizer: Tokenizer | null,
     private readonly session: ort.InferenceSession,
     private readonly rule: WindowRule,
     private readonly outputName: string,
     readonly ready: WorkerReady,
-    /** Synchronous tokenisation of ASCII text for BERT WordPiece tokenizers (ids only). */
+    /** Synchronous tokenisation for BERT WordPiece / WordLevel tokenizers (ids only). */
     private readonly fast: AsciiWordPiece | null,
   ) {}
 
   static async create(init: WorkerInit): Promise<InferenceEngine> {
     const started = performance.now()
     const rssBefore = process.memoryUsage().rss
-    let tokenizer: Tokenizer
-    try {
-      tokenizer = Tokenizer.fromFile(init.tokenizerFile)
-    } catch (err) {
-      throw invalid(init.tokenizerFile, `cannot be loaded as a tokenizer (${String(err)})`, err)
+    // Token classification needs character offsets, which only the native tokenizer reports.
+    const json =
+      init.task === 'token-classification' || init.fastTokenizer === false
+        ? null
+        : readTokenizerJson(init.tokenizerFile)
+    const fast = json && AsciiWordPiece.fromJson(json)
+    let tokenizer: Tokenizer | null = null
+    let affixes = json && fast ? postProcessorAffixes(json) : null
+    if (affixes === null) {
+      tokenizer = loadTokenizer(init.tokenizerFile)
+      const probe = await tokenizer.encode('a', null, { addSpecialTokens: true })
+      affixes = specialAffixes(probe.getIds(), probe.getSpecialTokensMask())
     }
-    tokenizer.disableTruncation()
-    tokenizer.disablePadding()
-    const probe = await tokenizer.encode('a', null, { addSpecialTokens: true })
-    const { prefix, suffix } = specialAffixes(probe.getIds(), probe.getSpecialTokensMask())
+    const { prefix, suffix } = affixes
     let session: ort.InferenceSession
     try {
       session = await ort.InferenceSession.create(init.onnxFile, {
@@ -96,11 +105,6 @@ export class InferenceEngine {
       loadMs: 0,
       rssDelta: 0,
     }
-    // Token classification needs character offsets, which only the native tokenizer reports.
-    const fast =
-      init.task === 'token-classification' || init.fastTokenizer === false
-        ? null
-        : AsciiWordPiece.fromJson(JSON.parse(readFileSync(init.tokenizerFile, 'utf8')) as object)
     const engine = new InferenceEngine(init, tokenizer, session, rule, outputName, ready, fast)
     const outputSize = await engine.probeOutputSize()
     const loaded: WorkerReady = {
@@ -110,6 +114,11 @@ export class InferenceEngine {
       rssDelta: Math.max(0, process.memoryUsage().rss - rssBefore),
     }
     return new InferenceEngine(init, tokenizer, session, rule, outputName, loaded, fast)
+  }
+
+  /** Whether the native tokenizer has been loaded (at start, or for a text the fast path declined). */
+  get nativeTokenizerLoaded(): boolean {
+    return this.tokenizer !== null
   }
 
   /**
@@ -204,6 +213,7 @@ export class InferenceEngine {
       else native.push(i)
     })
     if (native.length === 0) return out
+    this.tokenizer ??= loadTokenizer(this.init.tokenizerFile)
     const encodings = await this.tokenizer.encodeBatch(
       native.map((i) => texts[i]!),
       { addSpecialTokens: false },
@@ -378,6 +388,26 @@ function pickOutput(init: WorkerInit, outputs: readonly string[]): string {
   const first = outputs[0]
   if (first === undefined) throw invalid(init.onnxFile, 'declares no outputs')
   return first
+}
+
+function readTokenizerJson(file: string): object {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as object
+  } catch (err) {
+    throw invalid(file, `cannot be loaded as a tokenizer (${String(err)})`, err)
+  }
+}
+
+function loadTokenizer(file: string): Tokenizer {
+  let tokenizer: Tokenizer
+  try {
+    tokenizer = Tokenizer.fromFile(file)
+  } catch (err) {
+    throw invalid(file, `cannot be loaded as a tokenizer (${String(err)})`, err)
+  }
+  tokenizer.disableTruncation()
+  tokenizer.disablePadding()
+  return tokenizer
 }
 
 function specialAffixes(ids: number[], specials: number[]): { prefix: number[]; suffix: number[] } {
