@@ -29,16 +29,23 @@ export function parseClientJson(text: string, maxDepth = MAX_JSON_DEPTH): unknow
   return value
 }
 
-/** Whether `value` nests deeper than `limit` (iterative: no recursion on hostile input). */
+/**
+ * Whether `value` nests deeper than `limit`. Recursive, but never deeper than `limit` + 1 frames
+ * (it stops there), so hostile input cannot overflow the stack; no per-node allocation (this runs
+ * on every chat request).
+ */
 export function depthExceeds(value: unknown, limit: number): boolean {
-  const stack: [unknown, number][] = [[value, 1]]
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop()!
-    if (node === null || typeof node !== 'object') continue
-    if (depth > limit) return true
-    const children = Array.isArray(node) ? node : Object.values(node)
-    for (const child of children)
-      if (child !== null && typeof child === 'object') stack.push([child, depth + 1])
+  return deeper(value, 1, limit)
+}
+
+function deeper(node: unknown, depth: number, limit: number): boolean {
+  if (node === null || typeof node !== 'object') return false
+  if (depth > limit) return true
+  if (Array.isArray(node)) {
+    for (const child of node as unknown[]) if (deeper(child, depth + 1, limit)) return true
+    return false
   }
+  const record = node as Record<string, unknown>
+  for (const key in record) if (deeper(record[key], depth + 1, limit)) return true
   return false
 }

@@ -17,7 +17,7 @@ import type {
   SignalInput,
   SignalOutcome,
 } from '../signals/types.js'
-import { choose, type LeafLookup, type Verdict } from './evaluate.js'
+import { choose, type Choice, type LeafLookup, type Verdict } from './evaluate.js'
 import { leaves } from './rules.js'
 import type { Decision, DecisionModel, Recipe } from './types.js'
 
@@ -52,10 +52,22 @@ export interface EngineHooks {
   onSignalError?(type: string, err: unknown): void
 }
 
+/** A recipe's built signals, and what its first round needs when that is known in advance. */
+interface RecipeSignals {
+  readonly byType: ReadonlyMap<string, BuiltSignal>
+  /**
+   * Set when every decision's rule is one leaf of this model signal and nothing else is built (a
+   * classic config: one decision per category, each `domain = <category>`): with nothing known
+   * every decision is open, so the first round needs exactly this signal — the engine starts it
+   * without first evaluating every decision over unknowns.
+   */
+  readonly opening: string | undefined
+}
+
 export class DecisionEngine {
   private constructor(
     readonly model: DecisionModel,
-    private readonly signals: ReadonlyMap<string, ReadonlyMap<string, BuiltSignal>>,
+    private readonly signals: ReadonlyMap<string, RecipeSignals>,
     private readonly hooks: EngineHooks,
   ) {}
 
@@ -65,7 +77,7 @@ export class DecisionEngine {
     registry: PluginRegistry<AnySignalPlugin>,
     hooks: EngineHooks = {},
   ): Promise<DecisionEngine> {
-    const built = new Map<string, Map<string, BuiltSignal>>()
+    const built = new Map<string, RecipeSignals>()
     const all: BuiltSignal[] = []
     try {
       for (const recipe of model.recipes.values()) {
@@ -81,7 +93,7 @@ export class DecisionEngine {
           byType.set(type, entry)
           all.push(entry)
         }
-        built.set(recipe.name, byType)
+        built.set(recipe.name, { byType, opening: openingSignal(recipe, byType) })
       }
     } catch (err) {
       await Promise.allSettled(all.map((s) => s.evaluator.close?.() ?? Promise.resolve()))
@@ -92,12 +104,12 @@ export class DecisionEngine {
 
   /** Start evaluating: cheap signals now, the first round of model signals in the background. */
   start(recipe: Recipe, input: SignalInput): Promise<DecisionResult> {
-    const signals = this.signals.get(recipe.name) ?? new Map<string, BuiltSignal>()
+    const signals = this.signals.get(recipe.name) ?? NO_SIGNALS
     return new Run(recipe, signals, input, this.hooks).result
   }
 
   async close(): Promise<void> {
-    const all = [...this.signals.values()].flatMap((m) => [...m.values()])
+    const all = [...this.signals.values()].flatMap((m) => [...m.byType.values()])
     await Promise.allSettled(all.map((s) => s.evaluator.close?.() ?? Promise.resolve()))
   }
 }
@@ -118,26 +130,43 @@ function implicitDomains(recipe: Recipe): SignalsConfig {
   }
 }
 
+const NO_SIGNALS: RecipeSignals = { byType: new Map(), opening: undefined }
+
+/** The one model signal every decision of `recipe` is a single leaf of (see RecipeSignals). */
+function openingSignal(
+  recipe: Recipe,
+  byType: ReadonlyMap<string, BuiltSignal>,
+): string | undefined {
+  const [only, ...others] = byType.values()
+  if (only === undefined || others.length > 0 || only.cost !== 'model') return undefined
+  const single = recipe.decisions.every(
+    (d) => d.rules?.kind === 'leaf' && d.rules.type === only.type,
+  )
+  return single && recipe.decisions.length > 0 ? only.type : undefined
+}
+
 class Run {
   readonly result: Promise<DecisionResult>
   private readonly outcomes = new Map<string, SignalOutcome>()
   private readonly timings: SignalTiming[] = []
   private readonly began = performance.now()
+  private readonly signals: ReadonlyMap<string, BuiltSignal>
 
   constructor(
     private readonly recipe: Recipe,
-    private readonly signals: ReadonlyMap<string, BuiltSignal>,
+    built: RecipeSignals,
     private readonly input: SignalInput,
     private readonly hooks: EngineHooks,
   ) {
-    let first: Promise<void>
+    this.signals = built.byType
+    let first: Promise<Choice>
     try {
-      for (const s of signals.values()) if (s.cost === 'cheap') this.evaluateCheap(s)
-      first = this.round()
+      for (const s of this.signals.values()) if (s.cost === 'cheap') this.evaluateCheap(s)
+      first = this.round(built.opening)
     } catch (err) {
       first = Promise.reject(asError(err))
     }
-    this.result = first.then(() => this.finish())
+    this.result = first.then((choice) => this.finish(choice))
   }
 
   private readonly lookup: LeafLookup = (leaf) => {
@@ -149,34 +178,40 @@ class Run {
     return confidence === undefined ? { state: 'no_match' } : { state: 'match', confidence }
   }
 
-  /** Evaluate what the decisions that can still win need; repeat until the winner is certain. */
-  private async round(): Promise<void> {
+  /**
+   * Evaluate what the decisions that can still win need; repeat until the winner is certain.
+   * Returns the last choice (made with every outcome there is: the result's).
+   */
+  private async round(opening: string | undefined): Promise<Choice> {
+    if (opening !== undefined) await this.evaluate(opening)
     for (;;) {
-      const { winner, pending } = choose(this.recipe, this.lookup)
-      if (winner !== undefined || pending.length === 0) return
+      const choice = choose(this.recipe, this.lookup)
+      if (choice.winner !== undefined || choice.pending.length === 0) return choice
       const needed = new Set<string>()
-      for (const d of pending)
+      for (const d of choice.pending)
         for (const leaf of leaves(d.rules))
           if (this.signals.has(leaf.type) && !this.outcomes.has(leaf.type)) needed.add(leaf.type)
-      if (needed.size === 0) return
-      await Promise.all(
-        [...needed].map(async (type) => {
-          const s = this.signals.get(type)!
-          const started = performance.now()
-          let value: SignalOutcome | Promise<SignalOutcome>
-          try {
-            value = s.evaluator.evaluate(this.input)
-          } catch (err) {
-            value = Promise.reject(asError(err))
-          }
-          this.settle(
-            s,
-            await Promise.resolve(value).catch((err: unknown) => this.failed(s, err)),
-            started,
-          )
-        }),
-      )
+      if (needed.size === 0) return choice
+      if (needed.size === 1) await this.evaluate(needed.values().next().value!)
+      else await Promise.all([...needed].map((type) => this.evaluate(type)))
     }
+  }
+
+  /** One model signal (a failure that is not a request error counts as no match). */
+  private async evaluate(type: string): Promise<void> {
+    const s = this.signals.get(type)!
+    const started = performance.now()
+    let value: SignalOutcome | Promise<SignalOutcome>
+    try {
+      value = s.evaluator.evaluate(this.input)
+    } catch (err) {
+      value = Promise.reject(asError(err))
+    }
+    this.settle(
+      s,
+      await Promise.resolve(value).catch((err: unknown) => this.failed(s, err)),
+      started,
+    )
   }
 
   private evaluateCheap(s: BuiltSignal): void {
@@ -206,8 +241,7 @@ class Run {
     return FAILED
   }
 
-  private finish(): DecisionResult {
-    const { winner, matched } = choose(this.recipe, this.lookup)
+  private finish({ winner, matched }: Choice): DecisionResult {
     return {
       recipe: this.recipe,
       decision: winner?.decision,

@@ -151,13 +151,14 @@ export class RequestEdge {
     const kind: RequestKind = rule?.kind ?? 'passthrough'
     const id = requestIdFrom(input.headers[REQUEST_ID_HEADER])
     const headers: Record<string, string> = {}
-    const removeHeaders = [...this.routingHeaders]
+    // Headers to remove besides the named routing headers (usually none: no copy of those then).
+    let extra: string[] | undefined
     for (const name in input.headers) {
       const value = input.headers[name]
       if (value === undefined || name.charCodeAt(0) === 58 /* ':' */) continue
       if (this.named.has(name)) continue
       if (name.startsWith(ROUTER_HEADER_PREFIX)) {
-        removeHeaders.push(name)
+        ;(extra ??= []).push(name)
         if (!PIPELINE_REQUEST_FLAGS.has(name)) continue
       }
       headers[name] = typeof value === 'string' ? value : value.join(', ')
@@ -168,7 +169,7 @@ export class RequestEdge {
     if (this.settings.keys !== undefined && kind !== 'passthrough')
       for (const name of CREDENTIAL_HEADERS) {
         delete headers[name]
-        removeHeaders.push(name)
+        ;(extra ??= []).push(name)
       }
     const rejection = admit({
       kind,
@@ -188,7 +189,7 @@ export class RequestEdge {
       requestIdAssigned: id.assigned,
       headers,
       caller: identified instanceof Error ? ANONYMOUS : identified,
-      removeHeaders,
+      removeHeaders: extra ? [...this.routingHeaders, ...extra] : this.routingHeaders,
       acceptsEventStream: (headers['accept'] ?? '').includes('text/event-stream'),
       rejection,
     }
@@ -209,7 +210,7 @@ export class RequestEdge {
       requestIdAssigned: true,
       headers: { [REQUEST_ID_HEADER]: id.id },
       caller: ANONYMOUS,
-      removeHeaders: [...this.routingHeaders],
+      removeHeaders: this.routingHeaders,
       acceptsEventStream: false,
       // Without headers there is no key to check.
       rejection:

@@ -90,7 +90,9 @@ class RelayHandler implements Dispatcher.DispatchHandler {
   /** The endpoint's status and headers, kept until the first body byte commits the response. */
   private pending: { status: number; headers: IncomingHttpHeaders } | undefined
   private retry: { status: number; retryAfter?: string } | undefined
-  private timers: NodeJS.Timeout[] = []
+  /** The try's deadlines (total, and queue when the pool is saturated). */
+  private totalTimer: NodeJS.Timeout | undefined
+  private queueTimer: NodeJS.Timeout | undefined
   /** An upstream error body held (up to MAX_HELD_ERROR_BODY) until the router decides on it. */
   private held:
     { status: number; headers: OutgoingHttpHeaders; chunks: Buffer[]; bytes: number } | undefined
@@ -112,9 +114,9 @@ class RelayHandler implements Dispatcher.DispatchHandler {
     client.onGone(this.onAbort)
     const { headersTimeoutMs, bodyTimeoutMs, totalTimeoutMs, queueTimeoutMs } = this.req
     if (totalTimeoutMs !== undefined)
-      this.after(totalTimeoutMs, () => this.giveUp(new TryTimeoutError('total')))
+      this.totalTimer = after(totalTimeoutMs, () => this.giveUp(new TryTimeoutError('total')))
     if (queueTimeoutMs !== undefined)
-      this.after(queueTimeoutMs, () => {
+      this.queueTimer = after(queueTimeoutMs, () => {
         if (this.controller === undefined)
           this.giveUp(
             new RouterError(
@@ -206,7 +208,8 @@ class RelayHandler implements Dispatcher.DispatchHandler {
     const { res, tracker } = this.req
     const held = this.held
     if (held) {
-      const body = Buffer.concat(held.chunks)
+      // A small JSON answer usually arrives in one chunk: no copy then.
+      const body = held.chunks.length === 1 ? held.chunks[0]! : Buffer.concat(held.chunks)
       const reply = tracker.errorReply(body)
       if (reply) {
         res.writeHead(reply.status, { ...reply.headers, ...this.req.extraHeaders })
@@ -248,19 +251,20 @@ class RelayHandler implements Dispatcher.DispatchHandler {
     else this.settle({ kind: 'failed', error: classify(err) })
   }
 
-  private after(ms: number, fn: () => void): void {
-    const timer = setTimeout(fn, ms)
-    timer.unref()
-    this.timers.push(timer)
-  }
-
   private settle(result: ForwardResult): void {
     if (this.settled) return
     this.settled = true
-    for (const timer of this.timers) clearTimeout(timer)
+    if (this.totalTimer) clearTimeout(this.totalTimer)
+    if (this.queueTimer) clearTimeout(this.queueTimer)
     this.req.client.onGone(undefined)
     this.resolve(result)
   }
+}
+
+function after(ms: number, fn: () => void): NodeJS.Timeout {
+  const timer = setTimeout(fn, ms)
+  timer.unref()
+  return timer
 }
 
 const UNAVAILABLE = new Set([

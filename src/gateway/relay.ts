@@ -79,11 +79,16 @@ export async function relay(first: Forwarded, ex: RelayExchange, deps: RelayDeps
     const startedAt = performance.now()
     let result: ForwardResult
     try {
-      result = await forward({
-        ...forwardRequest(ctx, body, ex, deps),
-        tracker,
-        retryStatus: (status) => isRetryableStatus(status) && mayRetry(),
-      })
+      result = await forward(
+        forwardRequest(
+          ctx,
+          body,
+          tracker,
+          (status) => isRetryableStatus(status) && mayRetry(),
+          ex,
+          deps,
+        ),
+      )
     } catch (err) {
       // The request ends here: the modules' response hooks still run, so nothing they hold (the
       // cache's waiting duplicates of this request) is left waiting for an answer that never comes.
@@ -239,13 +244,15 @@ async function nextTarget(
   return { ctx, body: pipeline.retarget(ctx, triedEndpoints, body)?.body ?? body }
 }
 
-/** The upstream call for one try (headers, path, deadlines), without its tracker. */
+/** The upstream call for one try (headers, path, deadlines). */
 function forwardRequest(
   ctx: RequestContext,
   body: Buffer,
+  tracker: ForwardRequest['tracker'],
+  retryStatus: (status: number) => boolean,
   ex: RelayExchange,
   deps: RelayDeps,
-): Omit<ForwardRequest, 'tracker'> {
+): ForwardRequest {
   const { req, res, request, client } = ex
   const endpoint = ctx.endpoint!
   const upstream = ex.runtime.config.upstream
@@ -270,8 +277,10 @@ function forwardRequest(
     }),
     body,
     res,
+    tracker,
     extraHeaders: { 'x-request-id': request.requestId },
     client,
+    retryStatus,
     ...(own?.headers_timeout_ms === undefined ? {} : { headersTimeoutMs: own.headers_timeout_ms }),
     ...(own?.body_timeout_ms === undefined ? {} : { bodyTimeoutMs: own.body_timeout_ms }),
     totalTimeoutMs: own?.total_timeout_ms ?? upstream.total_timeout_ms,

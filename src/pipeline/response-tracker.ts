@@ -13,7 +13,8 @@ import { normaliseUsage, SseAssembler } from './sse-assembler.js'
 import { SseUsageStripper } from './sse-usage-stripper.js'
 import type { ImmediateResponse, PipelineModule, RequestContext, ResponseRecord } from './types.js'
 import {
-  isJsonBody,
+  NOT_JSON,
+  parseJsonBody,
   upstreamErrorHeaders,
   upstreamErrorReply,
   upstreamProtocolError,
@@ -45,6 +46,12 @@ export class ResponseTracker {
   private assembler: SseAssembler | undefined
   private stripper: SseUsageStripper | undefined
   private finished: Promise<void> | undefined
+  /**
+   * A 2xx body `errorReply` already parsed (the gateway holds every non-streamed body to check it
+   * is JSON): kept so the usage is read from that one parse, not from a second JSON.parse and
+   * Buffer.concat of the same bytes at the end.
+   */
+  private checked: { readonly body: Buffer; readonly json: unknown } | undefined
   /** The upstream broke the protocol (impossible status, invalid body, stream cut short). */
   private protocolFailure: 'upstream_protocol_error' | 'upstream_stream_aborted' | undefined
 
@@ -97,12 +104,16 @@ export class ResponseTracker {
   errorReply(body: Buffer): ImmediateResponse | undefined {
     const status = this.status
     if (impossibleStatus(status)) return this.protocolError(`answered HTTP status ${status}`)
-    if (status >= 200 && status < 300)
-      return isJsonBody(body)
-        ? undefined
-        : this.protocolError(
-            `answered ${status} with ${body.length === 0 ? 'an empty body' : 'a body that is not JSON'}`,
-          )
+    if (status >= 200 && status < 300) {
+      const json = parseJsonBody(body)
+      if (json !== NOT_JSON) {
+        this.checked = { body, json }
+        return undefined
+      }
+      return this.protocolError(
+        `answered ${status} with ${body.length === 0 ? 'an empty body' : 'a body that is not JSON'}`,
+      )
+    }
     if (status < 400) return undefined
     return upstreamErrorReply(this.ctx, status, body)
   }
@@ -213,6 +224,11 @@ export class ResponseTracker {
       usage = assembled.usage
       if (assembled.firstTokenAt !== undefined)
         ttft = (assembled.firstTokenAt - ctx.meta.startedAt) / 1000
+    } else if (this.checked !== undefined && !this.oversize) {
+      // The same bytes the tracker kept (the transport held what onChunk returned, unchanged).
+      body = this.checked.body
+      usage = usageOf(this.checked.json)
+      if (this.headersAt !== undefined) ttft = (this.headersAt - ctx.meta.startedAt) / 1000
     } else {
       if (!this.oversize && this.chunks.length > 0) body = Buffer.concat(this.chunks)
       usage = body ? usageFromJson(body) : undefined
@@ -237,12 +253,13 @@ export class ResponseTracker {
 }
 
 function usageFromJson(body: Buffer): Usage | undefined {
-  try {
-    const parsed = JSON.parse(body.toString('utf8')) as { usage?: Record<string, unknown> }
-    return parsed.usage ? normaliseUsage(parsed.usage) : undefined
-  } catch {
-    return undefined
-  }
+  const parsed = parseJsonBody(body)
+  return parsed === NOT_JSON ? undefined : usageOf(parsed)
+}
+
+function usageOf(parsed: unknown): Usage | undefined {
+  const usage = (parsed as { usage?: Record<string, unknown> } | null)?.usage
+  return usage ? normaliseUsage(usage) : undefined
 }
 
 export interface CostResult {

@@ -22,14 +22,21 @@ export function upstreamErrorHeaders(ctx: RequestContext): Record<string, string
   return { 'x-vsr-selected-model': ctx.upstreamModel, [ERROR_SOURCE_HEADER]: 'upstream' }
 }
 
-export function isJsonBody(body: Buffer): boolean {
-  if (body.length === 0) return false
+/** What parseJsonBody returns for an empty body or one that is not JSON. */
+export const NOT_JSON: unique symbol = Symbol('not JSON')
+
+/** The body parsed as JSON, or NOT_JSON (empty, or not JSON). */
+export function parseJsonBody(body: Buffer): unknown {
+  if (body.length === 0) return NOT_JSON
   try {
-    JSON.parse(body.toString('utf8'))
-    return true
+    return JSON.parse(body.toString('utf8')) as unknown
   } catch {
-    return false
+    return NOT_JSON
   }
+}
+
+export function isJsonBody(body: Buffer): boolean {
+  return parseJsonBody(body) !== NOT_JSON
 }
 
 /**

@@ -27,7 +27,10 @@ export function classification(
       : classifiers.classify({
           text: input.text,
           history: input.history,
-          ...(input.signal ? { signal: input.signal } : {}),
+          // Passed on unread (a keyword classifier never needs it; see classification.ts).
+          get signal() {
+            return input.signal
+          },
         }),
   )
 }

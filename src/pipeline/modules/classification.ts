@@ -66,7 +66,11 @@ export const classificationModule: ModuleFactory = {
         requestId: ctx.meta.requestId,
         ...(ctx.meta.caller ? { caller: ctx.meta.caller.principal } : {}),
         memo: new Map(),
-        ...(ctx.meta.signal ? { signal: ctx.meta.signal } : {}),
+        // Read only by a signal that runs a model: the gateway builds the AbortSignal on first
+        // access, and most requests (keywords, no guards) never need one.
+        get signal() {
+          return ctx.meta.signal
+        },
       })
       return { at, result }
     }
