@@ -17,7 +17,7 @@
 import type { SecurityConfig } from '../config/schema/security.js'
 import { RouterError } from '../errors.js'
 import { logEvent, type Logger } from '../log.js'
-import type { StateStore } from '../state/types.js'
+import type { CounterIncrement, CounterValue, StateStore } from '../state/types.js'
 import type { CallerIdentity } from './caller.js'
 import { costOf } from './response-tracker.js'
 import {
@@ -52,23 +52,42 @@ export class RateLimiter implements PipelineModule {
     this.log = log
   }
 
-  /** Refuse (throws RouterError 429/503) or let the request through, counting it. */
+  /**
+   * Refuse (throws RouterError 429/503) or let the request through, counting it. Every limit of
+   * the subject is read (and the request counted) in one store call: one round trip to Redis.
+   */
   async admit(ctx: RequestContext): Promise<void> {
     const subject = this.subject(ctx.meta.caller)
     if (subject === undefined) return
+    const checks: {
+      increment: CounterIncrement
+      refused: (n: CounterValue) => RouterError | undefined
+    }[] = []
+    if (subject.requestsPerMinute > 0)
+      checks.push({
+        increment: { key: `rl:req:${subject.id}`, by: 1, ttlMs: MINUTE_MS },
+        refused: (n) =>
+          n.value > subject.requestsPerMinute ? refusal('rate_limit_exceeded', n.ttlMs) : undefined,
+      })
+    if (subject.tokensPerMinute > 0)
+      checks.push({
+        increment: { key: `rl:tok:${subject.id}`, by: 0, ttlMs: MINUTE_MS },
+        refused: (n) =>
+          n.value >= subject.tokensPerMinute ? refusal('rate_limit_exceeded', n.ttlMs) : undefined,
+      })
+    if (subject.budget > 0) {
+      const period = budgetPeriod(this.config.budget_period, Date.now())
+      checks.push({
+        increment: { key: `rl:cost:${subject.id}:${period.id}`, by: 0, ttlMs: period.ttlMs },
+        refused: (n) =>
+          n.value >= subject.budget ? refusal('budget_exceeded', period.ttlMs) : undefined,
+      })
+    }
     try {
-      if (subject.requestsPerMinute > 0) {
-        const n = await this.store.increment(`rl:req:${subject.id}`, 1, MINUTE_MS)
-        if (n.value > subject.requestsPerMinute) throw refusal('rate_limit_exceeded', n.ttlMs)
-      }
-      if (subject.tokensPerMinute > 0) {
-        const n = await this.store.increment(`rl:tok:${subject.id}`, 0, MINUTE_MS)
-        if (n.value >= subject.tokensPerMinute) throw refusal('rate_limit_exceeded', n.ttlMs)
-      }
-      if (subject.budget > 0) {
-        const period = budgetPeriod(this.config.budget_period, Date.now())
-        const n = await this.store.increment(`rl:cost:${subject.id}:${period.id}`, 0, period.ttlMs)
-        if (n.value >= subject.budget) throw refusal('budget_exceeded', period.ttlMs)
+      const values = await this.store.incrementMany(checks.map((c) => c.increment))
+      for (const [i, check] of checks.entries()) {
+        const refused = check.refused(values[i]!)
+        if (refused) throw refused
       }
     } catch (err) {
       if (err instanceof RouterError) throw err
@@ -88,18 +107,16 @@ export class RateLimiter implements PipelineModule {
     const subject = this.subject(ctx.meta.caller)
     const usage = record.usage ?? record.assembled?.usage
     if (subject === undefined || usage === undefined) return
-    const writes: Promise<unknown>[] = []
+    const writes: CounterIncrement[] = []
     const tokens = usage.prompt_tokens + usage.completion_tokens
     if (subject.tokensPerMinute > 0 && tokens > 0)
-      writes.push(this.store.increment(`rl:tok:${subject.id}`, tokens, MINUTE_MS))
+      writes.push({ key: `rl:tok:${subject.id}`, by: tokens, ttlMs: MINUTE_MS })
     const cost = costOf(ctx, usage)
     if (subject.budget > 0 && cost.priced && cost.cost > 0) {
       const period = budgetPeriod(this.config.budget_period, Date.now())
-      writes.push(
-        this.store.increment(`rl:cost:${subject.id}:${period.id}`, cost.cost, period.ttlMs),
-      )
+      writes.push({ key: `rl:cost:${subject.id}:${period.id}`, by: cost.cost, ttlMs: period.ttlMs })
     }
-    await Promise.all(writes)
+    if (writes.length > 0) await this.store.incrementMany(writes)
   }
 
   private subject(caller: CallerIdentity | undefined): Subject | undefined {

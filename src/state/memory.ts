@@ -2,7 +2,7 @@
  * In-memory state store: the default for one router process. Expired keys are dropped when read
  * and by a sweep every `sweepMs` (unref'd), so a key that is never read again does not stay.
  */
-import type { CounterValue, StateStore } from './types.js'
+import type { CounterIncrement, CounterValue, StateStore } from './types.js'
 
 interface Entry {
   value: string | Map<string, string>
@@ -38,16 +38,33 @@ export class MemoryStateStore implements StateStore {
   }
 
   increment(key: string, by: number, ttlMs?: number): Promise<CounterValue> {
+    try {
+      return Promise.resolve(this.bump(key, by, ttlMs))
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)))
+    }
+  }
+
+  /** Synchronous, so no other request's update can come between two of them. */
+  incrementMany(increments: readonly CounterIncrement[]): Promise<CounterValue[]> {
+    try {
+      return Promise.resolve(increments.map(({ key, by, ttlMs }) => this.bump(key, by, ttlMs)))
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)))
+    }
+  }
+
+  private bump(key: string, by: number, ttlMs: number | undefined): CounterValue {
     let entry = this.live(key)
     if (entry === undefined) {
       entry = { value: '0', expiresAt: this.expiry(ttlMs) }
       this.entries.set(key, entry)
     }
     const value = Number(typeof entry.value === 'string' ? entry.value : NaN) + by
-    if (!Number.isFinite(value)) return Promise.reject(new Error(`${key} does not hold a number`))
+    if (!Number.isFinite(value)) throw new Error(`${key} does not hold a number`)
     entry.value = String(value)
     const ttl = entry.expiresAt === Infinity ? undefined : Math.max(0, entry.expiresAt - this.now())
-    return Promise.resolve({ value, ttlMs: ttl })
+    return { value, ttlMs: ttl }
   }
 
   hashGetAll(key: string): Promise<Record<string, string>> {

@@ -2,11 +2,15 @@
  * Redis state store: what several router replicas share (rate limits, budgets, scores, splits).
  * One connection per store (npm `@redis/client`, RESP2), every key under `prefix`. Commands fail
  * fast while the connection is down (no offline queue: a request must not wait for Redis to come
- * back); the client reconnects by itself with a capped back-off. Counters are one Lua script each,
- * so an increment and its expiry are atomic and cost one round trip.
+ * back); the client reconnects by itself with a capped back-off. Counters are one Lua script, so
+ * increments and their expiries are atomic and cost one round trip however many counters a request
+ * touches. The script is sent by its SHA-1 (EVALSHA): a server that does not have it (restarted,
+ * flushed, another replica's Redis) answers NOSCRIPT, and the call is repeated once with EVAL, which
+ * loads it.
  */
+import { createHash } from 'node:crypto'
 import { createClient } from '@redis/client'
-import type { CounterValue, StateStore } from './types.js'
+import type { CounterIncrement, CounterValue, StateStore } from './types.js'
 
 export interface RedisStoreOptions {
   /** `redis://[user:password@]host:port[/db]` or `rediss://...`. */
@@ -19,15 +23,26 @@ export interface RedisStoreOptions {
   readonly onError?: (err: Error) => void
 }
 
+/** KEYS[i] += ARGV[2i-1], expiring after ARGV[2i] ms when created; returns {value, pttl}... */
 const INCREMENT = `
-local v = redis.call('INCRBYFLOAT', KEYS[1], ARGV[1])
-local ttl = tonumber(ARGV[2])
-local left = redis.call('PTTL', KEYS[1])
-if ttl > 0 and left < 0 then
-  redis.call('PEXPIRE', KEYS[1], ttl)
-  left = ttl
+local out = {}
+for i, key in ipairs(KEYS) do
+  local v = redis.call('INCRBYFLOAT', key, ARGV[2 * i - 1])
+  local ttl = tonumber(ARGV[2 * i])
+  local left = redis.call('PTTL', key)
+  if ttl > 0 and left < 0 then
+    redis.call('PEXPIRE', key, ttl)
+    left = ttl
+  end
+  out[2 * i - 1] = v
+  out[2 * i] = left
 end
-return {v, left}`
+return out`
+
+const INCREMENT_SHA = createHash('sha1').update(INCREMENT).digest('hex')
+
+const isNoScript = (err: unknown): boolean =>
+  err instanceof Error && err.message.startsWith('NOSCRIPT')
 
 type Client = ReturnType<typeof createClient>
 
@@ -83,17 +98,30 @@ export class RedisStateStore implements StateStore {
   }
 
   async increment(key: string, by: number, ttlMs?: number): Promise<CounterValue> {
-    const ttl = ttlMs === undefined ? 0 : Math.max(1, Math.ceil(ttlMs))
-    const reply = await this.command([
-      'EVAL',
-      INCREMENT,
-      '1',
-      this.key(key),
-      String(by),
-      String(ttl),
+    const [value] = await this.incrementMany([
+      { key, by, ...(ttlMs === undefined ? {} : { ttlMs }) },
     ])
-    const [value, left] = reply as [string, number]
-    return { value: Number(value), ttlMs: left >= 0 ? left : undefined }
+    return value!
+  }
+
+  async incrementMany(increments: readonly CounterIncrement[]): Promise<CounterValue[]> {
+    if (increments.length === 0) return []
+    const args = [String(increments.length)]
+    for (const { key } of increments) args.push(this.key(key))
+    for (const { by, ttlMs } of increments)
+      args.push(String(by), String(ttlMs === undefined ? 0 : Math.max(1, Math.ceil(ttlMs))))
+    let reply: unknown
+    try {
+      reply = await this.command(['EVALSHA', INCREMENT_SHA, ...args])
+    } catch (err) {
+      if (!isNoScript(err)) throw err
+      reply = await this.command(['EVAL', INCREMENT, ...args])
+    }
+    const flat = reply as (string | number)[]
+    return increments.map((_, i) => {
+      const left = Number(flat[2 * i + 1])
+      return { value: Number(flat[2 * i]), ttlMs: left >= 0 ? left : undefined }
+    })
   }
 
   async hashGetAll(key: string): Promise<Record<string, string>> {

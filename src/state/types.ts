@@ -16,6 +16,13 @@ export interface CounterValue {
   readonly ttlMs: number | undefined
 }
 
+/** One counter update of `incrementMany`. */
+export interface CounterIncrement {
+  readonly key: string
+  readonly by: number
+  readonly ttlMs?: number
+}
+
 export interface StateStore {
   /** `memory` or `redis`. */
   readonly kind: string
@@ -29,6 +36,11 @@ export interface StateStore {
    * expires after `ttlMs`; later increments keep that expiry.
    */
   increment(key: string, by: number, ttlMs?: number): Promise<CounterValue>
+  /**
+   * Several `increment`s as one atomic step and (Redis) one round trip: what a request's rate
+   * limits need together. Values in the order given.
+   */
+  incrementMany(increments: readonly CounterIncrement[]): Promise<CounterValue[]>
   /** Every field of a hash (empty when absent). */
   hashGetAll(key: string): Promise<Record<string, string>>
   /** Set some fields of a hash (others kept). */

@@ -51,6 +51,36 @@ export function stateStoreConformance(name: string, open: () => Promise<StateSto
       assert.equal((await s.increment(w, 1, 40)).value, 1, 'a new window starts at 0')
     }))
 
+  test(`${name}: incrementMany updates several counters at once, each with its own expiry`, () =>
+    withStore(async (s) => {
+      const [a, b, c] = [key('many-a'), key('many-b'), key('many-c')]
+      await s.increment(b, 10, 30_000)
+      const values = await s.incrementMany([
+        { key: a, by: 1, ttlMs: 60_000 },
+        { key: b, by: 0.5, ttlMs: 1 },
+        { key: c, by: -3 },
+      ])
+      assert.deepEqual(
+        values.map((v) => v.value),
+        [1, 10.5, -3],
+      )
+      assert.ok(values[0]!.ttlMs! > 59_000 && values[0]!.ttlMs! <= 60_000)
+      assert.ok(values[1]!.ttlMs! > 20_000, 'the expiry set at creation is kept')
+      assert.equal(values[2]!.ttlMs, undefined)
+      assert.deepEqual(await s.incrementMany([]), [])
+      // Concurrent batches on the same keys lose nothing.
+      await Promise.all(
+        Array.from({ length: 30 }, () =>
+          s.incrementMany([
+            { key: a, by: 1 },
+            { key: c, by: 1 },
+          ]),
+        ),
+      )
+      assert.equal((await s.increment(a, 0)).value, 31)
+      assert.equal((await s.increment(c, 0)).value, 27)
+    }))
+
   test(`${name}: hashes`, () =>
     withStore(async (s) => {
       const k = key('hash')
