@@ -9,6 +9,7 @@ import { INFERENCE_EXTENSION_HEADER } from '../edge/routing-headers.js'
 import type { RouterError } from '../errors.js'
 import { REQUEST_ID_HEADER } from '../http/request-id.js'
 import type { ImmediateResponse, RequestOutcome } from '../pipeline/types.js'
+import { envoyRetryMutation } from './envoy-retry.js'
 import { ENVOY_LB_NAMESPACE, type StreamSettings } from './settings.js'
 import {
   immediateResponse,
@@ -77,6 +78,11 @@ export function forwardReply(
   const remove = [...new Set([...edgeRemovals, ...ctx.upstreamHeaderRemovals])].filter(
     (key) => !named.has(key),
   )
+  if (settings.envoyRetry !== undefined) {
+    const retry = envoyRetryMutation(settings.envoyRetry)
+    set.push(...retry.set)
+    remove.push(...retry.remove)
+  }
   const rewrite = outcome.bodyChanged || chunked
   if (rewrite && !chunked) put('content-length', String(outcome.body.length))
   else if (rewrite) remove.push('content-length')

@@ -10,6 +10,8 @@ export interface StreamSettings {
   readonly inferenceExtension: boolean
   readonly failureMode: 'open' | 'closed'
   readonly clearRouteCache: boolean
+  /** `extproc.envoy_retry` when enabled: retry headers for Envoy on every forwarded request. */
+  readonly envoyRetry: RouterConfig['extproc']['envoy_retry']
 }
 
 export function streamSettings(config: RouterConfig): StreamSettings {
@@ -18,5 +20,6 @@ export function streamSettings(config: RouterConfig): StreamSettings {
     inferenceExtension: config.extproc.inference_extension,
     failureMode: config.extproc.failure_mode,
     clearRouteCache: config.clear_route_cache,
+    envoyRetry: config.extproc.envoy_retry?.enabled ? config.extproc.envoy_retry : undefined,
   }
 }

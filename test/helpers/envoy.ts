@@ -4,7 +4,8 @@
  *
  * - request headers (values in raw_value), end_of_stream when there is no body; the reply's header
  *   mutation is applied with Envoy's rules (`:`-headers and `host` cannot be removed, `:method`,
- *   `:scheme`, `:authority`, `host` and `x-envoy-*` cannot be set) and mode_override honoured only
+ *   `:scheme`, `:authority`, `host` cannot be set, `x-envoy-*` neither set nor removed unless the
+ *   client is built with `allowEnvoy`, the filter's `mutation_rules.allow_envoy`) and mode_override honoured only
  *   when allowed and only in header replies (request_header_mode ignored);
  * - the request body BUFFERED (one message, end_of_stream) or STREAMED (one message per chunk, all
  *   sent without waiting, replies read in order, each replacing or clearing its own chunk); header
@@ -173,17 +174,25 @@ function mutationValue(h: HeaderValue): string {
 
 const UNSETTABLE = new Set([':method', ':scheme', ':authority', 'host'])
 
-/** Apply a HeaderMutation with Envoy's default mutation rules. */
-export function applyHeaderMutation(headers: Headers, mutation: HeaderMutation | undefined): void {
+/**
+ * Apply a HeaderMutation with Envoy's mutation rules: the defaults, or with `allowEnvoy` the ext_proc
+ * filter's `mutation_rules: {allow_envoy: true}` (x-envoy-* may then be set and removed).
+ */
+export function applyHeaderMutation(
+  headers: Headers,
+  mutation: HeaderMutation | undefined,
+  allowEnvoy = false,
+): void {
   if (!mutation) return
+  const envoyHeader = (key: string): boolean => !allowEnvoy && key.startsWith('x-envoy-')
   for (const name of mutation.remove_headers ?? []) {
     const key = name.toLowerCase()
-    if (key.startsWith(':') || key === 'host') continue
+    if (key.startsWith(':') || key === 'host' || envoyHeader(key)) continue
     delete headers[key]
   }
   for (const option of mutation.set_headers ?? []) {
     const key = option.header.key.toLowerCase()
-    if (UNSETTABLE.has(key) || key.startsWith('x-envoy-')) continue
+    if (UNSETTABLE.has(key) || envoyHeader(key)) continue
     if (option.header.value && option.header.raw_value?.length)
       throw new Error(`header ${key}: both value and raw_value set`)
     const value = mutationValue(option.header)
@@ -210,12 +219,17 @@ export interface EnvoyClientOptions {
   credentials?: ChannelCredentials
   /** TLS server name override (self-signed localhost certificates). */
   serverName?: string
+  /** The ext_proc filter's `mutation_rules: {allow_envoy: true}` (default: Envoy's default rules). */
+  allowEnvoy?: boolean
 }
 
 export class EnvoyClient {
   private readonly client: InstanceType<ReturnType<typeof makeGenericClientConstructor>>
 
+  private readonly allowEnvoy: boolean
+
   constructor(address: string, options: EnvoyClientOptions = {}) {
+    this.allowEnvoy = options.allowEnvoy ?? false
     const Ctor = makeGenericClientConstructor(loadServices().extProc, 'ExternalProcessor')
     this.client = new Ctor(
       address,
@@ -357,7 +371,7 @@ export class EnvoyClient {
         const reply = await receive('request_headers')
         if (reply?.immediate_response) return immediate(reply)
         const c = common(reply, 'request_headers')
-        applyHeaderMutation(headers, c?.header_mutation)
+        applyHeaderMutation(headers, c?.header_mutation, this.allowEnvoy)
         if (c?.clear_route_cache) clearRouteCache = true
         if (reply?.dynamic_metadata) dynamicMetadata = reply.dynamic_metadata as never
         overrides(reply)
@@ -391,7 +405,7 @@ export class EnvoyClient {
             c?.header_mutation &&
             (c.header_mutation.set_headers?.length || c.header_mutation.remove_headers?.length)
           ) {
-            if (bufferedBody) applyHeaderMutation(headers, c.header_mutation)
+            if (bufferedBody) applyHeaderMutation(headers, c.header_mutation, this.allowEnvoy)
             else ignored++
           }
           const m = c?.body_mutation as { body?: Buffer; clear_body?: boolean } | undefined
@@ -449,7 +463,11 @@ export class EnvoyClient {
         )
         const reply = await receive('response_headers')
         if (reply?.immediate_response) return immediate(reply)
-        applyHeaderMutation(responseHeaders, common(reply, 'response_headers')?.header_mutation)
+        applyHeaderMutation(
+          responseHeaders,
+          common(reply, 'response_headers')?.header_mutation,
+          this.allowEnvoy,
+        )
         overrides(reply)
       }
 

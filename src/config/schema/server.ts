@@ -69,6 +69,42 @@ export const upstreamSchema = z.strictObject({
     .default(32 * MiB),
 })
 
+/** Envoy's `retry_on` conditions (router filter, x-envoy-retry-on). */
+export const ENVOY_RETRY_ON = [
+  '5xx',
+  'gateway-error',
+  'reset',
+  'reset-before-request',
+  'connect-failure',
+  'envoy-ratelimited',
+  'retriable-4xx',
+  'refused-stream',
+  'retriable-status-codes',
+  'retriable-headers',
+  'http3-post-connect-failure',
+] as const
+
+/**
+ * Ours: ask Envoy to retry through request headers (`x-envoy-retry-on`, `x-envoy-max-retries`,
+ * `x-envoy-retriable-status-codes`, `x-envoy-upstream-rq-per-try-timeout-ms`) where a route cannot
+ * carry a retry policy. Envoy applies x-envoy-* mutations only with the ext_proc filter's
+ * `mutation_rules: {allow_envoy: true}`.
+ */
+export const envoyRetrySchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  retry_on: z
+    .string()
+    .default('5xx,reset,connect-failure,retriable-status-codes')
+    .refine(
+      (v) => v.split(',').every((c) => (ENVOY_RETRY_ON as readonly string[]).includes(c.trim())),
+      { message: `must be a comma-separated list of: ${ENVOY_RETRY_ON.join(', ')}` },
+    ),
+  num_retries: z.number().int().min(1).max(10).default(2),
+  retriable_status_codes: z.array(z.number().int().min(100).max(599)).default([429]),
+  /** Envoy's per-try timeout (x-envoy-upstream-rq-per-try-timeout-ms); omitted: the route's. */
+  per_try_timeout_ms: z.number().int().positive().optional(),
+})
+
 export const extprocSchema = z.strictObject({
   /** Header carrying `ip:port` for an ORIGINAL_DST cluster. Upstream's name changed three times. */
   destination_header: z.string().default('x-vsr-destination-endpoint'),
@@ -76,6 +112,8 @@ export const extprocSchema = z.strictObject({
   inference_extension: z.boolean().default(false),
   /** What a processing failure does: continue unmodified (open) or answer with an error (closed). */
   failure_mode: z.enum(['open', 'closed']).default('open'),
+  /** Retries requested from Envoy per request (off unless set). */
+  envoy_retry: envoyRetrySchema.optional(),
   /**
    * Older name of `server.processing_timeout_ms` (it bounded ext_proc only); when both are set the
    * smaller applies, to both transports.
