@@ -18,6 +18,7 @@ import { REQUEST_ID_HEADER } from '../http/request-id.js'
 import { logRequestError } from '../http/respond.js'
 import { logEvent, type Logger } from '../log.js'
 import type { RequestContext, RequestMeta, RequestOutcome } from '../pipeline/types.js'
+import { MAX_HELD_ERROR_BODY } from '../pipeline/upstream-error.js'
 import {
   edgeHeaderMutation,
   errorImmediate,
@@ -335,8 +336,13 @@ export class ExtProcStream {
         const rest = tracker.flush()
         if (rest.length > 0) out = Buffer.concat([out, rest])
       }
-      // A whole upstream error body in one message (BUFFERED): replaced when it is no use.
-      const whole = tracker.isUpstreamError && eos && !this.bodySeen
+      // A whole body in one message (BUFFERED, nothing sent to the client yet): an upstream error
+      // body that is no use, or a 2xx that is not JSON (upstream_protocol_error, as the gateway
+      // answers it), is replaced. Split over messages (STREAMED) the status has already gone out.
+      const whole =
+        eos &&
+        !this.bodySeen &&
+        (tracker.isUpstreamError || (tracker.holdsBody && body.length <= MAX_HELD_ERROR_BODY))
       this.bodySeen = true
       const replacement = whole ? tracker.errorReply(body) : undefined
       if (eos) await this.finishResponse(undefined)

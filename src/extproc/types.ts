@@ -24,7 +24,12 @@ export interface ExtProcResponseTracker {
   flush(): Buffer
   /** The upstream answered 4xx/5xx with a body that is not an SSE stream. */
   readonly isUpstreamError: boolean
-  /** For an upstream error: the router's answer instead of the body, or undefined to pass it. */
+  /** The body is not an SSE stream: a whole one is checked by errorReply (a 2xx must be JSON). */
+  readonly holdsBody: boolean
+  /**
+   * For an upstream error or a whole non-stream body: the router's answer instead of the body, or
+   * undefined to pass it.
+   */
   errorReply(body: Buffer): ImmediateResponse | undefined
   /** Idempotent. `error` marks a response that did not complete. */
   finish(error?: string): Promise<void>

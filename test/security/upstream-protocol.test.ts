@@ -140,6 +140,56 @@ describe('upstream protocol errors (ext_proc)', () => {
     assert.match(ex.body.toString(), /upstream_protocol_error/)
   })
 
+  for (const [mode, contentType, text] of [
+    ['text-plain', 'text/plain', 'hello'],
+    ['bad-json', 'application/json', '{oops!'],
+    ['empty', 'application/json', ''],
+  ] as const)
+    it(`a 200 with a body that is not JSON (${mode}, BUFFERED): 502 upstream_protocol_error, counted`, async () => {
+      const before = await errorsCounted('upstream_protocol_error')
+      const ex = await envoy.exchange(
+        { body: body('x') },
+        play({
+          status: 200,
+          headers: { 'content-type': contentType },
+          chunks: text === '' ? [] : [Buffer.from(text)],
+        }),
+      )
+      if (text === '') {
+        // No body message at all: Envoy sends the headers with end_of_stream; nothing to check
+        // but the status, which is a success the client receives as it is.
+        assert.equal(ex.status, 200)
+        return
+      }
+      assert.equal(ex.status, 502)
+      assert.equal(ex.immediate, true)
+      const error = (JSON.parse(ex.body.toString()) as { error: { code: string; type: string } })
+        .error
+      assert.equal(error.code, 'upstream_protocol_error')
+      assert.equal((await errorsCounted('upstream_protocol_error')) - before, 1)
+    })
+
+  it('a 200 with a JSON body passes unchanged (BUFFERED)', async () => {
+    const json = JSON.stringify({
+      id: 'c1',
+      object: 'chat.completion',
+      created: 1,
+      model: 'm',
+      choices: [{ index: 0, message: { role: 'assistant', content: 'hi' }, finish_reason: 'stop' }],
+    })
+    const ex = await envoy.exchange(
+      { body: body('x') },
+      play({
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        chunks: [Buffer.from(json)],
+      }),
+    )
+    assert.equal(ex.status, 200)
+    assert.equal(ex.immediate, false)
+    assert.equal(ex.body.toString(), json)
+  })
+
   it('a stream cut short ends with an upstream_stream_aborted event', async () => {
     const before = await errorsCounted('upstream_stream_aborted')
     const ex = await envoy.exchange(
