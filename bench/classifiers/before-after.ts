@@ -56,6 +56,19 @@ const p50 = (samples: number[]): number => {
 }
 
 /**
+ * Full collections with pauses between, so freed memory has gone back to the system before RSS
+ * is read: read straight after loading, RSS still holds the loaders' garbage (tokenizer JSON,
+ * model protobufs) and varies by ±60 MB from run to run.
+ */
+async function settle(): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc
+  for (let i = 0; i < 3; i++) {
+    gc?.()
+    await new Promise((r) => setTimeout(r, 200))
+  }
+}
+
+/**
  * Child: build what `root`'s router builds for its bundled config (config/config.yaml) — the
  * runtime services (sentence embedding, jailbreak and PII detectors, the semantic cache with its
  * verifier) and the category model — then measure and print JSON. Nothing the router does not
@@ -79,8 +92,7 @@ async function child(root: string): Promise<Measured> {
       : 'src/runtime/build-services.ts',
   )
   const inputs = texts()
-  const gc = (globalThis as { gc?: () => void }).gc
-  gc?.()
+  await settle()
   const rssBefore = process.memoryUsage().rss
   const configDir = join(root, 'config')
   const { config } = parseConfigText(readFileSync(join(configDir, 'config.yaml'), 'utf8'))
@@ -114,7 +126,7 @@ async function child(root: string): Promise<Measured> {
     await jailbreak?.detect(t)
     await pii?.detect(t)
   }
-  gc?.()
+  await settle()
   const rss = process.memoryUsage().rss - rssBefore
   const passes = Number(args.passes)
   const time = async (fn: (t: string) => Promise<unknown>) => {
