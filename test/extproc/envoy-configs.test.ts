@@ -51,7 +51,12 @@ const K8S_KINDS: Record<string, readonly string[]> = {
   'gateway.networking.k8s.io/v1': ['GatewayClass', 'Gateway', 'HTTPRoute'],
   'gateway.networking.k8s.io/v1beta1': ['ReferenceGrant'],
   'aigateway.envoyproxy.io/v1alpha1': ['AIGatewayRoute', 'AIServiceBackend'],
-  'gateway.envoyproxy.io/v1alpha1': ['Backend', 'EnvoyPatchPolicy', 'EnvoyExtensionPolicy'],
+  'gateway.envoyproxy.io/v1alpha1': [
+    'Backend',
+    'EnvoyPatchPolicy',
+    'EnvoyExtensionPolicy',
+    'BackendTrafficPolicy',
+  ],
   'inference.networking.k8s.io/v1': ['InferencePool'],
   v1: ['Service'],
 }
