@@ -25,8 +25,16 @@ import { MAX_HELD_ERROR_BODY } from '../pipeline/upstream-error.js'
 import type { ClientWatch } from './client-watch.js'
 import { clientResponseHeaders } from './headers.js'
 
+/** Counts the tries undici is running per dispatcher (UpstreamPools: the saturation check). */
+export interface TryCounter {
+  started(dispatcher: Dispatcher): void
+  finished(dispatcher: Dispatcher): void
+}
+
 export interface ForwardRequest {
   readonly dispatcher: Dispatcher
+  /** Told when undici takes the try and when it is done with it (response ended or failed). */
+  readonly tries?: TryCounter
   readonly path: string
   readonly headers: string[]
   readonly body: Buffer
@@ -87,6 +95,8 @@ class RelayHandler implements Dispatcher.DispatchHandler {
   private started = false
   private streaming = false
   private settled = false
+  /** Counted in `tries` until undici ends or fails the response. */
+  private counted = false
   /** The endpoint's status and headers, kept until the first body byte commits the response. */
   private pending: { status: number; headers: IncomingHttpHeaders } | undefined
   private retry: { status: number; retryAfter?: string } | undefined
@@ -125,6 +135,8 @@ class RelayHandler implements Dispatcher.DispatchHandler {
             ),
           )
       })
+    this.req.tries?.started(this.req.dispatcher)
+    this.counted = true
     this.req.dispatcher.dispatch(
       {
         method: 'POST',
@@ -204,6 +216,7 @@ class RelayHandler implements Dispatcher.DispatchHandler {
   }
 
   onResponseEnd(): void {
+    this.uncount()
     this.commit()
     const { res, tracker } = this.req
     const held = this.held
@@ -220,6 +233,7 @@ class RelayHandler implements Dispatcher.DispatchHandler {
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
+    this.uncount()
     const { res } = this.req
     if (err instanceof RetryStatusError && this.retry) {
       this.settle({ kind: 'retry', ...this.retry })
@@ -242,6 +256,12 @@ class RelayHandler implements Dispatcher.DispatchHandler {
       res.destroy()
     }
     this.settle({ kind: 'broken', error })
+  }
+
+  private uncount(): void {
+    if (!this.counted) return
+    this.counted = false
+    this.req.tries?.finished(this.req.dispatcher)
   }
 
   /** A deadline passed: abort the call (or, still queued, settle now and abort when it starts). */

@@ -258,11 +258,12 @@ function forwardRequest(
   const upstream = ex.runtime.config.upstream
   const own = ex.runtime.config.model_config[ctx.selectedModel]?.timeouts
   const apiKey = endpoint.apiKeyEnv === undefined ? undefined : process.env[endpoint.apiKeyEnv]
-  const pool = deps.pools().get(endpoint)
-  const stats = pool.stats
-  const saturated = stats.connected >= upstream.connections_per_endpoint && stats.free === 0
+  const pools = deps.pools()
+  const pool = pools.get(endpoint)
+  const saturated = pools.saturated(pool, upstream.connections_per_endpoint)
   return {
     dispatcher: pool,
+    tries: pools,
     path:
       request.path === CHAT_PATH ? request.target : CHAT_PATH + splitTarget(request.target).query,
     headers: upstreamRequestHeaders({

@@ -3,7 +3,7 @@
  * built from the same `upstream` settings. A config reload that changes those settings gets a new
  * UpstreamPools; the old one is closed gracefully (requests in flight finish first).
  */
-import { Pool } from 'undici'
+import { Pool, type Dispatcher } from 'undici'
 import type { UpstreamConfig } from '../config/schema/index.js'
 import type { EndpointTarget } from '../pipeline/types.js'
 
@@ -13,6 +13,8 @@ export class UpstreamPools {
   /** The last settings object found equal, so the per-request check is an identity compare. */
   private lastSeen: UpstreamConfig
   private readonly pools = new Map<string, Pool>()
+  /** Tries dispatched to each pool that undici has not finished yet (forward.ts counts them). */
+  private readonly active = new Map<Dispatcher, number>()
   private closed = false
 
   constructor(settings: UpstreamConfig) {
@@ -39,6 +41,28 @@ export class UpstreamPools {
       this.pools.set(origin, pool)
     }
     return pool
+  }
+
+  /** A try was dispatched to `pool` (counted until `finished`). */
+  started(pool: Dispatcher): void {
+    this.active.set(pool, (this.active.get(pool) ?? 0) + 1)
+  }
+
+  /** Undici is done with a try `started` on `pool` (its response ended or failed). */
+  finished(pool: Dispatcher): void {
+    this.active.set(pool, (this.active.get(pool) ?? 1) - 1)
+  }
+
+  /**
+   * Whether every one of `connections` connections to the pool's endpoint is open and busy, so a
+   * new try would wait in undici's queue. With fewer tries in flight than connections one is free
+   * or can still be opened: answered from the count, without `pool.stats` (which walks every
+   * connection six times — per try, at a few thousand tries per second).
+   */
+  saturated(pool: Pool, connections: number): boolean {
+    if ((this.active.get(pool) ?? 0) < connections) return false
+    const stats = pool.stats
+    return stats.connected >= connections && stats.free === 0
   }
 
   /** Same settings (timeouts, pool size) as another config's `upstream` section. */
