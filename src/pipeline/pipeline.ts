@@ -22,7 +22,7 @@ import { RateLimiter } from './rate-limits.js'
 import { decisionHeaders } from './decision-headers.js'
 import { modelsListBody } from './immediate.js'
 import { pickEndpoint } from './modules/selection.js'
-import { logDecision, ResponseTracker } from './response-tracker.js'
+import { logDecision, ResponseTracker, type TrackerDeps } from './response-tracker.js'
 import type {
   ImmediateResponse,
   PipelineModule,
@@ -62,6 +62,7 @@ export class Pipeline {
   private readonly log: Logger
   /** Per-caller limits (`security.rate_limits.enabled`); undefined when off. */
   private readonly limiter: RateLimiter | undefined
+  private readonly trackerDeps: TrackerDeps
 
   constructor(options: PipelineOptions) {
     this.config = options.config
@@ -82,6 +83,16 @@ export class Pipeline {
           this.log,
         )
       : undefined
+    // The same for every response of this pipeline: built once, not per request.
+    this.trackerDeps = {
+      // The limiter hears the answer's usage after the modules (tokens and spend per caller).
+      modules: this.limiter ? [...this.modules, this.limiter] : this.modules,
+      maxResponseBytes: this.config.upstream.max_response_bytes,
+      ...(this.selection.endpoints.observe || this.selection.live
+        ? { endpointPolicy: { observe: (e) => observeSelection(this.selection, e) } }
+        : {}),
+      finished: (c, record) => this.publish(c, record),
+    }
   }
 
   /** Decide what to do with one chat-completions request. Throws RouterError for bad input. */
@@ -269,15 +280,7 @@ export class Pipeline {
   }
 
   startResponse(ctx: RequestContext): ResponseTracker {
-    return new ResponseTracker(ctx, {
-      // The limiter hears the answer's usage after the modules (tokens and spend per caller).
-      modules: this.limiter ? [...this.modules, this.limiter] : this.modules,
-      maxResponseBytes: this.config.upstream.max_response_bytes,
-      ...(this.selection.endpoints.observe || this.selection.live
-        ? { endpointPolicy: { observe: (e) => observeSelection(this.selection, e) } }
-        : {}),
-      finished: (c, record) => this.publish(c, record),
-    })
+    return new ResponseTracker(ctx, this.trackerDeps)
   }
 
   /** The request's DecisionEvent, built only when a live consumer listens. */
