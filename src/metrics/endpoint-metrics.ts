@@ -20,6 +20,8 @@ export interface EndpointView {
   readonly inFlight: number
   readonly picks: number
   readonly ejections: number
+  /** Configured priority level (0 = primary). */
+  readonly priority: number
   health(now: number): (typeof HEALTH_STATES)[number]
 }
 
@@ -28,6 +30,7 @@ export class EndpointMetrics {
   readonly health: Gauge<'endpoint' | 'state'>
   readonly picks: Counter<'endpoint'>
   readonly ejections: Counter<'endpoint'>
+  readonly priority: Gauge<'endpoint'>
   readonly latency: Histogram<'endpoint'>
   readonly retries: Counter<'endpoint' | 'reason'>
   readonly failovers: Counter<'from_model' | 'to_model'>
@@ -79,6 +82,16 @@ export class EndpointMetrics {
       collect() {
         this.reset()
         for (const [endpoint, e] of view()) this.inc({ endpoint }, e.ejections)
+      },
+    })
+    this.priority = new Gauge({
+      name: 'llm_endpoint_priority',
+      help: 'Configured priority level of each endpoint (0 = primary, 1+ = standby)',
+      labelNames: ['endpoint'] as const,
+      registers,
+      collect() {
+        this.reset()
+        for (const [endpoint, e] of view()) this.set({ endpoint }, e.priority)
       },
     })
     this.latency = new Histogram({

@@ -52,6 +52,8 @@ export class EndpointLoad {
   /** Failed active probes in a row. */
   probeFailures = 0
   vllm: VllmLoad | undefined = undefined
+  /** Configured priority level (`vllm_endpoints[].priority`; metrics and the console). */
+  priority = 0
   /** Totals since the process started (metrics). */
   picks = 0
   ejections = 0

@@ -1,8 +1,14 @@
 /**
  * "LLM Router Metrics": upstream's operator dashboard (same title and uid, so it replaces an
  * imported upstream copy) with its twelve panels, plus routing flow, routing policy, confidence,
- * cache hit rate and cost per category. docs/operations.md describes every panel.
+ * cache hit rate, cost per category and a compact endpoint row (traffic share, endpoints out of
+ * rotation, standby share). docs/operations.md describes every panel.
  */
+import {
+  endpointsOutOfRotation,
+  endpointTrafficShare,
+  standbyTrafficShare,
+} from './endpoint-panels.js'
 import type { DashboardSpec } from './grafana-json.js'
 
 const RATE = '$__rate_interval'
@@ -151,6 +157,15 @@ export const llmRouterDashboard: DashboardSpec = {
             { expr: quantile(0.95, 'llm_model_tpot_seconds', 'le, model'), legend: '{{model}}' },
           ],
         },
+      ],
+    },
+    {
+      // Compact: the operations dashboard has the full endpoint row (latency, retries, failovers).
+      title: 'Endpoints',
+      panels: [
+        { ...endpointTrafficShare, width: 8 },
+        { ...endpointsOutOfRotation, width: 8 },
+        { ...standbyTrafficShare, width: 8 },
       ],
     },
     {

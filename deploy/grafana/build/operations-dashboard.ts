@@ -4,6 +4,11 @@
  * an alert from deploy/prometheus/alerts.yaml fires. docs/operations.md describes every panel.
  */
 import type { DashboardSpec } from './grafana-json.js'
+import {
+  endpointsOutOfRotation,
+  endpointTrafficShare,
+  standbyTrafficShare,
+} from './endpoint-panels.js'
 
 const RATE = '$__rate_interval'
 /** Process metrics carry no llm_ prefix; the job keeps other Node processes out. */
@@ -207,20 +212,7 @@ export const operationsDashboard: DashboardSpec = {
     {
       title: 'Endpoints: load, health, retries',
       panels: [
-        {
-          title: 'Endpoint Traffic Share',
-          description:
-            'Share of the picks each endpoint got (weights are shares; slow ones get less).',
-          kind: 'timeseries',
-          unit: 'percentunit',
-          min: 0,
-          targets: [
-            {
-              expr: `sum by (endpoint) (rate(llm_endpoint_picks_total[${RATE}])) / ignoring(endpoint) group_left() sum(rate(llm_endpoint_picks_total[${RATE}]))`,
-              legend: '{{endpoint}}',
-            },
-          ],
-        },
+        endpointTrafficShare,
         {
           title: 'Endpoint Latency (p99)',
           description: 'p99 latency of successful answers per endpoint (TTFB for streams).',
@@ -247,7 +239,8 @@ export const operationsDashboard: DashboardSpec = {
         },
         {
           title: 'Endpoint Health',
-          description: 'Each endpoint’s state: healthy, ejected, half_open or unhealthy.',
+          description:
+            'Each endpoint’s state: healthy, ejected, cooling_down, half_open or unhealthy.',
           kind: 'timeseries',
           unit: 'short',
           targets: [
@@ -293,6 +286,8 @@ export const operationsDashboard: DashboardSpec = {
             },
           ],
         },
+        endpointsOutOfRotation,
+        standbyTrafficShare,
       ],
     },
     {

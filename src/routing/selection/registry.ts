@@ -103,6 +103,10 @@ export function buildEndpointPolicy(
   registry: PluginRegistry<AnyEndpointPolicyPlugin> = BUILTIN_ENDPOINT_POLICIES,
 ): ResilientPolicy {
   const stats = ctx.endpointStats ?? new EndpointStats()
+  // Standbys are known (metrics: llm_endpoint_priority) before they ever get a request.
+  for (const ep of ctx.config.vllm_endpoints)
+    if (ep.priority > 0 || stats.snapshot().has(ep.name))
+      stats.endpoint(ep.name).priority = ep.priority
   const withStats = { ...ctx, endpointStats: stats }
   const { kind, options } = ctx.config.pipeline.endpoint_policy
   const found = registry.require(kind, options, at('endpoint_policy'))
