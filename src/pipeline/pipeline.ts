@@ -18,6 +18,11 @@ import type { RuntimeServices } from '../runtime/services.js'
 import { modelAllowed } from './caller.js'
 import { decisionEvent, rejectedEvent, type FinishedRecord } from './decision-event.js'
 import { inputWindow } from './input-window.js'
+import {
+  identityHeaderPolicy,
+  identityHeadersToRemove,
+  type IdentityHeaderPolicy,
+} from './identity-headers.js'
 import { RateLimiter } from './rate-limits.js'
 import { decisionHeaders } from './decision-headers.js'
 import { modelsListBody } from './immediate.js'
@@ -63,6 +68,8 @@ export class Pipeline {
   /** Per-caller limits (`security.rate_limits.enabled`); undefined when off. */
   private readonly limiter: RateLimiter | undefined
   private readonly trackerDeps: TrackerDeps
+  /** Which caller identity headers the endpoint may get (identity-headers.ts). */
+  private readonly identityHeaders: IdentityHeaderPolicy
 
   constructor(options: PipelineOptions) {
     this.config = options.config
@@ -73,6 +80,7 @@ export class Pipeline {
     this.modules = options.modules
     this.log = options.services.log
     options.services.metrics.knowModels(knownModels(options.config, options.tables))
+    this.identityHeaders = identityHeaderPolicy(options.config)
     const limits = options.config.security.rate_limits
     this.limiter = limits.enabled
       ? new RateLimiter(
@@ -107,6 +115,8 @@ export class Pipeline {
     }
     metrics.modelRequests.inc({ model: metrics.modelLabel(request.model) })
     const ctx = this.createContext(request, meta)
+    for (const name of identityHeadersToRemove(this.identityHeaders, meta))
+      ctx.upstreamHeaderRemovals.add(name)
     // A key limited to some models may not name another (an auto-routed request is checked on
     // the model the router chose, below).
     if (!ctx.autoRouted) this.authorizeModel(ctx, request.model, 0)

@@ -31,6 +31,16 @@ export const SPOOFED_ROUTING_HEADERS: Readonly<Record<string, string>> = {
   'x-ai-eg-model': SPOOF,
 }
 
+/**
+ * Caller identity headers a client might send to pass as someone else (v0.3 authz user and
+ * groups, the cache partition's tenant): the router forwards none of them by default.
+ */
+export const SPOOFED_IDENTITY_HEADERS: Readonly<Record<string, string>> = {
+  'x-authz-user-id': SPOOF,
+  'x-authz-user-groups': `admins,${SPOOF}`,
+  'x-tenant-id': SPOOF,
+}
+
 export interface HostileRequest {
   /** Default POST. */
   readonly method?: string
@@ -91,6 +101,22 @@ const refused = (
 ): Outcome => ({ kind: 'refused', status, code, loggedAs: 'request_error', ...more })
 
 export const HOSTILE_ROWS: readonly HostileRow[] = [
+  {
+    name: 'client identity headers (authz user, groups, tenant) are not forwarded',
+    request: { headers: SPOOFED_IDENTITY_HEADERS },
+    outcome: routed,
+  },
+  {
+    name: 'identity headers in mixed case beside spoofed routing headers',
+    request: {
+      headers: {
+        ...SPOOFED_ROUTING_HEADERS,
+        'X-Authz-User-Id': SPOOF,
+        'X-Tenant-Id': SPOOF,
+      },
+    },
+    outcome: routed,
+  },
   {
     name: 'spoofed routing headers on an auto-routed chat',
     request: { headers: SPOOFED_ROUTING_HEADERS },

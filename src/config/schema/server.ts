@@ -178,7 +178,15 @@ export const pipelineSchema = z.strictObject({
    * believes them only when it sits behind a proxy that does the same.
    */
   identity_headers: z
-    .strictObject({ gateway: z.boolean().default(false), extproc: z.boolean().default(true) })
+    .strictObject({
+      gateway: z.boolean().default(false),
+      extproc: z.boolean().default(true),
+      /**
+       * Forward them (and the tenant header) to the endpoint where they are believed and the
+       * router did not authenticate the caller itself; default: removed from what is forwarded.
+       */
+      forward: z.boolean().default(false),
+    })
     .prefault({}),
   /** Which model answers (src/routing/selection). */
   model_selector: pluginChoice('static'),

@@ -7,6 +7,8 @@
  *   (`Authorization`, organisation, project), plus the body's `user`, `metadata` and an
  *   `x-user-id` header: a cached answer only goes to a caller the upstream would have answered.
  * - `tenant`: the key's tenant, else the tenant header, else the caller as above; plus `user`.
+ *   A caller the router authenticated (a key without a tenant) is its own partition: the tenant
+ *   header is a client's claim then, never a way into another tenant's answers.
  * - `shared`: one partition (deliberately shared public answers).
  */
 import { createHash } from 'node:crypto'
@@ -23,7 +25,9 @@ export function cachePartition(
   const caller = meta.caller?.principal ?? 'anonymous'
   const owner =
     settings.by === 'tenant'
-      ? (meta.caller?.tenant ?? tenantHeader(meta, settings.tenant_header) ?? caller)
+      ? (meta.caller?.tenant ??
+        (meta.caller?.source === 'key' ? undefined : tenantHeader(meta, settings.tenant_header)) ??
+        caller)
       : caller
   const parts = [settings.by, owner, typeof body['user'] === 'string' ? body['user'] : '']
   if (settings.by === 'caller') {
