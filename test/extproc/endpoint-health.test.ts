@@ -22,6 +22,28 @@ resilience: { outlier_detection: { base_ejection_ms: 60000 } }
 const body = JSON.parse(chat('hello')) as Record<string, unknown>
 const request = () => JSON.stringify({ ...body, model: 'm' })
 
+/**
+ * An upstream behind Envoy that records each destination header and answers `failure` where
+ * `fails(destination)` says so, a completion elsewhere.
+ */
+function upstreamWhere(
+  seen: string[],
+  fails: (destination: string) => boolean,
+  failure: { status: number; headers?: Record<string, string> },
+) {
+  return (req: UpstreamRequest) => {
+    const destination = req.routeHeaders['x-vsr-destination-endpoint'] ?? ''
+    seen.push(destination)
+    return fails(destination)
+      ? {
+          status: failure.status,
+          headers: { 'content-type': 'application/json', ...failure.headers },
+          chunks: [Buffer.from('{}')],
+        }
+      : completionResponse('m')
+  }
+}
+
 describe('ext_proc: endpoint health from the response phase', () => {
   let f: ExtProcFixture
   before(async () => {
@@ -31,17 +53,7 @@ describe('ext_proc: endpoint health from the response phase', () => {
 
   it('ejects an endpoint whose answers come back 503, then names only the other', async () => {
     const seen: string[] = []
-    const upstream = (req: UpstreamRequest) => {
-      const destination = req.routeHeaders['x-vsr-destination-endpoint'] ?? ''
-      seen.push(destination)
-      return destination === '127.0.0.1:9001'
-        ? {
-            status: 503,
-            headers: { 'content-type': 'application/json' },
-            chunks: [Buffer.from('{}')],
-          }
-        : completionResponse('m')
-    }
+    const upstream = upstreamWhere(seen, (d) => d === '127.0.0.1:9001', { status: 503 })
     for (let i = 0; i < 30; i++) await f.envoy.exchange({ body: request() }, upstream)
     const toA = seen.filter((d) => d === '127.0.0.1:9001').length
     assert.equal(toA, 3, `a got ${toA} requests: three 503s eject it for the rest of the test`)
@@ -59,17 +71,9 @@ describe('ext_proc: a standby endpoint (priority 1) from the same state', () => 
   it('names the standby only once the primary is ejected', async () => {
     const seen: string[] = []
     let primaryDown = false
-    const upstream = (req: UpstreamRequest) => {
-      const destination = req.routeHeaders['x-vsr-destination-endpoint'] ?? ''
-      seen.push(destination)
-      return primaryDown && destination === '127.0.0.1:9001'
-        ? {
-            status: 503,
-            headers: { 'content-type': 'application/json' },
-            chunks: [Buffer.from('{}')],
-          }
-        : completionResponse('m')
-    }
+    const upstream = upstreamWhere(seen, (d) => primaryDown && d === '127.0.0.1:9001', {
+      status: 503,
+    })
     for (let i = 0; i < 20; i++) await f.envoy.exchange({ body: request() }, upstream)
     assert.ok(
       seen.every((d): boolean => d === '127.0.0.1:9001'),
@@ -93,17 +97,10 @@ describe('ext_proc: Retry-After cool-down from the response phase', () => {
   it('a 429 with Retry-After through Envoy: the endpoint is not named again; all cooling → 429', async () => {
     const seen: string[] = []
     let bothLimited = false
-    const upstream = (req: UpstreamRequest) => {
-      const destination = req.routeHeaders['x-vsr-destination-endpoint'] ?? ''
-      seen.push(destination)
-      return destination === '127.0.0.1:9001' || bothLimited
-        ? {
-            status: 429,
-            headers: { 'content-type': 'application/json', 'retry-after': '45' },
-            chunks: [Buffer.from('{}')],
-          }
-        : completionResponse('m')
-    }
+    const upstream = upstreamWhere(seen, (d) => d === '127.0.0.1:9001' || bothLimited, {
+      status: 429,
+      headers: { 'retry-after': '45' },
+    })
     for (let i = 0; i < 20; i++) await f.envoy.exchange({ body: request() }, upstream)
     assert.equal(seen.filter((d) => d === '127.0.0.1:9001').length, 1)
     const a = f.t.runtime.services.state.endpointStats.endpoint('a')

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { observeTry } from '../../../test/helpers/endpoint-tries.js'
 import { coolDownSchema, outlierDetectionSchema } from '../../config/schema/resilience.js'
 import { RouterError } from '../../errors.js'
 import { EndpointStats } from '../../runtime/endpoint-stats.js'
@@ -36,18 +37,8 @@ function setup(coolDown: object = {}) {
   })
   const pool = [candidate('a'), candidate('b')]
   const pick = () => policy.pick(pool, { model: 'm', requestId: 'r' })?.name
-  const answer = (endpoint: string, status: number, retryAfterMs?: number) => {
-    policy.observe({ kind: 'started', endpoint, model: 'm', requestId: 'r' })
-    policy.observe({
-      kind: 'finished',
-      endpoint,
-      model: 'm',
-      requestId: 'r',
-      status,
-      latencySeconds: 0.01,
-      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-    })
-  }
+  const answer = (endpoint: string, status: number, retryAfterMs?: number) =>
+    observeTry(policy, endpoint, status, retryAfterMs === undefined ? {} : { retryAfterMs })
   return { stats, policy, pick, answer, advance: (ms: number) => (clock += ms) }
 }
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { observeTry } from '../../../test/helpers/endpoint-tries.js'
 import { parseConfigText } from '../../config/load.js'
 import { outlierDetectionSchema } from '../../config/schema/resilience.js'
 import { createLogger } from '../../log.js'
@@ -124,17 +125,7 @@ describe('outlier detection (every policy)', () => {
     })
     const three = [candidate('a', 1), candidate('b', 1), candidate('c', 1)]
     const pick = () => policy.pick(three, { model: 'm', requestId: 'r' })!.name
-    const tryOn = (endpoint: string, status: number) => {
-      policy.observe({ kind: 'started', endpoint, model: 'm', requestId: 'r' })
-      policy.observe({
-        kind: 'finished',
-        endpoint,
-        model: 'm',
-        requestId: 'r',
-        status,
-        latencySeconds: 0.01,
-      })
-    }
+    const tryOn = (endpoint: string, status: number) => observeTry(policy, endpoint, status)
     return { stats, policy, pick, tryOn, advance: (ms: number) => (clock += ms) }
   }
 
@@ -186,18 +177,7 @@ describe('outlier detection (every policy)', () => {
     const { stats, pick, tryOn, policy } = setup()
     pick()
     for (let i = 0; i < 5; i++) tryOn('a', 429)
-    for (let i = 0; i < 5; i++) {
-      policy.observe({ kind: 'started', endpoint: 'a', model: 'm', requestId: 'r' })
-      policy.observe({
-        kind: 'finished',
-        endpoint: 'a',
-        model: 'm',
-        requestId: 'r',
-        status: 0,
-        latencySeconds: 0.01,
-        error: 'cancellation',
-      })
-    }
+    for (let i = 0; i < 5; i++) observeTry(policy, 'a', 0, { error: 'cancellation' })
     assert.equal(stats.endpoint('a').health(1_000), 'healthy')
     assert.equal(stats.endpoint('a').inFlight, 0)
   })

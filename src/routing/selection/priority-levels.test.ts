@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict'
 import { after, describe, it } from 'node:test'
+import { observeTry } from '../../../test/helpers/endpoint-tries.js'
 import { parseConfigText } from '../../config/load.js'
 import { outlierDetectionSchema } from '../../config/schema/resilience.js'
 import { createLogger } from '../../log.js'
@@ -49,17 +50,7 @@ function setup(kind: string) {
   closers.push(() => policy.close())
   const pick = (exclude?: ReadonlySet<string>) =>
     policy.pick(fleet, { model: 'm', requestId: 'r', ...(exclude ? { exclude } : {}) })!.name
-  const tryOn = (endpoint: string, status: number) => {
-    policy.observe({ kind: 'started', endpoint, model: 'm', requestId: 'r' })
-    policy.observe({
-      kind: 'finished',
-      endpoint,
-      model: 'm',
-      requestId: 'r',
-      status,
-      latencySeconds: 0.01,
-    })
-  }
+  const tryOn = (endpoint: string, status: number) => observeTry(policy, endpoint, status)
   const count = (n: number) => {
     const seen = new Map<string, number>()
     for (let i = 0; i < n; i++) {
