@@ -118,23 +118,34 @@ function probe(base: string, agent: Agent): { stop: () => Promise<number[]> } {
   }
 }
 
+/**
+ * One chat request. A router that refuses a body before reading all of it (503 server_overloaded
+ * closes the connection) may reset the upload: reported as status 0 with the client's error code.
+ */
 async function post(base: string, body: Buffer, agent: Agent) {
-  const res = await request(`${base}/v1/chat/completions`, {
-    method: 'POST',
-    dispatcher: agent,
-    headers: { 'content-type': 'application/json' },
-    body,
-    headersTimeout: 120_000,
-    bodyTimeout: 120_000,
-  })
-  const text = await res.body.text()
+  let status = 0
+  let text: string
+  try {
+    const res = await request(`${base}/v1/chat/completions`, {
+      method: 'POST',
+      dispatcher: agent,
+      headers: { 'content-type': 'application/json' },
+      body,
+      headersTimeout: 120_000,
+      bodyTimeout: 120_000,
+    })
+    status = res.statusCode
+    text = await res.body.text()
+  } catch (err) {
+    return { status, code: (err as { code?: string }).code ?? 'request_failed' }
+  }
   let code: string | undefined
   try {
     code = (JSON.parse(text) as { error?: { code?: string } }).error?.code
   } catch {
     code = undefined
   }
-  return { status: res.statusCode, code }
+  return { status, code }
 }
 
 async function baselineProbe(base: string, agent: Agent): Promise<number> {
