@@ -33,8 +33,11 @@ const held = async () =>
 
 /** Poll until the gauge shows `bytes` held (the router has read the pending request's size). */
 async function waitHeld(bytes: number): Promise<void> {
+  const deadline = Date.now() + 30_000
   for (;;) {
-    if ((await held()) === bytes) return
+    const now = await held()
+    if (now === bytes) return
+    if (Date.now() > deadline) assert.fail(`still ${now} bytes held, waiting for ${bytes}`)
     await new Promise((r) => setTimeout(r, 10))
   }
 }
