@@ -35,8 +35,8 @@ export class InProcessRunner implements ModelRunner {
   }
 
   /** See InferenceEngine.timeFullWindow. */
-  timeFullWindow(): Promise<number> {
-    return this.engine.timeFullWindow()
+  timeFullWindow(enough?: number): Promise<number> {
+    return this.engine.timeFullWindow(enough)
   }
 
   get ready(): WorkerReady {

@@ -173,7 +173,8 @@ async function place(
     return { placement: 'main', workers: await startAll(init, 1, 'main') }
   if (spec.folder.onnxBytes > settings.mainThreadMaxBytes) return onWorkers()
   const runner = await InProcessRunner.start(init)
-  if ((await runner.timeFullWindow()) <= settings.mainThreadMaxWindowMs)
+  const window = settings.mainThreadMaxWindowMs
+  if ((await runner.timeFullWindow(window)) <= window)
     return { placement: 'main', workers: [runner] }
   await runner.close()
   return onWorkers()

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import protobuf from 'protobufjs'
 import { invalid } from '../../ml/folder.js'
+import { Vocabulary } from '../../ml/vocabulary.js'
 
 export interface QuantizedRows {
   readonly rows: number
@@ -25,7 +26,7 @@ export class WordTable {
 
   constructor(
     private readonly table: QuantizedRows,
-    private readonly index: ReadonlyMap<string, number>,
+    private readonly index: Vocabulary,
   ) {
     const { rows, dim, codes } = table
     this.norms = new Float32Array(rows)
@@ -91,8 +92,7 @@ export function loadWordTable(dir: string): WordTable {
     .model?.vocab
   if (typeof vocab !== 'object' || vocab === null)
     throw invalid(tokenizerFile, 'has no model.vocab (a WordLevel vocabulary is needed)')
-  const index = new Map<string, number>()
-  for (const [word, id] of Object.entries(vocab)) if (typeof id === 'number') index.set(word, id)
+  const index = Vocabulary.from(vocab as Record<string, number>)
   const aligned = (b: Uint8Array) => new Uint8Array(b).buffer
   return new WordTable(
     {

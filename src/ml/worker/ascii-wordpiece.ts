@@ -16,6 +16,7 @@
  * offsets — goes to the native binding. A test compares both on thousands of texts.
  */
 
+import { Vocabulary } from '../vocabulary.js'
 import { BERT_WORD, NATIVE_ONLY, bertNormalise } from './bert-text.js'
 
 /** The parts of tokenizer.json this reads. */
@@ -82,7 +83,7 @@ const ASTRAL = /[\u{10000}-\u{10ffff}]/u
 
 export class AsciiWordPiece {
   private constructor(
-    private readonly vocab: Map<string, number>,
+    private readonly vocab: Vocabulary,
     private readonly unkId: number,
     private readonly prefix: string,
     private readonly maxChars: number,
@@ -103,7 +104,7 @@ export class AsciiWordPiece {
     if (normalizer?.type !== 'BertNormalizer' || normalizer.clean_text !== true) return null
     if (pre?.type !== 'BertPreTokenizer') return null
     if ((model?.type !== 'WordPiece' && model?.type !== 'WordLevel') || !model.vocab) return null
-    const vocab = new Map(Object.entries(model.vocab))
+    const vocab = Vocabulary.from(model.vocab)
     const unkId = vocab.get(model.unk_token ?? '[UNK]')
     if (unkId === undefined) return null
     return new AsciiWordPiece(
