@@ -13,14 +13,22 @@ import {
   evaluatePiiSet,
   GUARD_SETS,
 } from '../../src/eval/guards/evaluate.js'
+import { readRecorded } from '../../src/eval/cards/recorded.js'
 import { loadDefaultJailbreakDetector } from '../../src/eval/guards/embedded-jailbreak.js'
 import { loadJailbreakCorpus } from '../../src/eval/guards/jailbreak-corpus.js'
 import { loadPiiCorpus } from '../../src/eval/guards/pii-data.js'
 import { RuleJailbreakDetector } from '../../src/guards/jailbreak/rule-detector.js'
 import { ValidatorPiiDetector } from '../../src/guards/pii/validator-detector.js'
 
-/** The shipped jailbreak classifier's figures on the corpus test split (rules + model, 0.7). */
-const RECORDED = { recall: 0.538, fpr: 0.019 }
+/**
+ * The shipped jailbreak classifier's figures on the corpus test split (rules + model, 0.7), as
+ * `semantic-router eval --write` recorded them (the `jailbreak` card, src/eval/cards/jailbreak.ts).
+ */
+const recordedJailbreak = readRecorded()['jailbreak'] ?? {}
+const RECORDED = {
+  recall: (recordedJailbreak['recall'] ?? 100) / 100,
+  fpr: 1 - (recordedJailbreak['not_false_positive'] ?? 0) / 100,
+}
 
 describe('held-out accuracy', () => {
   it('jailbreak rules meet recall and false-positive targets', async () => {
@@ -39,8 +47,9 @@ describe('held-out accuracy', () => {
     try {
       const r = await evaluateJailbreakExamples(detector, corpus.test, 0.7)
       assert.ok(r.attacks >= 150 && r.benign >= 150, 'the test split is complete')
-      assert.ok(r.recall >= RECORDED.recall - 0.02, `recall ${r.recall}`)
-      assert.ok(r.falsePositiveRate <= RECORDED.fpr + 0.01, `FPR ${r.falsePositiveRate}`)
+      assert.ok(r.recall >= RECORDED.recall - 0.005, `recall ${r.recall} < ${RECORDED.recall}`)
+      assert.ok(r.falsePositiveRate <= RECORDED.fpr + 0.005, `FPR ${r.falsePositiveRate}`)
+      assert.ok(r.falsePositiveRate <= 0.03, `FPR ${r.falsePositiveRate} above the 3 % target`)
       const heldOut = await evaluateJailbreak(detector, GUARD_SETS.jailbreakTest, 0.7)
       assert.ok(heldOut.recall >= 0.9, `rules held-out recall ${heldOut.recall}`)
       assert.ok(

@@ -6,6 +6,7 @@
 import { EMBEDDED_MODELS } from '../../ml/embedded.js'
 import { categoryCard } from './category.js'
 import { embeddingCard } from './embedding.js'
+import { jailbreakCard } from './jailbreak.js'
 import type { CardEvaluation } from './types.js'
 
 export const CARD_EVALUATIONS: readonly CardEvaluation[] = [
@@ -18,4 +19,5 @@ export const CARD_EVALUATIONS: readonly CardEvaluation[] = [
     'training/word-vectors/DATA_CARD.md',
     'models/word-vectors/README.md',
   ]),
+  jailbreakCard,
 ]

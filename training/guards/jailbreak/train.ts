@@ -62,7 +62,7 @@ const { values: args } = parseArgs({
     epochs: { type: 'string', default: '10' },
     lr: { type: 'string', default: '0.2' },
     l2: { type: 'string', default: '0.001' },
-    'max-fpr': { type: 'string', default: '0.025' },
+    'max-fpr': { type: 'string', default: '0.03' },
     threshold: { type: 'string', default: '0.7' },
     vectors: {
       type: 'string',
