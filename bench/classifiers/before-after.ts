@@ -116,8 +116,7 @@ async function child(root: string): Promise<Measured> {
   const jailbreak = (await services.jailbreakDetector()) as Detector
   const pii = (await services.piiDetector()) as Detector
   // The semantic cache is opened on first use; since issue 16 opening it loads its learned
-  // verifier (word vectors + WordNet lexicon). Importing the verifier here instead would load a
-  // second copy (tsx resolves this file's URL to a module instance of its own).
+  // verifier (word vectors + WordNet lexicon), so the cache is what loads it here, as in the router.
   await services.semanticCache?.()
   // Use everything once, as the first requests would.
   for (const t of inputs.slice(0, 50)) {
