@@ -1,8 +1,9 @@
 /**
  * Header-phase admission: the checks a request must pass before its body is read or routed, in
- * order, the same on both transports. Each returns a rejection or nothing. This is where per-caller
- * checks belong as they arrive (authentication, rate limits: issue 13) — they see the described
- * request, including the caller's headers, and refuse with their own status.
+ * order, the same on both transports. Each returns a rejection or nothing. Per-caller checks that
+ * need only headers belong here (authentication) — they see the described request, including the
+ * caller's headers, and refuse with their own status; those that need the parsed body (the key's
+ * allowed models, rate limits and budgets) are in src/pipeline/caller-access.ts.
  */
 import { RouterError } from '../errors.js'
 import { bodyTooLarge } from '../http/body.js'

@@ -6,7 +6,8 @@
 import type { ClassifierChain } from '../classify/chain.js'
 import type { CategoryClassification } from '../classify/types.js'
 import type { RouterConfig } from '../config/schema/index.js'
-import { isRouterError, RouterError } from '../errors.js'
+import type { RouterError } from '../errors.js'
+import { isRouterError } from '../errors.js'
 import { logEvent, type Logger } from '../log.js'
 import { label } from '../metrics/router-metrics.js'
 import { parseChatRequest } from '../openai/parse.js'
@@ -15,15 +16,9 @@ import { observeSelection } from '../routing/selection/live.js'
 import type { EndpointTarget, Selection } from '../routing/selection/types.js'
 import type { RoutingTables } from '../routing/tables.js'
 import type { RuntimeServices } from '../runtime/services.js'
-import { modelAllowed } from './caller.js'
+import { CallerAccess } from './caller-access.js'
 import { decisionEvent, rejectedEvent, type FinishedRecord } from './decision-event.js'
 import { inputWindow } from './input-window.js'
-import {
-  identityHeaderPolicy,
-  identityHeadersToRemove,
-  type IdentityHeaderPolicy,
-} from './identity-headers.js'
-import { RateLimiter } from './rate-limits.js'
 import { decisionHeaders } from './decision-headers.js'
 import { modelsListBody } from './immediate.js'
 import { pickEndpoint } from './modules/selection.js'
@@ -65,11 +60,9 @@ export class Pipeline {
   readonly selection: Selection
   readonly modules: readonly PipelineModule[]
   private readonly log: Logger
-  /** Per-caller limits (`security.rate_limits.enabled`); undefined when off. */
-  private readonly limiter: RateLimiter | undefined
+  /** Identity headers, allowed models, rate limits: what the caller may do (caller-access.ts). */
+  private readonly access: CallerAccess
   private readonly trackerDeps: TrackerDeps
-  /** Which caller identity headers the endpoint may get (identity-headers.ts). */
-  private readonly identityHeaders: IdentityHeaderPolicy
 
   constructor(options: PipelineOptions) {
     this.config = options.config
@@ -80,21 +73,12 @@ export class Pipeline {
     this.modules = options.modules
     this.log = options.services.log
     options.services.metrics.knowModels(knownModels(options.config, options.tables))
-    this.identityHeaders = identityHeaderPolicy(options.config)
-    const limits = options.config.security.rate_limits
-    this.limiter = limits.enabled
-      ? new RateLimiter(
-          limits,
-          options.services.state.stateStore(options.config.state_store, (err) =>
-            logEvent(this.log, 'state_store_error', { error: err.message }, 'error'),
-          ),
-          this.log,
-        )
-      : undefined
+    this.access = new CallerAccess(options.config, options.services)
+    const limiter = this.access.limiter
     // The same for every response of this pipeline: built once, not per request.
     this.trackerDeps = {
       // The limiter hears the answer's usage after the modules (tokens and spend per caller).
-      modules: this.limiter ? [...this.modules, this.limiter] : this.modules,
+      modules: limiter ? [...this.modules, limiter] : this.modules,
       maxResponseBytes: this.config.upstream.max_response_bytes,
       ...(this.selection.endpoints.observe || this.selection.live
         ? { endpointPolicy: { observe: (e) => observeSelection(this.selection, e) } }
@@ -115,13 +99,12 @@ export class Pipeline {
     }
     metrics.modelRequests.inc({ model: metrics.modelLabel(request.model) })
     const ctx = this.createContext(request, meta)
-    for (const name of identityHeadersToRemove(this.identityHeaders, meta))
-      ctx.upstreamHeaderRemovals.add(name)
+    this.access.stripIdentityHeaders(ctx)
     // A key limited to some models may not name another (an auto-routed request is checked on
     // the model the router chose, below).
     if (!ctx.autoRouted) this.authorizeModel(ctx, request.model, 0)
-    if (this.limiter)
-      await this.limiter.admit(ctx).catch((err: unknown) => this.fail(err, meta, request.model))
+    if (this.access.limiter)
+      await this.access.admit(ctx).catch((err: unknown) => this.fail(err, meta, request.model))
     let ran = 0
     try {
       for (const module of this.modules) module.prepare?.(ctx)
@@ -148,16 +131,10 @@ export class Pipeline {
 
   /** Refuse (403) a model the caller's key may not use; modules that ran release what they hold. */
   private authorizeModel(ctx: RequestContext, model: string, ran: number): void {
-    const caller = ctx.meta.caller
-    if (caller === undefined || modelAllowed(caller, model)) return
+    const refusal = this.access.modelRefusal(ctx, model)
+    if (refusal === undefined) return
     this.abandon(ctx, ran, 403, 'model_not_allowed')
-    this.fail(
-      new RouterError('model_not_allowed', `This API key may not use model ${label(model)}`, {
-        param: 'model',
-      }),
-      ctx.meta,
-      ctx.request.model,
-    )
+    this.fail(refusal, ctx.meta, ctx.request.model)
   }
 
   /**
