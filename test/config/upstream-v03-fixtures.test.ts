@@ -158,6 +158,24 @@ routing:
     assert.equal(config.semantic_cache.backend_type, 'memory')
     assert.equal(config.semantic_cache.max_entries, 1000)
   })
+  it('gives a backend ref a standby priority level (ours) and checks its range', () => {
+    const standby = decision('      rules: { type: keyword, name: kw }\n').replace(
+      'backend_refs: [{ endpoint: "127.0.0.1:8000" }]',
+      'backend_refs: [{ endpoint: "127.0.0.1:8000" }, { endpoint: "127.0.0.1:8001", priority: 1 }]',
+    )
+    const { config } = parseRouterConfig(standby)
+    assert.deepEqual(
+      config.vllm_endpoints.map((e) => [e.port, e.priority]),
+      [
+        [8000, 0],
+        [8001, 1],
+      ],
+    )
+    assert.match(
+      problems(standby.replace('priority: 1', 'priority: 200')).join('\n'),
+      /backend_refs\[1\]\.priority/,
+    )
+  })
   it('refuses unknown operators and NOT with several children', () => {
     assert.match(
       problems(

@@ -141,6 +141,7 @@ function lowerProviders(doc: V03Document): {
         address: ep.address,
         port: ep.port,
         weight: ep.weight,
+        ...(ref.priority === undefined ? {} : { priority: ref.priority }),
         protocol: ep.protocol,
         ...(ref.api_key_env === undefined ? {} : { api_key_env: ref.api_key_env }),
       })

@@ -21,6 +21,12 @@ export const backendRefSchema = z.strictObject({
   base_url: z.url({ protocol: /^https?$/ }).optional(),
   protocol: z.enum(['http', 'https']).optional(),
   weight: z.number().int().min(0).default(1),
+  /**
+   * Ours (upstream has no standby backends): the priority level of the endpoint this ref becomes,
+   * as `vllm_endpoints[].priority` — 0 is primary, a higher level takes traffic only while every
+   * lower level is unavailable.
+   */
+  priority: z.number().int().min(0).max(127).optional(),
   type: z.string().optional(),
   provider: z.string().optional(),
   auth_header: z.string().optional(),
