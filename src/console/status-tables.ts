@@ -156,6 +156,12 @@ export function configSource(config: () => RouterConfig | undefined): StatusSour
     endpointColumns: [
       { key: 'address', label: 'address', format: 'text' },
       { key: 'weight', label: 'weight', format: 'number' },
+      {
+        key: 'priority',
+        label: 'priority',
+        format: 'int',
+        title: 'priority level: 0 is primary, higher levels are standbys',
+      },
       { key: 'serves', label: 'models', format: 'text', title: 'models preferring it' },
     ],
     model(name) {
@@ -170,11 +176,16 @@ export function configSource(config: () => RouterConfig | undefined): StatusSour
     endpoint(name) {
       const c = config()
       const e = c?.vllm_endpoints.find((x) => x.name === name)
-      if (!e) return { address: null, weight: null, serves: null }
+      if (!e) return { address: null, weight: null, priority: null, serves: null }
       const serves = Object.entries(c?.model_config ?? {})
         .filter(([, m]) => m.preferred_endpoints.includes(name))
         .map(([model]) => model)
-      return { address: `${e.address}:${e.port}`, weight: e.weight, serves: serves.join(', ') }
+      return {
+        address: `${e.address}:${e.port}`,
+        weight: e.weight,
+        priority: e.priority,
+        serves: serves.join(', '),
+      }
     },
   }
 }

@@ -78,9 +78,10 @@ describe('console tables: outlier detection and selection', () => {
         hello,
       )
       const columns = frame.endpoints.columns.map((c) => c.key)
-      for (const key of ['outlier', 'ejectedFor', 'ejections', 'failStreak', 'picks'])
+      for (const key of ['outlier', 'ejectedFor', 'ejections', 'failStreak', 'picks', 'priority'])
         assert.ok(columns.includes(key), key)
       const b = row(frame, 'endpoints', 'local-b')
+      assert.equal(b['priority'], 0)
       assert.ok(Number(b['ejections']) >= 1)
       // Each request picks it at least once (the gateway's retries pick it again).
       assert.ok(Number(b['picks']) >= 3)
