@@ -10,7 +10,10 @@
  * Limits are set far above what the run can reach, so every request is counted and none refused.
  * One simulator serves all three routers; autocannon (its own process) drives one router at a
  * time, alternating off → memory → redis for `--rounds` rounds; throughput is the median per
- * configuration, and the overhead is 1 − limited / off.
+ * configuration, and the overhead is 1 − limited / off. Each cell also records the router's CPU
+ * time per request (user + system, /proc, over the measured run only) and, for `redis`, the
+ * redis-server's: CPU per request resolves differences of a few percent that req/s on a loaded
+ * machine cannot.
  *
  *   node --import tsx bench/security/rate-limit-overhead.ts [--duration 5] [--rounds 3]
  *        [--connections 10] [--out f.json]
@@ -22,6 +25,7 @@ import { parseArgs } from 'node:util'
 import { keyDigest } from '../../src/config/api-keys.js'
 import { startRedis } from '../../test/helpers/redis.js'
 import {
+  cpuSecondsOf,
   freePort,
   machineInfo,
   memoryOf,
@@ -40,6 +44,13 @@ const LIMITS =
   '{ enabled: true, requests_per_minute: 100000000, tokens_per_minute: 1000000000, budget: 1000000, budget_period: day }'
 
 type Variant = 'off' | 'memory' | 'redis'
+
+type Cell = LoadResult & {
+  variant: Variant
+  round: number
+  routerCpuUs: number
+  redisCpuUs: number | undefined
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -61,7 +72,7 @@ async function main(): Promise<void> {
   await writeFile(keysFile, `keys:\n  - { id: bench, sha256: ${keyDigest(KEY)}, tenant: bench }\n`)
   const redis = await startRedis()
   const servers: Server[] = []
-  const cells: (LoadResult & { variant: Variant; round: number })[] = []
+  const cells: Cell[] = []
   try {
     const simPort = await freePort()
     servers.push(startSimulatorProcess('tsx', simPort, MODEL, 16))
@@ -104,10 +115,16 @@ async function main(): Promise<void> {
           connections,
         }
         if (warmup > 0) await runAutocannon({ ...spec, durationSeconds: warmup })
+        const cpuBefore = [cpuSecondsOf(router.child.pid!), cpuSecondsOf(redis.pid)]
         const result = await runAutocannon({ ...spec, durationSeconds: duration })
-        cells.push({ ...result, variant, round: r })
+        const perRequest = (seconds: number): number =>
+          round((seconds / Math.max(1, result.requests)) * 1e6, 1)
+        const routerCpuUs = perRequest(cpuSecondsOf(router.child.pid!) - cpuBefore[0]!)
+        const redisCpuUs =
+          variant === 'redis' ? perRequest(cpuSecondsOf(redis.pid) - cpuBefore[1]!) : undefined
+        cells.push({ ...result, variant, round: r, routerCpuUs, redisCpuUs })
         process.stderr.write(
-          `r${r} ${variant}: ${Math.round(result.rps)} req/s p50 ${result.latency.p50} ms p99 ${result.latency.p99} ms non2xx ${result.non2xx}\n`,
+          `r${r} ${variant}: ${Math.round(result.rps)} req/s router CPU ${routerCpuUs} us/req${redisCpuUs === undefined ? '' : ` redis ${redisCpuUs} us/req`} p50 ${result.latency.p50} ms p99 ${result.latency.p99} ms non2xx ${result.non2xx}\n`,
         )
       }
     }
@@ -139,13 +156,15 @@ const median = (xs: number[]): number => {
 }
 
 function summarise(
-  cells: readonly (LoadResult & { variant: Variant; round: number })[],
+  cells: readonly Cell[],
   memory: Record<string, unknown>,
   settings: Record<string, unknown>,
 ): Record<string, unknown> {
   const rps = (v: Variant) => median(cells.filter((c) => c.variant === v).map((c) => c.rps))
   const off = rps('off')
   const overhead = (v: Variant) => round(1 - rps(v) / off, 3)
+  const cpu = (v: Variant) => median(cells.filter((c) => c.variant === v).map((c) => c.routerCpuUs))
+  const redisCpu = median(cells.flatMap((c) => (c.redisCpuUs === undefined ? [] : [c.redisCpuUs])))
   return {
     benchmark: 'security-rate-limit-overhead',
     date: new Date().toISOString(),
@@ -155,6 +174,8 @@ function summarise(
       variant: c.variant,
       round: c.round,
       rps: Math.round(c.rps),
+      router_cpu_us_per_request: c.routerCpuUs,
+      ...(c.redisCpuUs === undefined ? {} : { redis_cpu_us_per_request: c.redisCpuUs }),
       latency_ms: c.latency,
       requests: c.requests,
       errors: c.errors,
@@ -168,6 +189,16 @@ function summarise(
         redis: Math.round(rps('redis')),
       },
       overhead: { memory: overhead('memory'), redis: overhead('redis') },
+      median_router_cpu_us_per_request: {
+        off: cpu('off'),
+        memory: cpu('memory'),
+        redis: cpu('redis'),
+      },
+      median_redis_cpu_us_per_request: redisCpu,
+      router_cpu_added_us_per_request: {
+        memory: round(cpu('memory') - cpu('off'), 1),
+        redis: round(cpu('redis') - cpu('off'), 1),
+      },
       target_overhead_le_5pct: {
         memory: overhead('memory') <= 0.05 ? 'met' : 'missed',
         redis: overhead('redis') <= 0.05 ? 'met' : 'missed',

@@ -11,6 +11,8 @@ import { join } from 'node:path'
 export interface TestRedis {
   readonly url: string
   readonly port: number
+  /** The redis-server process (benchmarks read its CPU time). */
+  readonly pid: number
   stop(): Promise<void>
 }
 
@@ -60,6 +62,7 @@ export async function startRedis(): Promise<TestRedis> {
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
+    pid: child.pid!,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM')
       await exited
