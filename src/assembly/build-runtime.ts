@@ -84,6 +84,7 @@ export async function buildRuntime(loaded: LoadedConfig, deps: RuntimeDeps): Pro
       close() {
         closed ??= (async () => {
           await Promise.allSettled(modules.map((m) => m.close?.() ?? Promise.resolve()))
+          await pipeline.close().catch(() => undefined)
           await decisions.close()
           await classifiers.close()
           await Promise.allSettled([

@@ -56,8 +56,16 @@ export class CallerAccess {
     })
   }
 
-  /** Count the request against the caller's limits; throws RouterError 429/503 when refused. */
-  async admit(ctx: RequestContext): Promise<void> {
-    if (this.limiter) await this.limiter.admit(ctx)
+  /**
+   * Count the request against the caller's limits; throws RouterError 429/503 when refused (or
+   * returns a promise that rejects with it, when the count needs the state store's answer).
+   */
+  admit(ctx: RequestContext): void | Promise<void> {
+    return this.limiter?.admit(ctx)
+  }
+
+  /** Sends what the limiter has not yet sent to the state store. */
+  close(): Promise<void> {
+    return this.limiter?.close() ?? Promise.resolve()
   }
 }

@@ -103,8 +103,15 @@ export class Pipeline {
     // A key limited to some models may not name another (an auto-routed request is checked on
     // the model the router chose, below).
     if (!ctx.autoRouted) this.authorizeModel(ctx, request.model, 0)
-    if (this.access.limiter)
-      await this.access.admit(ctx).catch((err: unknown) => this.fail(err, meta, request.model))
+    if (this.access.limiter) {
+      // Synchronous unless the count needs the state store's answer (no promise per request).
+      try {
+        const counting = this.access.admit(ctx)
+        if (counting) await counting
+      } catch (err) {
+        this.fail(err, meta, request.model)
+      }
+    }
     let ran = 0
     try {
       for (const module of this.modules) module.prepare?.(ctx)
@@ -172,6 +179,11 @@ export class Pipeline {
    */
   discard(ctx: RequestContext, reason: string): void {
     this.abandon(ctx, this.modules.length, 0, reason)
+  }
+
+  /** The runtime closes: counts the rate limiter has not yet sent go to the state store. */
+  close(): Promise<void> {
+    return this.access.close()
   }
 
   /**

@@ -59,7 +59,7 @@ describe('RateLimiter subjects', () => {
   it('the 429 carries Retry-After in seconds', async () => {
     const l = limiter({ requests_per_minute: 1 })
     await l.admit(request(key('x')))
-    const err = await l.admit(request(key('x'))).then(
+    const err = await (async () => await l.admit(request(key('x'))))().then(
       () => assert.fail('admitted'),
       (e: unknown) => e as RouterError,
     )

@@ -17,8 +17,10 @@
 import type { SecurityConfig } from '../config/schema/security.js'
 import { RouterError } from '../errors.js'
 import { logEvent, type Logger } from '../log.js'
-import type { CounterIncrement, CounterValue, StateStore } from '../state/types.js'
-import type { CallerIdentity } from './caller.js'
+import type { StateStore } from '../state/types.js'
+import { ANONYMOUS, type CallerIdentity } from './caller.js'
+import { ExactCounts, type LimitCounts, type Period, type Subject } from './rate-limit-counts.js'
+import { LeasedCounts } from './rate-limit-leases.js'
 import { costOf } from './response-tracker.js'
 import {
   PLUGIN_API_VERSION,
@@ -29,121 +31,144 @@ import {
 
 type RateLimitConfig = SecurityConfig['rate_limits']
 
-const MINUTE_MS = 60_000
-
-/** Whom a request counts against, and the limits that apply to it. */
-interface Subject {
-  readonly id: string
-  readonly requestsPerMinute: number
-  readonly tokensPerMinute: number
-  readonly budget: number
-}
+/**
+ * Subjects remembered (their keys and limits, and with leases their share of the limit): past
+ * this, the oldest is forgotten (counting goes on in the store; a forgotten lease is only unused).
+ */
+const MAX_SUBJECTS = 10_000
 
 export class RateLimiter implements PipelineModule {
   readonly name = 'rate_limits'
   readonly apiVersion = PLUGIN_API_VERSION
   private readonly config: RateLimitConfig
-  private readonly store: StateStore
   private readonly log: Logger
+  private readonly counts: LimitCounts
+  private readonly subjects = new Map<string, Subject>()
+  private period: Period = { id: '', end: 0 }
 
   constructor(config: RateLimitConfig, store: StateStore, log: Logger) {
     this.config = config
-    this.store = store
     this.log = log
+    // A store that answers without I/O is counted exactly; a shared one (Redis) by leases unless
+    // the config asks for a round trip per request.
+    this.counts =
+      store.incrementManyNow !== undefined || config.sync.mode === 'exact'
+        ? new ExactCounts(store)
+        : new LeasedCounts(store, config.sync, config.on_store_error, (err, during) =>
+            this.storeFailed(err, during),
+          )
   }
 
   /**
-   * Refuse (throws RouterError 429/503) or let the request through, counting it. Every limit of
-   * the subject is read (and the request counted) in one store call: one round trip to Redis.
+   * Refuse (throws RouterError 429/503) or let the request through, counting it. Synchronous
+   * (returns undefined) when nothing needs the store's answer: the memory store, or a lease with
+   * room left; otherwise a promise.
    */
-  async admit(ctx: RequestContext): Promise<void> {
-    const subject = this.subject(ctx.meta.caller)
+  admit(ctx: RequestContext): void | Promise<void> {
+    const now = Date.now()
+    const period = this.currentPeriod(now)
+    const subject = this.subject(ctx.meta.caller, period)
     if (subject === undefined) return
-    const checks: {
-      increment: CounterIncrement
-      refused: (n: CounterValue) => RouterError | undefined
-    }[] = []
-    if (subject.requestsPerMinute > 0)
-      checks.push({
-        increment: { key: `rl:req:${subject.id}`, by: 1, ttlMs: MINUTE_MS },
-        refused: (n) =>
-          n.value > subject.requestsPerMinute ? refusal('rate_limit_exceeded', n.ttlMs) : undefined,
-      })
-    if (subject.tokensPerMinute > 0)
-      checks.push({
-        increment: { key: `rl:tok:${subject.id}`, by: 0, ttlMs: MINUTE_MS },
-        refused: (n) =>
-          n.value >= subject.tokensPerMinute ? refusal('rate_limit_exceeded', n.ttlMs) : undefined,
-      })
-    if (subject.budget > 0) {
-      const period = budgetPeriod(this.config.budget_period, Date.now())
-      checks.push({
-        increment: { key: `rl:cost:${subject.id}:${period.id}`, by: 0, ttlMs: period.ttlMs },
-        refused: (n) =>
-          n.value >= subject.budget ? refusal('budget_exceeded', period.ttlMs) : undefined,
-      })
-    }
     try {
-      const values = await this.store.incrementMany(checks.map((c) => c.increment))
-      for (const [i, check] of checks.entries()) {
-        const refused = check.refused(values[i]!)
-        if (refused) throw refused
-      }
+      const pending = this.counts.admit(subject, period, now)
+      if (pending !== undefined) return pending.catch((err: unknown) => this.onStoreError(err))
     } catch (err) {
-      if (err instanceof RouterError) throw err
-      logEvent(
-        this.log,
-        'rate_limit_store_error',
-        { error: (err as Error).message, on_store_error: this.config.on_store_error },
-        'error',
-      )
-      if (this.config.on_store_error === 'deny')
-        throw new RouterError('limits_unavailable', undefined, { cause: err })
+      this.onStoreError(err)
     }
   }
 
   /** The upstream's answer ended: add its tokens and cost to the subject's counters. */
-  async onResponse(ctx: RequestContext, record: ResponseRecord): Promise<void> {
-    const subject = this.subject(ctx.meta.caller)
+  onResponse(ctx: RequestContext, record: ResponseRecord): void | Promise<void> {
     const usage = record.usage ?? record.assembled?.usage
-    if (subject === undefined || usage === undefined) return
-    const writes: CounterIncrement[] = []
-    const tokens = usage.prompt_tokens + usage.completion_tokens
-    if (subject.tokensPerMinute > 0 && tokens > 0)
-      writes.push({ key: `rl:tok:${subject.id}`, by: tokens, ttlMs: MINUTE_MS })
-    const cost = costOf(ctx, usage)
-    if (subject.budget > 0 && cost.priced && cost.cost > 0) {
-      const period = budgetPeriod(this.config.budget_period, Date.now())
-      writes.push({ key: `rl:cost:${subject.id}:${period.id}`, by: cost.cost, ttlMs: period.ttlMs })
+    if (usage === undefined) return
+    const period = this.currentPeriod(Date.now())
+    const subject = this.subject(ctx.meta.caller, period)
+    if (subject === undefined) return
+    const tokens = subject.tokensPerMinute > 0 ? usage.prompt_tokens + usage.completion_tokens : 0
+    let cost = 0
+    if (subject.budget > 0) {
+      const priced = costOf(ctx, usage)
+      if (priced.priced) cost = priced.cost
     }
-    if (writes.length > 0) await this.store.incrementMany(writes)
+    if (tokens <= 0 && cost <= 0) return
+    return this.counts.add(subject, period, tokens, cost)
   }
 
-  private subject(caller: CallerIdentity | undefined): Subject | undefined {
-    const who = caller ?? { principal: 'anonymous', admin: false, source: 'anonymous' as const }
+  close(): Promise<void> {
+    return this.counts.close()
+  }
+
+  /** A store failure while admitting: `on_store_error` decides (the refusal itself passes). */
+  private onStoreError(err: unknown): void {
+    if (err instanceof RouterError) throw err
+    this.storeFailed(err as Error, 'admit')
+    if (this.config.on_store_error === 'deny')
+      throw new RouterError('limits_unavailable', undefined, { cause: err })
+  }
+
+  private storeFailed(err: Error, during: string): void {
+    logEvent(
+      this.log,
+      'rate_limit_store_error',
+      { error: err.message, during, on_store_error: this.config.on_store_error },
+      'error',
+    )
+  }
+
+  private currentPeriod(now: number): Period {
+    if (now >= this.period.end) {
+      const { id, ttlMs } = budgetPeriod(this.config.budget_period, now)
+      this.period = { id, end: now + ttlMs }
+    }
+    return this.period
+  }
+
+  /** The caller's subject, remembered with its keys; undefined when no limit applies to it. */
+  private subject(caller: CallerIdentity | undefined, period: Period): Subject | undefined {
+    const who = caller ?? ANONYMOUS
     const byTenant = this.config.scope === 'tenant' && who.tenant !== undefined
     const id = byTenant ? `tenant:${who.tenant}` : who.principal
-    const override =
-      (byTenant ? this.config.overrides[who.tenant] : undefined) ??
-      (who.keyId === undefined ? undefined : this.config.overrides[who.keyId]) ??
-      {}
-    const subject = {
-      id,
-      requestsPerMinute: override.requests_per_minute ?? this.config.requests_per_minute,
-      tokensPerMinute: override.tokens_per_minute ?? this.config.tokens_per_minute,
-      budget: override.budget ?? this.config.budget,
+    let subject = this.subjects.get(id)
+    if (subject === undefined) {
+      if (this.subjects.size >= MAX_SUBJECTS) {
+        const oldest = this.subjects.keys().next().value
+        if (oldest !== undefined) this.subjects.delete(oldest)
+      }
+      subject = {
+        id,
+        keyId: undefined,
+        requestsPerMinute: 0,
+        tokensPerMinute: 0,
+        budget: 0,
+        requestKey: `rl:req:${id}`,
+        tokenKey: `rl:tok:${id}`,
+        costKey: '',
+        costPeriodId: '',
+      }
+      this.applyLimits(subject, who.keyId, byTenant ? who.tenant : undefined)
+      this.subjects.set(id, subject)
+    } else if (subject.keyId !== who.keyId) {
+      // Another key of the same tenant: its own override may apply (the counters stay shared).
+      this.applyLimits(subject, who.keyId, byTenant ? who.tenant : undefined)
     }
-    const limited = subject.requestsPerMinute + subject.tokensPerMinute + subject.budget > 0
-    return limited ? subject : undefined
+    if (subject.requestsPerMinute + subject.tokensPerMinute + subject.budget <= 0) return undefined
+    if (subject.budget > 0 && subject.costPeriodId !== period.id) {
+      subject.costKey = `rl:cost:${id}:${period.id}`
+      subject.costPeriodId = period.id
+    }
+    return subject
   }
-}
 
-function refusal(
-  code: 'rate_limit_exceeded' | 'budget_exceeded',
-  ttlMs: number | undefined,
-): RouterError {
-  const seconds = Math.max(1, Math.ceil((ttlMs ?? MINUTE_MS) / 1000))
-  return new RouterError(code, undefined, { headers: { 'retry-after': String(seconds) } })
+  private applyLimits(subject: Subject, keyId: string | undefined, tenant: string | undefined) {
+    const override =
+      (tenant === undefined ? undefined : this.config.overrides[tenant]) ??
+      (keyId === undefined ? undefined : this.config.overrides[keyId]) ??
+      {}
+    subject.keyId = keyId
+    subject.requestsPerMinute = override.requests_per_minute ?? this.config.requests_per_minute
+    subject.tokensPerMinute = override.tokens_per_minute ?? this.config.tokens_per_minute
+    subject.budget = override.budget ?? this.config.budget
+  }
 }
 
 /** The calendar period (UTC) `now` falls in: an id for its counter and the time until it ends. */

@@ -5,7 +5,8 @@
 import type { CounterIncrement, CounterValue, StateStore } from './types.js'
 
 interface Entry {
-  value: string | Map<string, string>
+  /** Counters are kept as numbers (no text round trip per request); `get` shows them as text. */
+  value: string | number | Map<string, string>
   /** Date.now() after which the entry is gone; Infinity = never. */
   expiresAt: number
 }
@@ -23,8 +24,9 @@ export class MemoryStateStore implements StateStore {
   }
 
   get(key: string): Promise<string | undefined> {
-    const entry = this.live(key)
-    return Promise.resolve(typeof entry?.value === 'string' ? entry.value : undefined)
+    const value = this.live(key)?.value
+    if (typeof value === 'number') return Promise.resolve(String(value))
+    return Promise.resolve(typeof value === 'string' ? value : undefined)
   }
 
   set(key: string, value: string, ttlMs?: number): Promise<void> {
@@ -39,7 +41,9 @@ export class MemoryStateStore implements StateStore {
 
   increment(key: string, by: number, ttlMs?: number): Promise<CounterValue> {
     try {
-      return Promise.resolve(this.bump(key, by, ttlMs))
+      return Promise.resolve(
+        this.bump({ key, by, ...(ttlMs === undefined ? {} : { ttlMs }) }, this.now()),
+      )
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)))
     }
@@ -48,23 +52,34 @@ export class MemoryStateStore implements StateStore {
   /** Synchronous, so no other request's update can come between two of them. */
   incrementMany(increments: readonly CounterIncrement[]): Promise<CounterValue[]> {
     try {
-      return Promise.resolve(increments.map(({ key, by, ttlMs }) => this.bump(key, by, ttlMs)))
+      return Promise.resolve(this.incrementManyNow(increments))
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)))
     }
   }
 
-  private bump(key: string, by: number, ttlMs: number | undefined): CounterValue {
-    let entry = this.live(key)
-    if (entry === undefined) {
-      entry = { value: '0', expiresAt: this.expiry(ttlMs) }
+  readonly incrementManyNow = (increments: readonly CounterIncrement[]): CounterValue[] => {
+    const now = this.now()
+    const values: CounterValue[] = []
+    for (const increment of increments) values.push(this.bump(increment, now))
+    return values
+  }
+
+  private bump({ key, by, ttlMs, max }: CounterIncrement, now: number): CounterValue {
+    let entry = this.entries.get(key)
+    if (entry === undefined || entry.expiresAt <= now) {
+      entry = { value: 0, expiresAt: ttlMs === undefined ? Infinity : now + ttlMs }
       this.entries.set(key, entry)
     }
-    const value = Number(typeof entry.value === 'string' ? entry.value : NaN) + by
+    const before = typeof entry.value === 'string' ? Number(entry.value) : entry.value
+    if (typeof before !== 'number' || !Number.isFinite(before))
+      throw new Error(`${key} does not hold a number`)
+    const added = max === undefined || by <= 0 ? by : Math.max(0, Math.min(by, max - before))
+    const value = before + added
     if (!Number.isFinite(value)) throw new Error(`${key} does not hold a number`)
-    entry.value = String(value)
-    const ttl = entry.expiresAt === Infinity ? undefined : Math.max(0, entry.expiresAt - this.now())
-    return { value, ttlMs: ttl }
+    entry.value = value
+    const ttl = entry.expiresAt === Infinity ? undefined : Math.max(0, entry.expiresAt - now)
+    return max === undefined ? { value, ttlMs: ttl } : { value, ttlMs: ttl, added }
   }
 
   hashGetAll(key: string): Promise<Record<string, string>> {

@@ -23,19 +23,30 @@ export interface RedisStoreOptions {
   readonly onError?: (err: Error) => void
 }
 
-/** KEYS[i] += ARGV[2i-1], expiring after ARGV[2i] ms when created; returns {value, pttl}... */
+/**
+ * KEYS[i] += ARGV[3i-2] (cut so the value stays <= ARGV[3i] when that is not ''), expiring after
+ * ARGV[3i-1] ms when created; returns {value, pttl, added}... as strings (Lua numbers would be
+ * truncated to integers on the way out).
+ */
 const INCREMENT = `
 local out = {}
 for i, key in ipairs(KEYS) do
-  local v = redis.call('INCRBYFLOAT', key, ARGV[2 * i - 1])
-  local ttl = tonumber(ARGV[2 * i])
+  local by = tonumber(ARGV[3 * i - 2])
+  local ttl = tonumber(ARGV[3 * i - 1])
+  local max = ARGV[3 * i]
+  if max ~= '' and by > 0 then
+    local now = tonumber(redis.call('GET', key) or '0')
+    by = math.max(0, math.min(by, tonumber(max) - now))
+  end
+  local v = redis.call('INCRBYFLOAT', key, by)
   local left = redis.call('PTTL', key)
   if ttl > 0 and left < 0 then
     redis.call('PEXPIRE', key, ttl)
     left = ttl
   end
-  out[2 * i - 1] = v
-  out[2 * i] = left
+  out[3 * i - 2] = v
+  out[3 * i - 1] = tostring(left)
+  out[3 * i] = tostring(by)
 end
 return out`
 
@@ -108,8 +119,12 @@ export class RedisStateStore implements StateStore {
     if (increments.length === 0) return []
     const args = [String(increments.length)]
     for (const { key } of increments) args.push(this.key(key))
-    for (const { by, ttlMs } of increments)
-      args.push(String(by), String(ttlMs === undefined ? 0 : Math.max(1, Math.ceil(ttlMs))))
+    for (const { by, ttlMs, max } of increments)
+      args.push(
+        String(by),
+        String(ttlMs === undefined ? 0 : Math.max(1, Math.ceil(ttlMs))),
+        max === undefined ? '' : String(max),
+      )
     let reply: unknown
     try {
       reply = await this.command(['EVALSHA', INCREMENT_SHA, ...args])
@@ -117,10 +132,12 @@ export class RedisStateStore implements StateStore {
       if (!isNoScript(err)) throw err
       reply = await this.command(['EVAL', INCREMENT, ...args])
     }
-    const flat = reply as (string | number)[]
-    return increments.map((_, i) => {
-      const left = Number(flat[2 * i + 1])
-      return { value: Number(flat[2 * i]), ttlMs: left >= 0 ? left : undefined }
+    const flat = reply as string[]
+    return increments.map(({ max }, i) => {
+      const value = Number(flat[3 * i])
+      const left = Number(flat[3 * i + 1])
+      const ttlMs = left >= 0 ? left : undefined
+      return max === undefined ? { value, ttlMs } : { value, ttlMs, added: Number(flat[3 * i + 2]) }
     })
   }
 

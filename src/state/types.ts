@@ -14,6 +14,8 @@ export interface CounterValue {
   readonly value: number
   /** Milliseconds until the key expires; undefined when it never does. */
   readonly ttlMs: number | undefined
+  /** With `max`: what was added (`by` cut so the value stays ≤ max; 0 when it already was). */
+  readonly added?: number
 }
 
 /** One counter update of `incrementMany`. */
@@ -21,6 +23,11 @@ export interface CounterIncrement {
   readonly key: string
   readonly by: number
   readonly ttlMs?: number
+  /**
+   * Never take the value above this (a positive `by` is cut to what fits): how a replica reserves
+   * a share of a limit without overshooting it, whatever the other replicas do meanwhile.
+   */
+  readonly max?: number
 }
 
 export interface StateStore {
@@ -41,6 +48,11 @@ export interface StateStore {
    * limits need together. Values in the order given.
    */
   incrementMany(increments: readonly CounterIncrement[]): Promise<CounterValue[]>
+  /**
+   * `incrementMany` answered at once, for stores that need no I/O (memory): the rate limiter's
+   * path without a promise per request. Absent on stores that must ask a server.
+   */
+  readonly incrementManyNow?: (increments: readonly CounterIncrement[]) => CounterValue[]
   /** Every field of a hash (empty when absent). */
   hashGetAll(key: string): Promise<Record<string, string>>
   /** Set some fields of a hash (others kept). */

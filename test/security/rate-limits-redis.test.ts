@@ -16,7 +16,13 @@ import { familiesConfig, FAMILY_MODELS, startSim } from '../helpers/router.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'sec-redis-'))
 
-function configFile(name: string, simPort: number, store: string, onError = 'allow'): string {
+function configFile(
+  name: string,
+  simPort: number,
+  store: string,
+  onError = 'allow',
+  limits = 'requests_per_minute: 3',
+): string {
   const path = join(dir, `${name}.yaml`)
   writeFileSync(
     path,
@@ -25,7 +31,7 @@ function configFile(name: string, simPort: number, store: string, onError = 'all
       `
 state_store: ${store}
 security:
-  rate_limits: { enabled: true, requests_per_minute: 3, on_store_error: ${onError} }
+  rate_limits: { enabled: true, ${limits}, on_store_error: ${onError} }
 `,
     ),
   )
@@ -56,8 +62,13 @@ after(async () => {
   await sim?.close()
 })
 
-async function replicas(count: number, store: string, onError?: string): Promise<RouterProcess[]> {
-  const path = configFile(`c${routers.length}`, sim.port, store, onError)
+async function replicas(
+  count: number,
+  store: string,
+  onError?: string,
+  limits?: string,
+): Promise<RouterProcess[]> {
+  const path = configFile(`c${routers.length}`, sim.port, store, onError, limits)
   const started = await Promise.all(Array.from({ length: count }, () => startRouterProcess(path)))
   routers.push(...started)
   return started
@@ -72,6 +83,21 @@ describe('two router processes', () => {
     assert.equal(await chat(b, 'caller-1'), 429, 'the 4th request, on the other replica')
     assert.equal(await chat(a, 'caller-1'), 429)
     assert.equal(await chat(b, 'caller-2'), 200, 'another caller has its own window')
+  })
+
+  it('sharing one Redis by leases, a burst on both never passes the limit (at most 2 × max_lease under)', async () => {
+    const [a, b] = await replicas(
+      2,
+      `{ backend: redis, redis: { url: "${redis.url}", key_prefix: "burst:" } }`,
+      'allow',
+      'requests_per_minute: 40, sync: { max_lease: 5 }',
+    )
+    const statuses = await Promise.all(
+      Array.from({ length: 120 }, (_, i) => chat(i % 2 ? a : b, 'burst-caller')),
+    )
+    const ok = statuses.filter((s) => s === 200).length
+    assert.ok(ok <= 40 && ok >= 40 - 2 * 5, `${ok} of 120 admitted (limit 40)`)
+    assert.ok(statuses.every((s) => s === 200 || s === 429))
   })
 
   it('on the in-memory store each counts alone', async () => {

@@ -81,6 +81,37 @@ export function stateStoreConformance(name: string, open: () => Promise<StateSto
       assert.equal((await s.increment(c, 0)).value, 27)
     }))
 
+  test(`${name}: an increment with max never takes the value past it, and says what it added`, () =>
+    withStore(async (s) => {
+      const k = key('reserve')
+      const first = await s.incrementMany([{ key: k, by: 4, ttlMs: 60_000, max: 10 }])
+      assert.equal(first[0]!.added, 4)
+      assert.equal(first[0]!.value, 4)
+      assert.ok(first[0]!.ttlMs! > 59_000)
+      // Concurrent reservations of 3 share what is left (6): never more in total.
+      const many = await Promise.all(
+        Array.from({ length: 6 }, () => s.incrementMany([{ key: k, by: 3, max: 10 }])),
+      )
+      const added = many.map((v) => v[0]!.added!)
+      assert.equal(
+        added.reduce((a, b) => a + b, 0),
+        6,
+        `added ${added.join(',')}`,
+      )
+      const full = await s.incrementMany([
+        { key: k, by: 1, max: 10 },
+        { key: key('other'), by: 2 },
+      ])
+      assert.deepEqual(
+        full.map((v) => [v.value, v.added]),
+        [
+          [10, 0],
+          [2, undefined],
+        ],
+      )
+      assert.equal((await s.incrementMany([{ key: k, by: -1, max: 10 }]))[0]!.value, 9)
+    }))
+
   test(`${name}: hashes`, () =>
     withStore(async (s) => {
       const k = key('hash')

@@ -110,12 +110,18 @@ test('Redis: counters go by EVALSHA; a server without the script (flushed) gets 
   }
 })
 
-test('Redis: a request with every limit costs one store round trip to admit and one to count', async () => {
+test('Redis, sync exact: a request with every limit costs one round trip to admit and one to count', async () => {
   const admin = createClient({ url: redis.url }) as RedisClientType
   await admin.connect()
   const store = new RedisStateStore({ url: redis.url, prefix: 'rl-trip:' })
   const limits = securitySchema.parse({
-    rate_limits: { enabled: true, requests_per_minute: 100, tokens_per_minute: 10_000, budget: 5 },
+    rate_limits: {
+      enabled: true,
+      requests_per_minute: 100,
+      tokens_per_minute: 10_000,
+      budget: 5,
+      sync: { mode: 'exact' },
+    },
   }).rate_limits
   const limiter = new RateLimiter(limits, store, createLogger({ level: 'silent' }))
   const caller = { source: 'key', principal: 'key:k', keyId: 'k', admin: false } as const

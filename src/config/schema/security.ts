@@ -82,6 +82,24 @@ export const securitySchema = z.strictObject({
       overrides: z.record(z.string(), rateLimitOverride).default({}),
       /** When the state store fails: let requests through (`allow`) or answer 503 (`deny`). */
       on_store_error: z.enum(['allow', 'deny']).default('allow'),
+      /**
+       * How replicas share counts through a Redis state store (the memory store is always exact).
+       * `lease`: a replica reserves a few requests of a caller's minute at a time and admits from
+       * them locally, and sends tokens and spend every `flush_interval_ms` — never more than the
+       * limit admitted across replicas; at most replicas × `max_lease` refused early.
+       * `exact`: one Redis round trip before each request and one after its answer.
+       */
+      sync: z
+        .strictObject({
+          mode: z.enum(['lease', 'exact']).default('lease'),
+          /** Most requests one replica reserves at once for one caller. */
+          max_lease: z.number().int().min(1).max(10_000).default(100),
+          /** A lease covers about this long of the caller's recent traffic on this replica. */
+          lease_ms: z.number().int().min(1).max(60_000).default(100),
+          /** Tokens and spend reach Redis (and other replicas' come back) this often. */
+          flush_interval_ms: z.number().int().min(5).max(10_000).default(100),
+        })
+        .prefault({}),
     })
     .prefault({}),
   input_window: z

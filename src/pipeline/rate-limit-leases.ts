@@ -1,0 +1,399 @@
+/**
+ * Rate limits shared through Redis without a round trip per request (`security.rate_limits.sync`
+ * mode `lease`, the default for a Redis state store).
+ *
+ * Requests per minute — leases. A replica reserves a few of a caller's requests of the current
+ * window at once: one script call adds them to the shared counter, but never past the limit (the
+ * store's `max`), and answers how many it got and how long the window still lives. The replica
+ * then admits from what it holds with no I/O, and asks again in the background when half of the
+ * lease is used. A lease is as large as the caller's recent traffic on this replica over
+ * `lease_ms` (at least 1, at most `max_lease`, at most a quarter of what is left of the limit), so
+ * a slow caller pays one round trip per request, exactly like `exact`, and a fast one about one per
+ * `lease_ms`. Since every admitted request was first reserved in the shared counter, the replicas
+ * together never admit more than the limit in a window; what a replica holds unused when the window
+ * ends is lost, so at most replicas × `max_lease` requests of a window are refused early. A lease
+ * lives until the end the store reported, measured from before the call on a monotonic clock, so it
+ * never outlives the shared window.
+ *
+ * Tokens per minute and spend — batched. An answer's tokens and cost are added locally and sent
+ * with the next lease or flush (every `flush_interval_ms`, one call for every caller active since
+ * the last), whose answer brings back the shared totals that admission checks: other replicas'
+ * usage is seen at most one flush interval (plus a round trip) late. A caller not seen for three
+ * flush intervals is synchronised before its next request is admitted.
+ *
+ * Store failures: a failed lease or sync goes to the limiter's `on_store_error` (allow: admitted
+ * and logged; deny: 503). After a failure, and until a call succeeds again, `deny` makes every
+ * request wait for its own call (a lease in hand no longer admits). Unsent usage is kept (a sum per
+ * caller) and sent by the next call that succeeds.
+ */
+import { performance } from 'node:perf_hooks'
+import type { SecurityConfig } from '../config/schema/security.js'
+import type { CounterIncrement, CounterValue, StateStore } from '../state/types.js'
+import {
+  MINUTE_MS,
+  refusal,
+  type LimitCounts,
+  type Period,
+  type Subject,
+} from './rate-limit-counts.js'
+
+type SyncConfig = SecurityConfig['rate_limits']['sync']
+
+/** Callers held (leases, unsent usage); past this the oldest is forgotten (its lease unused). */
+const MAX_CALLERS = 10_000
+/** Callers sent in one flush at most; the rest go in the next. */
+const MAX_FLUSH_CALLERS = 500
+/** A waiting request asks for a lease this often before it is refused (others took each one). */
+const MAX_WAITS = 16
+
+interface Lease {
+  subject: Subject
+  period: Period
+  /** Requests this replica may still admit in the window. */
+  left: number
+  /** performance.now() by which the window has ended in the store (never later than there). */
+  windowEnd: number
+  /** The shared window is full until then. */
+  refusedUntil: number
+  /** The shared request count after the last reservation. */
+  lastCount: number
+  /** Size of the last lease granted. */
+  size: number
+  /** Requests admitted since the last lease was asked for, and when it was. */
+  admitted: number
+  askedAt: number
+  /** The call in flight for this caller (lease and/or sync), shared by whoever waits. */
+  inFlight: Promise<void> | undefined
+  /** Shared totals at the last sync, and what this replica added since (unsent / being sent). */
+  tokens: number
+  tokensEnd: number
+  cost: number
+  costPeriodId: string
+  syncedAt: number
+  pendingTokens: number
+  pendingCost: number
+  sendingTokens: number
+  sendingCost: number
+}
+
+/** What one call sends for a caller's usage (to apply or restore when it answers). */
+interface Sent {
+  readonly lease: Lease
+  readonly tokens: number | undefined
+  readonly cost: number | undefined
+  readonly costPeriodId: string
+}
+
+const ignore = (): void => undefined
+
+export class LeasedCounts implements LimitCounts {
+  private readonly store: StateStore
+  private readonly sync: SyncConfig
+  private readonly denyOnError: boolean
+  private readonly report: (err: Error, during: string) => void
+  private readonly windowMs: number
+  private readonly staleMs: number
+  private readonly leases = new Map<string, Lease>()
+  /** Callers with usage to send or totals to refresh at the next flush. */
+  private readonly active = new Set<Lease>()
+  private timer: NodeJS.Timeout | undefined
+  private flushing: Promise<void> | undefined
+  /** The last call to the store failed (cleared by the next that succeeds). */
+  private failing = false
+  private closed = false
+
+  constructor(
+    store: StateStore,
+    sync: SyncConfig,
+    onStoreError: 'allow' | 'deny',
+    report: (err: Error, during: string) => void,
+    /** The requests/tokens window (tests shorten it). */
+    windowMs = MINUTE_MS,
+  ) {
+    this.store = store
+    this.sync = sync
+    this.denyOnError = onStoreError === 'deny'
+    this.report = report
+    this.windowMs = windowMs
+    this.staleMs = 3 * sync.flush_interval_ms
+  }
+
+  admit(subject: Subject, period: Period, now: number): void | Promise<void> {
+    const lease = this.lease(subject, period)
+    if (this.tryAdmit(lease, now, performance.now(), false)) return
+    return this.wait(lease, now)
+  }
+
+  add(subject: Subject, period: Period, tokens: number, cost: number): void {
+    const lease = this.lease(subject, period)
+    lease.pendingTokens += tokens
+    lease.pendingCost += cost
+    this.active.add(lease)
+    this.armFlush()
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    clearTimeout(this.timer)
+    await this.flushing
+    if (this.active.size > 0) await this.flush()
+  }
+
+  private lease(subject: Subject, period: Period): Lease {
+    let lease = this.leases.get(subject.id)
+    if (lease === undefined) {
+      if (this.leases.size >= MAX_CALLERS) {
+        const oldest = this.leases.keys().next().value
+        if (oldest !== undefined) this.leases.delete(oldest)
+      }
+      lease = {
+        subject,
+        period,
+        left: 0,
+        windowEnd: -Infinity,
+        refusedUntil: -Infinity,
+        lastCount: 0,
+        size: 0,
+        admitted: 0,
+        askedAt: -Infinity,
+        inFlight: undefined,
+        tokens: 0,
+        tokensEnd: -Infinity,
+        cost: 0,
+        costPeriodId: '',
+        syncedAt: -Infinity,
+        pendingTokens: 0,
+        pendingCost: 0,
+        sendingTokens: 0,
+        sendingCost: 0,
+      }
+      this.leases.set(subject.id, lease)
+    }
+    lease.subject = subject
+    lease.period = period
+    return lease
+  }
+
+  /**
+   * Admit from what this replica holds (true), refuse (throws), or say a call to the store is
+   * needed first (false). `synced`: a call just succeeded, so staleness and failures are moot.
+   */
+  private tryAdmit(lease: Lease, now: number, t: number, synced: boolean): boolean {
+    const subject = lease.subject
+    const usage = subject.tokensPerMinute > 0 || subject.budget > 0
+    if (!synced) {
+      if (this.failing && this.denyOnError) return false
+      if (usage && t - lease.syncedAt > this.staleMs) return false
+    }
+    if (subject.requestsPerMinute > 0 && (lease.left <= 0 || t >= lease.windowEnd)) {
+      if (t < lease.refusedUntil) throw refusal('rate_limit_exceeded', lease.refusedUntil - t)
+      return false
+    }
+    if (usage) this.checkUsage(lease, now, t)
+    if (subject.requestsPerMinute > 0) {
+      lease.left--
+      lease.admitted++
+      // Ask for the next lease before this one runs out (a caller slow enough for leases of one
+      // request just asks when it needs one).
+      if (lease.inFlight === undefined && lease.size > 1 && lease.left <= lease.size >> 1)
+        this.call(lease).catch(ignore)
+    }
+    if (usage) {
+      this.active.add(lease)
+      this.armFlush()
+    }
+    return true
+  }
+
+  private async wait(lease: Lease, now: number): Promise<void> {
+    for (let i = 0; i < MAX_WAITS; i++) {
+      await this.call(lease)
+      if (this.tryAdmit(lease, now, performance.now(), true)) return
+    }
+    throw refusal('rate_limit_exceeded', 1_000)
+  }
+
+  /** Tokens and spend: the shared totals last seen plus what this replica added since. */
+  private checkUsage(lease: Lease, now: number, t: number): void {
+    const subject = lease.subject
+    if (subject.tokensPerMinute > 0) {
+      const live = t < lease.tokensEnd
+      const used = (live ? lease.tokens : 0) + lease.pendingTokens + lease.sendingTokens
+      if (used >= subject.tokensPerMinute)
+        throw refusal('rate_limit_exceeded', live ? lease.tokensEnd - t : this.windowMs)
+    }
+    if (subject.budget > 0) {
+      const shared = lease.costPeriodId === lease.period.id ? lease.cost : 0
+      if (shared + lease.pendingCost + lease.sendingCost >= subject.budget)
+        throw refusal('budget_exceeded', lease.period.end - now)
+    }
+  }
+
+  /** One store call for a caller: a lease (with a request limit) and its usage sent and re-read. */
+  private call(lease: Lease): Promise<void> {
+    if (lease.inFlight) return lease.inFlight
+    const subject = lease.subject
+    const sentAt = performance.now()
+    const increments: CounterIncrement[] = []
+    const want = subject.requestsPerMinute > 0 ? this.leaseSize(lease, sentAt) : 0
+    if (want > 0) {
+      lease.admitted = 0
+      lease.askedAt = sentAt
+      increments.push({
+        key: subject.requestKey,
+        by: want,
+        ttlMs: this.windowMs,
+        max: subject.requestsPerMinute,
+      })
+    }
+    const sent = this.send(lease, increments)
+    const pending = this.store.incrementMany(increments).then(
+      (values) => {
+        lease.inFlight = undefined
+        this.failing = false
+        if (want > 0) this.granted(lease, values[0]!, sentAt)
+        this.synced(sent, values, want > 0 ? 1 : 0, sentAt)
+      },
+      (err: unknown) => {
+        lease.inFlight = undefined
+        this.failing = true
+        this.unsent(sent)
+        throw err
+      },
+    )
+    lease.inFlight = pending
+    return pending
+  }
+
+  /** About `lease_ms` of this caller's recent traffic here, within the bounds above. */
+  private leaseSize(lease: Lease, t: number): number {
+    const limit = lease.subject.requestsPerMinute
+    const elapsed = t - lease.askedAt
+    const perMs = elapsed > 0 && elapsed < this.windowMs ? lease.admitted / elapsed : 0
+    const byRate = Math.min(this.sync.max_lease, Math.max(1, Math.ceil(perMs * this.sync.lease_ms)))
+    const left = t < lease.windowEnd ? limit - lease.lastCount : limit
+    return Math.max(1, Math.min(byRate, Math.ceil(left / 4)))
+  }
+
+  /** Apply a reservation's answer: requests granted in which window, or the window is full. */
+  private granted(lease: Lease, value: CounterValue, sentAt: number): void {
+    const added = value.added ?? 0
+    const end = sentAt + (value.ttlMs ?? this.windowMs)
+    // The store's window ends at one moment; estimates of it differ by call latencies only, so an
+    // end far past the one held means the old window expired there and a new one began: what is
+    // left of the old lease was counted in the old window and must not be used in the new one.
+    if (end > lease.windowEnd + this.windowMs / 2) {
+      lease.left = added
+      lease.windowEnd = end
+    } else {
+      lease.left += added
+      lease.windowEnd = Math.max(lease.windowEnd, end)
+    }
+    lease.lastCount = value.value
+    lease.size = added
+    if (added === 0) lease.refusedUntil = end
+  }
+
+  /** Move a caller's unsent usage into a call (pushing its increments). */
+  private send(lease: Lease, increments: CounterIncrement[]): Sent {
+    const subject = lease.subject
+    let tokens: number | undefined
+    let cost: number | undefined
+    if (subject.tokensPerMinute > 0) {
+      tokens = lease.pendingTokens
+      lease.pendingTokens = 0
+      lease.sendingTokens += tokens
+      increments.push({ key: subject.tokenKey, by: tokens, ttlMs: this.windowMs })
+    }
+    if (subject.budget > 0) {
+      cost = lease.pendingCost
+      lease.pendingCost = 0
+      lease.sendingCost += cost
+      const ttlMs = Math.max(1, lease.period.end - Date.now())
+      increments.push({ key: subject.costKey, by: cost, ttlMs })
+    }
+    return { lease, tokens, cost, costPeriodId: lease.period.id }
+  }
+
+  /** A call carrying `sent` answered: the shared totals it brought back. */
+  private synced(sent: Sent, values: readonly CounterValue[], from: number, sentAt: number): void {
+    const lease = sent.lease
+    let i = from
+    if (sent.tokens !== undefined) {
+      const value = values[i++]!
+      lease.sendingTokens -= sent.tokens
+      lease.tokens = value.value
+      lease.tokensEnd = sentAt + (value.ttlMs ?? this.windowMs)
+    }
+    if (sent.cost !== undefined) {
+      lease.sendingCost -= sent.cost
+      lease.cost = values[i]!.value
+      lease.costPeriodId = sent.costPeriodId
+    }
+    lease.syncedAt = Math.max(lease.syncedAt, sentAt)
+  }
+
+  /** A call carrying `sent` failed: its usage goes back to be sent again. */
+  private unsent(sent: Sent): void {
+    const lease = sent.lease
+    if (sent.tokens !== undefined) {
+      lease.sendingTokens -= sent.tokens
+      lease.pendingTokens += sent.tokens
+    }
+    if (sent.cost !== undefined) {
+      lease.sendingCost -= sent.cost
+      lease.pendingCost += sent.cost
+    }
+  }
+
+  private armFlush(): void {
+    if (this.timer !== undefined || this.closed) return
+    this.timer = setTimeout(() => {
+      this.timer = undefined
+      this.flush().catch(ignore)
+    }, this.sync.flush_interval_ms)
+    this.timer.unref()
+  }
+
+  /** Send every active caller's usage and re-read their totals: one call. */
+  private flush(): Promise<void> {
+    if (this.flushing) return this.flushing
+    const increments: CounterIncrement[] = []
+    const sent: Sent[] = []
+    for (const lease of this.active) {
+      if (sent.length >= MAX_FLUSH_CALLERS) break
+      this.active.delete(lease)
+      sent.push(this.send(lease, increments))
+    }
+    if (increments.length === 0) return Promise.resolve()
+    const sentAt = performance.now()
+    const counts = sent.map(
+      (s) => (s.tokens === undefined ? 0 : 1) + (s.cost === undefined ? 0 : 1),
+    )
+    this.flushing = this.store
+      .incrementMany(increments)
+      .then(
+        (values) => {
+          this.failing = false
+          let from = 0
+          for (const [i, s] of sent.entries()) {
+            this.synced(s, values, from, sentAt)
+            from += counts[i]!
+          }
+        },
+        (err: unknown) => {
+          if (!this.failing) this.report(err as Error, 'flush')
+          this.failing = true
+          for (const s of sent) {
+            this.unsent(s)
+            this.active.add(s.lease)
+          }
+        },
+      )
+      .finally(() => {
+        this.flushing = undefined
+        if (this.active.size > 0) this.armFlush()
+      })
+    return this.flushing
+  }
+}

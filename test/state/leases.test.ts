@@ -1,0 +1,228 @@
+/**
+ * Rate limits shared through a real Redis by leases (src/pipeline/rate-limit-leases.ts, the default
+ * `security.rate_limits.sync.mode`): replicas never admit more than the limit together, a busy
+ * caller costs a few round trips a second instead of one per request, tokens reach the other
+ * replicas within a flush, a window rolls over, and a failing Redis follows `on_store_error`.
+ */
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { createClient, type RedisClientType } from '@redis/client'
+import { securitySchema } from '../../src/config/schema/security.js'
+import { RouterError } from '../../src/errors.js'
+import { createLogger } from '../../src/log.js'
+import type { CallerIdentity } from '../../src/pipeline/caller.js'
+import { LeasedCounts } from '../../src/pipeline/rate-limit-leases.js'
+import type { Subject } from '../../src/pipeline/rate-limit-counts.js'
+import { RateLimiter } from '../../src/pipeline/rate-limits.js'
+import type { RequestContext, ResponseRecord } from '../../src/pipeline/types.js'
+import { RedisStateStore } from '../../src/state/redis.js'
+import { startRedis, type TestRedis } from '../helpers/redis.js'
+import { logCapture } from '../helpers/runtime.js'
+
+let redis: TestRedis
+let admin: RedisClientType
+const stores: RedisStateStore[] = []
+const limiters: RateLimiter[] = []
+before(async () => {
+  redis = await startRedis()
+  admin = createClient({ url: redis.url }) as RedisClientType
+  await admin.connect()
+})
+after(async () => {
+  await Promise.all(limiters.map((l) => l.close()))
+  await Promise.all(stores.map((s) => s.close()))
+  await admin?.close()
+  await redis?.stop()
+})
+
+let prefixes = 0
+function store(prefix: string): RedisStateStore {
+  const s = new RedisStateStore({ url: redis.url, prefix })
+  stores.push(s)
+  return s
+}
+
+function replica(
+  prefix: string,
+  limits: Record<string, unknown>,
+  log = createLogger({ level: 'silent' }),
+) {
+  const config = securitySchema.parse({ rate_limits: { enabled: true, ...limits } }).rate_limits
+  const limiter = new RateLimiter(config, store(prefix), log)
+  limiters.push(limiter)
+  return limiter
+}
+
+const caller = (id: string): CallerIdentity => ({
+  source: 'key',
+  principal: `key:${id}`,
+  keyId: id,
+  admin: false,
+})
+const request = (id: string) =>
+  ({
+    meta: { caller: caller(id) },
+    selectedModel: 'm',
+    config: { model_config: {} },
+  }) as unknown as RequestContext
+const usage = (tokens: number) =>
+  ({
+    usage: { prompt_tokens: tokens, completion_tokens: 0, total_tokens: tokens },
+  }) as unknown as ResponseRecord
+
+async function outcome(limiter: RateLimiter, ctx: RequestContext): Promise<true | string> {
+  try {
+    await limiter.admit(ctx)
+    return true
+  } catch (err) {
+    assert.ok(err instanceof RouterError, String(err))
+    return err.code
+  }
+}
+
+/** `count` requests, `concurrency` at a time, spread over the replicas in turn. */
+async function burst(replicas: RateLimiter[], id: string, count: number, concurrency = 20) {
+  const results: (true | string)[] = []
+  for (let done = 0; done < count; done += concurrency) {
+    const n = Math.min(concurrency, count - done)
+    const batch = Array.from({ length: n }, (_, i) =>
+      outcome(replicas[(done + i) % replicas.length]!, request(id)),
+    )
+    results.push(...(await Promise.all(batch)))
+  }
+  return { admitted: results.filter((r) => r === true).length, results }
+}
+
+async function evalCalls(): Promise<number> {
+  const info = await admin.info('commandstats')
+  const calls = (name: string) =>
+    Number(new RegExp(`^cmdstat_${name}:calls=(\\d+)`, 'm').exec(info)?.[1] ?? 0)
+  return calls('evalsha') + calls('eval')
+}
+
+/** Poll (bounded) until `check` holds. */
+async function until(what: string, check: () => Promise<boolean>, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms
+  while (!(await check())) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
+describe('leases over one Redis', () => {
+  it('a busy caller is counted with far fewer round trips than requests', async () => {
+    const prefix = `busy${prefixes++}:`
+    const a = replica(prefix, { requests_per_minute: 1_000_000 })
+    await outcome(a, request('warm'))
+    await admin.configResetStat()
+    const { admitted } = await burst([a], 'busy', 2_000)
+    assert.equal(admitted, 2_000)
+    const calls = await evalCalls()
+    process.stderr.write(`leases: ${calls} store calls for 2,000 requests\n`)
+    assert.ok(calls <= 200, `${calls} store calls for 2,000 requests (exact: 2,000)`)
+    const reserved = Number(await admin.get(`${prefix}rl:req:key:busy`))
+    // What is reserved and not yet used: at most the lease in hand and the next one.
+    assert.ok(reserved >= 2_000 && reserved <= 2_000 + 2 * 100, `reserved ${reserved}`)
+  })
+
+  it('two replicas never admit more than the limit together, and at most 2 × max_lease fewer', async () => {
+    const prefix = `two${prefixes++}:`
+    const limits = { requests_per_minute: 300, sync: { max_lease: 20 } }
+    const [a, b] = [replica(prefix, limits), replica(prefix, limits)]
+    const { admitted, results } = await burst([a!, b!], 'shared', 800)
+    assert.ok(admitted <= 300, `admitted ${admitted}`)
+    assert.ok(admitted >= 300 - 2 * 20, `admitted ${admitted}: refused too early`)
+    assert.ok(results.every((r) => r === true || r === 'rate_limit_exceeded'))
+    assert.ok(Number(await admin.get(`${prefix}rl:req:key:shared`)) <= 300)
+    // Once the window is full, a refused request costs no round trip until it ends.
+    await admin.configResetStat()
+    const more = await burst([a!, b!], 'shared', 200)
+    assert.equal(more.admitted, 0)
+    assert.equal(await evalCalls(), 0)
+  })
+
+  it('tokens counted on one replica refuse the caller on the other within a flush', async () => {
+    const prefix = `tok${prefixes++}:`
+    const limits = { tokens_per_minute: 1_000, sync: { flush_interval_ms: 20 } }
+    const [a, b] = [replica(prefix, limits), replica(prefix, limits)]
+    assert.equal(await outcome(a!, request('t')), true)
+    assert.equal(await outcome(b!, request('t')), true)
+    await a!.onResponse(request('t'), usage(1_200))
+    await until('replica b sees the tokens', async () => {
+      await new Promise((r) => setTimeout(r, 30))
+      return (await outcome(b!, request('t'))) === 'rate_limit_exceeded'
+    })
+    assert.equal(Number(await admin.get(`${prefix}rl:tok:key:t`)), 1_200)
+  })
+
+  it('a window rolls over: refused until it ends, then the limit again, counted anew', async () => {
+    const prefix = `roll${prefixes++}:`
+    const s = store(prefix)
+    const sync = securitySchema.parse({}).rate_limits.sync
+    const counts = new LeasedCounts(s, sync, 'allow', () => undefined, 400)
+    const subject: Subject = {
+      id: 'r',
+      keyId: 'r',
+      requestsPerMinute: 3,
+      tokensPerMinute: 0,
+      budget: 0,
+      requestKey: 'rl:req:r',
+      tokenKey: 'rl:tok:r',
+      costKey: '',
+      costPeriodId: '',
+    }
+    const period = { id: 'p', end: Date.now() + 3_600_000 }
+    const admit = async (): Promise<true | string> => {
+      try {
+        await counts.admit(subject, period, Date.now())
+        return true
+      } catch (err) {
+        return (err as RouterError).code
+      }
+    }
+    for (let i = 0; i < 3; i++) assert.equal(await admit(), true)
+    assert.equal(await admit(), 'rate_limit_exceeded')
+    const refusedAt = Date.now()
+    await until('the next window', async () => (await admit()) === true)
+    assert.ok(Date.now() - refusedAt < 2_000)
+    assert.equal(Number(await admin.get(`${prefix}rl:req:r`)), 1, 'a new window counts from 1')
+    assert.equal(await admit(), true)
+    assert.equal(await admit(), true)
+    assert.equal(await admit(), 'rate_limit_exceeded')
+    await counts.close()
+  })
+
+  it('Redis failing (out of memory): allow keeps admitting and sends the usage once it is back; deny answers 503', async () => {
+    const prefix = `fail${prefixes++}:`
+    const capture = logCapture()
+    const log = createLogger({ level: 'info', destination: capture.stream })
+    const limits = { requests_per_minute: 100_000, tokens_per_minute: 1_000_000 }
+    const open = replica(prefix, { ...limits, sync: { flush_interval_ms: 20 } }, log)
+    const closed = replica(prefix, {
+      ...limits,
+      on_store_error: 'deny',
+      sync: { flush_interval_ms: 20 },
+    })
+    assert.equal(await outcome(open, request('f')), true)
+    assert.equal(await outcome(closed, request('f')), true)
+    await admin.configSet('maxmemory', '1')
+    try {
+      await open.onResponse(request('f'), usage(10))
+      await closed.onResponse(request('f'), usage(5))
+      await until('a failed flush', async () =>
+        capture.lines.some((l) => l.event === 'rate_limit_store_error' && l.during === 'flush'),
+      )
+      for (let i = 0; i < 5; i++) assert.equal(await outcome(open, request('f')), true)
+      await until('deny refuses while Redis fails', async () => {
+        await new Promise((r) => setTimeout(r, 30))
+        return (await outcome(closed, request('f'))) === 'limits_unavailable'
+      })
+    } finally {
+      await admin.configSet('maxmemory', '0')
+    }
+    assert.equal(await outcome(closed, request('f')), true, 'deny admits again once Redis answers')
+    await until('the unsent tokens reach Redis', async () => {
+      return Number(await admin.get(`${prefix}rl:tok:key:f`)) === 15
+    })
+  })
+})
