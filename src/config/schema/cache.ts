@@ -65,6 +65,12 @@ export const semanticCacheSchema = z.strictObject({
   cooldown_ms: positiveInt.default(5_000),
   /** Ours: responses larger than this are not stored. */
   max_response_bytes: positiveInt.default(1024 * 1024),
+  /**
+   * Ours: a question (the last user message) longer than this many characters is neither looked
+   * up nor stored (0 = no cap): the cache keeps every question whole, so without a cap large
+   * distinct prompts grow it by their full size until evicted.
+   */
+  max_query_chars: nonNegativeInt.default(32_768),
   verification: cacheVerificationSchema.prefault({}),
   /** Ours: each backend's own options by kind, checked at load with that backend's schema. */
   backend: z.record(z.string(), z.unknown()).default({}),

@@ -87,6 +87,10 @@ export class SemanticCacheModule implements PipelineModule {
       ctx.log.debug({ event: 'cache_skipped', reason: eligible.reason }, 'cache_skipped')
       return
     }
+    if (sc.max_query_chars > 0 && eligible.query.length > sc.max_query_chars) {
+      ctx.log.debug({ event: 'cache_skipped', reason: 'query_too_long' }, 'cache_skipped')
+      return
+    }
     const started = performance.now()
     const model = ctx.upstreamModel || ctx.selectedModel || ctx.request.model
     const threshold =
