@@ -137,11 +137,22 @@ export class ExtProcStream {
       this.decided = true
       return modelsImmediate(this.runtime.pipeline.listModels('extproc'), info.requestId)
     }
-    const strip: CommonResponse = { header_mutation: edgeHeaderMutation(info) }
     if (info.kind === 'passthrough') {
       this.decided = true
-      return { request_headers: { response: strip }, mode_override: PASSTHROUGH_MODE }
+      // Envoy forwards it: the caller's identity headers go by the same rule as a chat request's.
+      const identity = this.runtime.pipeline.passthroughHeaderRemovals({
+        transport: 'extproc',
+        headers: info.headers,
+        caller: info.caller,
+      })
+      const removed =
+        identity.length === 0
+          ? info
+          : { ...info, removeHeaders: [...info.removeHeaders, ...identity] }
+      const response: CommonResponse = { header_mutation: edgeHeaderMutation(removed) }
+      return { request_headers: { response }, mode_override: PASSTHROUGH_MODE }
     }
+    const strip: CommonResponse = { header_mutation: edgeHeaderMutation(info) }
     if (message.end_of_stream === true) return this.decide(Buffer.alloc(0), 'request_headers')
     return { request_headers: { response: strip } }
   }

@@ -40,6 +40,10 @@ export interface ExtProcPipeline {
   handleRequest(raw: Buffer, meta: RequestMeta): Promise<RequestOutcome>
   listModels(transport: Transport): Record<string, unknown>
   startResponse(ctx: RequestContext): ExtProcResponseTracker
+  /** Identity headers a passthrough request (Envoy forwards it unrouted) must lose. */
+  passthroughHeaderRemovals(
+    meta: Pick<RequestMeta, 'transport' | 'headers' | 'caller'>,
+  ): readonly string[]
 }
 
 /** The live runtime. Each stream binds to the runtime current when it opened (hot reload safe). */

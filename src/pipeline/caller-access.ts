@@ -17,7 +17,7 @@ import {
   type IdentityHeaderPolicy,
 } from './identity-headers.js'
 import { RateLimiter } from './rate-limits.js'
-import type { RequestContext } from './types.js'
+import type { RequestContext, RequestMeta } from './types.js'
 
 export class CallerAccess {
   /**
@@ -45,6 +45,16 @@ export class CallerAccess {
   stripIdentityHeaders(ctx: RequestContext): void {
     for (const name of identityHeadersToRemove(this.identityHeaders, ctx.meta))
       ctx.upstreamHeaderRemovals.add(name)
+  }
+
+  /**
+   * The identity headers a request the router does not route (ext_proc passthrough: Envoy
+   * forwards it) must lose: the same rule as a chat request's.
+   */
+  identityHeadersToRemove(
+    meta: Pick<RequestMeta, 'transport' | 'headers' | 'caller'>,
+  ): readonly string[] {
+    return identityHeadersToRemove(this.identityHeaders, meta)
   }
 
   /** The 403 for a model the caller's key may not use; undefined when it may. */

@@ -36,7 +36,7 @@ export function identityHeaderPolicy(config: RouterConfig): IdentityHeaderPolicy
 /** The identity headers of this request the endpoint must not get (present ones only). */
 export function identityHeadersToRemove(
   policy: IdentityHeaderPolicy,
-  meta: RequestMeta,
+  meta: Pick<RequestMeta, 'transport' | 'headers' | 'caller'>,
 ): readonly string[] {
   const keep = policy.forward && policy.trusted[meta.transport] && meta.caller?.source !== 'key'
   if (keep) return []

@@ -181,6 +181,13 @@ export class Pipeline {
     this.abandon(ctx, this.modules.length, 0, reason)
   }
 
+  /** Identity headers a request that is not routed (ext_proc passthrough) must not carry on. */
+  passthroughHeaderRemovals(
+    meta: Pick<RequestMeta, 'transport' | 'headers' | 'caller'>,
+  ): readonly string[] {
+    return this.access.identityHeadersToRemove(meta)
+  }
+
   /** The runtime closes: counts the rate limiter has not yet sent go to the state store. */
   close(): Promise<void> {
     return this.access.close()

@@ -175,6 +175,15 @@ export const HOSTILE_ROWS: readonly HostileRow[] = [
     outcome: { kind: 'not_routed' },
   },
   {
+    name: 'an unknown path with client identity headers passes through without them',
+    request: {
+      path: '/v1/embeddings',
+      headers: SPOOFED_IDENTITY_HEADERS,
+      body: JSON.stringify({ model: 'MoM', input: 'integral' }),
+    },
+    outcome: { kind: 'not_routed' },
+  },
+  {
     name: 'GET on the chat path',
     request: { method: 'GET', body: null, headers: SPOOFED_ROUTING_HEADERS },
     outcome: refused(405, 'method_not_allowed', { allow: 'POST' }),
