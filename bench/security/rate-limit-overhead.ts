@@ -5,7 +5,9 @@
  *   - `memory`: the same plus `security.rate_limits` (requests, tokens and a budget per key) on
  *     the in-memory state store;
  *   - `redis`: the same limits on a Redis state store (Debian's redis-server on a free loopback
- *     port, as test/helpers/redis.ts starts it).
+ *     port, as test/helpers/redis.ts starts it), counted by leases (`sync.mode: lease`, default);
+ *   - `redis-exact`: the same with `sync.mode: exact` (a round trip before each request and one
+ *     after its answer: the behaviour before leases), for the side-by-side.
  *
  * Limits are set far above what the run can reach, so every request is counted and none refused.
  * One simulator serves all three routers; autocannon (its own process) drives one router at a
@@ -42,8 +44,10 @@ import { body, MODEL, routerConfig } from '../gateway/setup.js'
 const KEY = 'sk-bench-rate-limits-0123456789'
 const LIMITS =
   '{ enabled: true, requests_per_minute: 100000000, tokens_per_minute: 1000000000, budget: 1000000, budget_period: day }'
+const EXACT_LIMITS = LIMITS.replace(/ }$/, ', sync: { mode: exact } }')
 
-type Variant = 'off' | 'memory' | 'redis'
+type Variant = 'off' | 'memory' | 'redis' | 'redis-exact'
+const VARIANTS = ['off', 'memory', 'redis', 'redis-exact'] as const
 
 type Cell = LoadResult & {
   variant: Variant
@@ -81,9 +85,10 @@ async function main(): Promise<void> {
       off: `security:\n${auth}`,
       memory: `state_store: { backend: memory }\nsecurity:\n${auth}  rate_limits: ${LIMITS}\n`,
       redis: `state_store: { backend: redis, redis: { url: "${redis.url}" } }\nsecurity:\n${auth}  rate_limits: ${LIMITS}\n`,
+      'redis-exact': `state_store: { backend: redis, redis: { url: "${redis.url}", key_prefix: "exact:" } }\nsecurity:\n${auth}  rate_limits: ${EXACT_LIMITS}\n`,
     }
     const routers = new Map<Variant, Server>()
-    for (const variant of ['off', 'memory', 'redis'] as const) {
+    for (const variant of VARIANTS) {
       const path = join(dir, `${variant}.yaml`)
       await writeFile(path, routerConfig(simPort, stores[variant]))
       const router = startRouterProcess('tsx', path, await freePort(), { name: variant })
@@ -120,8 +125,9 @@ async function main(): Promise<void> {
         const perRequest = (seconds: number): number =>
           round((seconds / Math.max(1, result.requests)) * 1e6, 1)
         const routerCpuUs = perRequest(cpuSecondsOf(router.child.pid!) - cpuBefore[0]!)
-        const redisCpuUs =
-          variant === 'redis' ? perRequest(cpuSecondsOf(redis.pid) - cpuBefore[1]!) : undefined
+        const redisCpuUs = variant.startsWith('redis')
+          ? perRequest(cpuSecondsOf(redis.pid) - cpuBefore[1]!)
+          : undefined
         cells.push({ ...result, variant, round: r, routerCpuUs, redisCpuUs })
         process.stderr.write(
           `r${r} ${variant}: ${Math.round(result.rps)} req/s router CPU ${routerCpuUs} us/req${redisCpuUs === undefined ? '' : ` redis ${redisCpuUs} us/req`} p50 ${result.latency.p50} ms p99 ${result.latency.p99} ms non2xx ${result.non2xx}\n`,
@@ -163,8 +169,22 @@ function summarise(
   const rps = (v: Variant) => median(cells.filter((c) => c.variant === v).map((c) => c.rps))
   const off = rps('off')
   const overhead = (v: Variant) => round(1 - rps(v) / off, 3)
+  // Each round's limited cell against the same round's `off` cell, then the median over rounds:
+  // neighbours in time share the machine's load, so this resists drifting load better.
+  const paired = (v: Variant, of: (c: Cell) => number, sign: 1 | -1) => {
+    const ratios = cells
+      .filter((c) => c.variant === v)
+      .flatMap((c) => {
+        const base = cells.find((o) => o.variant === 'off' && o.round === c.round)
+        return base ? [sign * (1 - of(c) / of(base))] : []
+      })
+    return round(median(ratios), 3)
+  }
   const cpu = (v: Variant) => median(cells.filter((c) => c.variant === v).map((c) => c.routerCpuUs))
-  const redisCpu = median(cells.flatMap((c) => (c.redisCpuUs === undefined ? [] : [c.redisCpuUs])))
+  const redisCpu = (v: Variant) =>
+    median(
+      cells.flatMap((c) => (c.variant === v && c.redisCpuUs !== undefined ? [c.redisCpuUs] : [])),
+    )
   return {
     benchmark: 'security-rate-limit-overhead',
     date: new Date().toISOString(),
@@ -187,17 +207,33 @@ function summarise(
         off: Math.round(off),
         memory: Math.round(rps('memory')),
         redis: Math.round(rps('redis')),
+        'redis-exact': Math.round(rps('redis-exact')),
       },
-      overhead: { memory: overhead('memory'), redis: overhead('redis') },
+      overhead: {
+        memory: overhead('memory'),
+        redis: overhead('redis'),
+        'redis-exact': overhead('redis-exact'),
+      },
+      paired_overhead_median: {
+        rps: Object.fromEntries(VARIANTS.slice(1).map((v) => [v, paired(v, (c) => c.rps, 1)])),
+        router_cpu_per_request: Object.fromEntries(
+          VARIANTS.slice(1).map((v) => [v, paired(v, (c) => c.routerCpuUs, -1)]),
+        ),
+      },
       median_router_cpu_us_per_request: {
         off: cpu('off'),
         memory: cpu('memory'),
         redis: cpu('redis'),
+        'redis-exact': cpu('redis-exact'),
       },
-      median_redis_cpu_us_per_request: redisCpu,
+      median_redis_server_cpu_us_per_request: {
+        redis: redisCpu('redis'),
+        'redis-exact': redisCpu('redis-exact'),
+      },
       router_cpu_added_us_per_request: {
         memory: round(cpu('memory') - cpu('off'), 1),
         redis: round(cpu('redis') - cpu('off'), 1),
+        'redis-exact': round(cpu('redis-exact') - cpu('off'), 1),
       },
       target_overhead_le_5pct: {
         memory: overhead('memory') <= 0.05 ? 'met' : 'missed',
