@@ -10,9 +10,9 @@
  *     after its answer: the behaviour before leases), for the side-by-side.
  *
  * Limits are set far above what the run can reach, so every request is counted and none refused.
- * One simulator serves all three routers; autocannon (its own process) drives one router at a
- * time, alternating off → memory → redis for `--rounds` rounds; throughput is the median per
- * configuration, and the overhead is 1 − limited / off. Each cell also records the router's CPU
+ * One simulator serves all the routers; autocannon (its own process) drives one router at a time,
+ * each variant once per round, the order rotated by one each round, for `--rounds` rounds;
+ * throughput is the median per configuration, and the overhead is 1 − limited / off. Each cell also records the router's CPU
  * time per request (user + system, /proc, over the measured run only) and, for `redis`, the
  * redis-server's: CPU per request resolves differences of a few percent that req/s on a loaded
  * machine cannot.
@@ -112,7 +112,11 @@ async function main(): Promise<void> {
       if (anonymous.status !== 401) throw new Error(`${variant}: no key gave ${anonymous.status}`)
     }
     for (let r = 0; r < rounds; r++) {
-      for (const [variant, router] of routers) {
+      // Each round starts one variant later, so no variant always follows the same one (a cell
+      // can inherit the previous one's GC debt, sockets in TIME_WAIT, the simulator's state).
+      const order = VARIANTS.map((_, i) => VARIANTS[(i + r) % VARIANTS.length]!)
+      for (const variant of order) {
+        const router = routers.get(variant)!
         const spec = {
           url: `http://127.0.0.1:${router.port}/v1/chat/completions`,
           body: body('MoM'),
