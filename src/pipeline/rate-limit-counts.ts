@@ -41,6 +41,22 @@ export interface LimitCounts {
   close(): Promise<void>
 }
 
+/** Callers remembered by the limiter: past this, the oldest is forgotten (see rememberCaller). */
+export const MAX_CALLERS = 10_000
+
+/**
+ * Remember `value` under `key`, forgetting the oldest entry when the map is full: per-caller state
+ * stays bounded whoever calls (without auth, callers are hashes of any Authorization header).
+ */
+export function rememberCaller<V>(map: Map<string, V>, key: string, value: V): V {
+  if (map.size >= MAX_CALLERS) {
+    const oldest = map.keys().next().value
+    if (oldest !== undefined) map.delete(oldest)
+  }
+  map.set(key, value)
+  return value
+}
+
 export function refusal(
   code: 'rate_limit_exceeded' | 'budget_exceeded',
   ttlMs: number | undefined,

@@ -32,6 +32,7 @@ import type { CounterIncrement, CounterValue, StateStore } from '../state/types.
 import {
   MINUTE_MS,
   refusal,
+  rememberCaller,
   type LimitCounts,
   type Period,
   type Subject,
@@ -39,8 +40,6 @@ import {
 
 type SyncConfig = SecurityConfig['rate_limits']['sync']
 
-/** Callers held (leases, unsent usage); past this the oldest is forgotten (its lease unused). */
-const MAX_CALLERS = 10_000
 /** Callers sent in one flush at most; the rest go in the next. */
 const MAX_FLUSH_CALLERS = 500
 /** A waiting request asks for a lease this often before it is refused (others took each one). */
@@ -142,11 +141,8 @@ export class LeasedCounts implements LimitCounts {
   private lease(subject: Subject, period: Period): Lease {
     let lease = this.leases.get(subject.id)
     if (lease === undefined) {
-      if (this.leases.size >= MAX_CALLERS) {
-        const oldest = this.leases.keys().next().value
-        if (oldest !== undefined) this.leases.delete(oldest)
-      }
-      lease = {
+      // A forgotten caller's lease is only unused; its unsent usage is still sent (`active`).
+      lease = rememberCaller(this.leases, subject.id, {
         subject,
         period,
         left: 0,
@@ -166,8 +162,7 @@ export class LeasedCounts implements LimitCounts {
         pendingCost: 0,
         sendingTokens: 0,
         sendingCost: 0,
-      }
-      this.leases.set(subject.id, lease)
+      })
     }
     lease.subject = subject
     lease.period = period

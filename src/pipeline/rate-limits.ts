@@ -19,7 +19,13 @@ import { RouterError } from '../errors.js'
 import { logEvent, type Logger } from '../log.js'
 import type { StateStore } from '../state/types.js'
 import { ANONYMOUS, type CallerIdentity } from './caller.js'
-import { ExactCounts, type LimitCounts, type Period, type Subject } from './rate-limit-counts.js'
+import {
+  ExactCounts,
+  rememberCaller,
+  type LimitCounts,
+  type Period,
+  type Subject,
+} from './rate-limit-counts.js'
 import { LeasedCounts } from './rate-limit-leases.js'
 import { costOf } from './response-tracker.js'
 import {
@@ -30,12 +36,6 @@ import {
 } from './types.js'
 
 type RateLimitConfig = SecurityConfig['rate_limits']
-
-/**
- * Subjects remembered (their keys and limits, and with leases their share of the limit): past
- * this, the oldest is forgotten (counting goes on in the store; a forgotten lease is only unused).
- */
-const MAX_SUBJECTS = 10_000
 
 export class RateLimiter implements PipelineModule {
   readonly name = 'rate_limits'
@@ -130,11 +130,7 @@ export class RateLimiter implements PipelineModule {
     const id = byTenant ? `tenant:${who.tenant}` : who.principal
     let subject = this.subjects.get(id)
     if (subject === undefined) {
-      if (this.subjects.size >= MAX_SUBJECTS) {
-        const oldest = this.subjects.keys().next().value
-        if (oldest !== undefined) this.subjects.delete(oldest)
-      }
-      subject = {
+      subject = rememberCaller(this.subjects, id, {
         id,
         keyId: undefined,
         requestsPerMinute: 0,
@@ -144,9 +140,8 @@ export class RateLimiter implements PipelineModule {
         tokenKey: `rl:tok:${id}`,
         costKey: '',
         costPeriodId: '',
-      }
+      })
       this.applyLimits(subject, who.keyId, byTenant ? who.tenant : undefined)
-      this.subjects.set(id, subject)
     } else if (subject.keyId !== who.keyId) {
       // Another key of the same tenant: its own override may apply (the counters stay shared).
       this.applyLimits(subject, who.keyId, byTenant ? who.tenant : undefined)
