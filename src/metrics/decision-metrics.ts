@@ -3,7 +3,8 @@
  * its signals took, and which failed. Labels are config names (recipes, decisions, signal types),
  * so their number is bounded by the config; no prompt text or ids.
  */
-import { Counter, Histogram, type Registry } from 'prom-client'
+import type { Counter, Histogram, Registry } from 'prom-client'
+import { FastCounter, FastHistogram } from './fast-metrics.js'
 
 const FAST_BUCKETS = [
   0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
@@ -17,27 +18,27 @@ export class DecisionMetrics {
 
   constructor(registry: Registry) {
     const registers = [registry]
-    this.selections = new Counter({
+    this.selections = new FastCounter({
       name: 'llm_decision_selections_total',
       help: 'Routed requests by recipe, winning decision (none: no decision matched) and selection algorithm',
       labelNames: ['recipe', 'decision', 'algorithm'] as const,
       registers,
     })
-    this.evaluationLatency = new Histogram({
+    this.evaluationLatency = new FastHistogram({
       name: 'llm_decision_evaluation_latency_seconds',
       help: 'Time to evaluate the signals a request needed and choose its decision',
       labelNames: ['recipe'] as const,
       buckets: FAST_BUCKETS,
       registers,
     })
-    this.signalLatency = new Histogram({
+    this.signalLatency = new FastHistogram({
       name: 'llm_signal_evaluation_latency_seconds',
       help: 'Time to evaluate one signal type for one request',
       labelNames: ['signal'] as const,
       buckets: FAST_BUCKETS,
       registers,
     })
-    this.signalErrors = new Counter({
+    this.signalErrors = new FastCounter({
       name: 'llm_signal_errors_total',
       help: 'Signal evaluations that failed (counted as no match)',
       labelNames: ['signal'] as const,

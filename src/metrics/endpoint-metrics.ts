@@ -4,7 +4,8 @@
  * health, picks and ejections are read from the live endpoint stats when Prometheus scrapes
  * (`watch`); latency, retries and failovers are recorded as they happen.
  */
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client'
+import { Gauge, type Counter, type Histogram, type Registry } from 'prom-client'
+import { FastCounter, FastHistogram } from './fast-metrics.js'
 
 const LATENCY_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120]
 export const HEALTH_STATES = [
@@ -64,7 +65,7 @@ export class EndpointMetrics {
         }
       },
     })
-    this.picks = new Counter({
+    this.picks = new FastCounter({
       name: 'llm_endpoint_picks_total',
       help: 'Times the endpoint policy picked each endpoint (first tries and retries)',
       labelNames: ['endpoint'] as const,
@@ -74,7 +75,7 @@ export class EndpointMetrics {
         for (const [endpoint, e] of view()) this.inc({ endpoint }, e.picks)
       },
     })
-    this.ejections = new Counter({
+    this.ejections = new FastCounter({
       name: 'llm_endpoint_ejections_total',
       help: 'Times outlier detection ejected each endpoint',
       labelNames: ['endpoint'] as const,
@@ -94,20 +95,20 @@ export class EndpointMetrics {
         for (const [endpoint, e] of view()) this.set({ endpoint }, e.priority)
       },
     })
-    this.latency = new Histogram({
+    this.latency = new FastHistogram({
       name: 'llm_endpoint_latency_seconds',
       help: 'Latency of successful answers per endpoint (time to first byte for streams)',
       labelNames: ['endpoint'] as const,
       buckets: LATENCY_BUCKETS,
       registers,
     })
-    this.retries = new Counter({
+    this.retries = new FastCounter({
       name: 'llm_endpoint_retries_total',
       help: 'Failed tries on each endpoint that were retried elsewhere, by reason',
       labelNames: ['endpoint', 'reason'] as const,
       registers,
     })
-    this.failovers = new Counter({
+    this.failovers = new FastCounter({
       name: 'llm_model_failovers_total',
       help: 'Requests retried on another model after every endpoint of the first failed',
       labelNames: ['from_model', 'to_model'] as const,

@@ -6,7 +6,8 @@
  * are normalised as upstream does: `unknown` for model/category/reason, `none` for param,
  * `unspecified` for effort. `docs/metrics.md` documents each one; a test keeps the two in sync.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { Gauge, Registry, collectDefaultMetrics, type Counter, type Histogram } from 'prom-client'
+import { FastCounter, FastHistogram } from './fast-metrics.js'
 import { BatchClassificationMetrics } from './batch-classification-metrics.js'
 import { DecisionMetrics } from './decision-metrics.js'
 import { EndpointMetrics } from './endpoint-metrics.js'
@@ -130,115 +131,115 @@ export class RouterMetrics {
     this.selection = new SelectionMetrics(registry)
     if (options.processMetrics) collectDefaultMetrics({ register: registry })
 
-    this.modelRequests = new Counter({
+    this.modelRequests = new FastCounter({
       name: 'llm_model_requests_total',
       help: 'Requests received, by the model named in the request body',
       labelNames: ['model'] as const,
       registers,
     })
-    this.requestErrors = new Counter({
+    this.requestErrors = new FastCounter({
       name: 'llm_request_errors_total',
       help: 'Requests that ended in an error or a block, by reason',
       labelNames: ['model', 'reason'] as const,
       registers,
     })
-    this.routingModifications = new Counter({
+    this.routingModifications = new FastCounter({
       name: 'llm_model_routing_modifications_total',
       help: 'Auto-routed requests whose model was changed, by source and target model',
       labelNames: ['source_model', 'target_model'] as const,
       registers,
     })
-    this.routingReasonCodes = new Counter({
+    this.routingReasonCodes = new FastCounter({
       name: 'llm_routing_reason_codes_total',
       help: 'Routing decisions by reason code',
       labelNames: ['reason_code', 'model'] as const,
       registers,
     })
-    this.routingLatency = new Histogram({
+    this.routingLatency = new FastHistogram({
       name: 'llm_model_routing_latency_seconds',
       help: 'Time spent deciding the route for a request',
       buckets: FAST_BUCKETS,
       registers,
     })
-    this.modelCost = new Counter({
+    this.modelCost = new FastCounter({
       name: 'llm_model_cost_total',
       help: 'Cost of completions computed from model_config pricing',
       labelNames: ['model', 'currency'] as const,
       registers,
     })
-    this.modelTokens = new Counter({
+    this.modelTokens = new FastCounter({
       name: 'llm_model_tokens_total',
       help: 'Prompt plus completion tokens by model',
       labelNames: ['model'] as const,
       registers,
     })
-    this.modelPromptTokens = new Counter({
+    this.modelPromptTokens = new FastCounter({
       name: 'llm_model_prompt_tokens_total',
       help: 'Prompt tokens by model',
       labelNames: ['model'] as const,
       registers,
     })
-    this.modelCompletionTokens = new Counter({
+    this.modelCompletionTokens = new FastCounter({
       name: 'llm_model_completion_tokens_total',
       help: 'Completion tokens by model',
       labelNames: ['model'] as const,
       registers,
     })
-    this.promptTokensPerRequest = new Histogram({
+    this.promptTokensPerRequest = new FastHistogram({
       name: 'llm_prompt_tokens_per_request',
       help: 'Prompt tokens per request',
       labelNames: ['model'] as const,
       buckets: TOKEN_BUCKETS,
       registers,
     })
-    this.completionTokensPerRequest = new Histogram({
+    this.completionTokensPerRequest = new FastHistogram({
       name: 'llm_completion_tokens_per_request',
       help: 'Completion tokens per request',
       labelNames: ['model'] as const,
       buckets: TOKEN_BUCKETS,
       registers,
     })
-    this.completionLatency = new Histogram({
+    this.completionLatency = new FastHistogram({
       name: 'llm_model_completion_latency_seconds',
       help: 'Time from request to the end of the completion',
       labelNames: ['model'] as const,
       buckets: COMPLETION_BUCKETS,
       registers,
     })
-    this.ttft = new Histogram({
+    this.ttft = new FastHistogram({
       name: 'llm_model_ttft_seconds',
       help: 'Time to first token',
       labelNames: ['model'] as const,
       buckets: GO_DEF_BUCKETS,
       registers,
     })
-    this.tpot = new Histogram({
+    this.tpot = new FastHistogram({
       name: 'llm_model_tpot_seconds',
       help: 'Time per output token',
       labelNames: ['model'] as const,
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
       registers,
     })
-    this.classifierLatency = new Histogram({
+    this.classifierLatency = new FastHistogram({
       name: 'llm_classifier_latency_seconds',
       help: 'Classifier latency by classifier',
       labelNames: ['classifier'] as const,
       buckets: FAST_BUCKETS,
       registers,
     })
-    this.categoryClassifications = new Counter({
+    this.categoryClassifications = new FastCounter({
       name: 'llm_category_classifications_count',
       help: 'Requests classified into each category',
       labelNames: ['category'] as const,
       registers,
     })
-    this.piiViolations = new Counter({
+    this.piiViolations = new FastCounter({
       name: 'llm_pii_violations_total',
       help: 'PII policy violations by model and PII type',
       labelNames: ['model', 'pii_type'] as const,
       registers,
     })
-    this.entropyDecisions = new Counter({
+    this.entropyDecisions = new FastCounter({
       name: 'llm_entropy_classification_decisions_total',
       help: 'Entropy-based reasoning decisions',
       labelNames: [
@@ -249,74 +250,74 @@ export class RouterMetrics {
       ] as const,
       registers,
     })
-    this.entropyValues = new Histogram({
+    this.entropyValues = new FastHistogram({
       name: 'llm_entropy_values',
       help: 'Shannon entropy of the category probability distribution',
       labelNames: ['category', 'classification_type'] as const,
       buckets: ENTROPY_BUCKETS,
       registers,
     })
-    this.classificationConfidence = new Histogram({
+    this.classificationConfidence = new FastHistogram({
       name: 'llm_classification_confidence',
       help: 'Confidence of the chosen category',
       labelNames: ['category', 'classification_method'] as const,
       buckets: CONFIDENCE_BUCKETS,
       registers,
     })
-    this.entropyLatency = new Histogram({
+    this.entropyLatency = new FastHistogram({
       name: 'llm_entropy_classification_latency_seconds',
       help: 'Time spent in the entropy-based reasoning decision',
       buckets: FAST_BUCKETS,
       registers,
     })
-    this.probabilityQuality = new Counter({
+    this.probabilityQuality = new FastCounter({
       name: 'llm_probability_distribution_quality_total',
       help: 'Sanity checks on classifier probability distributions',
       labelNames: ['quality_check', 'status'] as const,
       registers,
     })
-    this.entropyFallback = new Counter({
+    this.entropyFallback = new FastCounter({
       name: 'llm_entropy_fallback_usage_total',
       help: 'Entropy decisions that fell back to a default strategy',
       labelNames: ['fallback_reason', 'fallback_strategy'] as const,
       registers,
     })
-    this.reasoningDecisions = new Counter({
+    this.reasoningDecisions = new FastCounter({
       name: 'llm_reasoning_decisions_total',
       help: 'Reasoning on/off decisions for auto-routed requests',
       labelNames: ['category', 'model', 'enabled', 'effort'] as const,
       registers,
     })
-    this.reasoningTemplateUsage = new Counter({
+    this.reasoningTemplateUsage = new FastCounter({
       name: 'llm_reasoning_template_usage_total',
       help: 'Reasoning template fields applied, by family and parameter',
       labelNames: ['family', 'param'] as const,
       registers,
     })
-    this.reasoningEffortUsage = new Counter({
+    this.reasoningEffortUsage = new FastCounter({
       name: 'llm_reasoning_effort_usage_total',
       help: 'Reasoning effort levels applied, by family',
       labelNames: ['family', 'effort'] as const,
       registers,
     })
-    this.cacheHits = new Counter({
+    this.cacheHits = new FastCounter({
       name: 'llm_cache_hits_total',
       help: 'Semantic cache hits',
       registers,
     })
-    this.cacheMisses = new Counter({
+    this.cacheMisses = new FastCounter({
       name: 'llm_cache_misses_total',
       help: 'Semantic cache misses',
       registers,
     })
-    this.cacheOperationDuration = new Histogram({
+    this.cacheOperationDuration = new FastHistogram({
       name: 'llm_cache_operation_duration_seconds',
       help: 'Semantic cache operation latency',
       labelNames: ['backend', 'operation'] as const,
       buckets: CACHE_BUCKETS,
       registers,
     })
-    this.cacheOperations = new Counter({
+    this.cacheOperations = new FastCounter({
       name: 'llm_cache_operations_total',
       help: 'Semantic cache operations by status',
       labelNames: ['backend', 'operation', 'status'] as const,
@@ -333,19 +334,19 @@ export class RouterMetrics {
       help: 'Semantic cache hits / (hits + misses) since start (ours)',
       registers,
     })
-    this.cacheVerificationRejections = new Counter({
+    this.cacheVerificationRejections = new FastCounter({
       name: 'llm_cache_verification_rejections_total',
       help: 'Vector matches rejected by the false-hit guard, by reason (ours)',
       labelNames: ['reason'] as const,
       registers,
     })
-    this.cacheEvictions = new Counter({
+    this.cacheEvictions = new FastCounter({
       name: 'llm_cache_evictions_total',
       help: 'Entries removed from the semantic cache, by reason: capacity | ttl | flush (ours)',
       labelNames: ['backend', 'reason'] as const,
       registers,
     })
-    this.cacheBypasses = new Counter({
+    this.cacheBypasses = new FastCounter({
       name: 'llm_cache_bypass_total',
       help: 'Requests that skipped the cache because the backend failed, was slow or is unavailable (ours)',
       labelNames: ['backend', 'reason'] as const,
@@ -357,19 +358,19 @@ export class RouterMetrics {
       labelNames: ['backend'] as const,
       registers,
     })
-    this.cacheCoalesced = new Counter({
+    this.cacheCoalesced = new FastCounter({
       name: 'llm_cache_coalesced_requests_total',
       help: 'Identical concurrent misses that waited for the first answer, by result: hit | no_answer | timeout (ours)',
       labelNames: ['result'] as const,
       registers,
     })
-    this.configReloads = new Counter({
+    this.configReloads = new FastCounter({
       name: 'llm_config_reloads_total',
       help: 'Config reload attempts by result (success | failure) (ours)',
       labelNames: ['result'] as const,
       registers,
     })
-    this.categoryCost = new Counter({
+    this.categoryCost = new FastCounter({
       name: 'llm_category_cost_total',
       help: 'Cost of completions attributed to the prompt category of the request (ours)',
       labelNames: ['category', 'currency'] as const,
@@ -399,13 +400,13 @@ export class RouterMetrics {
         this.set(requestBytes())
       },
     })
-    this.classifierErrors = new Counter({
+    this.classifierErrors = new FastCounter({
       name: 'llm_classifier_errors_total',
       help: 'Classifier failures by classifier and the on_error policy applied (ours)',
       labelNames: ['classifier', 'policy'] as const,
       registers,
     })
-    this.modelFallbacks = new Counter({
+    this.modelFallbacks = new FastCounter({
       name: 'llm_model_fallback_total',
       help: 'Configured models replaced by the embedded default because they could not be used, by role and error code (ours)',
       labelNames: ['role', 'reason'] as const,
