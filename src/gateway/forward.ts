@@ -17,7 +17,7 @@
  * timeouts, plus `totalTimeoutMs` for the whole try and `queueTimeoutMs` for a request that waits
  * behind a saturated endpoint's connection pool.
  */
-import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerResponse } from 'node:http'
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http'
 import type { Dispatcher } from 'undici'
 import { RouterError, toOpenAIErrorBody, type ErrorCode } from '../errors.js'
 import type { ResponseTracker } from '../pipeline/response-tracker.js'
@@ -105,7 +105,7 @@ class RelayHandler implements Dispatcher.DispatchHandler {
   private queueTimer: NodeJS.Timeout | undefined
   /** An upstream error body held (up to MAX_HELD_ERROR_BODY) until the router decides on it. */
   private held:
-    { status: number; headers: OutgoingHttpHeaders; chunks: Buffer[]; bytes: number } | undefined
+    { status: number; headers: (string | string[])[]; chunks: Buffer[]; bytes: number } | undefined
   private readonly onAbort = (): void => {
     this.controller?.abort(new ClientGoneError('client disconnected'))
   }
@@ -180,9 +180,11 @@ class RelayHandler implements Dispatcher.DispatchHandler {
     if (pending === undefined || this.started) return
     const { status: statusCode, headers } = pending
     const { res, tracker } = this.req
-    const routerHeaders = tracker.onHeaders(statusCode, headers)
-    const out: OutgoingHttpHeaders = clientResponseHeaders(headers)
-    Object.assign(out, routerHeaders, this.req.extraHeaders)
+    const out = clientResponseHeaders(
+      headers,
+      tracker.begin(statusCode, headers),
+      this.req.extraHeaders,
+    )
     this.started = true
     const type = headers['content-type']
     this.streaming = typeof type === 'string' && type.startsWith('text/event-stream')

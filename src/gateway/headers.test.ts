@@ -73,7 +73,18 @@ describe('gateway headers', () => {
         'content-type': 'application/json',
         'content-length': '10',
       }),
-      { 'content-type': 'application/json', 'content-length': '10' },
+      ['content-type', 'application/json', 'content-length', '10'],
+    )
+  })
+
+  it("lets the router's own response headers replace the upstream's", () => {
+    assert.deepEqual(
+      clientResponseHeaders(
+        { 'x-request-id': 'upstream', 'x-split': 'a', 'content-type': 'application/json' },
+        new Map([['x-split', 'b']]),
+        { 'x-request-id': 'ours' },
+      ),
+      ['content-type', 'application/json', 'x-split', 'b', 'x-request-id', 'ours'],
     )
   })
 })

@@ -9,7 +9,6 @@
  * Towards the client: upstream headers minus hop-by-hop and minus any `x-vsr-*` the upstream sent
  * (only the router's own tracking headers are trusted).
  */
-import type { OutgoingHttpHeaders } from 'node:http'
 import { PIPELINE_REQUEST_FLAGS } from '../edge/routing-headers.js'
 
 const HOP_BY_HOP = new Set([
@@ -97,17 +96,36 @@ export function upstreamRequestHeaders(input: UpstreamHeaderInput): string[] {
   return out
 }
 
-/** Upstream response headers to pass to the client (before the router's own headers are added). */
+/** Headers the router sets on a response: a Map (the request's own) or a record. */
+export type RouterHeaders = ReadonlyMap<string, string> | Readonly<Record<string, string>>
+
+/**
+ * The client's response headers as flat `[name, value, ...]` pairs, which `writeHead` takes as
+ * they are (no object is built and copied on every response): the upstream's headers minus
+ * hop-by-hop, minus any `x-vsr-*` and minus those the router sets itself, then the router's.
+ */
 export function clientResponseHeaders(
   upstream: Readonly<Record<string, string | string[] | undefined>>,
-): OutgoingHttpHeaders {
+  ...ours: RouterHeaders[]
+): (string | string[])[] {
   const dropped = connectionTokens(upstream['connection'])
-  const out: OutgoingHttpHeaders = {}
+  const out: (string | string[])[] = []
   for (const name in upstream) {
     const value = upstream[name]
     if (value === undefined || NOT_RETURNED.has(name) || dropped?.has(name)) continue
-    if (name.startsWith('x-vsr-')) continue
-    out[name] = value
+    if (name.startsWith('x-vsr-') || setByRouter(name, ours)) continue
+    out.push(name, value)
+  }
+  for (const headers of ours) {
+    if (headers instanceof Map)
+      for (const [name, value] of headers as ReadonlyMap<string, string>) out.push(name, value)
+    else for (const name in headers) out.push(name, (headers as Record<string, string>)[name]!)
   }
   return out
+}
+
+function setByRouter(name: string, ours: readonly RouterHeaders[]): boolean {
+  for (const headers of ours)
+    if (headers instanceof Map ? headers.has(name) : Object.hasOwn(headers, name)) return true
+  return false
 }

@@ -28,9 +28,14 @@ export function wantsDebug(ctx: RequestContext): boolean {
   return ctx.meta.headers[DEBUG_HEADER]?.toLowerCase() === 'true'
 }
 
-/** The decision headers of a routed request (none for a concrete model). */
-export function decisionHeaders(ctx: RequestContext): Map<string, string> {
-  const out = new Map<string, string>()
+/**
+ * The decision headers of a routed request (none for a concrete model), set on `out` (a new Map
+ * unless given: the pipeline passes the request's response headers, so nothing is copied).
+ */
+export function decisionHeaders(
+  ctx: RequestContext,
+  out = new Map<string, string>(),
+): Map<string, string> {
   const result = ctx.decision
   if (!result) return out
   out.set('x-vsr-selected-recipe', result.recipe.name)

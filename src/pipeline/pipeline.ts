@@ -416,7 +416,7 @@ export class Pipeline {
 
   private setResponseHeaders(ctx: RequestContext): void {
     const h = ctx.responseHeaders
-    for (const [name, value] of decisionHeaders(ctx)) h.set(name, value)
+    decisionHeaders(ctx, h)
     h.set('x-vsr-selected-model', ctx.upstreamModel)
     if (ctx.category !== '') h.set('x-vsr-selected-category', ctx.category)
     h.set('x-vsr-selected-reasoning', ctx.reasoning?.enabled ? 'on' : 'off')

@@ -5,7 +5,7 @@
  */
 import { RouterError, toOpenAIErrorBody } from '../errors.js'
 import { parseRetryAfter } from '../http/retry-after.js'
-import { logEvent } from '../log.js'
+import { logBuiltEvent, logEvent } from '../log.js'
 import { label } from '../metrics/router-metrics.js'
 import type { Usage } from '../openai/types.js'
 import type { EndpointPolicy } from '../routing/selection/types.js'
@@ -28,6 +28,8 @@ export interface TrackerDeps {
   /** Told once the request is finished and logged (the pipeline publishes its DecisionEvent). */
   readonly finished?: (ctx: RequestContext, record: ResponseRecord) => void
 }
+
+const NONE: Readonly<Record<string, string>> = Object.freeze({})
 
 /** One SSE event larger than this is not held back whole (the stream then passes as it is). */
 const MAX_SSE_EVENT_BYTES = 1024 * 1024
@@ -65,22 +67,37 @@ export class ResponseTracker {
     status: number,
     headers: Readonly<Record<string, string | string[] | undefined>>,
   ): Record<string, string> {
+    const added = this.begin(status, headers)
+    // The caller's own object (ext_proc adds to it).
+    return added instanceof Map
+      ? Object.fromEntries(added as ReadonlyMap<string, string>)
+      : { ...(added as Record<string, string>) }
+  }
+
+  /**
+   * onHeaders for a transport that writes the headers itself (the gateway): the same headers, as
+   * the request's own Map on a 2xx (read-only; nothing is copied per response) or a record.
+   */
+  begin(
+    status: number,
+    headers: Readonly<Record<string, string | string[] | undefined>>,
+  ): ReadonlyMap<string, string> | Readonly<Record<string, string>> {
     this.status = status
     this.headersAt = performance.now()
     const contentType = headers['content-type']
     const type = Array.isArray(contentType) ? contentType.join(',') : (contentType ?? '')
     // A status no HTTP server sends (999) is a protocol error, answered by errorReply.
-    if (impossibleStatus(status)) return {}
+    if (impossibleStatus(status)) return NONE
     this.streaming = type.includes('text/event-stream')
     if (this.streaming) this.assembler = new SseAssembler(this.deps.maxResponseBytes)
     if (this.streaming && this.ctx.streamUsageAdded && status >= 200 && status < 300)
       this.stripper = new SseUsageStripper(MAX_SSE_EVENT_BYTES)
     const metrics = this.ctx.services.metrics
-    if (status >= 200 && status < 300) return Object.fromEntries(this.ctx.responseHeaders)
+    if (status >= 200 && status < 300) return this.ctx.responseHeaders
     if (status >= 500) metrics.recordError(this.ctx.upstreamModel, 'upstream_5xx')
     else if (status >= 400) metrics.recordError(this.ctx.upstreamModel, 'upstream_4xx')
     if (status === 429 || status === 503) this.retryAfterMs = retryAfterOf(headers)
-    return status >= 400 ? upstreamErrorHeaders(this.ctx) : {}
+    return status >= 400 ? upstreamErrorHeaders(this.ctx) : NONE
   }
 
   /** True when the transport should hold the body and ask `errorReply` before sending it. */
@@ -316,7 +333,8 @@ export function logDecision(
   // named, so the line cannot be read as "routed to <model>".
   const blocked = outcome === 'jailbreak_block' || outcome === 'pii_block'
   const reasoning = blocked ? undefined : ctx.reasoning
-  const fields: Record<string, unknown> = {
+  const fields: { event: string; [key: string]: unknown } = {
+    event: 'routing_decision',
     request_id: ctx.meta.requestId,
     transport: ctx.meta.transport,
     outcome,
@@ -346,9 +364,9 @@ export function logDecision(
     ...(record.error === undefined ? {} : { error: record.error }),
   }
   // What modules add (why they changed the decision) never overwrites the fields above.
-  for (const [key, value] of Object.entries(ctx.decisionLog))
-    if (!(key in fields)) fields[key] = value
-  logEvent(ctx.log, 'routing_decision', fields)
+  const extra = ctx.decisionLog
+  for (const key in extra) if (!(key in fields)) fields[key] = extra[key]
+  logBuiltEvent(ctx.log, fields)
 }
 
 /** No HTTP server sends these as a final status (undici passes 999 through). */
