@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { Counter, Histogram, Registry } from 'prom-client'
-import { FastCounter, FastHistogram } from './fast-metrics.js'
+import { Counter, Gauge, Histogram, Registry } from 'prom-client'
+import { FastCounter, FastGauge, FastHistogram } from './fast-metrics.js'
 
 /** The same metric twice: prom-client's own and ours, each on its own registry. */
 function pair<M>(make: (registry: Registry, cls: 'plain' | 'fast') => M) {
@@ -90,8 +90,7 @@ describe('FastHistogram', () => {
   it('exports what prom-client exports for the same calls', async () => {
     const m = histograms()
     for (const h of [m.plain, m.fast]) {
-      for (const v of [0, 0.001, 0.0011, 0.3, 1, 9.99, 10, 11, 1e9])
-        h.observe({ model: 'a' }, v)
+      for (const v of [0, 0.001, 0.0011, 0.3, 1, 9.99, 10, 11, 1e9]) h.observe({ model: 'a' }, v)
       h.observe({ model: 'b' }, 0.02)
       h.observe({}, 0.5)
       h.observe({ model: 'b' }, 0.02)
@@ -128,5 +127,59 @@ describe('FastHistogram', () => {
       h.observe(0)
     }
     await m.same()
+  })
+})
+
+describe('FastGauge', () => {
+  it('exports what prom-client exports after each inc, dec, set, reset and remove', async () => {
+    const m = pair((registry, cls) => {
+      const config = {
+        name: 'g',
+        help: 'h',
+        labelNames: ['transport'] as const,
+        registers: [registry],
+      }
+      return cls === 'plain' ? new Gauge(config) : new FastGauge(config)
+    })
+    const children = [m.plain, m.fast].map((g) => g.labels({ transport: 'gateway' }))
+    const steps: ((g: Gauge<'transport'>, i: number) => void)[] = [
+      (_, i) => children[i]!.inc(),
+      (_, i) => children[i]!.inc(),
+      (_, i) => children[i]!.dec(),
+      (g) => g.inc({ transport: 'extproc' }, 3),
+      (g) => g.dec({ transport: 'extproc' }, 0.5),
+      (g) => g.set({ transport: 'gateway' }, 10),
+      (_, i) => children[i]!.inc(),
+      (_, i) => children[i]!.inc(),
+      (g) => g.remove({ transport: 'extproc' }),
+      (g) => g.inc({ transport: 'extproc' }),
+      (g) => g.inc({ transport: 'extproc' }),
+      (g) => g.reset(),
+      (g) => g.dec({ transport: 'gateway' }),
+      (g) => g.dec({ transport: 'gateway' }),
+    ]
+    for (const step of steps) {
+      ;[m.plain, m.fast].forEach((g, i) => step(g, i))
+      await m.same()
+    }
+  })
+
+  it('counts without labels', async () => {
+    const m = pair((registry, cls) => {
+      const config = { name: 'n', help: 'h', registers: [registry] }
+      return cls === 'plain' ? new Gauge(config) : new FastGauge(config)
+    })
+    for (const step of [
+      (g: Gauge) => g.inc(),
+      (g: Gauge) => g.inc(4),
+      (g: Gauge) => g.dec(2),
+      (g: Gauge) => g.set(1),
+      (g: Gauge) => g.dec(),
+      (g: Gauge) => g.dec(),
+    ]) {
+      step(m.plain)
+      step(m.fast)
+      await m.same()
+    }
   })
 })

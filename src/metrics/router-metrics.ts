@@ -7,7 +7,7 @@
  * `unspecified` for effort. `docs/metrics.md` documents each one; a test keeps the two in sync.
  */
 import { Gauge, Registry, collectDefaultMetrics, type Counter, type Histogram } from 'prom-client'
-import { FastCounter, FastHistogram } from './fast-metrics.js'
+import { FastCounter, FastGauge, FastHistogram } from './fast-metrics.js'
 import { BatchClassificationMetrics } from './batch-classification-metrics.js'
 import { DecisionMetrics } from './decision-metrics.js'
 import { EndpointMetrics } from './endpoint-metrics.js'
@@ -385,7 +385,7 @@ export class RouterMetrics {
       help: 'Unix time of the last successful config load (ours)',
       registers,
     })
-    this.inflightRequests = new Gauge({
+    this.inflightRequests = new FastGauge({
       name: 'llm_router_inflight_requests',
       help: 'Requests being processed, by transport (ours)',
       labelNames: ['transport'] as const,
