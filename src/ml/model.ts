@@ -7,6 +7,7 @@ import { RouterError } from '../errors.js'
 import type { ModelFolder } from './folder.js'
 import { InProcessRunner } from './in-process-runner.js'
 import { ModelWorker } from './model-worker.js'
+import { tokenVectorsFor } from './token-vectors.js'
 import type { ModelRunner, Placement } from './runner.js'
 import type { EntitySpan } from './postprocess.js'
 import type {
@@ -93,6 +94,7 @@ export class LoadedModel {
     settings: InferenceSettings = DEFAULT_INFERENCE,
   ): Promise<LoadedModel> {
     const benignIndex = spec.benignLabel === undefined ? -1 : spec.labels.indexOf(spec.benignLabel)
+    const tokenVectors = tokenVectorsFor(spec.folder)
     const init: WorkerInit = {
       onnxFile: spec.folder.onnxFile,
       tokenizerFile: spec.folder.tokenizerFile,
@@ -107,6 +109,7 @@ export class LoadedModel {
       interOpThreads: settings.interOpThreads,
       aggregate: benignIndex < 0 ? 'mean' : (spec.aggregate ?? 'mean'),
       benignIndex: Math.max(0, benignIndex),
+      ...(tokenVectors && { tokenVectors }),
     }
     const { placement, workers } = await place(init, spec, settings)
     const count = workers.length

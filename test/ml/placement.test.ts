@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test'
 import { EMBEDDED_MODELS } from '../../src/ml/embedded.js'
 import { readModelFolder } from '../../src/ml/folder.js'
 import { DEFAULT_INFERENCE, LoadedModel, toClassification } from '../../src/ml/model.js'
+import { tokenVectorsFor } from '../../src/ml/token-vectors.js'
 import { InferenceEngine } from '../../src/ml/worker/engine.js'
 import type { SequenceResult, WorkerInit } from '../../src/ml/worker/protocol.js'
 
@@ -108,6 +109,7 @@ describe('fast tokenizer', () => {
     aggregate: 'mean',
     benignIndex: 0,
     fastTokenizer,
+    tokenVectors: tokenVectorsFor(f),
   })
 
   it('does not change any probability', async () => {

@@ -11,6 +11,7 @@ import { dot } from '../../src/embeddings/types.js'
 import { EMBEDDED_MODELS } from '../../src/ml/embedded.js'
 import type { LoadedModel } from '../../src/ml/model.js'
 import { toVector } from '../../src/ml/model.js'
+import { fillTokenVectors, type TokenVectors } from '../../src/ml/token-vectors.js'
 import { lexicalReference } from '../../training/embedding/graph.js'
 import {
   meaningPart,
@@ -23,6 +24,18 @@ import { checkSimilaritySnapshot } from '../helpers/snapshots.js'
 const V = 30
 const ROWS = 10
 const D = 4
+const TABLE = {
+  rows: ROWS,
+  dim: D,
+  codes: Int8Array.from({ length: ROWS * D }, (_, i) => (i < D ? 0 : ((i * 37) % 255) - 127)),
+  scales: Float32Array.from({ length: ROWS }, (_, r) => 0.01 + r / 1000),
+  weights: Float32Array.from({ length: ROWS }, (_, r) => (r === 0 ? 0 : 1 / (1 + r))),
+}
+// Ids 0-4 special, 5-14 words with vectors (rows 1-9 and 1 again), the rest pieces without.
+const ROW_OF = Int32Array.from({ length: V }, (_, i) => (i >= 5 && i < 15 ? 1 + ((i - 5) % 9) : -1))
+/** What the runtime feeds the graph from the shared table. */
+const TOKEN_VECTORS: TokenVectors = { ...TABLE, rowOf: ROW_OF }
+
 const SPEC: SentenceSpec = {
   lexical: {
     vocabSize: V,
@@ -32,26 +45,19 @@ const SPEC: SentenceSpec = {
     remainderRows: 5,
     seed: 7,
   },
-  table: {
-    rows: ROWS,
-    dim: D,
-    codes: Int8Array.from({ length: ROWS * D }, (_, i) => (i < D ? 0 : ((i * 37) % 255) - 127)),
-    scales: Float32Array.from({ length: ROWS }, (_, r) => 0.01 + r / 1000),
-    weights: Float32Array.from({ length: ROWS }, (_, r) => (r === 0 ? 0 : 1 / (1 + r))),
-  },
-  // Ids 0-4 special, 5-14 words with vectors (rows 1-9 and 1 again), the rest pieces without.
-  rowOf: Int32Array.from({ length: V }, (_, i) => (i >= 5 && i < 15 ? 1 + ((i - 5) % 9) : 0)),
+  dim: D,
   centre: Float32Array.from([0.1, -0.2, 0.05, 0]),
   component: Float32Array.from([0.6, 0, 0.8, 0]),
   meaningWeight: 0.7,
 }
 
 function reference(ids: readonly number[]): Float32Array {
-  const { table, rowOf } = SPEC
+  const table = TABLE
   const mean = new Float32Array(D)
   let total = 0
   for (const id of ids) {
-    const r = rowOf[id]!
+    const r = ROW_OF[id]!
+    if (r < 0) continue
     const w = table.weights[r]!
     total += w
     for (let d = 0; d < D; d++) mean[d]! += w * table.codes[r * D + d]! * table.scales[r]!
@@ -75,9 +81,12 @@ function reference(ids: readonly number[]): Float32Array {
 
 async function run(session: ort.InferenceSession, ids: readonly number[]): Promise<Float32Array> {
   const shape = [1, ids.length]
+  const { vectors, weights } = fillTokenVectors(TOKEN_VECTORS, [{ ids }], ids.length)
   const out = await session.run({
     input_ids: new ort.Tensor('int64', BigInt64Array.from(ids.map(BigInt)), shape),
     attention_mask: new ort.Tensor('int64', new BigInt64Array(ids.length).fill(1n), shape),
+    word_vectors: new ort.Tensor('float32', vectors, [1, ids.length, D]),
+    word_weights: new ort.Tensor('float32', weights, shape),
   })
   return out['sentence_embedding']!.data as Float32Array
 }

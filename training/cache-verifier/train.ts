@@ -26,7 +26,7 @@ import {
   pairFeatures,
   type FeatureContext,
 } from '../../src/cache/verify/pair-features.js'
-import { loadWordTable } from '../../src/cache/verify/word-table.js'
+import { loadWordTable } from '../../src/ml/word-table.js'
 import { WordNetLexicon } from '../../src/cache/verify/wordnet-lexicon.js'
 import { groupPairs, readGroups, type Group, type Pair } from '../../src/eval/paraphrase-corpus.js'
 import type { Split } from '../../src/eval/splits.js'

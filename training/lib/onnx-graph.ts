@@ -21,7 +21,14 @@ export interface Initializer {
 export class GraphBuilder {
   private readonly nodes: ReturnType<typeof onnx.NodeProto.create>[] = []
   private readonly inits: ReturnType<typeof onnx.TensorProto.create>[] = []
+  private readonly floatInputs: { name: string; dims: (number | string)[] }[] = []
   private counter = 0
+
+  /** Declare a float32 graph input besides the two standard ones; returns its name. */
+  input(name: string, dims: (number | string)[]): string {
+    this.floatInputs.push({ name, dims })
+    return name
+  }
 
   /** Add a float32, int64, int32 or int8 constant tensor; returns its name. */
   constant(
@@ -69,7 +76,7 @@ export class GraphBuilder {
     return out
   }
 
-  /** Serialise with the two standard int64 inputs and the given float outputs. */
+  /** Serialise with the two standard int64 inputs (then any declared) and the given outputs. */
   encode(outputs: { name: string; dims: (number | string)[] }[]): Uint8Array {
     const valueInfo = (name: string, elemType: number, dims: (number | string)[]) =>
       onnx.ValueInfoProto.create({
@@ -94,6 +101,7 @@ export class GraphBuilder {
         input: [
           valueInfo('input_ids', T.INT64, ['batch', 'sequence']),
           valueInfo('attention_mask', T.INT64, ['batch', 'sequence']),
+          ...this.floatInputs.map((i) => valueInfo(i.name, T.FLOAT, i.dims)),
         ],
         output: outputs.map((o) => valueInfo(o.name, T.FLOAT, o.dims)),
       },

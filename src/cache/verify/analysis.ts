@@ -14,7 +14,7 @@ import {
   QUESTION_WORDS,
   SYNONYMS,
 } from './lexicon.js'
-import type { WordTable } from './word-table.js'
+import type { WordTable } from '../../ml/word-table.js'
 
 export interface ContentWord {
   /** Lower-case surface form (accents removed). */

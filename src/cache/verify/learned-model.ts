@@ -19,7 +19,7 @@ import {
   type FeatureGroup,
 } from './pair-features.js'
 import type { CheckSwitches } from './rules.js'
-import { loadWordTable } from './word-table.js'
+import { sharedWordTable, type WordTable } from '../../ml/word-table.js'
 import { WordNetLexicon } from './wordnet-lexicon.js'
 
 export const VERIFIER_FORMAT = 'semantic-router/cache-verifier@1'
@@ -72,6 +72,11 @@ export class LearnedVerifierModel {
     this.vetoIndex = file.vetoes.map((v) => FEATURES.findIndex(([name]) => name === v))
   }
 
+  /** The process's shared word-vector table (the sentence embedding is fed from the same one). */
+  get wordTable(): WordTable {
+    return this.ctx.table
+  }
+
   /** Default acceptance threshold (a probability). */
   get threshold(): number {
     return this.file.threshold
@@ -93,7 +98,7 @@ export class LearnedVerifierModel {
     if (file.vetoes.some((v) => !names.includes(v)))
       throw invalid(path, 'names a veto that is not a feature')
     return new LearnedVerifierModel(dir, file, {
-      table: loadWordTable(resolve(dir, file.word_vectors)),
+      table: sharedWordTable(resolve(dir, file.word_vectors)),
       wordnet: WordNetLexicon.load(join(dir, file.wordnet)),
     })
   }

@@ -23,7 +23,7 @@ import {
   unmatchedEntities,
   type CheckSwitches,
 } from './rules.js'
-import type { WordTable } from './word-table.js'
+import type { WordTable } from '../../ml/word-table.js'
 import {
   POS_ADJ,
   POS_ADV,

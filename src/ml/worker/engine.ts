@@ -23,6 +23,7 @@ import {
   type WindowRule,
 } from '../windows.js'
 import { AsciiWordPiece, postProcessorAffixes } from './ascii-wordpiece.js'
+import { WORD_VECTORS_INPUT, WORD_WEIGHTS_INPUT, fillTokenVectors } from '../token-vectors.js'
 import { toCodeUnitOffsets } from './offsets.js'
 import type { TaskResult, WorkerError, WorkerInit, WorkerReady } from './protocol.js'
 import { asWorkerError } from './worker-error.js'
@@ -87,6 +88,12 @@ export class InferenceEngine {
           `has no "${name}" input (inputs: ${session.inputNames.join(', ')})`,
         )
       }
+    }
+    if (session.inputNames.includes(WORD_VECTORS_INPUT) && init.tokenVectors === undefined) {
+      throw invalid(
+        init.onnxFile,
+        `takes "${WORD_VECTORS_INPUT}" as an input, but config.json names no table (_semantic_router.word_vectors_input)`,
+      )
     }
     const outputName = pickOutput(init, session.outputNames)
     const rule: WindowRule = {
@@ -296,6 +303,13 @@ export class InferenceEngine {
     const feeds: Record<string, ort.Tensor> = {
       input_ids: new ort.Tensor('int64', ids, [batch, seq]),
       attention_mask: new ort.Tensor('int64', mask, [batch, seq]),
+    }
+    const tv = this.init.tokenVectors
+    if (tv && this.session.inputNames.includes(WORD_VECTORS_INPUT)) {
+      const { vectors, weights } = fillTokenVectors(tv, windows, seq)
+      feeds[WORD_VECTORS_INPUT] = new ort.Tensor('float32', vectors, [batch, seq, tv.dim])
+      if (this.session.inputNames.includes(WORD_WEIGHTS_INPUT))
+        feeds[WORD_WEIGHTS_INPUT] = new ort.Tensor('float32', weights, [batch, seq])
     }
     if (this.session.inputNames.includes('token_type_ids')) {
       feeds['token_type_ids'] = new ort.Tensor('int64', new BigInt64Array(batch * seq), [

@@ -1,5 +1,6 @@
 /** Messages between the main thread and an inference worker (structured-clone safe). */
 import type { EntitySpan } from '../postprocess.js'
+import type { TokenVectors } from '../token-vectors.js'
 import type { LongInputMode } from '../windows.js'
 
 export type InferenceTask = 'sequence-classification' | 'token-classification' | 'embedding'
@@ -26,6 +27,8 @@ export interface WorkerInit {
   readonly benignIndex: number
   /** false: always use the native tokenizer (tests compare the two). Default true. */
   readonly fastTokenizer?: boolean
+  /** The shared word-vector table, for a model that takes `word_vectors` as an input. */
+  readonly tokenVectors?: TokenVectors
 }
 
 export interface SequenceResult {

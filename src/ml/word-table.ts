@@ -1,16 +1,21 @@
 /**
- * Word vectors for the learned cache verifier, read straight from the embedded word-vector model
- * (models/word-vectors: an int8 table with one scale and one pooling weight per row, and a
- * word-level tokenizer.json). The verifier compares the words of two short questions, which needs
- * a few dozen vector dot products on the request path: doing them here, synchronously, on the int8
- * codes costs microseconds, where a round trip through the inference runtime would cost a tenth of
- * a millisecond and make the check asynchronous.
+ * The word-vector table (models/word-vectors: an int8 table with one scale and one pooling weight
+ * per row, and a word-level tokenizer.json), held once per process and shared read-only by
+ * everything that needs per-word vectors:
+ *
+ *  - the cache verifier compares the words of two short questions — a few dozen dot products on the
+ *    request path, synchronously on the int8 codes in microseconds (a round trip through the
+ *    inference runtime would cost a tenth of a millisecond and make the check asynchronous);
+ *  - models whose graph takes looked-up vectors as inputs (`word_vectors`, `word_weights`) instead
+ *    of holding their own 13 MB Gather table: the inference engine fills those inputs from this
+ *    table (token-vectors.ts), on the router's thread or on a worker thread — the arrays live in
+ *    SharedArrayBuffers, so a worker sees the same memory rather than a copy.
  */
 import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import protobuf from 'protobufjs'
-import { invalid } from '../../ml/folder.js'
-import { Vocabulary } from '../../ml/vocabulary.js'
+import { invalid } from './folder.js'
+import { Vocabulary } from './vocabulary.js'
 
 export interface QuantizedRows {
   readonly rows: number
@@ -25,7 +30,7 @@ export class WordTable {
   private readonly norms: Float32Array
 
   constructor(
-    private readonly table: QuantizedRows,
+    readonly table: QuantizedRows,
     private readonly index: Vocabulary,
   ) {
     const { rows, dim, codes } = table
@@ -72,7 +77,23 @@ export class WordTable {
   }
 }
 
-/** Load models/word-vectors (or any folder holding the same initializers and a WordLevel vocab). */
+const shared = new Map<string, WordTable>()
+
+/**
+ * The table of the word-vector folder `dir`, read once per process (the first caller reads the
+ * file, everyone after gets the same arrays). Read-only by contract: nothing writes to its arrays.
+ */
+export function sharedWordTable(dir: string): WordTable {
+  const key = resolve(dir)
+  let table = shared.get(key)
+  if (table === undefined) shared.set(key, (table = loadWordTable(key)))
+  return table
+}
+
+/**
+ * Load models/word-vectors (or any folder holding the same initializers and a WordLevel vocab)
+ * into new arrays; use sharedWordTable unless a private copy is the point (tests, training).
+ */
 export function loadWordTable(dir: string): WordTable {
   const onnxFile = join(dir, 'onnx', 'model.onnx')
   const tokenizerFile = join(dir, 'tokenizer.json')
@@ -93,17 +114,23 @@ export function loadWordTable(dir: string): WordTable {
   if (typeof vocab !== 'object' || vocab === null)
     throw invalid(tokenizerFile, 'has no model.vocab (a WordLevel vocabulary is needed)')
   const index = Vocabulary.from(vocab as Record<string, number>)
-  const aligned = (b: Uint8Array) => new Uint8Array(b).buffer
   return new WordTable(
     {
       rows,
       dim,
-      codes: new Int8Array(aligned(codes.raw)),
-      scales: new Float32Array(aligned(scales.raw)),
-      weights: new Float32Array(aligned(weights.raw)),
+      codes: new Int8Array(sharedCopy(codes.raw)),
+      scales: new Float32Array(sharedCopy(scales.raw)),
+      weights: new Float32Array(sharedCopy(weights.raw)),
     },
     index,
   )
+}
+
+/** The bytes in a SharedArrayBuffer (aligned, and shareable with worker threads without a copy). */
+function sharedCopy(bytes: Uint8Array): SharedArrayBuffer {
+  const buffer = new SharedArrayBuffer(bytes.byteLength)
+  new Uint8Array(buffer).set(bytes)
+  return buffer
 }
 
 /**

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { EMBEDDED_MODELS } from '../../ml/embedded.js'
-import { GraphBuilder } from '../../../training/lib/onnx-graph.js'
+import { EMBEDDED_MODELS } from './embedded.js'
+import { GraphBuilder } from '../../training/lib/onnx-graph.js'
 import { loadWordTable, readInitializers } from './word-table.js'
 
 describe('word table (verifier word vectors)', () => {
