@@ -62,7 +62,9 @@ export class LiveRuntime<R extends Closable> implements RuntimeSource<R> {
     let released = false
     return {
       runtime: gen.runtime,
-      release: () => {
+      // Method syntax, not an arrow: under tsx (esbuild keepNames) a named arrow property pays an
+      // Object.defineProperty per request.
+      release() {
         if (released) return
         released = true
         gen.released()

@@ -10,16 +10,20 @@ export class ClientWatch {
   private controller: AbortController | undefined
   private handler: (() => void) | undefined
   private disconnected = false
-  private readonly onClose = (): void => {
+  /** Bound in the constructor (a class-field arrow would pay tsx's __name per request). */
+  private readonly onClose: () => void
+
+  constructor(res: ServerResponse) {
+    this.res = res
+    this.onClose = this.closed.bind(this)
+    res.once('close', this.onClose)
+  }
+
+  private closed(): void {
     if (this.res.writableFinished) return
     this.disconnected = true
     this.controller?.abort()
     this.handler?.()
-  }
-
-  constructor(res: ServerResponse) {
-    this.res = res
-    res.once('close', this.onClose)
   }
 
   /** The client went away before the response was complete. */

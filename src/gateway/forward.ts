@@ -106,13 +106,17 @@ class RelayHandler implements Dispatcher.DispatchHandler {
   /** An upstream error body held (up to MAX_HELD_ERROR_BODY) until the router decides on it. */
   private held:
     { status: number; headers: (string | string[])[]; chunks: Buffer[]; bytes: number } | undefined
-  private readonly onAbort = (): void => {
-    this.controller?.abort(new ClientGoneError('client disconnected'))
-  }
+  /** Bound in the constructor (a class-field arrow would pay tsx's __name per try). */
+  private readonly onAbort: () => void
 
   constructor(req: ForwardRequest, resolve: (r: ForwardResult) => void) {
     this.req = req
     this.resolve = resolve
+    this.onAbort = this.clientGone.bind(this)
+  }
+
+  private clientGone(): void {
+    this.controller?.abort(new ClientGoneError('client disconnected'))
   }
 
   dispatch(): void {

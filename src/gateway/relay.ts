@@ -21,6 +21,7 @@ import { RouterError, toRouterError } from '../errors.js'
 import { sendError, sendJson, type ErrorContext } from '../http/respond.js'
 import { logEvent, type Logger } from '../log.js'
 import type { RouterMetrics } from '../metrics/router-metrics.js'
+import type { RouterConfig } from '../config/schema/index.js'
 import type { Runtime } from '../pipeline/runtime.js'
 import type { RequestContext, RequestOutcome } from '../pipeline/types.js'
 import { parseRetryAfter } from '../http/retry-after.js'
@@ -74,8 +75,6 @@ export async function relay(first: Forwarded, ex: RelayExchange, deps: RelayDeps
     }
     ctx.decisionLog['tries'] = attempt
     ctx.decisionLog['endpoint'] = endpoint.name
-    const mayRetry = (): boolean =>
-      attempt < retries.max_tries && !client.gone && deps.budget.take(retries)
     const startedAt = performance.now()
     let result: ForwardResult
     try {
@@ -84,7 +83,7 @@ export async function relay(first: Forwarded, ex: RelayExchange, deps: RelayDeps
           ctx,
           body,
           tracker,
-          (status) => isRetryableStatus(status) && mayRetry(),
+          (status) => isRetryableStatus(status) && mayRetry(attempt, retries, client, deps),
           ex,
           deps,
         ),
@@ -95,7 +94,10 @@ export async function relay(first: Forwarded, ex: RelayExchange, deps: RelayDeps
       await tracker.finish(toRouterError(err).code)
       throw err
     }
-    if (result.kind === 'retry' || (result.kind === 'failed' && mayRetry())) {
+    if (
+      result.kind === 'retry' ||
+      (result.kind === 'failed' && mayRetry(attempt, retries, client, deps))
+    ) {
       const missed: Missed = result
       const retryAfter = missed.kind === 'retry' ? missed.retryAfter : undefined
       runtime.pipeline.reportTry(ctx, {
@@ -245,6 +247,16 @@ async function nextTarget(
 }
 
 /** The upstream call for one try (headers, path, deadlines). */
+/** Another try is allowed: tries left, the client still there, and the retry budget agrees. */
+function mayRetry(
+  attempt: number,
+  retries: RouterConfig['resilience']['retries'],
+  client: ClientWatch,
+  deps: RelayDeps,
+): boolean {
+  return attempt < retries.max_tries && !client.gone && deps.budget.take(retries)
+}
+
 function forwardRequest(
   ctx: RequestContext,
   body: Buffer,

@@ -22,7 +22,7 @@ import type { RouterMetrics } from '../metrics/router-metrics.js'
 import type { RequestMeta, RequestOutcome } from '../pipeline/types.js'
 import type { Runtime, RuntimeSource } from '../pipeline/runtime.js'
 import { ClientWatch } from './client-watch.js'
-import { relay } from './relay.js'
+import { relay, type RelayDeps } from './relay.js'
 import { RetryBudget } from './retry-budget.js'
 import { UpstreamPools } from './upstream-pool.js'
 
@@ -47,12 +47,20 @@ export class Gateway {
   /** Retries of the last 10 s against requests (kept across reloads). */
   private readonly budget = new RetryBudget()
   private readonly inflightGauge: { inc(): void; dec(): void }
+  /** What relay() needs besides the request (the same for every request). */
+  private readonly relayDeps: RelayDeps
   /** The request edge of the config last seen (rebuilt when a reload changes the config). */
   private edge: { readonly config: RouterConfig; readonly edge: RequestEdge } | undefined
 
   constructor(options: GatewayOptions) {
     this.options = options
     this.inflightGauge = options.metrics.inflightRequests.labels({ transport: TRANSPORT })
+    this.relayDeps = {
+      metrics: options.metrics,
+      log: options.log,
+      budget: this.budget,
+      pools: () => this.currentPools(),
+    }
     this.listener = new HttpListener(
       {
         requestTimeoutMs: options.requestTimeoutMs ?? 60_000,
@@ -158,8 +166,13 @@ export class Gateway {
     const bytes = runtime.services.state.requestBytes.open(limit)
     try {
       const body = await readBody(req, edge.maxBodyBytes, {
-        grow: (total) => bytes.grow(total),
-        refusal: () => serverOverloaded(limit),
+        // Methods, not named arrows (tsx's keepNames would define a name on each per request).
+        grow(total) {
+          return bytes.grow(total)
+        },
+        refusal() {
+          return serverOverloaded(limit)
+        },
       })
       const meta: RequestMeta = {
         requestId: request.requestId,
@@ -194,16 +207,7 @@ export class Gateway {
         sendJson(res, r.status, r.body, { ...r.headers, 'x-request-id': request.requestId })
         return
       }
-      await relay(
-        outcome,
-        { runtime, req, res, request, client, errCtx },
-        {
-          metrics: this.options.metrics,
-          log: this.options.log,
-          budget: this.budget,
-          pools: () => this.currentPools(),
-        },
-      )
+      await relay(outcome, { runtime, req, res, request, client, errCtx }, this.relayDeps)
     } finally {
       bytes.release()
       client.dispose()

@@ -36,48 +36,77 @@ export function readBodyUpTo(
   if (grow && declared !== undefined && !grow(Number(declared) || 0))
     return Promise.resolve({ body: Buffer.alloc(0), truncated: false, refused: true })
   return new Promise<LimitedBody>((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    const onData = (chunk: Buffer): void => {
-      if (size + chunk.length > limit) {
-        cleanup()
-        // Stop reading; the caller answers 413 and closes the connection.
-        req.pause()
-        resolve({ body: join(chunks, size), truncated: true })
-        return
-      }
-      if (grow && !grow(size + chunk.length)) {
-        cleanup()
-        req.pause()
-        resolve({ body: join(chunks, size), truncated: false, refused: true })
-        return
-      }
-      size += chunk.length
-      chunks.push(chunk)
-    }
-    const onEnd = (): void => {
-      cleanup()
-      resolve({ body: join(chunks, size), truncated: false })
-    }
-    const onError = (err: Error): void => {
-      cleanup()
-      reject(err)
-    }
-    const onAborted = (): void => {
-      cleanup()
-      reject(new RouterError('invalid_request', 'client closed the connection mid-body'))
-    }
-    const cleanup = (): void => {
-      req.off('data', onData)
-      req.off('end', onEnd)
-      req.off('error', onError)
-      req.off('aborted', onAborted)
-    }
-    req.on('data', onData)
-    req.on('end', onEnd)
-    req.on('error', onError)
-    req.on('aborted', onAborted)
+    new BodyReader(req, limit, grow, resolve, reject).listen()
   })
+}
+
+/**
+ * One body being read. Its listeners are bound methods rather than named closures: under tsx
+ * (esbuild keepNames) every named closure pays an Object.defineProperty, per request here.
+ */
+class BodyReader {
+  private readonly chunks: Buffer[] = []
+  private size = 0
+  private readonly onData = this.data.bind(this)
+  private readonly onEnd = this.end.bind(this)
+  private readonly onError = this.error.bind(this)
+  private readonly onAborted = this.aborted.bind(this)
+
+  constructor(
+    private readonly req: IncomingMessage,
+    private readonly limit: number,
+    private readonly grow: GrowBody | undefined,
+    private readonly resolve: (body: LimitedBody) => void,
+    private readonly reject: (err: Error) => void,
+  ) {}
+
+  listen(): void {
+    this.req.on('data', this.onData)
+    this.req.on('end', this.onEnd)
+    this.req.on('error', this.onError)
+    this.req.on('aborted', this.onAborted)
+  }
+
+  private data(chunk: Buffer): void {
+    const { chunks, size } = this
+    if (size + chunk.length > this.limit) {
+      this.cleanup()
+      // Stop reading; the caller answers 413 and closes the connection.
+      this.req.pause()
+      this.resolve({ body: join(chunks, size), truncated: true })
+      return
+    }
+    if (this.grow && !this.grow(size + chunk.length)) {
+      this.cleanup()
+      this.req.pause()
+      this.resolve({ body: join(chunks, size), truncated: false, refused: true })
+      return
+    }
+    this.size = size + chunk.length
+    chunks.push(chunk)
+  }
+
+  private end(): void {
+    this.cleanup()
+    this.resolve({ body: join(this.chunks, this.size), truncated: false })
+  }
+
+  private error(err: Error): void {
+    this.cleanup()
+    this.reject(err)
+  }
+
+  private aborted(): void {
+    this.cleanup()
+    this.reject(new RouterError('invalid_request', 'client closed the connection mid-body'))
+  }
+
+  private cleanup(): void {
+    this.req.off('data', this.onData)
+    this.req.off('end', this.onEnd)
+    this.req.off('error', this.onError)
+    this.req.off('aborted', this.onAborted)
+  }
 }
 
 /**
