@@ -17,7 +17,7 @@ import type {
   SignalInput,
   SignalOutcome,
 } from '../signals/types.js'
-import { choose, type Choice, type LeafLookup, type Verdict } from './evaluate.js'
+import { choose, type Choice, type LeafLookup, type LeafState, type Verdict } from './evaluate.js'
 import { leaves } from './rules.js'
 import type { Decision, DecisionModel, Recipe } from './types.js'
 
@@ -169,13 +169,15 @@ class Run {
     this.result = first.then((choice) => this.finish(choice))
   }
 
-  private readonly lookup: LeafLookup = (leaf) => {
+  /** Bound once (a class-field arrow would pay tsx's __name for every request's Run). */
+  private readonly lookup: LeafLookup = this.leafState.bind(this)
+
+  private leafState(leaf: Parameters<LeafLookup>[0]): LeafState {
     const outcome = this.outcomes.get(leaf.type)
-    if (outcome === undefined)
-      return this.signals.has(leaf.type) ? { state: 'unknown' } : { state: 'no_match' }
+    if (outcome === undefined) return this.signals.has(leaf.type) ? UNKNOWN : NO_MATCH
     const name = leaf.type === 'metadata' ? leaf.name.toLowerCase() : leaf.name
     const confidence = outcome.matches.get(name)
-    return confidence === undefined ? { state: 'no_match' } : { state: 'match', confidence }
+    return confidence === undefined ? NO_MATCH : { state: 'match', confidence }
   }
 
   /**
@@ -255,6 +257,8 @@ class Run {
 }
 
 const FAILED: SignalOutcome = { matches: new Map() }
+const UNKNOWN: LeafState = { state: 'unknown' }
+const NO_MATCH: LeafState = { state: 'no_match' }
 
 /** Log and count a signal that failed (it counts as no match). */
 export function signalErrorHook(services: RuntimeServices): (type: string, err: unknown) => void {

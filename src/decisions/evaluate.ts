@@ -99,14 +99,18 @@ export interface Choice {
 
 /** Evaluate a recipe's decisions with what is known, and say what is still needed. */
 export function choose(recipe: Recipe, lookup: LeafLookup): Choice {
-  const verdicts = recipe.decisions.map((decision) => ({
-    decision,
-    value: evaluateRule(decision.rules, lookup),
-  }))
-  const matched = verdicts.filter((v) => v.value.value === 'match')
-  const open = verdicts.filter((v) => v.value.value === 'unknown')
-  const tierActive = matched.some((v) => v.decision.tier > 0)
-  matched.sort((a, b) => compare(a, b, recipe.strategy, tierActive))
+  // One pass, no intermediate arrays: this runs at least once for every routed request.
+  const matched: Verdict[] = []
+  const open: Verdict[] = []
+  let tierActive = false
+  for (const decision of recipe.decisions) {
+    const value = evaluateRule(decision.rules, lookup)
+    if (value.value === 'match') {
+      matched.push({ decision, value })
+      if (decision.tier > 0) tierActive = true
+    } else if (value.value === 'unknown') open.push({ decision, value })
+  }
+  if (matched.length > 1) matched.sort((a, b) => compare(a, b, recipe.strategy, tierActive))
   const best = matched[0]
 
   let pending: Decision[]

@@ -110,9 +110,11 @@ export class ResilientPolicy implements EndpointPolicy {
   ): EndpointTarget | undefined {
     this.pools.set(context.model, candidates)
     const now = this.now()
-    const open = usable(candidates, context).filter((c) =>
-      this.isOpen(this.stats.endpoint(c.target.name), now),
-    )
+    const open = this.allOpen(candidates, context, now)
+      ? candidates
+      : usable(candidates, context).filter((c) =>
+          this.isOpen(this.stats.endpoint(c.target.name), now),
+        )
     const policy = this.policyFor(context.model)
     // Panic mode (nothing available): among all of them, still the preferred level first —
     // unless some are cooling down after a Retry-After: then the client is told when to come back.
@@ -206,6 +208,22 @@ export class ResilientPolicy implements EndpointPolicy {
     const load = this.stats.endpoint(endpoint)
     load.probeHealthy = undefined
     load.probeFailures = 0
+  }
+
+  /**
+   * Every candidate is usable and available — the healthy path: the candidates are then the open
+   * pool as they are, and no list is built per request.
+   */
+  private allOpen(
+    candidates: readonly EndpointCandidate[],
+    context: EndpointPickContext,
+    now: number,
+  ): boolean {
+    for (const c of candidates) {
+      if (!(c.weight > 0) || context.exclude?.has(c.target.name)) return false
+      if (!this.isOpen(this.stats.endpoint(c.target.name), now)) return false
+    }
+    return true
   }
 
   private isOpen(load: EndpointLoad, now: number): boolean {
