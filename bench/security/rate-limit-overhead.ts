@@ -62,6 +62,8 @@ async function main(): Promise<void> {
       duration: { type: 'string', default: '5' },
       warmup: { type: 'string', default: '2' },
       rounds: { type: 'string', default: '3' },
+      /** Comma-separated subset of the variants (`off` always runs: it is the baseline). */
+      variants: { type: 'string', default: VARIANTS.join(',') },
       connections: { type: 'string', default: '10' },
       out: { type: 'string' },
     },
@@ -88,7 +90,8 @@ async function main(): Promise<void> {
       'redis-exact': `state_store: { backend: redis, redis: { url: "${redis.url}", key_prefix: "exact:" } }\nsecurity:\n${auth}  rate_limits: ${EXACT_LIMITS}\n`,
     }
     const routers = new Map<Variant, Server>()
-    for (const variant of VARIANTS) {
+    const chosen = VARIANTS.filter((v) => v === 'off' || values.variants.split(',').includes(v))
+    for (const variant of chosen) {
       const path = join(dir, `${variant}.yaml`)
       await writeFile(path, routerConfig(simPort, stores[variant]))
       const router = startRouterProcess('tsx', path, await freePort(), { name: variant })
@@ -114,7 +117,7 @@ async function main(): Promise<void> {
     for (let r = 0; r < rounds; r++) {
       // Each round starts one variant later, so no variant always follows the same one (a cell
       // can inherit the previous one's GC debt, sockets in TIME_WAIT, the simulator's state).
-      const order = VARIANTS.map((_, i) => VARIANTS[(i + r) % VARIANTS.length]!)
+      const order = chosen.map((_, i) => chosen[(i + r) % chosen.length]!)
       for (const variant of order) {
         const router = routers.get(variant)!
         const spec = {

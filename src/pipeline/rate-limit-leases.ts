@@ -6,8 +6,9 @@
  * window at once: one script call adds them to the shared counter, but never past the limit (the
  * store's `max`), and answers how many it got and how long the window still lives. The replica
  * then admits from what it holds with no I/O, and asks again in the background when half of the
- * lease is used. A lease is as large as the caller's recent traffic on this replica over
- * `lease_ms` (at least 1, at most `max_lease`, at most a quarter of what is left of the limit), so
+ * lease is used (earlier if the rest would not last two round trips). A lease is as large as the
+ * caller's recent traffic on this replica over `lease_ms` (or four round trips of a slow store; at
+ * least 1, at most `max_lease`, at most a quarter of what is left of the limit), so
  * a slow caller pays one round trip per request, exactly like `exact`, and a fast one about one per
  * `lease_ms`. Since every admitted request was first reserved in the shared counter, the replicas
  * together never admit more than the limit in a window; what a replica holds unused when the window
@@ -61,6 +62,8 @@ interface Lease {
   /** Requests admitted since the last lease was asked for, and when it was. */
   admitted: number
   askedAt: number
+  /** This caller's requests per ms here, as measured when the last lease was asked for. */
+  perMs: number
   /** The call in flight for this caller (lease and/or sync), shared by whoever waits. */
   inFlight: Promise<void> | undefined
   /** Shared totals at the last sync, and what this replica added since (unsent / being sent). */
@@ -99,6 +102,8 @@ export class LeasedCounts implements LimitCounts {
   private flushing: Promise<void> | undefined
   /** The last call to the store failed (cleared by the next that succeeds). */
   private failing = false
+  /** Round trip of a store call, smoothed (ms): a lease is asked for early enough to cover it. */
+  private rttMs = 1
   private closed = false
 
   constructor(
@@ -152,6 +157,7 @@ export class LeasedCounts implements LimitCounts {
         size: 0,
         admitted: 0,
         askedAt: -Infinity,
+        perMs: 0,
         inFlight: undefined,
         tokens: 0,
         tokensEnd: -Infinity,
@@ -190,7 +196,7 @@ export class LeasedCounts implements LimitCounts {
       lease.admitted++
       // Ask for the next lease before this one runs out (a caller slow enough for leases of one
       // request just asks when it needs one).
-      if (lease.inFlight === undefined && lease.size > 1 && lease.left <= lease.size >> 1)
+      if (lease.inFlight === undefined && lease.size > 1 && lease.left <= this.lowWater(lease))
         this.call(lease).catch(ignore)
     }
     if (usage) {
@@ -246,6 +252,7 @@ export class LeasedCounts implements LimitCounts {
       (values) => {
         lease.inFlight = undefined
         this.failing = false
+        this.rttMs = 0.8 * this.rttMs + 0.2 * (performance.now() - sentAt)
         if (want > 0) this.granted(lease, values[0]!, sentAt)
         this.synced(sent, values, want > 0 ? 1 : 0, sentAt)
       },
@@ -260,14 +267,26 @@ export class LeasedCounts implements LimitCounts {
     return pending
   }
 
-  /** About `lease_ms` of this caller's recent traffic here, within the bounds above. */
+  /**
+   * About `lease_ms` of this caller's recent traffic here (or four round trips, when the store is
+   * slower than that), within the bounds above.
+   */
   private leaseSize(lease: Lease, t: number): number {
     const limit = lease.subject.requestsPerMinute
     const elapsed = t - lease.askedAt
-    const perMs = elapsed > 0 && elapsed < this.windowMs ? lease.admitted / elapsed : 0
-    const byRate = Math.min(this.sync.max_lease, Math.max(1, Math.ceil(perMs * this.sync.lease_ms)))
+    lease.perMs = elapsed > 0 && elapsed < this.windowMs ? lease.admitted / elapsed : 0
+    const horizon = Math.max(this.sync.lease_ms, 4 * this.rttMs)
+    const byRate = Math.min(this.sync.max_lease, Math.max(1, Math.ceil(lease.perMs * horizon)))
     const left = t < lease.windowEnd ? limit - lease.lastCount : limit
     return Math.max(1, Math.min(byRate, Math.ceil(left / 4)))
+  }
+
+  /**
+   * Ask for the next lease when half of this one is used, or earlier when what is left would not
+   * last two round trips at the caller's rate (a slow store must not make requests wait).
+   */
+  private lowWater(lease: Lease): number {
+    return Math.max(lease.size >> 1, Math.ceil(lease.perMs * 2 * this.rttMs))
   }
 
   /** Apply a reservation's answer: requests granted in which window, or the window is full. */

@@ -112,7 +112,7 @@ async function until(what: string, check: () => Promise<boolean>, ms = 10_000): 
 describe('leases over one Redis', () => {
   it('a busy caller is counted with far fewer round trips than requests', async () => {
     const prefix = `busy${prefixes++}:`
-    const a = replica(prefix, { requests_per_minute: 1_000_000 })
+    const a = replica(prefix, { requests_per_minute: 1_000_000, sync: { max_lease: 100 } })
     await outcome(a, request('warm'))
     await admin.configResetStat()
     const { admitted } = await burst([a], 'busy', 2_000)

@@ -93,7 +93,7 @@ export const securitySchema = z.strictObject({
         .strictObject({
           mode: z.enum(['lease', 'exact']).default('lease'),
           /** Most requests one replica reserves at once for one caller. */
-          max_lease: z.number().int().min(1).max(10_000).default(100),
+          max_lease: z.number().int().min(1).max(10_000).default(500),
           /** A lease covers about this long of the caller's recent traffic on this replica. */
           lease_ms: z.number().int().min(1).max(60_000).default(100),
           /** Tokens and spend reach Redis (and other replicas' come back) this often. */
