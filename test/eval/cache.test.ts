@@ -13,7 +13,7 @@ describe('semantic cache evaluation (defaults)', () => {
     assert.equal(r.verification, 'learned')
     const corpus = r.sets['paraphrase corpus, test split']!.end_to_end
     assert.equal(corpus.paraphrases, 372)
-    assert.ok(corpus.hits >= 182, `${corpus.hits}/372 rewordings (recorded 182)`)
+    assert.ok(corpus.hits >= 196, `${corpus.hits}/372 rewordings (recorded 196)`)
     assert.equal(corpus.false_hits + corpus.wrong_entry, 0, corpus.false_hit_ids.join(', '))
     for (const set of ['bench/cache/data/pairs.dev.jsonl', 'bench/cache/data/pairs.test.jsonl']) {
       const e = r.sets[set]!.end_to_end

@@ -41,9 +41,18 @@ export function fitForest(
   const score = new Float64Array(n).fill(base)
   const trees: TreeNode[] = []
   const all = Array.from({ length: n }, (_, i) => i)
+  // Each value's bucket among its feature's cuts, once per fit (x <= cuts[b] ⟺ bucket <= b), and
+  // one set of histograms reused by every node: a node costs one pass over its rows.
+  const width = Math.max(1, ...cuts.map((c) => c.length + 1))
+  const bins = new Uint16Array(n * d)
+  for (let i = 0; i < n; i++)
+    for (let f = 0; f < d; f++) bins[i * d + f] = bucket(cuts[f]!, xs[i]![f]!)
+  const gl = new Float64Array(d * width)
+  const hl = new Float64Array(d * width)
+  const cl = new Int32Array(d * width)
+  const g = new Float64Array(n)
+  const h = new Float64Array(n)
   for (let t = 0; t < o.trees; t++) {
-    const g = new Float64Array(n)
-    const h = new Float64Array(n)
     for (let i = 0; i < n; i++) {
       const p = 1 / (1 + Math.exp(-score[i]!))
       g[i] = sw[i]! * (p - ys[i]!)
@@ -52,54 +61,58 @@ export function fitForest(
     const tree = grow(all, 0)
     trees.push(tree)
     for (let i = 0; i < n; i++) score[i]! += o.rate * predictTree(tree, xs[i]!)
+  }
 
-    function grow(rows: number[], depth: number): TreeNode {
-      let G = 0
-      let H = 0
-      for (const i of rows) {
-        G += g[i]!
-        H += h[i]!
+  function grow(rows: number[], depth: number): TreeNode {
+    let G = 0
+    let H = 0
+    for (const i of rows) {
+      G += g[i]!
+      H += h[i]!
+    }
+    const leaf = { value: -G / (H + o.l2) }
+    if (depth >= o.depth || rows.length < 2 * o.minLeaf) return leaf
+    const parent = (G * G) / (H + o.l2)
+    gl.fill(0)
+    hl.fill(0)
+    cl.fill(0)
+    for (const i of rows) {
+      const gi = g[i]!
+      const hi = h[i]!
+      for (let f = 0, at = i * d; f < d; f++) {
+        const k = f * width + bins[at + f]!
+        gl[k]! += gi
+        hl[k]! += hi
+        cl[k]!++
       }
-      const leaf = { value: -G / (H + o.l2) }
-      if (depth >= o.depth || rows.length < 2 * o.minLeaf) return leaf
-      const parent = (G * G) / (H + o.l2)
-      let best = { gain: 1e-9, feature: -1, threshold: 0 }
-      for (let f = 0; f < d; f++) {
-        const cs = cuts[f]!
-        if (cs.length === 0) continue
-        const gl = new Float64Array(cs.length + 1)
-        const hl = new Float64Array(cs.length + 1)
-        const cl = new Int32Array(cs.length + 1)
-        for (const i of rows) {
-          const b = bucket(cs, xs[i]![f]!)
-          gl[b]! += g[i]!
-          hl[b]! += h[i]!
-          cl[b]!++
-        }
-        let gL = 0
-        let hL = 0
-        let cL = 0
-        for (let b = 0; b < cs.length; b++) {
-          gL += gl[b]!
-          hL += hl[b]!
-          cL += cl[b]!
-          const cR = rows.length - cL
-          if (cL < o.minLeaf || cR < o.minLeaf) continue
-          const gR = G - gL
-          const hR = H - hL
-          const gain = (gL * gL) / (hL + o.l2) + (gR * gR) / (hR + o.l2) - parent
-          if (gain > best.gain) best = { gain, feature: f, threshold: cs[b]! }
-        }
+    }
+    let best = { gain: 1e-9, feature: -1, cut: 0, threshold: 0 }
+    for (let f = 0; f < d; f++) {
+      const cs = cuts[f]!
+      let gL = 0
+      let hL = 0
+      let cL = 0
+      for (let b = 0; b < cs.length; b++) {
+        const k = f * width + b
+        gL += gl[k]!
+        hL += hl[k]!
+        cL += cl[k]!
+        const cR = rows.length - cL
+        if (cL < o.minLeaf || cR < o.minLeaf) continue
+        const gR = G - gL
+        const hR = H - hL
+        const gain = (gL * gL) / (hL + o.l2) + (gR * gR) / (hR + o.l2) - parent
+        if (gain > best.gain) best = { gain, feature: f, cut: b, threshold: cs[b]! }
       }
-      if (best.feature < 0) return leaf
-      const left = rows.filter((i) => xs[i]![best.feature]! <= best.threshold)
-      const right = rows.filter((i) => xs[i]![best.feature]! > best.threshold)
-      return {
-        feature: best.feature,
-        threshold: best.threshold,
-        left: grow(left, depth + 1),
-        right: grow(right, depth + 1),
-      }
+    }
+    if (best.feature < 0) return leaf
+    const left = rows.filter((i) => bins[i * d + best.feature]! <= best.cut)
+    const right = rows.filter((i) => bins[i * d + best.feature]! > best.cut)
+    return {
+      feature: best.feature,
+      threshold: best.threshold,
+      left: grow(left, depth + 1),
+      right: grow(right, depth + 1),
     }
   }
   return { base, rate: o.rate, trees }

@@ -51,10 +51,18 @@ export function replay(
   let paraphrases = 0
   for (const l of lookups) {
     if (l.paraphrase) paraphrases++
-    const hit = l.ranked
-      .filter((c) => c.similarity >= similarity)
-      .slice(0, 4)
-      .find((c) => probability(l.b, c.request) >= threshold)
+    const candidates = l.ranked.filter((c) => c.similarity >= similarity).slice(0, 4)
+    const hit = candidates.find((c) => probability(l.b, c.request) >= threshold)
+    // Safety does not rely on the order of the candidates: a rewording that the verifier would
+    // accept for another stored request is a false hit even when its own request ranked first.
+    const wrong =
+      l.paraphrase &&
+      candidates.some((c) => c.request !== l.a && probability(l.b, c.request) >= threshold)
+    if (wrong) {
+      falseHits++
+      preciseFalseHits++
+      continue
+    }
     if (hit === undefined) continue
     if (l.paraphrase && hit.request === l.a) hits++
     else {

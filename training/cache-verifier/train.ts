@@ -4,13 +4,15 @@
  *  1. the WordNet lexicon for the word-vector vocabulary (wordnet-lexicon.ts → wordnet.txt.gz);
  *  2. pair features (src/cache/verify/pair-features.ts) for the train split: every rewording
  *     against its request and against the other rewordings (same request), every hard negative
- *     against its request and each rewording, and for each text the two most similar requests of
- *     other groups (different requests a cache would offer as candidates);
+ *     against its request and each rewording, and for each text up to four requests of other
+ *     groups that the embedded sentence embedding puts at similarity ≥ 0.35 (the different
+ *     requests a cache offers as candidates);
  *  3. gradient-boosted trees on the pairs no veto decides (the vetoes are the precise checks);
  *  4. the acceptance threshold and the similarity threshold, on the dev split, by running the
  *     cache's own decision (top 4 candidates above the similarity threshold, first accepted one is
- *     the hit) with the embedded sentence embedding: the most paraphrase hits with no false hit,
- *     then a margin towards safety.
+ *     the hit) with the embedded sentence embedding: the most paraphrase hits with no false hit
+ *     (a rewording the verifier would accept for another stored request counts, whatever the
+ *     candidates' order), then a margin towards safety.
  *
  * Deterministic (no random draws). `node --import tsx training/cache-verifier/train.ts`
  */
@@ -34,6 +36,7 @@ import { fitForest, type Forest, type TreeNode } from './boosting.js'
 import { chooseThresholds, type Candidates } from './thresholds.js'
 import { buildWordNetLexicon } from './wordnet-lexicon.js'
 import { embedAll } from './embed.js'
+import { meaningBackground } from './background.js'
 
 const ROOT = join(import.meta.dirname, '..', '..')
 const { values: args } = parseArgs({
@@ -46,6 +49,9 @@ const { values: args } = parseArgs({
     /** Weight of a hard negative against its own request (the pairs the threshold is about). */
     'negative-weight': { type: 'string', default: '5' },
     margin: { type: 'string', default: '0.05' },
+    /** Other groups' requests per text as negative pairs, by sentence-embedding similarity. */
+    neighbours: { type: 'string', default: '4' },
+    'neighbour-similarity': { type: 'string', default: '0.35' },
     tolerance: { type: 'string', default: '0.01' },
   },
 })
@@ -61,6 +67,8 @@ export const VETOES = [
   'entity_swapped',
 ] as const
 
+const NEIGHBOURS = Number(args.neighbours)
+const NEIGHBOUR_SIMILARITY = Number(args['neighbour-similarity'])
 const started = performance.now()
 const SWITCHES = {
   numbers: true,
@@ -80,8 +88,6 @@ const vocab = Object.keys(
 )
 const lexiconText = buildWordNetLexicon(vocab)
 writeFileSync(join(args.out, 'wordnet.txt.gz'), gzipSync(lexiconText, { level: 9 }))
-const ctx: FeatureContext = { table, wordnet: WordNetLexicon.parse(lexiconText) }
-
 const groups = readGroups()
 const analyses = new Map<string, Analysis>()
 const an = (t: string): Analysis => {
@@ -89,12 +95,19 @@ const an = (t: string): Analysis => {
   if (!a) analyses.set(t, (a = analyse(t, table)))
   return a
 }
+const background = meaningBackground(
+  groups
+    .filter((g) => g.split === 'train')
+    .flatMap((g) => [g.q, ...g.para, ...g.near, ...g.neg.map(([, t]) => t)])
+    .map(an),
+)
+const ctx: FeatureContext = { table, wordnet: WordNetLexicon.parse(lexiconText), background }
 const features = (query: string, cached: string) =>
   pairFeatures(an(query), an(cached), ctx, SWITCHES)
 const vetoIndex = VETOES.map((v) => FEATURES.findIndex(([n]) => n === v))
 const vetoed = (x: Float64Array) => vetoIndex.some((i) => x[i]! > 0)
 
-const train = trainingPairs(groups.filter((g) => g.split === 'train'))
+const train = await trainingPairs(groups.filter((g) => g.split === 'train'))
 const requestOf = new Map(groups.map((g) => [g.id, g.q]))
 const xs = train.map((p) => features(p.query, p.cached))
 const keep = xs.flatMap((x, i) => (vetoed(x) ? [] : [i]))
@@ -137,6 +150,7 @@ const file: VerifierFile = {
   similarity_threshold: choice.similarity,
   word_vectors: relative(args.out, args.vectors) || '.',
   wordnet: 'wordnet.txt.gz',
+  meaning_background: { centre: [...background.centre], component: [...background.component] },
   training: {
     script: 'training/cache-verifier/train.ts',
     corpus: 'training/data/paraphrase (train split; thresholds on dev)',
@@ -145,6 +159,7 @@ const file: VerifierFile = {
     trees: Number(args.trees),
     depth: Number(args.depth),
     negative_weight: Number(args['negative-weight']),
+    neighbours: { most: NEIGHBOURS, similarity_at_least: NEIGHBOUR_SIMILARITY },
     dev: choice.report,
   },
 }
@@ -166,16 +181,25 @@ console.log(
   ),
 )
 
-function trainingPairs(gs: readonly Group[]): Pair[] {
+/**
+ * Within-group pairs (groupPairs), and for each text the requests of other groups the cache would
+ * offer as candidates for it: the most similar by the embedded sentence embedding, at most
+ * NEIGHBOURS of them at or above NEIGHBOUR_SIMILARITY (a little under the shipped similarity
+ * threshold, so the verifier learns the candidates it will really see, not easier ones).
+ */
+async function trainingPairs(gs: readonly Group[]): Promise<Pair[]> {
   const out = gs.flatMap(groupPairs)
   const requests = gs.map((g) => g.q)
+  const texts = gs.flatMap((g) => [g.q, ...g.para, ...g.near])
+  const vectors = await embedAll(args.embedding, [...requests, ...texts])
   for (const g of gs) {
     for (const text of [g.q, ...g.para, ...g.near]) {
       const nearest = requests
         .filter((r) => r !== g.q)
-        .map((r) => [dot(an(text).meaning, an(r).meaning), r] as const)
+        .map((r) => [dot(vectors.get(text)!, vectors.get(r)!), r] as const)
+        .filter(([s]) => s >= NEIGHBOUR_SIMILARITY)
         .sort((x, y) => y[0] - x[0] || (x[1] < y[1] ? -1 : 1))
-        .slice(0, 2)
+        .slice(0, NEIGHBOURS)
       for (const [, r] of nearest)
         out.push({ group: g.id, query: text, cached: r, same: false, kind: 'neighbour' })
     }

@@ -54,7 +54,9 @@ export function fingerprint(text: string): Fingerprint {
     entities.push(`"${quoted}"`)
     sequence.push(`"${quoted}"`)
   }
-  const raw = expandContractions(text.replace(QUOTED, ' $2 ')).match(TOKEN) ?? []
+  const raw = mergeNumbers(
+    expandContractions(spellOperators(text.replace(QUOTED, ' $2 '))).match(TOKEN) ?? [],
+  )
   const tokens = new Set<string>()
   const numbers: string[] = []
   const operators: string[] = []
@@ -67,6 +69,7 @@ export function fingerprint(text: string): Fingerprint {
   let negations = 0
   let sentenceStart = true
   let previous = ''
+  let previousStartsSentence = false
 
   for (const token of raw) {
     if (SENTENCE_END.has(token)) {
@@ -76,7 +79,7 @@ export function fingerprint(text: string): Fingerprint {
     const lower = token.toLowerCase()
     tokens.add(lower)
     words.push(lower)
-    const number = numberValue(token, previous, sentenceStart)
+    const number = numberValue(token, previousStartsSentence ? '' : previous, sentenceStart)
     keys.push(FORWARD_MARKERS.has(lower) || BACKWARD_MARKERS.has(lower) ? lower : '')
     if (number !== undefined) {
       numbers.push(number)
@@ -107,6 +110,7 @@ export function fingerprint(text: string): Fingerprint {
       }
     }
     previous = token
+    previousStartsSentence = sentenceStart
     sentenceStart = false
   }
   return {
@@ -146,6 +150,18 @@ function nearest(keys: readonly string[], from: number, step: 1 | -1): string | 
   return undefined
 }
 
+/**
+ * One way to write an operation: "to the power of" and "squared"/"cubed" are ^; the hyphen of
+ * "10-year-old" is not a minus (a minus sign comes before a number, not a word).
+ */
+function spellOperators(text: string): string {
+  return text
+    .replace(/\b(?:raised\s+)?to\s+the\s+power\s+of\b/gi, ' ^ ')
+    .replace(/\bsquared\b/gi, ' ^ 2')
+    .replace(/\bcubed\b/gi, ' ^ 3')
+    .replace(/(\d)-(?=\p{L})/gu, '$1 ')
+}
+
 /** "doesn't" → "does n't"; "what's", "I'm", "France's" lose the clitic (only function words). */
 function expandContractions(text: string): string {
   return text
@@ -156,11 +172,13 @@ function expandContractions(text: string): string {
 
 function numberValue(token: string, previous: string, sentenceStart: boolean): string | undefined {
   if (/^\d/.test(token)) return token.replace(/,(?=\d{3}\b)/g, '')
+  if (/^#\d+$/.test(token)) return token // an ordinal merged by mergeNumbers ("21st")
   const word = NUMBER_WORDS[token.toLowerCase()]
   if (word !== undefined) return word
   const roman = ROMAN_NUMERALS[token]
   if (roman === undefined) return undefined
-  // "World War II" is a number; "I" is only a numeral right after a capitalised name ("War I").
+  // "World War II" is a number; "I" is only a numeral right after a capitalised name ("War I"),
+  // never after the first word of a sentence ("Can I", "Should I": the caller gives '' there).
   if (token !== 'I') return token.length >= 2 || /^[A-Z]/.test(previous) ? roman : undefined
   return !sentenceStart && /^[A-Z][a-z]/.test(previous) ? roman : undefined
 }
@@ -203,3 +221,135 @@ const DERIVATIONAL: readonly (readonly [string, number])[] = [
   ['er', 4],
   ['ly', 4],
 ]
+
+/** Cardinal number words and what they add (units, teens, tens) or multiply by (scales). */
+const UNITS: Readonly<Record<string, number>> = {
+  zero: 0,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  thirteen: 13,
+  fourteen: 14,
+  fifteen: 15,
+  sixteen: 16,
+  seventeen: 17,
+  eighteen: 18,
+  nineteen: 19,
+  twenty: 20,
+  thirty: 30,
+  forty: 40,
+  fifty: 50,
+  sixty: 60,
+  seventy: 70,
+  eighty: 80,
+  ninety: 90,
+}
+const SCALES: Readonly<Record<string, number>> = {
+  dozen: 12,
+  hundred: 100,
+  thousand: 1e3,
+  million: 1e6,
+  billion: 1e9,
+}
+const DIGITS = /^\d+(?:\.\d+)?$/
+const ORDINAL_SUFFIX = /^(st|nd|rd|th)$/i
+
+/**
+ * One token per number however it is written, so "10,000", "ten thousand" and "10k" are one and
+ * the same number: runs of number words ("two hundred and five", "twenty-five", "a dozen"),
+ * digits followed by a scale word or k ("10 thousand", "2 dozen", "10k"), and digits followed by
+ * an ordinal suffix ("21st" → the ordinal #21, like "first" → #1) become digits. A single number
+ * word stays as it is (numberValue maps it).
+ */
+export function mergeNumbers(tokens: readonly string[]): string[] {
+  const out: string[] = []
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!
+    const next = tokens[i + 1]?.toLowerCase()
+    if (DIGITS.test(token) && next !== undefined) {
+      const scale = next === 'k' ? 1e3 : SCALES[next]
+      if (scale !== undefined) {
+        out.push(String(+(Number(token) * scale).toPrecision(12)))
+        i++
+        continue
+      }
+      if (ORDINAL_SUFFIX.test(next) && !token.includes('.')) {
+        out.push(`#${Number(token)}`)
+        i++
+        continue
+      }
+    }
+    const ordinal = hyphenatedOrdinal(token.toLowerCase())
+    if (ordinal !== undefined) {
+      out.push(ordinal)
+      continue
+    }
+    const run = numberWordRun(tokens, i)
+    if (run !== undefined && (run.length > 1 || token.includes('-'))) {
+      out.push(String(run.value))
+      i += run.length - 1
+      continue
+    }
+    out.push(token)
+  }
+  return out
+}
+
+/** The number spelled by the words from `start` on, and how many tokens it takes. */
+function numberWordRun(
+  tokens: readonly string[],
+  start: number,
+): { value: number; length: number } | undefined {
+  let total = 0
+  let current = 0
+  let length = 0
+  let any = false
+  for (let i = start; i < tokens.length; i++) {
+    const lower = tokens[i]!.toLowerCase()
+    const parts = lower.split('-')
+    const article = (lower === 'a' || lower === 'an') && !any
+    if (article && SCALES[tokens[i + 1]?.toLowerCase() ?? ''] !== undefined) {
+      current = 1
+      length++
+      continue
+    }
+    // "one hundred and five": "and" joins only when a number word follows.
+    if (lower === 'and' && any && UNITS[tokens[i + 1]?.toLowerCase() ?? ''] !== undefined) {
+      length++
+      continue
+    }
+    if (!parts.every((p) => UNITS[p] !== undefined || SCALES[p] !== undefined)) break
+    for (const p of parts) {
+      const unit = UNITS[p]
+      if (unit !== undefined) current += unit
+      else {
+        const scale = SCALES[p]!
+        if (scale >= 1000) {
+          total += Math.max(1, current) * scale
+          current = 0
+        } else current = Math.max(1, current) * scale
+      }
+    }
+    any = true
+    length++
+  }
+  return any ? { value: total + current, length } : undefined
+}
+
+/** "twenty-first" → "#21". */
+function hyphenatedOrdinal(word: string): string | undefined {
+  const [tens, last, ...rest] = word.split('-')
+  const ordinal = NUMBER_WORDS[last ?? '']
+  const base = UNITS[tens ?? '']
+  if (rest.length > 0 || base === undefined || !ordinal?.startsWith('#')) return undefined
+  return `#${base + Number(ordinal.slice(1))}`
+}

@@ -50,6 +50,8 @@ export interface VerifierFile {
   readonly word_vectors: string
   /** WordNet lexicon file in this folder. */
   readonly wordnet: string
+  /** Centre and first principal component of the training questions' mean word vectors. */
+  readonly meaning_background: { readonly centre: number[]; readonly component: number[] }
   readonly training?: unknown
 }
 
@@ -100,6 +102,10 @@ export class LearnedVerifierModel {
     return new LearnedVerifierModel(dir, file, {
       table: sharedWordTable(resolve(dir, file.word_vectors)),
       wordnet: WordNetLexicon.load(join(dir, file.wordnet)),
+      background: {
+        centre: Float32Array.from(file.meaning_background.centre),
+        component: Float32Array.from(file.meaning_background.component),
+      },
     })
   }
 
@@ -107,13 +113,23 @@ export class LearnedVerifierModel {
     return analyse(text, this.ctx.table)
   }
 
-  judge(query: Analysis, cached: Analysis, switches: CheckSwitches): Judgement {
+  /** `minimum`: the acceptance threshold; only a judgement below it names the main cause. */
+  judge(
+    query: Analysis,
+    cached: Analysis,
+    switches: CheckSwitches,
+    minimum = this.threshold,
+  ): Judgement {
     const x = pairFeatures(query, cached, this.ctx, switches)
     for (const i of this.vetoIndex) {
       if (x[i]! > 0) return { probability: 0, group: FEATURES[i]![1], detail: FEATURES[i]![0] }
     }
     const logit = forestScore(this.file.forest, x)
-    return { probability: sigmoid(logit), group: this.mainCause(x, logit) }
+    const probability = sigmoid(logit)
+    // The cause costs six more passes over the trees: only a rejection needs it.
+    return probability >= minimum
+      ? { probability }
+      : { probability, group: this.mainCause(x, logit) }
   }
 
   /** The feature group whose values, set to agreeing ones, would raise the score the most. */

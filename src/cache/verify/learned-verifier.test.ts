@@ -53,6 +53,23 @@ describe('learned cache verifier (models/cache-verifier)', () => {
       assert.ok(reasons.includes(reason(query, cached)), `${query}: ${reason(query, cached)}`)
   })
 
+  it('reads "with no" as "without", and numbers in words as numbers (no veto)', () => {
+    const vetoes = ['numbers', 'negation', 'operators']
+    for (const [cached, query] of [
+      ['How do I start a business with no money?', 'How can I launch a business without money?'],
+      ['Is walking 10,000 steps a day enough?', 'Is walking ten thousand steps a day enough?'],
+      ['Gift ideas for a 10-year-old boy', 'Gift ideas for a ten year old boy'],
+    ] as const)
+      assert.ok(!vetoes.includes(reason(query, cached)), `${query}: ${reason(query, cached)}`)
+    assert.equal(
+      reason(
+        'Is walking 12,000 steps a day enough?',
+        'Is walking ten thousand steps a day enough?',
+      ),
+      'numbers',
+    )
+  })
+
   it('honours the switches and min_confidence', () => {
     const swapped = ['What is 18% of 540?', 'What is 18% of 450?'] as const
     assert.equal(reason(...swapped), 'numbers')

@@ -71,6 +71,9 @@ export const FEATURES: readonly (readonly [string, FeatureGroup])[] = [
   ['coverage_mean', 'content_words'],
   ['coverage_min', 'content_words'],
   ['meaning_cosine', 'content_words'],
+  ['centred_cosine', 'content_words'],
+  ['uncovered_mass', 'content_words'],
+  ['uncovered_max', 'content_words'],
   ['shared_word_ratio', 'content_words'],
   ['changed_words', 'content_words'],
   ['function_words_changed', 'content_words'],
@@ -83,6 +86,7 @@ const AGREEING: Readonly<Record<string, number>> = {
   coverage_mean: 1,
   coverage_min: 1,
   meaning_cosine: 1,
+  centred_cosine: 1,
   shared_word_ratio: 1,
 }
 
@@ -91,6 +95,8 @@ const STRONG_NEGATIONS = new Set(['not', "n't", 'never', 'no', 'none', 'nothing'
 export interface FeatureContext {
   readonly table: WordTable
   readonly wordnet: WordNetLexicon
+  /** What every question's mean word vector shares (training/cache-verifier/background.ts). */
+  readonly background: { readonly centre: Float32Array; readonly component: Float32Array }
 }
 
 export function pairFeatures(
@@ -138,7 +144,7 @@ function symbolic(a: Analysis, b: Analysis) {
     if (sa && sb) flipped ||= [...sa].sort().join() !== [...sb].sort().join() ? 1 : 0
     else oneSided++
   }
-  flipped ||= pairFlip(a.words, b.words, ['with'], ['without'])
+  flipped ||= pairFlip(withNoAsWithout(a.words), withNoAsWithout(b.words), ['with'], ['without'])
   flipped ||= pairFlip(a.words, b.words, ['up', 'rise', 'rising'], ['down', 'fall', 'falling'])
   return {
     number_swapped: onlyA.length > 0 && onlyB.length > 0 ? 1 : 0,
@@ -189,7 +195,10 @@ function contentWords(a: Analysis, b: Analysis, ctx: FeatureContext) {
   const pos = real.map((w) => ctx.wordnet.pos(w.word))
   const coverA = coverage(a, b, ctx)
   const coverB = coverage(b, a, ctx)
-  const covered = [...coverA, ...coverB]
+  const covered = [...coverA, ...coverB].map((c) => c.cover)
+  // Each word's shortfall from its best match on the other side, weighted by how rare it is: a
+  // rare word with no counterpart is what makes two similar questions different requests.
+  const shortfall = [...coverA, ...coverB].map((c) => c.rarity * (1 - c.cover))
   return {
     only_query_words: Math.min(5, realA.length),
     only_cached_words: Math.min(5, realB.length),
@@ -210,6 +219,12 @@ function contentWords(a: Analysis, b: Analysis, ctx: FeatureContext) {
     coverage_mean: covered.length ? covered.reduce((s, c) => s + c, 0) / covered.length : 1,
     coverage_min: covered.length ? Math.min(...covered) : 1,
     meaning_cosine: dot(a.meaning, b.meaning),
+    centred_cosine: centredCosine(a.meaning, b.meaning, ctx.background),
+    uncovered_mass: Math.min(
+      5,
+      shortfall.reduce((s, x) => s + x, 0),
+    ),
+    uncovered_max: Math.max(0, ...shortfall),
   }
 }
 
@@ -247,27 +262,35 @@ const RELATION_MARKERS = new Set(
 /** Content words of `self` that `other` has neither as such nor as a synonym or related form. */
 function unexplained(self: Analysis, other: Analysis, ctx: FeatureContext): ContentWord[] {
   return self.content.filter(
-    (w) =>
-      !other.keys.has(w.key) &&
-      !other.content.some((o) => {
-        const r = ctx.wordnet.relation(w.word, o.word)
-        return r === 'synonym' || r === 'related'
-      }),
+    (w) => !other.keys.has(w.key) && !other.content.some((o) => isEquivalent(ctx, w.word, o.word)),
   )
 }
 
-/** For each non-framing content word: 1 if matched, else its best cosine to the other side. */
-function coverage(self: Analysis, other: Analysis, ctx: FeatureContext): number[] {
+/**
+ * For each non-framing content word: 1 if the other side has it or a WordNet synonym or related
+ * form of it, else its best word-vector cosine to the other side's content words; and its rarity.
+ */
+function coverage(
+  self: Analysis,
+  other: Analysis,
+  ctx: FeatureContext,
+): { cover: number; rarity: number }[] {
   return self.content
     .filter((w) => !w.framing)
     .map((w) => {
-      if (other.keys.has(w.key)) return 1
-      if (w.row < 0) return 0
+      if (other.keys.has(w.key) || other.content.some((o) => isEquivalent(ctx, w.word, o.word)))
+        return { cover: 1, rarity: w.rarity }
       let best = 0
-      for (const o of other.content)
-        if (o.row >= 0) best = Math.max(best, ctx.table.cosine(w.row, o.row))
-      return best
+      if (w.row >= 0)
+        for (const o of other.content)
+          if (o.row >= 0) best = Math.max(best, ctx.table.cosine(w.row, o.row))
+      return { cover: Math.max(0, best), rarity: w.rarity }
     })
+}
+
+function isEquivalent(ctx: FeatureContext, x: string, y: string): boolean {
+  const r = ctx.wordnet.relation(x, y)
+  return r === 'synonym' || r === 'related'
 }
 
 /** 1 when one side uses only words of `x` and the other only words of `y` (with / without). */
@@ -283,7 +306,22 @@ function pairFlip(a: readonly string[], b: readonly string[], x: string[], y: st
 }
 
 function strongNegations(a: Analysis): number {
-  return a.words.filter((w) => STRONG_NEGATIONS.has(w) || w.endsWith("n't")).length % 2
+  return (
+    withNoAsWithout(a.words).filter((w) => STRONG_NEGATIONS.has(w) || w.endsWith("n't")).length % 2
+  )
+}
+
+/** "with no money" says what "without money" says: neither is a negated question. */
+function withNoAsWithout(words: readonly string[]): readonly string[] {
+  if (!words.includes('no')) return words
+  const out: string[] = []
+  for (let i = 0; i < words.length; i++) {
+    if (words[i] === 'with' && words[i + 1] === 'no') {
+      out.push('without')
+      i++
+    } else out.push(words[i]!)
+  }
+  return out
 }
 
 function multisetMinus(a: readonly string[], b: readonly string[]): string[] {
@@ -305,6 +343,26 @@ function lcsLength(a: readonly string[], b: readonly string[]): number {
     ;[prev, cur] = [cur, prev]
   }
   return prev[b.length]!
+}
+
+/** Cosine of two mean vectors after removing their background (0 when either is empty). */
+function centredCosine(
+  x: Float32Array,
+  y: Float32Array,
+  { centre, component }: FeatureContext['background'],
+): number {
+  const known = (v: Float32Array) => v.some((e) => e !== 0)
+  if (!known(x) || !known(y)) return 0
+  const remove = (v: Float32Array) => {
+    const out = v.map((e, d) => e - centre[d]!)
+    const along = dot(out, component)
+    for (let d = 0; d < out.length; d++) out[d] = out[d]! - along * component[d]!
+    return out
+  }
+  const cx = remove(x)
+  const cy = remove(y)
+  const n = Math.sqrt(dot(cx, cx) * dot(cy, cy))
+  return n > 0 ? dot(cx, cy) / n : 0
 }
 
 function dot(x: Float32Array, y: Float32Array): number {

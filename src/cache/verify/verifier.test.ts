@@ -42,6 +42,28 @@ describe('false-hit guard', () => {
     assert.equal(stem('summarize'), stem('summary'))
   })
 
+  it('reads one number however it is written, and no number where there is none', () => {
+    const numbers = (t: string) => fingerprint(t).numbers
+    for (const t of ['walking 10,000 steps', 'walking ten thousand steps', 'walk 10k steps'])
+      assert.deepEqual(numbers(t), ['10000'], t)
+    assert.deepEqual(numbers('two hundred and five people'), ['205'])
+    assert.deepEqual(numbers('twenty-five apples, 2 dozen eggs, a hundred pages'), [
+      '25',
+      '24',
+      '100',
+    ])
+    assert.deepEqual(numbers('the 21st century'), numbers('the twenty-first century'))
+    // "I" after the first word of a question is the pronoun; after a name it is a numeral.
+    assert.deepEqual(numbers('Can I exercise with a cold? Should I rest?'), [])
+    assert.deepEqual(numbers('What happened after World War I?'), ['1'])
+    // A hyphen between a number and a word is not a minus; "squared" is "to the power of 2".
+    assert.deepEqual(fingerprint('a gift for a 10-year-old boy').operators, [])
+    assert.deepEqual(fingerprint('What is 12 - 4?').operators, ['-'])
+    const squared = fingerprint('What is 12 squared?')
+    const power = fingerprint('Calculate 12 to the power of 2')
+    assert.deepEqual([squared.numbers, squared.operators], [power.numbers, power.operators])
+  })
+
   it('names the reason for each kind of hard negative', () => {
     assert.equal(reason('What is 15% of 80?', 'What is 15% of 90?'), 'numbers')
     assert.equal(reason('Give me three tips', 'Give me ten tips'), 'numbers')

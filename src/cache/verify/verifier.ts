@@ -69,8 +69,8 @@ export class QueryVerifier {
       return compare(print(query), print(cached), this.options)
     }
     const an = (t: string) => this.analyses.get(t, (x) => model.analyse(x))
-    const j = model.judge(an(query), an(cached), this.options)
     const min = this.options.min_confidence ?? model.threshold
+    const j = model.judge(an(query), an(cached), this.options, min)
     if (j.probability >= min) return { ok: true, confidence: j.probability }
     return reject(j.group ?? 'content_words', j.detail ?? `confidence ${j.probability.toFixed(3)}`)
   }

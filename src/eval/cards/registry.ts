@@ -4,6 +4,7 @@
  * and records its figures, and the regression test covers it.
  */
 import { EMBEDDED_MODELS } from '../../ml/embedded.js'
+import { cacheCard } from './cache.js'
 import { categoryCard } from './category.js'
 import { embeddingCard } from './embedding.js'
 import { jailbreakCard } from './jailbreak.js'
@@ -20,4 +21,5 @@ export const CARD_EVALUATIONS: readonly CardEvaluation[] = [
     'models/word-vectors/README.md',
   ]),
   jailbreakCard,
+  cacheCard,
 ]
