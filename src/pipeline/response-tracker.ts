@@ -8,7 +8,7 @@ import { parseRetryAfter } from '../http/retry-after.js'
 import { logBuiltEvent, logEvent } from '../log.js'
 import { label } from '../metrics/router-metrics.js'
 import type { Usage } from '../openai/types.js'
-import type { EndpointPolicy } from '../routing/selection/types.js'
+import type { EndpointObservation, EndpointPolicy } from '../routing/selection/types.js'
 import { normaliseUsage, SseAssembler } from './sse-assembler.js'
 import { SseUsageStripper } from './sse-usage-stripper.js'
 import type { ImmediateResponse, PipelineModule, RequestContext, ResponseRecord } from './types.js'
@@ -30,6 +30,9 @@ export interface TrackerDeps {
 }
 
 const NONE: Readonly<Record<string, string>> = Object.freeze({})
+
+type Writable<T> = { -readonly [K in keyof T]: T[K] }
+type Finished = Extract<EndpointObservation, { kind: 'finished' }>
 
 /** One SSE event larger than this is not held back whole (the stream then passes as it is). */
 const MAX_SSE_EVENT_BYTES = 1024 * 1024
@@ -202,19 +205,23 @@ export class ResponseTracker {
     recordUsageMetrics(ctx, record)
     logDecision(ctx, record)
     this.deps.finished?.(ctx, record)
-    if (ctx.endpoint)
-      this.deps.endpointPolicy?.observe?.({
+    const policy = this.deps.endpointPolicy
+    if (ctx.endpoint && policy?.observe) {
+      // Optional fields set only when present (no spread of a temporary object per field).
+      const event: Writable<Finished> = {
         kind: 'finished',
         endpoint: ctx.endpoint.name,
         model: ctx.selectedModel,
         requestId: ctx.meta.requestId,
         status: record.status,
         latencySeconds: record.latencySeconds,
-        ...(record.ttftSeconds === undefined ? {} : { ttftSeconds: record.ttftSeconds }),
-        ...(record.usage ? { completionTokens: record.usage.completion_tokens } : {}),
-        ...(record.error === undefined ? {} : { error: record.error }),
-        ...(this.retryAfterMs === undefined ? {} : { retryAfterMs: this.retryAfterMs }),
-      })
+      }
+      if (record.ttftSeconds !== undefined) event.ttftSeconds = record.ttftSeconds
+      if (record.usage) event.completionTokens = record.usage.completion_tokens
+      if (record.error !== undefined) event.error = record.error
+      if (this.retryAfterMs !== undefined) event.retryAfterMs = this.retryAfterMs
+      policy.observe(event)
+    }
     for (const module of this.deps.modules) {
       if (!module.onResponse) continue
       try {
@@ -256,16 +263,17 @@ export class ResponseTracker {
       error ??
       this.protocolFailure ??
       (assembled && !assembled.sawDone ? 'stream_incomplete' : undefined)
-    return {
+    const record: Writable<ResponseRecord> = {
       status: this.protocolFailure === 'upstream_protocol_error' ? 502 : this.status,
       streaming: this.streaming,
       latencySeconds,
-      ...(body ? { body } : {}),
-      ...(completion ? { assembled: completion } : {}),
-      ...(usage ? { usage } : {}),
-      ...(ttft === undefined ? {} : { ttftSeconds: ttft }),
-      ...(incomplete === undefined ? {} : { error: incomplete }),
     }
+    if (body) record.body = body
+    if (completion) record.assembled = completion
+    if (usage) record.usage = usage
+    if (ttft !== undefined) record.ttftSeconds = ttft
+    if (incomplete !== undefined) record.error = incomplete
+    return record
   }
 }
 
