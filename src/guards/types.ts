@@ -31,6 +31,16 @@ export interface JailbreakRuleHit {
 
 export interface JailbreakDetector {
   readonly kind: string
+  /**
+   * How a model trained together with the embedded rules wants to be combined with them (its
+   * config.json `_semantic_router.rules_combination`); absent: rules OR model (the larger
+   * probability).
+   */
+  readonly ruleCombination?: {
+    readonly ruleWeight: number
+    readonly rulesAloneAt: number
+    readonly offset?: number
+  }
   /** Score one text. */
   detect(text: string, signal?: AbortSignal): Promise<JailbreakVerdict>
   close?(): Promise<void>

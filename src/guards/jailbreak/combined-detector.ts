@@ -8,6 +8,7 @@
  * if the model fails and the rules do not flag it, the error propagates so `on_error` decides.
  */
 import type { JailbreakDetector, JailbreakVerdict } from '../types.js'
+import { combinedProbability } from './rule-combination.js'
 
 /** Probability that the text is an attack, from either kind of verdict. */
 export function attackProbability(v: JailbreakVerdict): number {
@@ -40,10 +41,12 @@ export class CombinedJailbreakDetector implements JailbreakDetector {
     const byModel = modelResult.value
     const pRules = attackProbability(byRules)
     const pModel = attackProbability(byModel)
+    const learned = this.model.ruleCombination
     const winner = pModel > pRules ? byModel : byRules
-    const p = Math.max(pRules, pModel)
+    const p = learned ? combinedProbability(pRules, pModel, learned) : Math.max(pRules, pModel)
     // An attack only when one of the two says so: two benign verdicts at exactly 0.5 stay benign.
-    const isJailbreak = (byRules.isJailbreak || byModel.isJailbreak) && p >= 0.5
+    // (A learned combination decides by its probability alone.)
+    const isJailbreak = learned ? p > 0.5 : (byRules.isJailbreak || byModel.isJailbreak) && p >= 0.5
     // The deciding detector's detail first (rule ids, or the model's name), then both scores.
     const parts = [
       ...(winner.detail ? [winner.detail] : []),

@@ -6,15 +6,19 @@
 import type { JailbreakDetector, JailbreakVerdict } from '../types.js'
 import { toClassification } from '../../ml/model.js'
 import type { ModelLease } from '../../ml/registry.js'
+import { readRuleCombination, type RuleCombination } from './rule-combination.js'
 
 export class OnnxJailbreakDetector implements JailbreakDetector {
   readonly kind = 'model'
+  readonly ruleCombination: RuleCombination | undefined
 
   constructor(
     private readonly lease: ModelLease,
     private readonly name: string,
     private readonly benignLabel: string,
-  ) {}
+  ) {
+    this.ruleCombination = readRuleCombination(lease.model.info.dir)
+  }
 
   async detect(text: string, signal?: AbortSignal): Promise<JailbreakVerdict> {
     const [result] = await this.lease.model.run([text], signal)

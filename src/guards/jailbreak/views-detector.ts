@@ -16,8 +16,11 @@ const MODEL_SKIPS = new Set(['reversed', 'rot13'])
 export class ViewsJailbreakDetector implements JailbreakDetector {
   readonly kind: string
 
+  readonly ruleCombination: JailbreakDetector['ruleCombination']
+
   constructor(private readonly inner: JailbreakDetector) {
     this.kind = inner.kind
+    this.ruleCombination = inner.ruleCombination
   }
 
   async detect(text: string, signal?: AbortSignal): Promise<JailbreakVerdict> {

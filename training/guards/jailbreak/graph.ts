@@ -8,15 +8,22 @@
  *   n_j    = Σ mask over the window;  Σ over a window = cumsum_j − cumsum_{j−W}
  *   s_j    = Σ e / √n_j ;  lex_j = Σ c / √n_j
  *   score  = max_j (lex_j + w·relu(A s_j + a₀) − 10⁴·(1 − mask_j)) + bias            [B]
+ *   score += conv(x)             (optional, conv-model.ts: int8 table of x_t gathered by id,
+ *                                 zero padded w − 1 before and w after, Conv → Relu → max)
  *   logits = [0, score]          → softmax gives P(jailbreak) = σ(score)          [B,2]
  */
 import onnxProto from 'onnx-proto'
 import { GraphBuilder, bigramBuckets } from '../../lib/onnx-graph.js'
+import type { ConvModel, ConvTable } from './conv-model.js'
 import type { MlpModel, ProjectedTable } from './window-mlp.js'
 
 const FLOAT = onnxProto.onnx.TensorProto.DataType.FLOAT
 
-export function windowGraph(model: MlpModel, table: ProjectedTable): Uint8Array {
+export function windowGraph(
+  model: MlpModel,
+  table: ProjectedTable,
+  conv?: { readonly model: ConvModel; readonly table: ConvTable },
+): Uint8Array {
   const g = new GraphBuilder()
   const k = table.dim
   g.constant('unigram', [model.vocabSize], model.unigram)
@@ -79,7 +86,33 @@ export function windowGraph(model: MlpModel, table: ProjectedTable): Uint8Array 
   })
   const windows = perSize.length === 1 ? perSize[0]! : g.op('Concat', perSize, { axis: 1 })
   const best = g.op('ReduceMax', [windows], { axes: [1], keepdims: 1 })
-  const score = g.op('Add', [best, g.float([model.bias], [])])
+  let score = g.op('Add', [best, g.float([model.bias], [])])
+  if (conv) score = g.op('Add', [score, convBranch(g, conv.model, conv.table, tokenMask3)])
   g.op('Concat', [zeroColumn, score], { axis: 1 }, 'logits')
   return g.encode([{ name: 'logits', dims: ['batch', 2] }])
+}
+
+/** The convolution's score [B,1] (conv-model.ts), from the token mask [B,S,1]. */
+function convBranch(g: GraphBuilder, model: ConvModel, table: ConvTable, tokenMask3: string) {
+  const C = table.dim
+  const w = model.width
+  g.constant('conv_codes', [table.rows, C], table.codes)
+  g.constant('conv_scales', [table.rows, 1], table.scales)
+  const codes = g.op('Cast', [g.op('Gather', ['conv_codes', 'input_ids'], { axis: 0 })], {
+    to: FLOAT,
+  })
+  const scales = g.op('Gather', ['conv_scales', 'input_ids'], { axis: 0 })
+  const x = g.op('Mul', [g.op('Mul', [codes, scales]), tokenMask3]) // [B,S,C]
+  const channelsFirst = g.op('Transpose', [x], { perm: [0, 2, 1] }) // [B,C,S]
+  // K is [F × w × C] (filter, offset, channel); Conv wants [F, C, w].
+  const weights = new Float32Array(model.filters * C * w)
+  for (let f = 0; f < model.filters; f++)
+    for (let o = 0; o < w; o++)
+      for (let c = 0; c < C; c++) weights[(f * C + c) * w + o] = model.K[(f * w + o) * C + c]!
+  g.constant('conv_K', [model.filters, C, w], weights)
+  g.constant('conv_b', [model.filters], model.b)
+  g.constant('conv_u', [model.filters, 1], model.u)
+  const z = g.op('Conv', [channelsFirst, 'conv_K', 'conv_b'], { pads: [w - 1, w] }) // [B,F,S+w]
+  const pooled = g.op('ReduceMax', [g.op('Relu', [z])], { axes: [2], keepdims: 0 }) // [B,F]
+  return g.op('Add', [g.op('MatMul', [pooled, 'conv_u']), g.float([model.c], [])]) // [B,1]
 }

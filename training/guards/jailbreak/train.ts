@@ -11,32 +11,42 @@
  * benign prompts at the default prompt_guard threshold (0.7). The final model is trained on all of
  * train + dev. The test split is only scored by `semantic-router eval guards`. Deterministic.
  */
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs'
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import {
   loadJailbreakCorpus,
   type CorpusExample,
 } from '../../../src/eval/guards/jailbreak-corpus.js'
-import { evaluationTexts } from '../../../src/eval/guards/evaluation-texts.js'
-import { fingerprint, NearDuplicateIndex } from '../../../src/eval/guards/near-duplicates.js'
 import { fnv1a, normaliseForSplit } from '../../../src/eval/guards/splits.js'
-import { generatedPairs } from './templates.js'
+import {
+  categoryBackground,
+  generatedExamples as generated,
+  paddedCopies,
+} from './training-data.js'
 import { RuleJailbreakDetector } from '../../../src/guards/jailbreak/rule-detector.js'
 import { attackProbability } from '../../../src/guards/jailbreak/combined-detector.js'
+import {
+  clippedLogit,
+  combinedProbability,
+  type RuleCombination,
+} from '../../../src/guards/jailbreak/rule-combination.js'
 import { readModelFolder } from '../../../src/ml/folder.js'
 import { LoadedModel, toClassification } from '../../../src/ml/model.js'
 import { SPECIAL_TOKENS, writeHfFolder } from '../../lib/hf-folder.js'
 import { loadWordVectors } from '../../lib/word-vectors.js'
 import { CONCEPTS, conceptFlags } from './concepts.js'
+import {
+  convScore,
+  convTable,
+  scaleConv,
+  tableRows,
+  trainConvModel,
+  type ConvModel,
+  type ConvSpec,
+  type ConvTable,
+} from './conv-model.js'
+import { INTENT_GROUPS, intentFlags, joinFlags } from './intent.js'
 import { windowGraph } from './graph.js'
 import { sigmoid, type WindowExample } from './window-model.js'
 import {
@@ -62,7 +72,7 @@ const { values: args } = parseArgs({
     epochs: { type: 'string', default: '10' },
     lr: { type: 'string', default: '0.2' },
     l2: { type: 'string', default: '0.001' },
-    'max-fpr': { type: 'string', default: '0.03' },
+    'max-fpr': { type: 'string', default: '0.025' },
     threshold: { type: 'string', default: '0.7' },
     vectors: {
       type: 'string',
@@ -72,6 +82,15 @@ const { values: args } = parseArgs({
     'l2-vectors': { type: 'string', default: '0.0001' },
     projected: { type: 'string', default: '16' },
     hidden: { type: 'string', default: '32' },
+    // The word-order model (conv-model.ts); --conv-filters 0 trains the window model alone.
+    folds: { type: 'string', default: '5' },
+    'rules-alone': { type: 'string', default: '0.9' },
+    'conv-filters': { type: 'string', default: '48' },
+    'conv-width': { type: 'string', default: '3' },
+    'conv-projected': { type: 'string', default: '16' },
+    'conv-epochs': { type: 'string', default: '10' },
+    'conv-rate': { type: 'string', default: '0.003' },
+    'conv-l2': { type: 'string', default: '0.0001' },
     out: {
       type: 'string',
       default: join(import.meta.dirname, '..', '..', '..', 'models', 'jailbreak-classifier'),
@@ -99,21 +118,6 @@ async function encode(examples: readonly CorpusExample[]): Promise<WindowExample
   }))
 }
 
-/**
- * Deterministic padded copies: every train prompt followed (or preceded) by an unrelated benign
- * prompt, so the model learns that an attack stays an attack next to harmless text and that two
- * harmless texts stay harmless together.
- */
-function paddedCopies(train: readonly CorpusExample[]): CorpusExample[] {
-  const benign = train.filter((e) => !e.attack)
-  if (benign.length === 0) return []
-  return train.map((e, i) => {
-    const other = benign[(i * 7919 + 13) % benign.length]!.text
-    const text = i % 2 === 0 ? `${e.text} ${other}` : `${other} ${e.text}`
-    return { ...e, text }
-  })
-}
-
 const spec: MlpSpec = {
   vocabSize: vocab.length,
   buckets: Number(args.buckets),
@@ -131,55 +135,36 @@ const options = {
   vectorRate: Number(args['vector-rate']),
   l2Vectors: Number(args['l2-vectors']),
 }
+const convSpec: ConvSpec = {
+  projected: Number(args['conv-projected']),
+  concepts: CONCEPTS.length + INTENT_GROUPS.length,
+  filters: Number(args['conv-filters']),
+  width: Number(args['conv-width']),
+}
+const convFlags = joinFlags(
+  vocab.length,
+  flags,
+  CONCEPTS.length,
+  intentFlags(vocab),
+  INTENT_GROUPS.length,
+)
+const convOptions = {
+  epochs: Number(args['conv-epochs']),
+  rate: Number(args['conv-rate']),
+  l2: Number(args['conv-l2']),
+  batch: 16,
+  seed: 1,
+  maxTokens: 256,
+}
 interface Fitted {
   readonly model: MlpModel
   readonly table: ProjectedTable
+  readonly conv?: { readonly model: ConvModel; readonly table: ConvTable }
   score(ids: readonly number[]): number
+  convScore(ids: readonly number[]): number
 }
 
-/**
- * Generated contrast pairs (templates.ts), minus any that is a near duplicate of a test prompt or
- * of an evaluation text anywhere in the repository.
- */
-function generated(): CorpusExample[] {
-  const held = new NearDuplicateIndex()
-  for (const e of corpus.test) held.add(fingerprint(e.text))
-  for (const t of evaluationTexts()) held.add(fingerprint(t))
-  return generatedPairs()
-    .filter((g) => held.matches(fingerprint(g.text)).length === 0)
-    .map((g, i) => ({ ...g, family: 'generated', file: 'templates.ts', line: i + 1 }))
-}
-const generatedExamples = Number(args['w-generated']) > 0 ? generated() : []
-
-/**
- * Everyday traffic as benign background: every n-th line of the category training data
- * (training/data/category/*.jsonl, written for this project by the category engineers) —
- * questions about chemistry, medicine, law and history that share words with harmful requests.
- * Used for training only; the jailbreak evaluations never score these texts.
- */
-function categoryBackground(every: number): CorpusExample[] {
-  const dir = join(import.meta.dirname, '..', '..', 'data', 'category')
-  if (every <= 0 || !existsSync(dir)) return []
-  const out: CorpusExample[] = []
-  for (const file of readdirSync(dir)
-    .filter((f) => f.endsWith('.jsonl'))
-    .sort()) {
-    readFileSync(join(dir, file), 'utf8')
-      .split('\n')
-      .forEach((line, i) => {
-        if (line.trim() === '' || i % every !== 0) return
-        const text = (JSON.parse(line) as { text: string }).text
-        out.push({
-          text,
-          attack: false,
-          family: 'background',
-          file: `category/${file}`,
-          line: i + 1,
-        })
-      })
-  }
-  return out
-}
+const generatedExamples = Number(args['w-generated']) > 0 ? generated(corpus) : []
 const background = categoryBackground(Number(args.background))
 
 /** Train on labelled prompts (plus padded copies and generated pairs); the table is what ships. */
@@ -198,22 +183,37 @@ async function fit(labelled: readonly CorpusExample[]): Promise<Fitted> {
   const table = projectedTable(spec, trained.P, vectors, flags)
   const features = tableFeatures(table)
   const model = trained.model
-  return { model, table, score: (ids) => mlpLogit(model, ids, features) }
+  const score = (ids: readonly number[]): number => mlpLogit(model, ids, features)
+  if (convSpec.filters === 0) return { model, table, score, convScore: () => 0 }
+  const convTrained = trainConvModel(convSpec, examples, convOptions, vectors, convFlags)
+  const conv = {
+    model: convTrained.model,
+    table: convTable(convSpec, convTrained.P, vectors, convFlags, vocab.length),
+  }
+  const rows = tableRows(conv.table)
+  return { model, table, conv, score, convScore: (ids) => convScore(conv.model, ids, rows) }
 }
 
-/** Platt scaling: fit σ(a·s + c) to the labels by gradient descent on log loss. */
-function platt(scores: readonly number[], labels: readonly number[]): { a: number; c: number } {
-  let a = 1
+/**
+ * Platt scaling and stacking in one: fit σ(Σ a_j·s_j + c) to the labels by gradient descent on log
+ * loss, s_j = the models' scores (window model, convolution).
+ */
+function platt(
+  scores: readonly (readonly number[])[],
+  labels: readonly number[],
+): { a: number[]; c: number } {
+  const a = scores[0]!.map(() => 1 / scores[0]!.length)
   let c = 0
-  for (let it = 0; it < 2000; it++) {
-    let ga = 0
+  const ga = new Float64Array(a.length)
+  for (let it = 0; it < 3000; it++) {
+    ga.fill(0)
     let gc = 0
     scores.forEach((x, i) => {
-      const d = sigmoid(a * x + c) - labels[i]!
-      ga += d * x
+      const d = sigmoid(x.reduce((z, xj, j) => z + a[j]! * xj, c)) - labels[i]!
+      x.forEach((xj, j) => (ga[j] = ga[j]! + d * xj))
       gc += d
     })
-    a -= (0.5 * ga) / scores.length
+    a.forEach((_, j) => (a[j] = a[j]! - (0.5 * ga[j]!) / scores.length))
     c -= (0.5 * gc) / scores.length
   }
   return { a, c }
@@ -238,33 +238,53 @@ function auc(scores: readonly number[], labels: readonly number[]): number {
 // operating point come from prompts the scoring model did not see. The test split is never used.
 const labelled = [...corpus.train, ...corpus.dev]
 const labels = labelled.map((e) => (e.attack ? 1 : 0))
-const FOLDS = 5
+const FOLDS = Number(args.folds)
 const foldOf = (e: CorpusExample): number => fnv1a(normaliseForSplit(e.text)) % FOLDS
-const outOfFold = new Array<number>(labelled.length).fill(0)
+const outOfFold: number[][] = labelled.map(() => [0, 0])
 const labelledIds = (await encode(labelled)).map((e) => e.ids)
 for (let f = 0; f < FOLDS; f++) {
   const fitted = await fit(labelled.filter((e) => foldOf(e) !== f))
   labelled.forEach((e, i) => {
-    if (foldOf(e) === f) outOfFold[i] = fitted.score(labelledIds[i]!)
+    if (foldOf(e) === f)
+      outOfFold[i] = [fitted.score(labelledIds[i]!), fitted.convScore(labelledIds[i]!)]
   })
 }
-const cvAuc = auc(outOfFold, labels)
-const { a, c } = platt(outOfFold, labels)
-
-// Operating point: at the pipeline threshold, rules OR model may flag at most --max-fpr of the
-// benign prompts (out of fold). Lower the bias in small steps until they do.
-const threshold = Number(args.threshold)
+// Stacked features: the window model, the convolution, and the rules' clipped logit.
 const rules = new RuleJailbreakDetector()
 const rulesP = await Promise.all(
   labelled.map(async (e) => attackProbability(await rules.detect(e.text))),
 )
+const used = labelled.map((_, i) => [
+  outOfFold[i]![0]!,
+  ...(convSpec.filters === 0 ? [] : [outOfFold[i]![1]!]),
+  clippedLogit(rulesP[i]!),
+])
+const { a, c } = platt(used, labels)
+// The graph computes the model part; the detector adds the rules' part (combinedProbability).
+const stacked = used.map((x) => x.slice(0, -1).reduce((z, xj, j) => z + a[j]! * xj, 0))
+const combination: RuleCombination = {
+  ruleWeight: a[a.length - 1]!,
+  rulesAloneAt: Number(args['rules-alone']),
+}
+const cvAuc = auc(stacked, labels)
+const partAuc = [0, 1].map((j) =>
+  auc(
+    outOfFold.map((x) => x[j]!),
+    labels,
+  ),
+)
+
+// Operating point: at the pipeline threshold, the combination (rules at or above --rules-alone
+// flag alone; below it their clipped logit is a stacked feature) may flag at most --max-fpr of the
+// benign prompts (out of fold). Lower the bias in small steps until it does.
+const threshold = Number(args.threshold)
 const operating = (shift: number) => {
   let tp = 0
   let fp = 0
   const errors: string[] = []
   labelled.forEach((e, i) => {
-    const pm = sigmoid(a * outOfFold[i]! + c - shift)
-    const flagged = Math.max(pm, rulesP[i]!) >= threshold
+    const pm = sigmoid(stacked[i]! + c - shift)
+    const flagged = combinedProbability(rulesP[i]!, pm, combination) >= threshold
     if (e.attack && flagged) tp++
     if (!e.attack && flagged) fp++
     if (e.attack !== flagged)
@@ -289,8 +309,10 @@ if (args.report) for (const e of cv.errors.sort()) console.error(e)
 const final = await fit(labelled)
 const model = final.model
 const table = final.table
-rescaleMlp(model, a, c - shift)
-const score = (ids: readonly number[]): number => final.score(ids)
+rescaleMlp(model, a[0]!, c - shift)
+if (final.conv) scaleConv(final.conv.model, a[1]!)
+const score = (ids: readonly number[]): number =>
+  final.score(ids) + (final.conv ? final.convScore(ids) : 0)
 
 rmSync(args.out, { recursive: true, force: true })
 mkdirSync(args.out, { recursive: true })
@@ -301,7 +323,7 @@ writeHfFolder({
   // The word-vector model's tokenizer.json replaces the one written here (below).
   vocab: [...SPECIAL_TOKENS],
   maxLength: MAX_LENGTH,
-  onnx: windowGraph(model, table),
+  onnx: windowGraph(model, table, final.conv),
   extraConfig: {
     architectures: ['BertForSequenceClassification'],
     problem_type: 'single_label_classification',
@@ -314,6 +336,20 @@ writeHfFolder({
       projected_dims: spec.projected,
       wordnet_concepts: spec.concepts,
       hidden_units: spec.hidden,
+      rules_combination: {
+        rule_weight: +combination.ruleWeight.toFixed(6),
+        rules_alone_at: combination.rulesAloneAt,
+      },
+      ...(final.conv
+        ? {
+            convolution: {
+              projected_dims: convSpec.projected,
+              flags: convSpec.concepts,
+              filters: convSpec.filters,
+              width: convSpec.width,
+            },
+          }
+        : {}),
       word_vectors: 'models/word-vectors (tokenizer and vectors)',
     },
   },
@@ -366,10 +402,13 @@ console.log(
     },
     spec,
     options,
-    platt: { a: +a.toFixed(4), c: +c.toFixed(4) },
+    convolution: { ...convSpec, ...convOptions },
+    platt: { a: a.map((x) => +x.toFixed(4)), c: +c.toFixed(4) },
     bias_shift: +shift.toFixed(2),
     cross_validated: {
       auc: +cvAuc.toFixed(4),
+      auc_window: +partAuc[0]!.toFixed(4),
+      auc_convolution: +partAuc[1]!.toFixed(4),
       recall: +cv.recall.toFixed(4),
       fpr: +cv.fpr.toFixed(4),
     },
