@@ -94,7 +94,7 @@ const STRONG_NEGATIONS = new Set(['not', "n't", 'never', 'no', 'none', 'nothing'
 
 export interface FeatureContext {
   readonly table: WordTable
-  readonly wordnet: WordNetLexicon
+  readonly wordnet: Pick<WordNetLexicon, 'relation' | 'pos'>
   /** What every question's mean word vector shares (training/cache-verifier/background.ts). */
   readonly background: { readonly centre: Float32Array; readonly component: Float32Array }
 }
@@ -108,7 +108,7 @@ export function pairFeatures(
   const values = {
     ...symbolic(a, b),
     ...askedKind(a, b),
-    ...contentWords(a, b, ctx),
+    ...contentWords(a, b, withRelationMemo(ctx)),
     ...overlap(a, b),
   } as Record<string, number>
   const off = new Set<FeatureGroup>()
@@ -120,6 +120,27 @@ export function pairFeatures(
   return Float64Array.from(FEATURES, ([name, group]) =>
     off.has(group) ? agreeingValue(name) : values[name]!,
   )
+}
+
+/**
+ * The context with WordNet relations remembered for one pair of questions: the content-word
+ * features ask for the same (symmetric) relation up to three times per pair of words.
+ */
+function withRelationMemo(ctx: FeatureContext): FeatureContext {
+  const seen = new Map<string, WordRelation>()
+  const { wordnet } = ctx
+  return {
+    ...ctx,
+    wordnet: {
+      pos: (word) => wordnet.pos(word),
+      relation(x, y) {
+        const key = x < y ? `${x}\u0000${y}` : `${y}\u0000${x}`
+        let r = seen.get(key)
+        if (r === undefined) seen.set(key, (r = wordnet.relation(x, y)))
+        return r
+      },
+    },
+  }
 }
 
 /** A feature's value for two questions that agree on everything it looks at. */
