@@ -15,7 +15,7 @@
  * shipped graph gathers k numbers per token and never holds the 100-d table.
  */
 import type { TokenVectors } from './window-model.js'
-import { sigmoid } from './window-model.js'
+import { seeded, sigmoid } from './window-model.js'
 
 export interface ConvSpec {
   /** Projected dimensions k, knowledge flags per token, filters F, width w. */
@@ -54,15 +54,6 @@ export const channels = (s: ConvSpec): number => s.projected + s.concepts
 /** Per-token features x_t by token id. */
 export interface TokenRows {
   row(id: number): Float32Array
-}
-
-/** Deterministic small random numbers (LCG) in [-0.5, 0.5). */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0
-    return state / 4294967296 - 0.5
-  }
 }
 
 /** Work buffers sized for the longest text: no allocation per example. */

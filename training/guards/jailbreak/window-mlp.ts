@@ -8,6 +8,7 @@
  */
 import {
   bucketOf,
+  seeded,
   sigmoid,
   type TokenVectors,
   type TrainOptions,
@@ -98,15 +99,6 @@ export function bestMlpWindow(
 export function mlpLogit(model: MlpModel, ids: readonly number[], feats: TokenFeatures): number {
   const w = bestMlpWindow(model, ids, feats)
   return (w ? w.score : -1e4) + model.bias
-}
-
-/** Deterministic small random numbers (LCG), for initial weights. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0
-    return state / 4294967296 - 0.5
-  }
 }
 
 class AdaGrad {

@@ -45,3 +45,12 @@ export function bucketOf(a: number, b: number, spec: WindowSpec): number {
 }
 
 export const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z))
+
+/** Deterministic small random numbers (LCG) in [-0.5, 0.5), for initial weights and shuffles. */
+export function seeded(seed: number): () => number {
+  let state = seed >>> 0
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0
+    return state / 4294967296 - 0.5
+  }
+}
