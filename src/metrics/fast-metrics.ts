@@ -96,15 +96,30 @@ class SeriesCache<E> {
 
 const NO_LABELS: Labels = {}
 
-export class FastCounter<T extends string = string> extends Counter<T> {
-  private series: SeriesCache<{ value: number }> | undefined
+/**
+ * After prom-client calls that replace or drop series objects (reset, remove, zero, set), the
+ * remembered ones are forgotten (found again on their next call). Wrapped on the instance once
+ * constructed: prom-client's constructor itself calls reset() before there is anything to forget.
+ */
+function forgetOn(metric: object, series: SeriesCache<unknown>, methods: readonly string[]): void {
+  const target = metric as Record<string, (...args: unknown[]) => unknown>
+  for (const name of methods) {
+    const original = target[name]!.bind(metric)
+    target[name] = (...args: unknown[]) => {
+      const result = original(...args)
+      series.clear()
+      return result
+    }
+  }
+}
 
+export class FastCounter<T extends string = string> extends Counter<T> {
   constructor(config: CounterConfiguration<T>) {
     super(config)
     if (config.enableExemplars) return
     const internals = this as unknown as Internals<{ value: number }>
     const series = new SeriesCache<{ value: number }>(internals.labelNames)
-    this.series = series
+    forgetOn(this, series, ['reset', 'remove'])
     const slow = this.inc.bind(this) as (labels?: Labels | number, value?: number) => void
     const fast = (labels?: Labels | number, value?: number): void => {
       let by = value
@@ -125,16 +140,6 @@ export class FastCounter<T extends string = string> extends Counter<T> {
     }
     this.inc = fast as Counter<T>['inc']
   }
-
-  override reset(): void {
-    super.reset()
-    this.series?.clear()
-  }
-
-  override remove(...args: unknown[]): void {
-    ;(super.remove as (...values: unknown[]) => void).apply(this, args)
-    this.series?.clear()
-  }
 }
 
 interface HistogramSeries {
@@ -144,8 +149,6 @@ interface HistogramSeries {
 }
 
 export class FastHistogram<T extends string = string> extends Histogram<T> {
-  private series: SeriesCache<HistogramSeries> | undefined
-
   constructor(config: HistogramConfiguration<T>) {
     super(config)
     if (config.enableExemplars) return
@@ -156,7 +159,7 @@ export class FastHistogram<T extends string = string> extends Histogram<T> {
     // prom-client indexes bucketValues by the bound as a property name: computed once here.
     const keys = bounds.map(String)
     const series = new SeriesCache<HistogramSeries>(internals.labelNames)
-    this.series = series
+    forgetOn(this, series, ['reset', 'remove', 'zero'])
     const slow = this.observe.bind(this) as (labels: Labels | number, value?: number) => void
     const fast = (labels: Labels | number, value?: number): void => {
       let v = value
@@ -183,21 +186,6 @@ export class FastHistogram<T extends string = string> extends Histogram<T> {
     }
     this.observe = fast as Histogram<T>['observe']
   }
-
-  override reset(): void {
-    super.reset()
-    this.series?.clear()
-  }
-
-  override remove(...args: unknown[]): void {
-    ;(super.remove as (...values: unknown[]) => void).apply(this, args)
-    this.series?.clear()
-  }
-
-  override zero(labels: LabelValues<T>): void {
-    super.zero(labels)
-    this.series?.clear()
-  }
 }
 
 /** Gauges: inc/dec (the in-flight requests) take the fast path; set() is prom-client's. */
@@ -207,6 +195,8 @@ export class FastGauge<T extends string = string> extends Gauge<T> {
   constructor(config: GaugeConfiguration<T>) {
     super(config)
     this.series = new SeriesCache((this as unknown as Internals<unknown>).labelNames)
+    // set() replaces prom-client's series object too.
+    forgetOn(this, this.series, ['reset', 'remove', 'set'])
   }
 
   override inc(labels?: LabelValues<T> | number, value?: number): void {
@@ -232,21 +222,5 @@ export class FastGauge<T extends string = string> extends Gauge<T> {
     if (sign === 1) super.inc(labels as LabelValues<T>, value)
     else super.dec(labels as LabelValues<T>, value)
     this.series?.remember(values, this as unknown as Internals<{ value: number }>)
-  }
-
-  // set() replaces prom-client's series object: the remembered ones are found again.
-  override set(...args: unknown[]): void {
-    ;(super.set as (...values: unknown[]) => void).apply(this, args)
-    this.series?.clear()
-  }
-
-  override reset(): void {
-    super.reset()
-    this.series?.clear()
-  }
-
-  override remove(...args: unknown[]): void {
-    ;(super.remove as (...values: unknown[]) => void).apply(this, args)
-    this.series?.clear()
   }
 }
