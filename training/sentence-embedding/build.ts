@@ -12,6 +12,7 @@ import { join, relative } from 'node:path'
 import { parseArgs } from 'node:util'
 import { readGroups } from '../../src/eval/paraphrase-corpus.js'
 import { MAX_LENGTH, idfWeights, lexicalTexts, lexicalVocab } from '../embedding/lexical-vocab.js'
+import { centreAndCommonDirection } from '../lib/common-direction.js'
 import { SPECIAL_TOKENS, writeHfFolder } from '../lib/hf-folder.js'
 import { loadWordVectors, weightedMean, type WordVectors } from '../lib/word-vectors.js'
 import { sentenceGraph } from './graph.js'
@@ -120,19 +121,6 @@ async function backgroundDirections(wv: WordVectors) {
   const means = (await wv.encode(sentences))
     .filter((ids) => ids.some((id) => wv.weights[id]! > 0))
     .map((ids) => weightedMean(wv, ids))
-  const D = wv.dim
-  const centre = new Float32Array(D)
-  for (const m of means) for (let d = 0; d < D; d++) centre[d] = centre[d]! + m[d]! / means.length
-  let u = Float32Array.from({ length: D }, (_, d) => 1 / Math.sqrt(D) + (d % 2 ? 1e-3 : -1e-3))
-  for (let it = 0; it < 100; it++) {
-    const next = new Float32Array(D)
-    for (const m of means) {
-      let along = 0
-      for (let d = 0; d < D; d++) along += (m[d]! - centre[d]!) * u[d]!
-      for (let d = 0; d < D; d++) next[d] = next[d]! + along * (m[d]! - centre[d]!)
-    }
-    const n = Math.sqrt(next.reduce((s, x) => s + x * x, 0))
-    u = next.map((x) => x / n)
-  }
+  const { centre, component: u } = centreAndCommonDirection(means)
   return { centre, component: u, background: means.length }
 }
