@@ -23,6 +23,7 @@ import { decisionHeaders } from './decision-headers.js'
 import { modelsListBody } from './immediate.js'
 import { pickEndpoint } from './modules/selection.js'
 import { logDecision, ResponseTracker, type TrackerDeps } from './response-tracker.js'
+import { isThenable } from './thenable.js'
 import type {
   ImmediateResponse,
   PipelineModule,
@@ -474,10 +475,6 @@ export class Pipeline {
       events.offer(() => rejectedEvent(meta, err, model))
     throw err
   }
-}
-
-function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
-  return typeof (value as { then?: unknown } | undefined)?.then === 'function'
 }
 
 /** Every model name a `model` label may take under this config. */

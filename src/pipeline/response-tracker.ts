@@ -11,6 +11,7 @@ import type { Usage } from '../openai/types.js'
 import type { EndpointObservation, EndpointPolicy } from '../routing/selection/types.js'
 import { normaliseUsage, SseAssembler } from './sse-assembler.js'
 import { SseUsageStripper } from './sse-usage-stripper.js'
+import { isThenable } from './thenable.js'
 import type { ImmediateResponse, PipelineModule, RequestContext, ResponseRecord } from './types.js'
 import {
   NOT_JSON,
@@ -225,7 +226,9 @@ export class ResponseTracker {
     for (const module of this.deps.modules) {
       if (!module.onResponse) continue
       try {
-        await module.onResponse(ctx, record)
+        // As for onRequest (pipeline.ts): most hooks answer synchronously; only a promise is awaited.
+        const pending = module.onResponse(ctx, record)
+        if (isThenable(pending)) await pending
       } catch (err) {
         logEvent(
           ctx.log,

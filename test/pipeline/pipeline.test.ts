@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { after, describe, it } from 'node:test'
 import { RouterError } from '../../src/errors.js'
-import type { RequestOutcome } from '../../src/pipeline/types.js'
+import { ResponseTracker } from '../../src/pipeline/response-tracker.js'
+import type { PipelineModule, RequestOutcome } from '../../src/pipeline/types.js'
 import { chatBody, makeRuntime, meta, type TestRuntime } from '../helpers/runtime.js'
 
 const CONFIG = `
@@ -251,6 +252,49 @@ describe('pipeline', () => {
     assert.equal(decision['total_tokens'], 1500)
     assert.equal(decision['cost'], 0.002)
     assert.equal(decision['reason_code'], 'auto_routing')
+  })
+
+  it('runs every response hook in order, sync or async; a failing one is logged, not fatal', async () => {
+    await ready
+    const outcome = await t.runtime.pipeline.handleRequest(
+      chatBody('integral of cos x'),
+      meta({ requestId: 'hooks-1' }),
+    )
+    assert.equal(outcome.action, 'forward')
+    const heard: string[] = []
+    const hook = (name: string, onResponse: () => void | Promise<void>): PipelineModule =>
+      ({ name, onResponse }) as unknown as PipelineModule
+    const tracker = new ResponseTracker(outcome.ctx, {
+      modules: [
+        hook('sync', () => void heard.push('sync')),
+        hook('throws', () => {
+          heard.push('throws')
+          throw new Error('sync failure')
+        }),
+        hook('async', async () => {
+          await new Promise((r) => setImmediate(r))
+          heard.push('async')
+        }),
+        hook('rejects', () => {
+          heard.push('rejects')
+          return Promise.reject(new Error('async failure'))
+        }),
+        hook('last', () => void heard.push('last')),
+      ],
+      maxResponseBytes: 1 << 20,
+    })
+    tracker.onHeaders(200, { 'content-type': 'application/json' })
+    tracker.onChunk(Buffer.from('{"id":"c2","choices":[]}'))
+    await tracker.finish()
+    assert.deepEqual(heard, ['sync', 'throws', 'async', 'rejects', 'last'])
+    const failed = t
+      .events('module_response_hook_failed')
+      .filter((e) => e['request_id'] === 'hooks-1')
+      .map((e) => [e['module'], e['error']])
+    assert.deepEqual(failed, [
+      ['throws', 'sync failure'],
+      ['rejects', 'async failure'],
+    ])
   })
 
   it('lists the auto model and configured models', async () => {
