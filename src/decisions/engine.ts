@@ -162,11 +162,48 @@ class Run {
     let first: Promise<Choice>
     try {
       for (const s of this.signals.values()) if (s.cost === 'cheap') this.evaluateCheap(s)
-      first = this.round(built.opening)
+      if (built.opening !== undefined) {
+        this.result = this.open(built.opening)
+        return
+      }
+      first = this.round()
     } catch (err) {
       first = Promise.reject(asError(err))
     }
     this.result = first.then((choice) => this.finish(choice))
+  }
+
+  /**
+   * The classic recipe's path (see RecipeSignals.opening): its one model signal, then the choice,
+   * in a single promise reaction — the same steps as round() + evaluate() + finish(), without their
+   * three async frames and the promises between them (a per-request cost that is a large share of
+   * an ext_proc stream's). Once that signal is known no decision is open, so the loop of round()
+   * is only entered if that ever stops being so.
+   */
+  private open(type: string): Promise<DecisionResult> {
+    const s = this.signals.get(type)!
+    const started = performance.now()
+    let value: SignalOutcome | Promise<SignalOutcome>
+    try {
+      value = s.evaluator.evaluate(this.input)
+    } catch (err) {
+      value = Promise.reject(asError(err))
+    }
+    return Promise.resolve(value).then(
+      (outcome) => this.opened(s, outcome, started),
+      (err: unknown) => this.opened(s, this.failed(s, err), started),
+    )
+  }
+
+  private opened(
+    s: BuiltSignal,
+    outcome: SignalOutcome,
+    started: number,
+  ): DecisionResult | Promise<DecisionResult> {
+    this.settle(s, outcome, started)
+    const choice = choose(this.recipe, this.lookup)
+    if (choice.winner !== undefined || choice.pending.length === 0) return this.finish(choice)
+    return this.round().then((next) => this.finish(next))
   }
 
   /** Bound once (a class-field arrow would pay tsx's __name for every request's Run). */
@@ -184,8 +221,7 @@ class Run {
    * Evaluate what the decisions that can still win need; repeat until the winner is certain.
    * Returns the last choice (made with every outcome there is: the result's).
    */
-  private async round(opening: string | undefined): Promise<Choice> {
-    if (opening !== undefined) await this.evaluate(opening)
+  private async round(): Promise<Choice> {
     for (;;) {
       const choice = choose(this.recipe, this.lookup)
       if (choice.winner !== undefined || choice.pending.length === 0) return choice

@@ -55,48 +55,56 @@ export function forwardReply(
 ): ForwardReply {
   const { settings, chunked } = options
   const ctx = outcome.ctx
+  // Plain loops and a module-level helper (no closure, spread or temporary array per stream: this
+  // runs on every routed request, and tsx names every closure it creates).
   const set: HeaderValueOption[] = []
   const named = new Set<string>()
-  const put = (key: string, value: string): void => {
-    named.add(key)
-    set.push(setHeader(key, value))
-  }
   const hostPort = ctx.endpoint?.hostPort
   if (hostPort !== undefined && settings.destinationHeader !== '')
-    put(settings.destinationHeader, hostPort)
+    put(set, named, settings.destinationHeader, hostPort)
   if (
     hostPort !== undefined &&
     settings.inferenceExtension &&
     !named.has(INFERENCE_EXTENSION_HEADER)
   )
-    put(INFERENCE_EXTENSION_HEADER, hostPort)
-  for (const [key, value] of ctx.upstreamHeaders) if (!named.has(key)) put(key, value)
-  if (options.headerless) put(REQUEST_ID_HEADER, options.request.requestId)
+    put(set, named, INFERENCE_EXTENSION_HEADER, hostPort)
+  for (const [key, value] of ctx.upstreamHeaders) if (!named.has(key)) put(set, named, key, value)
+  if (options.headerless) put(set, named, REQUEST_ID_HEADER, options.request.requestId)
 
-  const edgeRemovals = options.headerless ? options.request.removeHeaders : []
-  // Routing headers (when the headers phase was skipped) and a decision's header_mutation deletes.
-  const remove = [...new Set([...edgeRemovals, ...ctx.upstreamHeaderRemovals])].filter(
-    (key) => !named.has(key),
-  )
+  // Routing headers (when the headers phase was skipped) and a decision's header_mutation deletes,
+  // each once, none that is set above.
+  const remove: string[] = []
+  if (options.headerless)
+    for (const key of options.request.removeHeaders) removal(remove, named, key)
+  for (const key of ctx.upstreamHeaderRemovals) removal(remove, named, key)
   if (settings.envoyRetry !== undefined) {
     const retry = envoyRetryMutation(settings.envoyRetry)
     set.push(...retry.set)
     remove.push(...retry.remove)
   }
   const rewrite = outcome.bodyChanged || chunked
-  if (rewrite && !chunked) put('content-length', String(outcome.body.length))
+  if (rewrite && !chunked) put(set, named, 'content-length', String(outcome.body.length))
   else if (rewrite) remove.push('content-length')
 
-  const common: CommonResponse = {
-    header_mutation: { set_headers: set, ...(remove.length > 0 ? { remove_headers: remove } : {}) },
-    ...(rewrite ? { body_mutation: { body: outcome.body } } : {}),
-    ...(settings.clearRouteCache ? { clear_route_cache: true } : {}),
-  }
+  const mutation: HeaderMutation = { set_headers: set }
+  if (remove.length > 0) mutation.remove_headers = remove
+  const common: CommonResponse = { header_mutation: mutation }
+  if (rewrite) common.body_mutation = { body: outcome.body }
+  if (settings.clearRouteCache) common.clear_route_cache = true
   const dynamicMetadata =
     settings.inferenceExtension && hostPort !== undefined
       ? metadataStruct({ [ENVOY_LB_NAMESPACE]: { [INFERENCE_EXTENSION_HEADER]: hostPort } })
       : undefined
   return { common, dynamicMetadata }
+}
+
+function put(set: HeaderValueOption[], named: Set<string>, key: string, value: string): void {
+  named.add(key)
+  set.push(setHeader(key, value))
+}
+
+function removal(remove: string[], named: ReadonlySet<string>, key: string): void {
+  if (!named.has(key) && !remove.includes(key)) remove.push(key)
 }
 
 /** The pipeline's own answer (block, cache hit) as an ImmediateResponse. */

@@ -31,14 +31,37 @@ import type { ExtProcResponseTracker, ExtProcRuntime } from './types.js'
 import {
   BodySendMode,
   headersToRecord,
-  setHeaders,
+  setHeader,
   type CommonResponse,
   type HttpBody,
+  type HeaderValueOption,
   type HttpHeaders,
   type ProcessingRequest,
   type ProcessingResponse,
   type ProtocolConfiguration,
 } from './wire.js'
+
+/**
+ * The router's headers for the client response and the request id, as Envoy header options: the
+ * request id takes the place of a header of that name. Read straight from the tracker's Map or
+ * record (no merged object and entry arrays per stream).
+ */
+function clientHeaders(
+  added: ReadonlyMap<string, string> | Readonly<Record<string, string>>,
+  requestId: string,
+): HeaderValueOption[] {
+  const out: HeaderValueOption[] = []
+  let idSet = false
+  const entries: Iterable<readonly [string, string]> =
+    added instanceof Map ? (added as ReadonlyMap<string, string>) : Object.entries(added)
+  for (const [key, value] of entries) {
+    const isId = key === REQUEST_ID_HEADER
+    idSet ||= isId
+    out.push(setHeader(key, isId ? requestId : value))
+  }
+  if (!idSet) out.push(setHeader(REQUEST_ID_HEADER, requestId))
+  return out
+}
 
 /** A message Envoy would never send in this state; the stream ends with INVALID_ARGUMENT. */
 export class ExtProcProtocolError extends Error {
@@ -317,11 +340,10 @@ export class ExtProcStream {
     const status = Number.parseInt(headers[':status'] ?? '', 10) || 0
     const tracker = this.runtime.pipeline.startResponse(ctx)
     this.tracker = tracker
-    const add = tracker.onHeaders(status, headers)
-    add[REQUEST_ID_HEADER] = ctx.meta.requestId
+    const added = tracker.begin(status, headers)
     const reply: ProcessingResponse = {
       response_headers: {
-        response: { header_mutation: { set_headers: setHeaders(Object.entries(add)) } },
+        response: { header_mutation: { set_headers: clientHeaders(added, ctx.meta.requestId) } },
       },
     }
     // SSE must flow chunk by chunk to the client; Envoy would otherwise buffer the whole stream.

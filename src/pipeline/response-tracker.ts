@@ -31,6 +31,8 @@ export interface TrackerDeps {
 }
 
 const NONE: Readonly<Record<string, string>> = Object.freeze({})
+/** flush() with nothing held back (every non-SSE response): one shared empty Buffer. */
+const EMPTY = Buffer.alloc(0)
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] }
 type Finished = Extract<EndpointObservation, { kind: 'finished' }>
@@ -166,7 +168,7 @@ export class ResponseTracker {
    * silently short answer.
    */
   flush(): Buffer {
-    const rest = this.stripper?.end() ?? Buffer.alloc(0)
+    const rest = this.stripper?.end() ?? EMPTY
     const assembler = this.assembler
     if (!assembler || this.status < 200 || this.status >= 300) return rest
     assembler.end()

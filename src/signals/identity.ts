@@ -12,7 +12,8 @@ import type { RouterConfig } from '../config/schema/index.js'
 import type { Transport } from '../pipeline/types.js'
 import type { RequestIdentity } from './types.js'
 
-const ANONYMOUS: RequestIdentity = { user: undefined, groups: [] }
+const NO_GROUPS: readonly string[] = Object.freeze([])
+const ANONYMOUS: RequestIdentity = { user: undefined, groups: NO_GROUPS }
 
 export interface IdentitySettings {
   readonly userIdHeader: string
@@ -45,9 +46,16 @@ export function requestIdentity(
     return { user: caller.keyId, groups: caller.tenant === undefined ? [] : [caller.tenant] }
   if (!settings.trusted[transport]) return ANONYMOUS
   const user = headers[settings.userIdHeader]?.trim()
-  const groups = (headers[settings.userGroupsHeader] ?? '')
-    .split(',')
-    .map((g) => g.trim())
-    .filter((g) => g !== '')
+  const listed = headers[settings.userGroupsHeader]
+  // Most requests carry no groups header: no split/map/filter arrays for them (ext_proc believes
+  // these headers by default, so this runs for every routed stream there).
+  const groups =
+    listed === undefined || listed === ''
+      ? NO_GROUPS
+      : listed
+          .split(',')
+          .map((g) => g.trim())
+          .filter((g) => g !== '')
+  if (user === undefined && groups === NO_GROUPS) return ANONYMOUS
   return { user: user === '' ? undefined : user, groups }
 }

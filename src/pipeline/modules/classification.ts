@@ -12,6 +12,7 @@ import { decideByEntropy, type EntropyDecision } from '../../reasoning/entropy.j
 import { label } from '../../metrics/router-metrics.js'
 import type { CategoryClassification } from '../../classify/types.js'
 import { identitySettings, requestIdentity } from '../../signals/identity.js'
+import type { SignalInput } from '../../signals/types.js'
 import { defineSlot, readSlot, writeSlot } from '../module-state.js'
 import { PLUGIN_API_VERSION, type ModuleFactory, type RequestContext } from '../types.js'
 
@@ -28,6 +29,8 @@ export function classificationState(ctx: RequestContext): ClassificationState | 
 
 /** The entropy input for reasoning. Optional: without classification, reasoning uses the config. */
 export const ENTROPY = defineSlot<ClassificationState>(CLASSIFICATION, { optional: true })
+
+const NO_HISTORY: readonly string[] = Object.freeze([])
 
 interface Started {
   readonly at: number
@@ -55,24 +58,26 @@ export const classificationModule: ModuleFactory = {
       if (!recipe) return undefined
       const history = config.pipeline.classify_history
         ? ctx.request.earlierUserTexts.slice(-config.pipeline.history_turns)
-        : []
+        : NO_HISTORY
       const at = performance.now()
-      const result = decisions.start(recipe, {
+      const caller = ctx.meta.caller
+      const input: { -readonly [K in keyof SignalInput]: SignalInput[K] } = {
         request: ctx.request,
         headers: ctx.meta.headers,
         text: ctx.classificationText,
         history,
-        identity: requestIdentity(ctx.meta.headers, ctx.meta.transport, identity, ctx.meta.caller),
+        identity: requestIdentity(ctx.meta.headers, ctx.meta.transport, identity, caller),
         requestId: ctx.meta.requestId,
-        ...(ctx.meta.caller ? { caller: ctx.meta.caller.principal } : {}),
         memo: new Map(),
         // Read only by a signal that runs a model: the gateway builds the AbortSignal on first
         // access, and most requests (keywords, no guards) never need one.
         get signal() {
           return ctx.meta.signal
         },
-      })
-      return { at, result }
+      }
+      // Set only when there is one (no temporary object spread per request).
+      if (caller) input.caller = caller.principal
+      return { at, result: decisions.start(recipe, input) }
     }
     return {
       name: CLASSIFICATION,
