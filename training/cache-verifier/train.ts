@@ -22,7 +22,11 @@ import { gzipSync } from 'node:zlib'
 import { parseArgs } from 'node:util'
 import { analyse, type Analysis } from '../../src/cache/verify/analysis.js'
 import { forestScore } from '../../src/cache/verify/forest.js'
-import { VERIFIER_FORMAT, type VerifierFile } from '../../src/cache/verify/learned-model.js'
+import {
+  preciseUnitCheck,
+  VERIFIER_FORMAT,
+  type VerifierFile,
+} from '../../src/cache/verify/learned-model.js'
 import {
   FEATURES,
   pairFeatures,
@@ -132,6 +136,7 @@ const forest = roundForest(
   ),
 )
 const probability = (query: string, cached: string): number => {
+  if (preciseUnitCheck(an(query), an(cached), SWITCHES)) return 0
   const x = features(query, cached)
   return vetoed(x) ? 0 : 1 / (1 + Math.exp(-forestScore(forest, x)))
 }

@@ -18,7 +18,7 @@ import {
   type FeatureContext,
   type FeatureGroup,
 } from './pair-features.js'
-import type { CheckSwitches } from './rules.js'
+import { unitsDiffer, type CheckSwitches } from './rules.js'
 import { sharedWordTable, type WordTable } from '../../ml/word-table.js'
 import { WordNetLexicon } from './wordnet-lexicon.js'
 
@@ -120,6 +120,8 @@ export class LearnedVerifierModel {
     switches: CheckSwitches,
     minimum = this.threshold,
   ): Judgement {
+    const units = preciseUnitCheck(query, cached, switches)
+    if (units !== undefined) return units
     const x = pairFeatures(query, cached, this.ctx, switches)
     for (const i of this.vetoIndex) {
       if (x[i]! > 0) return { probability: 0, group: FEATURES[i]![1], detail: FEATURES[i]![0] }
@@ -155,6 +157,21 @@ const GROUPS: readonly FeatureGroup[] = [
   'order',
   'content_words',
 ]
+
+/**
+ * A quantity asked in another unit of the same kind ("minutes" / "seconds in a day") rejects on
+ * its own, before the trees (which accepted such pairs at 0.9: the corpus has few unit negatives).
+ * Part of the `numbers` check. Training applies it the same way (training/cache-verifier/train.ts).
+ */
+export function preciseUnitCheck(
+  query: Analysis,
+  cached: Analysis,
+  switches: CheckSwitches,
+): Judgement | undefined {
+  if (!switches.numbers) return undefined
+  const detail = unitsDiffer(query.fingerprint, cached.fingerprint)
+  return detail === undefined ? undefined : { probability: 0, group: 'numbers', detail }
+}
 
 function sigmoid(z: number): number {
   return 1 / (1 + Math.exp(-z))

@@ -70,6 +70,30 @@ describe('learned cache verifier (models/cache-verifier)', () => {
     )
   })
 
+  it('rejects a quantity asked in another unit of the same kind (the trees accepted it)', () => {
+    const rules = verifier({ method: 'rules' })
+    for (const [cached, query] of [
+      ['How many seconds are there in a day?', 'How many minutes are in a day?'],
+      ['How many miles is a marathon?', 'How many kilometres is a marathon?'],
+      ['Convert 3.5 hours into minutes', 'How many seconds are in 3.5 hours?'],
+    ] as const) {
+      assert.equal(reason(query, cached), 'numbers', query)
+      assert.equal(reason(query, cached, rules), 'numbers', query)
+      assert.notEqual(reason(query, cached, verifier({ numbers: false })), 'numbers', query)
+    }
+    // A unit one side leaves out, another name of the same unit, a time word that measures
+    // nothing ("each day"): no swap.
+    for (const [cached, query] of [
+      ['How long does it take to boil an egg?', 'For how many minutes should an egg be boiled?'],
+      ['How many km is a marathon?', 'How many kilometres is a marathon?'],
+      [
+        'How much exercise does a border collie need each day?',
+        'How many hours of exercise should a border collie get?',
+      ],
+    ] as const)
+      assert.notEqual(reason(query, cached), 'numbers', query)
+  })
+
   it('honours the switches and min_confidence', () => {
     const swapped = ['What is 18% of 540?', 'What is 18% of 450?'] as const
     assert.equal(reason(...swapped), 'numbers')

@@ -280,3 +280,39 @@ export const IGNORED_WORDS = new Set(
   fact facts question questions say said ok okay hi hello thanks thank someone something anything
   everything get got answer whether while during via per up out over again yes`.split(/\s+/),
 )
+
+/**
+ * Units of measurement by what they measure, each unit with its plural and short forms (one slash-
+ * separated list per unit): "seconds in a day" and "minutes in a day" ask for different numbers,
+ * as do "miles" and "kilometres". Word → `dimension:unit`.
+ */
+export const MEASUREMENT_UNITS: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    time: `second/seconds/sec/secs minute/minutes/min/mins hour/hours/hr/hrs day/days week/weeks
+      fortnight/fortnights month/months year/years decade/decades century/centuries
+      millisecond/milliseconds/ms`,
+    length: `millimetre/millimetres/millimeter/millimeters/mm
+      centimetre/centimetres/centimeter/centimeters/cm metre/metres/meter/meters
+      kilometre/kilometres/kilometer/kilometers/km inch/inches foot/feet/ft yard/yards/yd mile/miles`,
+    mass: `milligram/milligrams/mg gram/grams kilogram/kilograms/kg/kilo/kilos pound/pounds/lb/lbs
+      ounce/ounces/oz ton/tons tonne/tonnes`,
+    volume: `millilitre/millilitres/milliliter/milliliters/ml litre/litres/liter/liters
+      gallon/gallons pint/pints quart/quarts cup/cups tablespoon/tablespoons/tbsp
+      teaspoon/teaspoons/tsp`,
+    temperature: `celsius/centigrade fahrenheit kelvin`,
+    data: `byte/bytes kilobyte/kilobytes/kb megabyte/megabytes/mb gigabyte/gigabytes/gb
+      terabyte/terabytes/tb`,
+    area: `acre/acres hectare/hectares`,
+    speed: `mph kph/kmh knot/knots`,
+    energy: `calorie/calories/kcal joule/joules kilojoule/kilojoules/kj kwh watt/watts
+      kilowatt/kilowatts/kw`,
+  }).flatMap(([dimension, units]) =>
+    units
+      .split(/\s+/)
+      .filter(Boolean)
+      .flatMap((forms) => {
+        const names = forms.split('/')
+        return names.map((w) => [w, `${dimension}:${names[0]}`] as [string, string])
+      }),
+  ),
+)

@@ -5,7 +5,13 @@
  */
 import type { CacheVerificationOptions } from '../../config/schema/cache.js'
 import { stem, type Fingerprint } from './fingerprint.js'
-import { ASYMMETRIC_MARKERS, GENERIC_EXTRA_WORDS, NEGATING_PREFIXES } from './lexicon.js'
+import {
+  ASYMMETRIC_MARKERS,
+  GENERIC_EXTRA_WORDS,
+  MEASUREMENT_UNITS,
+  NEGATING_PREFIXES,
+  NUMBER_WORDS,
+} from './lexicon.js'
 
 const GENERIC_EXTRA_STEMS = new Set([...GENERIC_EXTRA_WORDS].map(stem))
 
@@ -45,6 +51,44 @@ export function orderDiffers(a: Fingerprint, b: Fingerprint): string | undefined
     b.directions.includes(`${d.split('>')[1]}>${d.split('>')[0]}`),
   )
   return reversed === undefined ? undefined : `direction ${reversed} reversed`
+}
+
+/**
+ * A quantity measured in another unit of the same kind: "seconds in a day" / "minutes in a day",
+ * "miles" / "kilometres". A unit only one side names ("how long…" / "how many minutes…") is not a
+ * swap.
+ */
+export function unitsDiffer(a: Fingerprint, b: Fingerprint): string | undefined {
+  const ua = unitsOf(a.words)
+  const ub = unitsOf(b.words)
+  const onlyA = [...ua].filter((u) => !ub.has(u))
+  const onlyB = [...ub].filter((u) => !ua.has(u))
+  const kind = (u: string) => u.split(':')[0]
+  const swapped = onlyA.find((u) => onlyB.some((v) => kind(v) === kind(u)))
+  if (swapped === undefined) return undefined
+  const other = onlyB.find((v) => kind(v) === kind(swapped))!
+  return `${swapped.split(':')[1]} vs ${other.split(':')[1]}`
+}
+
+/**
+ * The units a question measures in. A time word counts when plural or after a number, "a" or
+ * "per" ("seconds", "a day"): "each day", "the best month", "time of year" measure nothing.
+ */
+function unitsOf(tokens: readonly string[]): Set<string> {
+  const words = tokens.flatMap((t) => t.split('-'))
+  const out = new Set<string>()
+  words.forEach((w, i) => {
+    const unit = MEASUREMENT_UNITS.get(w)
+    if (unit === undefined) return
+    const before = words[i - 1] ?? ''
+    const counted =
+      !unit.startsWith('time:') ||
+      w.endsWith('s') ||
+      /^(\d.*|a|an|one|per|half|quarter)$/.test(before) ||
+      NUMBER_WORDS[before] !== undefined
+    if (counted) out.add(unit)
+  })
+  return out
 }
 
 /** A content word swapped for another, or more one-sided extra words than allowed. */

@@ -20,6 +20,7 @@ import {
   numbersDiffer,
   operatorsDiffer,
   orderDiffers,
+  unitsDiffer,
   unmatchedEntities,
 } from './rules.js'
 
@@ -93,7 +94,8 @@ class Recent<T> {
 
 export function compare(a: Fingerprint, b: Fingerprint, o: CacheVerificationOptions): Verdict {
   let detail: string | undefined
-  if (o.numbers && (detail = numbersDiffer(a, b))) return reject('numbers', detail)
+  if (o.numbers && (detail = numbersDiffer(a, b) ?? unitsDiffer(a, b)))
+    return reject('numbers', detail)
   if (o.negation && (detail = negationDiffers(a, b))) return reject('negation', detail)
   if (o.entities) {
     const missing = unmatchedEntities(a, b)
