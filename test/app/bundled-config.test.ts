@@ -80,6 +80,27 @@ describe('bundled config (README walkthrough)', () => {
     assert.equal(bodies[2].reasoning_effort, 'high')
   })
 
+  it('lets a request that names its field be decided by that field, not by its everyday words', async () => {
+    // Requests the embedded model alone puts elsewhere with confidence (philosophy 0.93, other
+    // 0.79, chemistry 0.97): the bundled keyword rules decide by the field they name.
+    for (const [text, category] of [
+      [
+        "Explain Maslow's hierarchy and whether modern psychologists still take it seriously.",
+        'psychology',
+      ],
+      ['Which economics books should I read before starting university?', 'economics'],
+      [
+        "I'm doing a biology lab on enzyme activity with potato and hydrogen peroxide. What should I expect and why?",
+        'biology',
+      ],
+    ] as const) {
+      const r = await postJson(`${t.router.apiUrl}/api/v1/classify/intent`, { text })
+      assert.equal(r.status, 200, r.text)
+      const c = (r.json as { classification: { category: string; source: string } }).classification
+      assert.deepEqual([c.category, c.source], [category, 'keyword'], text)
+    }
+  })
+
   it('answers a reworded question from the cache, but not a look-alike one', async () => {
     assert.equal((await ask('What causes inflation?')).headers.get('x-vsr-cache-hit'), null)
     const reworded = await ask('What are the causes of inflation?')
