@@ -103,15 +103,20 @@ export function choose(recipe: Recipe, lookup: LeafLookup): Choice {
   const matched: Verdict[] = []
   const open: Verdict[] = []
   let tierActive = false
+  let inexact = false
   for (const decision of recipe.decisions) {
     const value = evaluateRule(decision.rules, lookup)
     if (value.value === 'match') {
       matched.push({ decision, value })
       if (decision.tier > 0) tierActive = true
+      if (!value.exact) inexact = true
     } else if (value.value === 'unknown') open.push({ decision, value })
   }
   if (matched.length > 1) matched.sort((a, b) => compare(a, b, recipe.strategy, tierActive))
   const best = matched[0]
+  // Everything known and every match exact (the last choice of nearly every request): nothing is
+  // pending under either rule below, so the best match wins without building their lists.
+  if (open.length === 0 && !inexact) return { winner: best, matched, pending: NONE_PENDING }
 
   let pending: Decision[]
   if (recipe.tiered || recipe.strategy === 'confidence' || !best) {
@@ -128,6 +133,8 @@ export function choose(recipe: Recipe, lookup: LeafLookup): Choice {
   }
   return { winner: pending.length === 0 ? best : undefined, matched, pending }
 }
+
+const NONE_PENDING: readonly Decision[] = Object.freeze([])
 
 function compare(a: Verdict, b: Verdict, strategy: Recipe['strategy'], tiers: boolean): number {
   const byName = a.decision.name < b.decision.name ? -1 : a.decision.name > b.decision.name ? 1 : 0

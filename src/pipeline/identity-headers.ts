@@ -39,6 +39,11 @@ export function identityHeadersToRemove(
   meta: Pick<RequestMeta, 'transport' | 'headers' | 'caller'>,
 ): readonly string[] {
   const keep = policy.forward && policy.trusted[meta.transport] && meta.caller?.source !== 'key'
-  if (keep) return []
-  return policy.names.filter((name) => meta.headers[name] !== undefined)
+  if (keep) return NONE
+  // Runs for every request, which seldom carries any: no array (or closure) unless one is present.
+  let present: string[] | undefined
+  for (const name of policy.names) if (meta.headers[name] !== undefined) (present ??= []).push(name)
+  return present ?? NONE
 }
+
+const NONE: readonly string[] = Object.freeze([])

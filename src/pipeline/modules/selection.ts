@@ -8,9 +8,11 @@ import type { Decision } from '../../decisions/types.js'
 import type { RoutingTables } from '../../routing/tables.js'
 import { selectorFor } from '../../routing/selection/per-decision.js'
 import type {
+  EndpointPolicy,
   ModelCandidate,
   ModelConstraint,
   ModelSelection,
+  ModelSelectionRequest,
   ModelSelector,
   RequestPreference,
   Selection,
@@ -59,6 +61,26 @@ export function decisionSelector(
 }
 
 /** Ask the decision's selector for a model among the decision's candidates. */
+type Writable<T> = { -readonly [K in keyof T]: T[K] }
+
+/** The endpoint-health constraint of each endpoint policy, built once (not bound per request). */
+const HEALTH = new WeakMap<EndpointPolicy, readonly ModelConstraint[] | undefined>()
+
+function healthConstraint(policy: EndpointPolicy): readonly ModelConstraint[] | undefined {
+  if (HEALTH.has(policy)) return HEALTH.get(policy)
+  const available = policy.available?.bind(policy)
+  const health = available && Object.freeze([{ name: 'endpoint_health', accepts: available }])
+  HEALTH.set(policy, health)
+  return health
+}
+
+function withHealth(
+  constraints: readonly ModelConstraint[],
+  health: readonly ModelConstraint[],
+): readonly ModelConstraint[] {
+  return constraints.length === 0 ? health : [...constraints, ...health]
+}
+
 export function selectModel(
   ctx: RequestContext,
   selection: Selection,
@@ -75,25 +97,28 @@ export function selectModel(
     decision && ctx.decision ? { recipe: ctx.decision.recipe.name, name: decision.name } : undefined
   const candidates = decisionCandidates(decision)
   const selector = decisionSelector(ctx, selection).selector
-  const ask = (extra: readonly ModelConstraint[]) =>
-    selector.select({
-      requestId: ctx.meta.requestId,
-      category: ctx.category,
-      ...(scope ? { decision: scope } : {}),
-      candidates,
-      constraints: [...constraints, ...extra],
-      fallback: ctx.config.default_model,
-      ...(preference ? { preference } : {}),
-      promptTokens: Math.ceil(ctx.request.raw.length / 4),
-      ...(typeof maxTokens === 'number' ? { maxTokens } : {}),
-      ...(ctx.meta.caller ? { caller: ctx.meta.caller.principal } : {}),
-      ...(typeof body['user'] === 'string' && body['user'] !== '' ? { user: body['user'] } : {}),
-    })
   // A model whose every endpoint is ejected or failing its health checks is passed over while
   // another candidate can serve (the next model of the decision takes its traffic); when none can,
   // the choice is made as if all were healthy.
-  const available = selection.endpoints.available?.bind(selection.endpoints)
-  const choice = (available && ask([{ name: 'endpoint_health', accepts: available }])) || ask([])
+  const health = healthConstraint(selection.endpoints)
+  const request: Writable<ModelSelectionRequest> = {
+    requestId: ctx.meta.requestId,
+    category: ctx.category,
+    candidates,
+    constraints: health === undefined ? constraints : withHealth(constraints, health),
+    fallback: ctx.config.default_model,
+    promptTokens: Math.ceil(ctx.request.raw.length / 4),
+  }
+  // Optional fields set only when present (no spread of a temporary object per field: this runs
+  // for every routed request).
+  if (scope) request.decision = scope
+  if (preference) request.preference = preference
+  if (typeof maxTokens === 'number') request.maxTokens = maxTokens
+  if (ctx.meta.caller) request.caller = ctx.meta.caller.principal
+  if (typeof body['user'] === 'string' && body['user'] !== '') request.user = body['user']
+  const choice =
+    selector.select(request) ||
+    (health === undefined ? undefined : selector.select({ ...request, constraints }))
   if (choice?.split) {
     writeSlot(ctx, SPLIT_ARM, choice.split)
     ctx.responseHeaders.set(SPLIT_HEADER, `${choice.split.name}:${choice.split.arm}`)
