@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { KeywordClassifier, compileKeyword } from './keyword-classifier.js'
+import {
+  KeywordClassifier,
+  compileKeyword,
+  compileRules,
+  ruleMatches,
+} from './keyword-classifier.js'
 
 const classify = (c: KeywordClassifier, text: string, history: string[] = []): string | undefined =>
   c.classifySync({ text, history })?.category
@@ -55,5 +60,47 @@ describe('keyword rules', () => {
   })
   it('can look at earlier turns when history is given', () => {
     assert.equal(classify(rules, 'and now?', ['this is urgent']), 'urgent')
+  })
+
+  it("gives every text the verdict of testing each keyword's own pattern (word lookup, alternation)", () => {
+    const keywords = ['python', 'SQL', 'c++', 'stack trace', 'node.js', 'x_y', '42', 'maths', 'Ǆ']
+    const texts = [
+      'Python!',
+      'pythonic code',
+      'my_python var',
+      'x_y and python_',
+      'learn C++ fast',
+      'a stack  trace',
+      'a Stack Trace here',
+      'node.js or nodejs',
+      'the answer is 42.',
+      '4242',
+      'café python',
+      'naïve MATHS',
+      'ǆ lower',
+      'K for python', // Kelvin sign: a word character for /iu
+      'ſql',
+      '',
+    ]
+    for (const caseSensitive of [false, true]) {
+      const rules = compileRules(
+        keywords.map((k) => ({
+          category: k,
+          operator: 'OR',
+          keywords: [k, 'zzz'],
+          case_sensitive: caseSensitive,
+        })),
+      )
+      for (const text of texts)
+        for (const [i, rule] of rules.entries()) {
+          const want = compileKeyword(keywords[i]!, caseSensitive).test(text)
+          assert.equal(ruleMatches(rule, text), want, `${keywords[i]} in ${JSON.stringify(text)}`)
+          assert.equal(
+            ruleMatches({ ...rule, operator: 'NOR' }, text),
+            !want,
+            `NOR ${keywords[i]} in ${JSON.stringify(text)}`,
+          )
+        }
+    }
   })
 })

@@ -12,6 +12,15 @@ interface CompiledRule {
   readonly category: string
   readonly operator: KeywordRuleConfig['operator']
   readonly patterns: readonly RegExp[]
+  /** Every keyword as one alternation (OR and NOR on non-ASCII text). */
+  readonly any: RegExp
+  /**
+   * OR and NOR on ASCII text: the case-insensitive keywords that are one ASCII word, lower-cased,
+   * looked up among the text's words (the same verdict as their regex: on ASCII text `\bkw\b`
+   * matches exactly a whole run of [A-Za-z0-9_]), and the other keywords as one alternation.
+   */
+  readonly words: readonly string[]
+  readonly rest: RegExp | null
 }
 
 const WORD = /\w/
@@ -23,23 +32,56 @@ export function compileKeyword(keyword: string, caseSensitive: boolean): RegExp 
   return new RegExp(`${start}${escaped}${end}`, caseSensitive ? 'u' : 'iu')
 }
 
-export function compileRules(rules: readonly KeywordRuleConfig[]): CompiledRule[] {
-  return rules.map((rule, index) => ({
-    index,
-    category: rule.category,
-    operator: rule.operator,
-    patterns: rule.keywords.map((k) => compileKeyword(k, rule.case_sensitive)),
-  }))
+const ONE_ASCII_WORD = /^\w+$/
+const ASCII = /^[\0-\x7f]*$/
+
+/** One regex matching any of the keywords (null for none). */
+function alternation(keywords: readonly string[], caseSensitive: boolean): RegExp | null {
+  if (keywords.length === 0) return null
+  const sources = keywords.map((k) => `(?:${compileKeyword(k, caseSensitive).source})`)
+  return new RegExp(sources.join('|'), caseSensitive ? 'u' : 'iu')
 }
 
-export function ruleMatches(rule: CompiledRule, text: string): boolean {
+export function compileRules(rules: readonly KeywordRuleConfig[]): CompiledRule[] {
+  return rules.map((rule, index) => {
+    const asWord = (k: string) => !rule.case_sensitive && ONE_ASCII_WORD.test(k)
+    return {
+      index,
+      category: rule.category,
+      operator: rule.operator,
+      patterns: rule.keywords.map((k) => compileKeyword(k, rule.case_sensitive)),
+      any: alternation(rule.keywords, rule.case_sensitive)!,
+      words: rule.keywords.filter(asWord).map((k) => k.toLowerCase()),
+      rest: alternation(
+        rule.keywords.filter((k) => !asWord(k)),
+        rule.case_sensitive,
+      ),
+    }
+  })
+}
+
+/** The text's lower-cased runs of ASCII word characters, or null when the text is not ASCII. */
+export function asciiWords(text: string): ReadonlySet<string> | null {
+  return ASCII.test(text) ? new Set(text.toLowerCase().split(/\W+/)) : null
+}
+
+function anyMatches(rule: CompiledRule, text: string, words: ReadonlySet<string> | null): boolean {
+  if (words === null) return rule.any.test(text)
+  return rule.words.some((w) => words.has(w)) || (rule.rest !== null && rule.rest.test(text))
+}
+
+export function ruleMatches(
+  rule: CompiledRule,
+  text: string,
+  words: ReadonlySet<string> | null = asciiWords(text),
+): boolean {
   switch (rule.operator) {
     case 'AND':
       return rule.patterns.every((p) => p.test(text))
     case 'OR':
-      return rule.patterns.some((p) => p.test(text))
+      return anyMatches(rule, text, words)
     case 'NOR':
-      return !rule.patterns.some((p) => p.test(text))
+      return !anyMatches(rule, text, words)
   }
 }
 
@@ -59,8 +101,9 @@ export class KeywordClassifier implements CategoryClassifier {
 
   classifySync(input: ClassifyInput): CategoryClassification | null {
     const text = input.history.length > 0 ? [...input.history, input.text].join('\n') : input.text
+    const words = asciiWords(text)
     for (const rule of this.rules) {
-      if (ruleMatches(rule, text))
+      if (ruleMatches(rule, text, words))
         return {
           category: rule.category,
           confidence: 1,
