@@ -374,8 +374,9 @@ export function logDecision(
     currency: cost.currency,
     routing_latency_ms: Number((ctx.timings['routing_total'] ?? 0).toFixed(3)),
     latency_ms: Number((record.latencySeconds * 1000).toFixed(3)),
-    ...(record.error === undefined ? {} : { error: record.error }),
   }
+  // Last, as before; set only when present (no spread of a temporary object per request).
+  if (record.error !== undefined) fields['error'] = record.error
   // What modules add (why they changed the decision) never overwrites the fields above.
   const extra = ctx.decisionLog
   for (const key in extra) if (!(key in fields)) fields[key] = extra[key]

@@ -7,10 +7,9 @@ import { z } from 'zod'
 import type { ModelSelectorPlugin, ModelSelection, ModelSelectionRequest } from './types.js'
 
 export function selectStatic(request: ModelSelectionRequest): ModelSelection | undefined {
-  const accepts = (model: string) => request.constraints.every((c) => c.accepts(model))
   let best: ModelSelectionRequest['candidates'][number] | undefined
   for (const c of request.candidates)
-    if ((!best || c.score > best.score) && accepts(c.model)) best = c
+    if ((!best || c.score > best.score) && accepts(request, c.model)) best = c
   if (best)
     return {
       model: best.model,
@@ -18,9 +17,15 @@ export function selectStatic(request: ModelSelectionRequest): ModelSelection | u
       candidate: best,
       reason: 'best_score',
     }
-  if (request.fallback !== '' && accepts(request.fallback))
+  if (request.fallback !== '' && accepts(request, request.fallback))
     return { model: request.fallback, upstreamModel: request.fallback, reason: 'fallback' }
   return undefined
+}
+
+/** Every constraint passes `model` (a loop, not closures: this runs for every routed request). */
+function accepts(request: ModelSelectionRequest, model: string): boolean {
+  for (const c of request.constraints) if (!c.accepts(model)) return false
+  return true
 }
 
 export const staticSelector: ModelSelectorPlugin = {
