@@ -23,7 +23,7 @@ import { parseArgs } from 'node:util'
 import { analyse, type Analysis } from '../../src/cache/verify/analysis.js'
 import { forestScore } from '../../src/cache/verify/forest.js'
 import {
-  preciseUnitCheck,
+  preciseChecks,
   VERIFIER_FORMAT,
   type VerifierFile,
 } from '../../src/cache/verify/learned-model.js'
@@ -136,7 +136,7 @@ const forest = roundForest(
   ),
 )
 const probability = (query: string, cached: string): number => {
-  if (preciseUnitCheck(an(query), an(cached), SWITCHES)) return 0
+  if (preciseChecks(an(query), an(cached), SWITCHES)) return 0
   const x = features(query, cached)
   return vetoed(x) ? 0 : 1 / (1 + Math.exp(-forestScore(forest, x)))
 }

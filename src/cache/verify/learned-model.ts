@@ -18,7 +18,7 @@ import {
   type FeatureContext,
   type FeatureGroup,
 } from './pair-features.js'
-import { unitsDiffer, type CheckSwitches } from './rules.js'
+import { questionWordSwapped, switchFlipped, unitsDiffer, type CheckSwitches } from './rules.js'
 import { sharedWordTable, type WordTable } from '../../ml/word-table.js'
 import { WordNetLexicon } from './wordnet-lexicon.js'
 
@@ -120,12 +120,12 @@ export class LearnedVerifierModel {
     switches: CheckSwitches,
     minimum = this.threshold,
   ): Judgement {
-    const units = preciseUnitCheck(query, cached, switches)
-    if (units !== undefined) return units
     const x = pairFeatures(query, cached, this.ctx, switches)
     for (const i of this.vetoIndex) {
       if (x[i]! > 0) return { probability: 0, group: FEATURES[i]![1], detail: FEATURES[i]![0] }
     }
+    const precise = preciseChecks(query, cached, switches)
+    if (precise !== undefined) return precise
     const logit = forestScore(this.file.forest, x)
     const probability = sigmoid(logit)
     // The cause costs six more passes over the trees: only a rejection needs it.
@@ -159,18 +159,28 @@ const GROUPS: readonly FeatureGroup[] = [
 ]
 
 /**
- * A quantity asked in another unit of the same kind ("minutes" / "seconds in a day") rejects on
- * its own, before the trees (which accepted such pairs at 0.9: the corpus has few unit negatives).
- * Part of the `numbers` check. Training applies it the same way (training/cache-verifier/train.ts).
+ * Checks precise enough to reject after the vetoes and before the trees, which accepted such pairs at 0.64–0.92 (the
+ * corpus has few of them): a quantity asked in another unit of the same kind ("minutes" /
+ * "seconds in a day", "150 pounds" / "150 kilograms"; the `numbers` check), another question word
+ * and nothing else changed ("How did…" / "When did Lincoln die?"; `content_words`), a switch
+ * flipped ("turn on" / "turn off"; `operators`). Training applies them the same way
+ * (training/cache-verifier/train.ts).
  */
-export function preciseUnitCheck(
+export function preciseChecks(
   query: Analysis,
   cached: Analysis,
   switches: CheckSwitches,
 ): Judgement | undefined {
-  if (!switches.numbers) return undefined
-  const detail = unitsDiffer(query.fingerprint, cached.fingerprint)
-  return detail === undefined ? undefined : { probability: 0, group: 'numbers', detail }
+  const a = query.fingerprint
+  const b = cached.fingerprint
+  let detail: string | undefined
+  if (switches.numbers && (detail = unitsDiffer(a, b)))
+    return { probability: 0, group: 'numbers', detail }
+  if (switches.content_words && (detail = questionWordSwapped(a, b)))
+    return { probability: 0, group: 'content_words', detail }
+  if (switches.operators && (detail = switchFlipped(a, b)))
+    return { probability: 0, group: 'operators', detail }
+  return undefined
 }
 
 function sigmoid(z: number): number {

@@ -6,6 +6,8 @@ import { bertModelSchema } from '../../config/schema/models.js'
 import { cacheVerificationSchema } from '../../config/schema/cache.js'
 import { EMBEDDED_MODELS } from '../../ml/embedded.js'
 import { sharedVerifierModel } from './learned-model.js'
+import { fingerprint } from './fingerprint.js'
+import { questionWordSwapped, switchFlipped } from './rules.js'
 import { QueryVerifier } from './verifier.js'
 
 const model = sharedVerifierModel(EMBEDDED_MODELS.cacheVerifier)
@@ -42,7 +44,12 @@ describe('learned cache verifier (models/cache-verifier)', () => {
       ['Is it safe to give cats milk?', 'Is it not safe to give cats milk?', ['negation']],
       ['How do I say goodbye in Portuguese?', 'How do I say goodbye in Hungarian?', ['entities']],
       ['What is 14 + 9?', 'What is 14 - 9?', ['operators']],
-      ['Convert 3 gallons to liters', 'Convert 3 liters to gallons', ['order', 'operators']],
+      // 3 gallons vs 3 litres: the number is in another unit (checked first), and reversed.
+      [
+        'Convert 3 gallons to liters',
+        'Convert 3 liters to gallons',
+        ['numbers', 'order', 'operators'],
+      ],
       [
         'How do I zip a folder on a Mac?',
         'How do I unzip a folder on a Mac?',
@@ -76,6 +83,7 @@ describe('learned cache verifier (models/cache-verifier)', () => {
       ['How many seconds are there in a day?', 'How many minutes are in a day?'],
       ['How many miles is a marathon?', 'How many kilometres is a marathon?'],
       ['Convert 3.5 hours into minutes', 'How many seconds are in 3.5 hours?'],
+      ["What's 150 pounds in kilos?", 'How many pounds is 150 kilograms?'],
     ] as const) {
       assert.equal(reason(query, cached), 'numbers', query)
       assert.equal(reason(query, cached, rules), 'numbers', query)
@@ -92,6 +100,42 @@ describe('learned cache verifier (models/cache-verifier)', () => {
       ],
     ] as const)
       assert.notEqual(reason(query, cached), 'numbers', query)
+  })
+
+  it('rejects another question word, and a switch flipped, before the trees', () => {
+    const rules = verifier({ method: 'rules' })
+    for (const [cached, query, why, off] of [
+      ['How did Abraham Lincoln die?', 'When did Abraham Lincoln die?', 'content_words', {}],
+      [
+        'Who built the pyramids of Giza?',
+        'When were the pyramids of Giza built?',
+        'content_words',
+        {},
+      ],
+      [
+        "What's the way to turn on automatic replies in Outlook?",
+        'How do I turn off the out-of-office reply in Outlook?',
+        'operators',
+        { operators: false },
+      ],
+    ] as const) {
+      assert.equal(reason(query, cached), why, query)
+      assert.equal(reason(query, cached, rules), why, query)
+      if (Object.keys(off).length > 0)
+        assert.notEqual(reason(query, cached, verifier(off)), why, query)
+    }
+    // "what" and "which" stand for any question word; logging in is signing in.
+    for (const [cached, query] of [
+      [
+        'What is the best time of year to visit Iceland?',
+        'When is the best time of year to visit Iceland?',
+      ],
+      ['Which foods are high in iron?', 'What foods are high in iron?'],
+      ['How do I log in to my bank account?', 'How do I sign in to my bank account?'],
+    ] as const) {
+      const [a, b] = [fingerprint(query), fingerprint(cached)]
+      assert.equal(questionWordSwapped(a, b) ?? switchFlipped(a, b), undefined, query)
+    }
   })
 
   it('honours the switches and min_confidence', () => {

@@ -17,6 +17,7 @@
 import type { Analysis, ContentWord } from './analysis.js'
 import { FUNCTION_WORDS } from './lexicon.js'
 import {
+  multisetMinus,
   negationDiffers,
   operatorsDiffer,
   orderDiffers,
@@ -343,16 +344,6 @@ function withNoAsWithout(words: readonly string[]): readonly string[] {
     } else out.push(words[i]!)
   }
   return out
-}
-
-function multisetMinus(a: readonly string[], b: readonly string[]): string[] {
-  const left = new Map<string, number>()
-  for (const x of b) left.set(x, (left.get(x) ?? 0) + 1)
-  return a.filter((x) => {
-    const k = left.get(x) ?? 0
-    if (k > 0) left.set(x, k - 1)
-    return k === 0
-  })
 }
 
 function lcsLength(a: readonly string[], b: readonly string[]): number {

@@ -55,40 +55,117 @@ export function orderDiffers(a: Fingerprint, b: Fingerprint): string | undefined
 
 /**
  * A quantity measured in another unit of the same kind: "seconds in a day" / "minutes in a day",
- * "miles" / "kilometres". A unit only one side names ("how long…" / "how many minutes…") is not a
- * swap.
+ * "miles" / "kilometres", and "150 pounds in kilograms" / "150 kilograms in pounds" (the same
+ * number in another unit). A unit only one side names ("how long…" / "how many minutes…") is not
+ * a swap.
  */
 export function unitsDiffer(a: Fingerprint, b: Fingerprint): string | undefined {
   const ua = unitsOf(a.words)
   const ub = unitsOf(b.words)
-  const onlyA = [...ua].filter((u) => !ub.has(u))
-  const onlyB = [...ub].filter((u) => !ua.has(u))
   const kind = (u: string) => u.split(':')[0]
-  const swapped = onlyA.find((u) => onlyB.some((v) => kind(v) === kind(u)))
-  if (swapped === undefined) return undefined
-  const other = onlyB.find((v) => kind(v) === kind(swapped))!
-  return `${swapped.split(':')[1]} vs ${other.split(':')[1]}`
+  const name = (u: string) => u.split(':')[1]
+  const onlyA = [...ua.units].filter((u) => !ub.units.has(u))
+  const onlyB = [...ub.units].filter((u) => !ua.units.has(u))
+  for (const u of onlyA) {
+    const v = onlyB.find((x) => kind(x) === kind(u))
+    if (v !== undefined) return `${name(u)} vs ${name(v)}`
+  }
+  for (const [number, u] of ua.measured) {
+    const v = ub.measured.find(([n, x]) => n === number && x !== u && kind(x) === kind(u))
+    if (v !== undefined) return `${number} ${name(u)} vs ${number} ${name(v[1])}`
+  }
+  return undefined
 }
 
 /**
- * The units a question measures in. A time word counts when plural or after a number, "a" or
- * "per" ("seconds", "a day"): "each day", "the best month", "time of year" measure nothing.
+ * The units a question measures in, and the numbers written with a unit ("150 pounds"). A time
+ * word counts when plural or after a number, "a" or "per" ("seconds", "a day"): "each day", "the
+ * best month", "time of year" measure nothing.
  */
-function unitsOf(tokens: readonly string[]): Set<string> {
+function unitsOf(tokens: readonly string[]): {
+  units: Set<string>
+  measured: [string, string][]
+} {
   const words = tokens.flatMap((t) => t.split('-'))
-  const out = new Set<string>()
+  const units = new Set<string>()
+  const measured: [string, string][] = []
   words.forEach((w, i) => {
     const unit = MEASUREMENT_UNITS.get(w)
     if (unit === undefined) return
     const before = words[i - 1] ?? ''
-    const counted =
+    const number = /^\d/.test(before) || NUMBER_WORDS[before] !== undefined
+    if (number) measured.push([before, unit])
+    if (
       !unit.startsWith('time:') ||
       w.endsWith('s') ||
-      /^(\d.*|a|an|one|per|half|quarter)$/.test(before) ||
-      NUMBER_WORDS[before] !== undefined
-    if (counted) out.add(unit)
+      number ||
+      /^(a|an|one|per|half|quarter)$/.test(before)
+    )
+      units.add(unit)
   })
-  return out
+  return { units, measured }
+}
+
+/** Question words that ask for different things; "what" and "which" can stand for any of them. */
+const SPECIFIC_QUESTION_WORDS = new Set(['who', 'when', 'where', 'why', 'how'])
+
+/**
+ * The same question with another question word and nothing else changed but auxiliaries: "How did
+ * Lincoln die?" / "When did Lincoln die?", "Who built…" / "When were … built?".
+ */
+export function questionWordSwapped(a: Fingerprint, b: Fingerprint): string | undefined {
+  const onlyA = multisetMinus(a.words, b.words)
+  const onlyB = multisetMinus(b.words, a.words)
+  const changed = [...onlyA, ...onlyB]
+  if (!changed.every((w) => SPECIFIC_QUESTION_WORDS.has(w) || AUXILIARIES.has(w))) return undefined
+  const qa = onlyA.find((w) => SPECIFIC_QUESTION_WORDS.has(w))
+  const qb = onlyB.find((w) => SPECIFIC_QUESTION_WORDS.has(w))
+  return qa !== undefined && qb !== undefined ? `${qa} vs ${qb}` : undefined
+}
+
+const AUXILIARIES = new Set(
+  `do does did is are was were can could should would will has have had`.split(' '),
+)
+
+/** A device or account switched the other way: "turn on" / "turn off", "log in" / "log out". */
+export function switchFlipped(a: Fingerprint, b: Fingerprint): string | undefined {
+  const state = (f: Fingerprint) => {
+    const found = new Set<string>()
+    f.words.forEach((w, i) => {
+      const next = f.words[i + 1]
+      if (SWITCH_VERBS.has(w) && next !== undefined && SWITCH_STATES.has(next))
+        found.add(`${w} ${SWITCH_STATES.get(next)}`)
+    })
+    return found
+  }
+  const sa = state(a)
+  const sb = state(b)
+  for (const x of sa)
+    for (const y of sb)
+      if (x.split(' ')[0] === y.split(' ')[0] && x !== y && !sa.has(y) && !sb.has(x))
+        return `${x} vs ${y}`
+  return undefined
+}
+
+const SWITCH_VERBS = new Set(['turn', 'switch', 'power', 'log', 'sign', 'opt'])
+const SWITCH_STATES = new Map([
+  ['on', 'on'],
+  ['off', 'off'],
+  ['in', 'on'],
+  ['out', 'off'],
+  ['up', 'on'],
+  ['down', 'off'],
+])
+
+/** `a` less one occurrence of each word of `b`. */
+export function multisetMinus(a: readonly string[], b: readonly string[]): string[] {
+  const left = new Map<string, number>()
+  for (const x of b) left.set(x, (left.get(x) ?? 0) + 1)
+  return a.filter((x) => {
+    const k = left.get(x) ?? 0
+    if (k > 0) left.set(x, k - 1)
+    return k === 0
+  })
 }
 
 /** A content word swapped for another, or more one-sided extra words than allowed. */

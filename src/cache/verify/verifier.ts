@@ -20,6 +20,8 @@ import {
   numbersDiffer,
   operatorsDiffer,
   orderDiffers,
+  questionWordSwapped,
+  switchFlipped,
   unitsDiffer,
   unmatchedEntities,
 } from './rules.js'
@@ -94,18 +96,22 @@ class Recent<T> {
 
 export function compare(a: Fingerprint, b: Fingerprint, o: CacheVerificationOptions): Verdict {
   let detail: string | undefined
-  if (o.numbers && (detail = numbersDiffer(a, b) ?? unitsDiffer(a, b)))
-    return reject('numbers', detail)
+  if (o.numbers && (detail = numbersDiffer(a, b))) return reject('numbers', detail)
   if (o.negation && (detail = negationDiffers(a, b))) return reject('negation', detail)
   if (o.entities) {
     const missing = unmatchedEntities(a, b)
     if (missing.length > 0) return reject('entities', missing.join(','))
   }
   if (o.operators) {
-    if ((detail = operatorsDiffer(a, b))) return reject('operators', detail)
+    if ((detail = operatorsDiffer(a, b) ?? switchFlipped(a, b))) return reject('operators', detail)
     if ((detail = orderDiffers(a, b))) return reject('order', detail)
   }
-  if (o.content_words && (detail = contentDiffers(a, b, o.max_extra_content_words)))
+  // After the order check: "5 miles to km" / "5 km to miles" is named a reversed order.
+  if (o.numbers && (detail = unitsDiffer(a, b))) return reject('numbers', detail)
+  if (
+    o.content_words &&
+    (detail = questionWordSwapped(a, b) ?? contentDiffers(a, b, o.max_extra_content_words))
+  )
     return reject('content_words', detail)
   return OK
 }
