@@ -11,7 +11,7 @@
  * benign prompts at the default prompt_guard threshold (0.7). The final model is trained on all of
  * train + dev. The test split is only scored by `semantic-router eval guards`. Deterministic.
  */
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import {
@@ -63,6 +63,10 @@ import {
 const { values: args } = parseArgs({
   options: {
     report: { type: 'boolean', default: false },
+    // Writes the out-of-fold scores (window, convolution, rules) per train + dev prompt as JSON;
+    // --oof-in reads them back instead of training the folds again (same data, same settings).
+    'oof-out': { type: 'string' },
+    'oof-in': { type: 'string' },
     'no-padding': { type: 'boolean', default: false },
     'w-generated': { type: 'string', default: '0.3' },
     background: { type: 'string', default: '3' },
@@ -156,6 +160,14 @@ const convOptions = {
   seed: 1,
   maxTokens: 256,
 }
+interface OutOfFoldRow {
+  readonly attack: boolean
+  readonly family: string
+  readonly text: string
+  readonly window: number
+  readonly conv: number
+  readonly rules: number
+}
 interface Fitted {
   readonly model: MlpModel
   readonly table: ProjectedTable
@@ -242,13 +254,21 @@ const FOLDS = Number(args.folds)
 const foldOf = (e: CorpusExample): number => fnv1a(normaliseForSplit(e.text)) % FOLDS
 const outOfFold: number[][] = labelled.map(() => [0, 0])
 const labelledIds = (await encode(labelled)).map((e) => e.ids)
-for (let f = 0; f < FOLDS; f++) {
-  const fitted = await fit(labelled.filter((e) => foldOf(e) !== f))
-  labelled.forEach((e, i) => {
-    if (foldOf(e) === f)
-      outOfFold[i] = [fitted.score(labelledIds[i]!), fitted.convScore(labelledIds[i]!)]
-  })
-}
+if (args['oof-in']) {
+  // A previous run's out-of-fold scores on the same data (training is deterministic, so they are
+  // the ones the folds would give again): only the operating point and the final model are redone.
+  const saved = JSON.parse(readFileSync(args['oof-in'], 'utf8')) as OutOfFoldRow[]
+  if (saved.length !== labelled.length || saved.some((r, i) => r.text !== labelled[i]!.text))
+    throw new Error(`${args['oof-in']} was written for other training data`)
+  saved.forEach((r, i) => (outOfFold[i] = [r.window, r.conv]))
+} else
+  for (let f = 0; f < FOLDS; f++) {
+    const fitted = await fit(labelled.filter((e) => foldOf(e) !== f))
+    labelled.forEach((e, i) => {
+      if (foldOf(e) === f)
+        outOfFold[i] = [fitted.score(labelledIds[i]!), fitted.convScore(labelledIds[i]!)]
+    })
+  }
 // Stacked features: the window model, the convolution, and the rules' clipped logit.
 const rules = new RuleJailbreakDetector()
 const rulesP = await Promise.all(
@@ -260,6 +280,20 @@ const used = labelled.map((_, i) => [
   clippedLogit(rulesP[i]!),
 ])
 const { a, c } = platt(used, labels)
+if (args['oof-out'])
+  writeFileSync(
+    args['oof-out'],
+    JSON.stringify(
+      labelled.map((e, i): OutOfFoldRow => ({
+        attack: e.attack,
+        family: e.family,
+        text: e.text,
+        window: outOfFold[i]![0]!,
+        conv: outOfFold[i]![1]!,
+        rules: rulesP[i]!,
+      })),
+    ),
+  )
 // The graph computes the model part; the detector adds the rules' part (combinedProbability).
 const stacked = used.map((x) => x.slice(0, -1).reduce((z, xj, j) => z + a[j]! * xj, 0))
 const combination: RuleCombination = {
