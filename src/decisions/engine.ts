@@ -183,13 +183,7 @@ class Run {
   private open(type: string): Promise<DecisionResult> {
     const s = this.signals.get(type)!
     const started = performance.now()
-    let value: SignalOutcome | Promise<SignalOutcome>
-    try {
-      value = s.evaluator.evaluate(this.input)
-    } catch (err) {
-      value = Promise.reject(asError(err))
-    }
-    return Promise.resolve(value).then(
+    return Promise.resolve(this.begin(s)).then(
       (outcome) => this.opened(s, outcome, started),
       (err: unknown) => this.opened(s, this.failed(s, err), started),
     )
@@ -239,17 +233,20 @@ class Run {
   private async evaluate(type: string): Promise<void> {
     const s = this.signals.get(type)!
     const started = performance.now()
-    let value: SignalOutcome | Promise<SignalOutcome>
-    try {
-      value = s.evaluator.evaluate(this.input)
-    } catch (err) {
-      value = Promise.reject(asError(err))
-    }
     this.settle(
       s,
-      await Promise.resolve(value).catch((err: unknown) => this.failed(s, err)),
+      await Promise.resolve(this.begin(s)).catch((err: unknown) => this.failed(s, err)),
       started,
     )
+  }
+
+  /** Start a model signal; a synchronous throw becomes a rejection. */
+  private begin(s: BuiltSignal): SignalOutcome | Promise<SignalOutcome> {
+    try {
+      return s.evaluator.evaluate(this.input)
+    } catch (err) {
+      return Promise.reject(asError(err))
+    }
   }
 
   private evaluateCheap(s: BuiltSignal): void {
