@@ -5,7 +5,7 @@
  *
  *   z_{t,f} = b_f + Σ_{o<w} K_f[o]·x_{t+o}        (zero vectors outside the text)
  *   m_f     = max_t relu(z_{t,f})                 (every position, so order and position matter)
- *   score   = u·m + c
+ *   score   = u·m + c        (with `monotone`, u >= 0: appending text can only raise the score)
  *
  * so "put a tracker on her car" and "find a tracker on my car" differ by the words around the
  * topic, in order, not by which words the bag holds. Trained by hand-written gradients (max-pool
@@ -47,6 +47,8 @@ export interface ConvOptions {
   readonly seed: number
   /** Longest text read in training (tokens); the graph reads any length. */
   readonly maxTokens: number
+  /** Output weights kept >= 0: the score never drops when words are appended (default off). */
+  readonly monotone?: boolean
 }
 
 export const channels = (s: ConvSpec): number => s.projected + s.concepts
@@ -280,6 +282,9 @@ export function trainConvModel(
         projectionGrad(ids, s.dx, w, C, k, vectors, gP)
       }
       for (const a of adam) a.step()
+      // u >= 0 (projected gradient): every m_f >= 0 can only grow when text is appended, so with
+      // non-negative output weights appended words can never lower the score (as with the rules).
+      if (opts.monotone) for (let f = 0; f < F; f++) if (model.u[f]! < 0) model.u[f] = 0
       model.c = cArr[0]!
     }
   }

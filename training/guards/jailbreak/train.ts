@@ -95,6 +95,9 @@ const { values: args } = parseArgs({
     'conv-epochs': { type: 'string', default: '10' },
     'conv-rate': { type: 'string', default: '0.003' },
     'conv-l2': { type: 'string', default: '0.0001' },
+    // Keep the convolution's output weights >= 0, so appended words cannot lower its score. Off:
+    // tried by ml-jb3 on its larger corpus (CV AUC 0.9535 -> 0.947; test FPR 2.8 -> 4.6 %).
+    'conv-monotone': { type: 'boolean', default: false },
     out: {
       type: 'string',
       default: join(import.meta.dirname, '..', '..', '..', 'models', 'jailbreak-classifier'),
@@ -159,6 +162,7 @@ const convOptions = {
   batch: 16,
   seed: 1,
   maxTokens: 256,
+  monotone: args['conv-monotone'],
 }
 interface OutOfFoldRow {
   readonly attack: boolean
