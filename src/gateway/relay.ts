@@ -246,7 +246,6 @@ async function nextTarget(
   return { ctx, body: pipeline.retarget(ctx, triedEndpoints, body)?.body ?? body }
 }
 
-/** The upstream call for one try (headers, path, deadlines). */
 /** Another try is allowed: tries left, the client still there, and the retry budget agrees. */
 function mayRetry(
   attempt: number,
@@ -257,6 +256,7 @@ function mayRetry(
   return attempt < retries.max_tries && !client.gone && deps.budget.take(retries)
 }
 
+/** The upstream call for one try (headers, path, deadlines). */
 function forwardRequest(
   ctx: RequestContext,
   body: Buffer,

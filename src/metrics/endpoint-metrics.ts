@@ -4,7 +4,7 @@
  * health, picks and ejections are read from the live endpoint stats when Prometheus scrapes
  * (`watch`); latency, retries and failovers are recorded as they happen.
  */
-import { Gauge, type Counter, type Histogram, type Registry } from 'prom-client'
+import { Counter, Gauge, type Histogram, type Registry } from 'prom-client'
 import { FastCounter, FastHistogram } from './fast-metrics.js'
 
 const LATENCY_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120]
@@ -65,7 +65,8 @@ export class EndpointMetrics {
         }
       },
     })
-    this.picks = new FastCounter({
+    // Set from the endpoint view in collect() only (no per-request call): prom-client's own Counter.
+    this.picks = new Counter({
       name: 'llm_endpoint_picks_total',
       help: 'Times the endpoint policy picked each endpoint (first tries and retries)',
       labelNames: ['endpoint'] as const,
@@ -75,7 +76,7 @@ export class EndpointMetrics {
         for (const [endpoint, e] of view()) this.inc({ endpoint }, e.picks)
       },
     })
-    this.ejections = new FastCounter({
+    this.ejections = new Counter({
       name: 'llm_endpoint_ejections_total',
       help: 'Times outlier detection ejected each endpoint',
       labelNames: ['endpoint'] as const,

@@ -414,12 +414,12 @@ export class RouterMetrics {
     })
   }
 
-  /** Count an error with upstream's reason normalisation. */
   /** Where llm_router_inflight_request_bytes reads from (the process's BodyBudget). */
   watchRequestBytes(source: () => number): void {
     this.requestBytes = source
   }
 
+  /** Count an error with upstream's reason normalisation. */
   recordError(model: string | undefined, reason: string): void {
     this.requestErrors.inc({ model: this.modelLabel(model), reason: normaliseErrorReason(reason) })
   }

@@ -12,6 +12,7 @@ import type { EndpointObservation, EndpointPolicy } from '../routing/selection/t
 import { normaliseUsage, SseAssembler } from './sse-assembler.js'
 import { SseUsageStripper } from './sse-usage-stripper.js'
 import { isThenable } from './thenable.js'
+import type { Writable } from './writable.js'
 import type { ImmediateResponse, PipelineModule, RequestContext, ResponseRecord } from './types.js'
 import {
   NOT_JSON,
@@ -34,7 +35,6 @@ const NONE: Readonly<Record<string, string>> = Object.freeze({})
 /** flush() with nothing held back (every non-SSE response): one shared empty Buffer. */
 const EMPTY = Buffer.alloc(0)
 
-type Writable<T> = { -readonly [K in keyof T]: T[K] }
 type Finished = Extract<EndpointObservation, { kind: 'finished' }>
 
 /** One SSE event larger than this is not held back whole (the stream then passes as it is). */
@@ -68,20 +68,8 @@ export class ResponseTracker {
     this.deps = deps
   }
 
-  /** Record the upstream status and headers; returns the x-vsr-* headers to add for the client. */
-  onHeaders(
-    status: number,
-    headers: Readonly<Record<string, string | string[] | undefined>>,
-  ): Record<string, string> {
-    const added = this.begin(status, headers)
-    // The caller's own object (ext_proc adds to it).
-    return added instanceof Map
-      ? Object.fromEntries(added as ReadonlyMap<string, string>)
-      : { ...(added as Record<string, string>) }
-  }
-
   /**
-   * onHeaders for a transport that writes the headers itself (the gateway): the same headers, as
+   * Record the upstream status and headers; returns the router's headers for the client response:
    * the request's own Map on a 2xx (read-only; nothing is copied per response) or a record.
    */
   begin(

@@ -59,7 +59,7 @@ async function cacheRuntime(cacheYaml: string, extraYaml = ''): Promise<CacheRun
       assert.equal(outcome.action, 'forward')
       if (outcome.action !== 'forward') return
       const tracker = runtime.pipeline.startResponse(outcome.ctx)
-      tracker.onHeaders(status, { 'content-type': 'application/json' })
+      tracker.begin(status, { 'content-type': 'application/json' })
       tracker.onChunk(Buffer.from(body))
       await tracker.finish()
     },
@@ -67,7 +67,7 @@ async function cacheRuntime(cacheYaml: string, extraYaml = ''): Promise<CacheRun
       assert.equal(outcome.action, 'forward')
       if (outcome.action !== 'forward') return
       const tracker = runtime.pipeline.startResponse(outcome.ctx)
-      tracker.onHeaders(200, { 'content-type': 'text/event-stream' })
+      tracker.begin(200, { 'content-type': 'text/event-stream' })
       for (const piece of sse.match(/[\s\S]{1,40}/g) ?? []) tracker.onChunk(Buffer.from(piece))
       await tracker.finish()
     },

@@ -229,8 +229,9 @@ describe('pipeline', () => {
     )
     assert.equal(outcome.action, 'forward')
     const tracker = t.runtime.pipeline.startResponse(outcome.ctx)
-    const added = tracker.onHeaders(200, { 'content-type': 'text/event-stream' })
-    assert.equal(added['x-vsr-selected-category'], 'math')
+    const added = tracker.begin(200, { 'content-type': 'text/event-stream' })
+    assert.ok(added instanceof Map)
+    assert.equal(added.get('x-vsr-selected-category'), 'math')
     const sse =
       'data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"qwen3-32b","choices":[{"index":0,"delta":{"role":"assistant","reasoning_content":"think"}}]}\n\n' +
       'data: {"id":"c1","choices":[{"index":0,"delta":{"content":"-cos x"},"finish_reason":"stop"}]}\n\n' +
@@ -283,7 +284,7 @@ describe('pipeline', () => {
       ],
       maxResponseBytes: 1 << 20,
     })
-    tracker.onHeaders(200, { 'content-type': 'application/json' })
+    tracker.begin(200, { 'content-type': 'application/json' })
     tracker.onChunk(Buffer.from('{"id":"c2","choices":[]}'))
     await tracker.finish()
     assert.deepEqual(heard, ['sync', 'throws', 'async', 'rejects', 'last'])

@@ -19,6 +19,7 @@ import type {
 } from '../../routing/selection/types.js'
 import { defineSlot, readSlot, writeSlot } from '../module-state.js'
 import type { RequestContext } from '../types.js'
+import type { Writable } from '../writable.js'
 import { requestPreference } from '../../routing/selection/preference.js'
 
 /** The traffic split arm the request was assigned to (per-arm metrics on the response side). */
@@ -60,9 +61,6 @@ export function decisionSelector(
   return { selector, algorithm: selector.kind }
 }
 
-/** Ask the decision's selector for a model among the decision's candidates. */
-type Writable<T> = { -readonly [K in keyof T]: T[K] }
-
 /** The endpoint-health constraint of each endpoint policy, built once (not bound per request). */
 const HEALTH = new WeakMap<EndpointPolicy, readonly ModelConstraint[] | undefined>()
 
@@ -81,6 +79,7 @@ function withHealth(
   return constraints.length === 0 ? health : [...constraints, ...health]
 }
 
+/** Ask the decision's selector for a model among the decision's candidates. */
 export function selectModel(
   ctx: RequestContext,
   selection: Selection,
