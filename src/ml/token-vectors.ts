@@ -10,10 +10,9 @@
  * The model folder names the table in config.json:
  *   "_semantic_router": { "word_vectors_input": "../word-vectors" }   (relative to the folder)
  */
-import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { invalid, type ModelFolder } from './folder.js'
-import { sharedWordTable } from './word-table.js'
+import { readTokenizerVocab, sharedWordTable } from './word-table.js'
 
 export const WORD_VECTORS_INPUT = 'word_vectors'
 export const WORD_WEIGHTS_INPUT = 'word_weights'
@@ -39,9 +38,11 @@ export function tokenVectorsFor(folder: ModelFolder): TokenVectors | undefined {
   if (typeof dir !== 'string')
     throw invalid(`${folder.dir}/config.json`, '_semantic_router.word_vectors_input is not a path')
   const table = sharedWordTable(resolve(folder.dir, dir))
-  const vocab = readVocab(folder.tokenizerFile)
+  const vocab = Object.entries(readTokenizerVocab(folder.tokenizerFile)).filter(
+    (entry): entry is [string, number] => typeof entry[1] === 'number',
+  )
   let size = 0
-  for (const id of vocab.values()) size = Math.max(size, id + 1)
+  for (const [, id] of vocab) size = Math.max(size, id + 1)
   const rowOf = new Int32Array(new SharedArrayBuffer(4 * size)).fill(-1)
   for (const [token, id] of vocab) rowOf[id] = table.row(token)
   const { dim, codes, scales, weights } = table.table
@@ -71,22 +72,4 @@ export function fillTokenVectors(
     })
   })
   return { vectors, weights }
-}
-
-/** token → id of a tokenizer.json (WordPiece or WordLevel `model.vocab`). */
-function readVocab(file: string): Map<string, number> {
-  let vocab: unknown
-  try {
-    vocab = (JSON.parse(readFileSync(file, 'utf8')) as { model?: { vocab?: unknown } }).model?.vocab
-  } catch (err) {
-    throw invalid(file, `cannot be read (${String(err)})`, err)
-  }
-  if (typeof vocab !== 'object' || vocab === null || Array.isArray(vocab))
-    throw invalid(
-      file,
-      'has no model.vocab object: word_vectors_input needs a WordPiece or WordLevel tokenizer',
-    )
-  const out = new Map<string, number>()
-  for (const [token, id] of Object.entries(vocab)) if (typeof id === 'number') out.set(token, id)
-  return out
 }

@@ -109,11 +109,7 @@ export function loadWordTable(dir: string): WordTable {
   if (!codes || !scales || !weights || codes.dims.length !== 2)
     throw invalid(onnxFile, 'has no wv_codes [rows, dim], wv_scales and wv_weights initializers')
   const [rows, dim] = codes.dims as [number, number]
-  const vocab = (JSON.parse(readFileSync(tokenizerFile, 'utf8')) as { model?: { vocab?: unknown } })
-    .model?.vocab
-  if (typeof vocab !== 'object' || vocab === null)
-    throw invalid(tokenizerFile, 'has no model.vocab (a WordLevel vocabulary is needed)')
-  const index = Vocabulary.from(vocab as Record<string, number>)
+  const index = Vocabulary.from(readTokenizerVocab(tokenizerFile))
   return new WordTable(
     {
       rows,
@@ -124,6 +120,23 @@ export function loadWordTable(dir: string): WordTable {
     },
     index,
   )
+}
+
+/**
+ * token → id of a tokenizer.json's WordPiece or WordLevel `model.vocab` (the word table's own and a
+ * model's that takes looked-up word vectors); an unreadable file or a missing vocabulary is a
+ * model-folder error naming the file.
+ */
+export function readTokenizerVocab(file: string): Readonly<Record<string, number>> {
+  let vocab: unknown
+  try {
+    vocab = (JSON.parse(readFileSync(file, 'utf8')) as { model?: { vocab?: unknown } }).model?.vocab
+  } catch (err) {
+    throw invalid(file, `cannot be read (${String(err)})`, err)
+  }
+  if (typeof vocab !== 'object' || vocab === null || Array.isArray(vocab))
+    throw invalid(file, 'has no model.vocab object (a WordPiece or WordLevel vocabulary is needed)')
+  return vocab as Readonly<Record<string, number>>
 }
 
 /** The bytes in a SharedArrayBuffer (aligned, and shareable with worker threads without a copy). */

@@ -5,7 +5,15 @@
  * bit-identical vectors; a model that asks for vectors without naming a table is refused.
  */
 import assert from 'node:assert/strict'
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
@@ -14,7 +22,7 @@ import { EMBEDDED_MODELS } from '../../src/ml/embedded.js'
 import { readModelFolder } from '../../src/ml/folder.js'
 import { DEFAULT_INFERENCE, LoadedModel, toVector } from '../../src/ml/model.js'
 import { tokenVectorsFor, WORD_VECTORS_INPUT } from '../../src/ml/token-vectors.js'
-import { readInitializers, sharedWordTable } from '../../src/ml/word-table.js'
+import { loadWordTable, readInitializers, sharedWordTable } from '../../src/ml/word-table.js'
 
 const TEXTS = [
   'How can I stop my dog from chewing shoes?',
@@ -77,6 +85,25 @@ describe('shared word-vector table', () => {
       await assert.rejects(
         LoadedModel.load({ ...spec, folder: readModelFolder(dir) }),
         /word_vectors_input/,
+      )
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('names the file when a table folder has a tokenizer.json that is not JSON', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bad-vocab-'))
+    try {
+      mkdirSync(join(dir, 'onnx'))
+      symlinkSync(
+        join(EMBEDDED_MODELS.wordVectors, 'onnx', 'model.onnx'),
+        join(dir, 'onnx', 'model.onnx'),
+      )
+      writeFileSync(join(dir, 'tokenizer.json'), '{"model": {"vocab": ')
+      assert.throws(
+        () => loadWordTable(dir),
+        (err: Error) =>
+          err.message.includes('tokenizer.json') && /cannot be read/.test(err.message),
       )
     } finally {
       rmSync(dir, { recursive: true, force: true })
