@@ -15,6 +15,7 @@ import { identitySettings, requestIdentity } from '../../signals/identity.js'
 import type { SignalInput } from '../../signals/types.js'
 import { defineSlot, readSlot, writeSlot } from '../module-state.js'
 import { PLUGIN_API_VERSION, type ModuleFactory, type RequestContext } from '../types.js'
+import type { Writable } from '../writable.js'
 
 export interface ClassificationState {
   /** Entropy decision when the result carried a full distribution (model classifiers). */
@@ -61,7 +62,7 @@ export const classificationModule: ModuleFactory = {
         : NO_HISTORY
       const at = performance.now()
       const caller = ctx.meta.caller
-      const input: { -readonly [K in keyof SignalInput]: SignalInput[K] } = {
+      const input: Writable<SignalInput> = {
         request: ctx.request,
         headers: ctx.meta.headers,
         text: ctx.classificationText,

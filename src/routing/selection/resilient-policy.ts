@@ -34,7 +34,7 @@ import type {
   EndpointTarget,
 } from './types.js'
 import { EndpointProber, type ProbeResult } from './prober.js'
-import { usable } from './weighted.js'
+import { isUsable, usable } from './weighted.js'
 
 /** Errors that say nothing about the endpoint's health (the client left, the router gave up). */
 const NOT_THE_ENDPOINTS_FAULT = new Set([
@@ -220,8 +220,8 @@ export class ResilientPolicy implements EndpointPolicy {
     now: number,
   ): boolean {
     for (const c of candidates) {
-      if (!(c.weight > 0) || context.exclude?.has(c.target.name)) return false
-      if (!this.isOpen(this.stats.endpoint(c.target.name), now)) return false
+      if (!isUsable(c, context) || !this.isOpen(this.stats.endpoint(c.target.name), now))
+        return false
     }
     return true
   }

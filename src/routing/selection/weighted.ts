@@ -12,7 +12,12 @@ export function usable(
   candidates: readonly EndpointCandidate[],
   context: EndpointPickContext,
 ): EndpointCandidate[] {
-  return candidates.filter((c) => c.weight > 0 && !context.exclude?.has(c.target.name))
+  return candidates.filter((c) => isUsable(c, context))
+}
+
+/** A candidate with a positive weight that this pick does not exclude (tried already, say). */
+export function isUsable(c: EndpointCandidate, context: EndpointPickContext): boolean {
+  return c.weight > 0 && !context.exclude?.has(c.target.name)
 }
 
 /** One candidate, each with probability weight / total weight (`list` non-empty, weights > 0). */
