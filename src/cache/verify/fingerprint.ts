@@ -3,6 +3,7 @@
  * named things, operators and content words. Pure string work (tens of microseconds).
  */
 import {
+  CARDINAL_WORDS,
   IGNORED_WORDS,
   NEGATION_CUES,
   NUMBER_WORDS,
@@ -222,37 +223,7 @@ const DERIVATIONAL: readonly (readonly [string, number])[] = [
   ['ly', 4],
 ]
 
-/** Cardinal number words and what they add (units, teens, tens) or multiply by (scales). */
-const UNITS: Readonly<Record<string, number>> = {
-  zero: 0,
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-  eleven: 11,
-  twelve: 12,
-  thirteen: 13,
-  fourteen: 14,
-  fifteen: 15,
-  sixteen: 16,
-  seventeen: 17,
-  eighteen: 18,
-  nineteen: 19,
-  twenty: 20,
-  thirty: 30,
-  forty: 40,
-  fifty: 50,
-  sixty: 60,
-  seventy: 70,
-  eighty: 80,
-  ninety: 90,
-}
+/** What number words multiply by (cardinals add: CARDINAL_WORDS). */
 const SCALES: Readonly<Record<string, number>> = {
   dozen: 12,
   hundred: 100,
@@ -323,13 +294,17 @@ function numberWordRun(
       continue
     }
     // "one hundred and five": "and" joins only when a number word follows.
-    if (lower === 'and' && any && UNITS[tokens[i + 1]?.toLowerCase() ?? ''] !== undefined) {
+    if (
+      lower === 'and' &&
+      any &&
+      CARDINAL_WORDS[tokens[i + 1]?.toLowerCase() ?? ''] !== undefined
+    ) {
       length++
       continue
     }
-    if (!parts.every((p) => UNITS[p] !== undefined || SCALES[p] !== undefined)) break
+    if (!parts.every((p) => CARDINAL_WORDS[p] !== undefined || SCALES[p] !== undefined)) break
     for (const p of parts) {
-      const unit = UNITS[p]
+      const unit = CARDINAL_WORDS[p]
       if (unit !== undefined) current += unit
       else {
         const scale = SCALES[p]!
@@ -349,7 +324,7 @@ function numberWordRun(
 function hyphenatedOrdinal(word: string): string | undefined {
   const [tens, last, ...rest] = word.split('-')
   const ordinal = NUMBER_WORDS[last ?? '']
-  const base = UNITS[tens ?? '']
+  const base = CARDINAL_WORDS[tens ?? '']
   if (rest.length > 0 || base === undefined || !ordinal?.startsWith('#')) return undefined
   return `#${base + Number(ordinal.slice(1))}`
 }
