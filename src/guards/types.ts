@@ -29,6 +29,14 @@ export interface JailbreakRuleHit {
   readonly view: string
 }
 
+/** A learned combination of the embedded rules and a model (guards/jailbreak/rule-combination.ts). */
+export interface RuleCombination {
+  readonly ruleWeight: number
+  readonly rulesAloneAt: number
+  /** Added to the combined logit (moves the operating point without re-exporting the graph). */
+  readonly offset?: number
+}
+
 export interface JailbreakDetector {
   readonly kind: string
   /**
@@ -36,11 +44,7 @@ export interface JailbreakDetector {
    * config.json `_semantic_router.rules_combination`); absent: rules OR model (the larger
    * probability).
    */
-  readonly ruleCombination?: {
-    readonly ruleWeight: number
-    readonly rulesAloneAt: number
-    readonly offset?: number
-  }
+  readonly ruleCombination?: RuleCombination
   /** Score one text. */
   detect(text: string, signal?: AbortSignal): Promise<JailbreakVerdict>
   close?(): Promise<void>

@@ -9,13 +9,9 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
+import type { RuleCombination } from '../types.js'
 
-export interface RuleCombination {
-  readonly ruleWeight: number
-  readonly rulesAloneAt: number
-  /** Added to the combined logit (moves the operating point without re-exporting the graph). */
-  readonly offset?: number
-}
+export type { RuleCombination }
 
 /** Logit of a probability, clipped to ±6.9 (p in [0.001, 0.999]). */
 export function clippedLogit(p: number): number {
