@@ -100,7 +100,12 @@ describe('console with API keys on', () => {
     page.on('pageerror', (e) => problems.push(e.message))
     await page.goto(f.ui)
     await page.waitForSelector('#key-dialog[open]')
-    assert.match((await page.textContent('#conn')) ?? '', /API key needed/)
+    // The status line is rendered after the connection event that opens the dialog: wait for it.
+    await page.waitForFunction(
+      `/API key needed/.test(document.getElementById('conn')?.textContent ?? '')`,
+      undefined,
+      { timeout: 5_000 },
+    )
     await page.fill('#key-input', USER)
     await page.click('#key-dialog button[value="save"]')
     await page.waitForSelector('#conn[data-state="live"]')
