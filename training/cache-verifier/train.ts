@@ -36,8 +36,9 @@ import { loadWordTable } from '../../src/ml/word-table.js'
 import { WordNetLexicon } from '../../src/cache/verify/wordnet-lexicon.js'
 import { groupPairs, readGroups, type Group, type Pair } from '../../src/eval/paraphrase-corpus.js'
 import type { Split } from '../../src/eval/splits.js'
+import { hashString } from '../../src/seeded-random.js'
 import { fitForest, type Forest, type TreeNode } from './boosting.js'
-import { chooseThresholds, type Candidates } from './thresholds.js'
+import { chooseThresholds, replay, type Candidates } from './thresholds.js'
 import { buildWordNetLexicon } from './wordnet-lexicon.js'
 import { embedAll } from './embed.js'
 import { meaningBackground } from './background.js'
@@ -57,6 +58,17 @@ const { values: args } = parseArgs({
     neighbours: { type: 'string', default: '4' },
     'neighbour-similarity': { type: 'string', default: '0.35' },
     tolerance: { type: 'string', default: '0.01' },
+    /**
+     * Out-of-bag folds of the train groups (0 = none): each train text is also looked up in a
+     * cache of the train requests and scored by a forest trained without its group — about six
+     * times dev's negatives, and a cache five times fuller, so other requests compete as they do
+     * in a real cache. Reported at the chosen thresholds; with `--choose-on pool` the thresholds
+     * are chosen on those lookups and dev together (same rule).
+     */
+    'oob-folds': { type: 'string', default: '0' },
+    'choose-on': { type: 'string', default: 'dev' },
+    /** Writes every replayed lookup with its candidates' probabilities (for offline analysis). */
+    dump: { type: 'string' },
   },
 })
 
@@ -115,37 +127,83 @@ const train = await trainingPairs(groups.filter((g) => g.split === 'train'))
 const requestOf = new Map(groups.map((g) => [g.id, g.q]))
 const xs = train.map((p) => features(p.query, p.cached))
 const keep = xs.flatMap((x, i) => (vetoed(x) ? [] : [i]))
-const forest = roundForest(
-  fitForest(
-    keep.map((i) => xs[i]!),
-    keep.map((i) => (train[i]!.same ? 1 : 0)),
-    {
-      trees: Number(args.trees),
-      depth: Number(args.depth),
-      rate: 0.1,
-      minLeaf: 10,
-      l2: 1,
-      sampleWeights: keep.map((i) =>
-        train[i]!.kind !== 'neighbour' &&
-        !train[i]!.same &&
-        requestOf.get(train[i]!.group) === train[i]!.cached
-          ? Number(args['negative-weight'])
-          : 1,
-      ),
-    },
-  ),
+const negativeWeight = Number(args['negative-weight'])
+const fit = (rows: readonly number[]): Forest =>
+  roundForest(
+    fitForest(
+      rows.map((i) => xs[i]!),
+      rows.map((i) => (train[i]!.same ? 1 : 0)),
+      {
+        trees: Number(args.trees),
+        depth: Number(args.depth),
+        rate: 0.1,
+        minLeaf: 10,
+        l2: 1,
+        sampleWeights: rows.map((i) =>
+          train[i]!.kind !== 'neighbour' &&
+          !train[i]!.same &&
+          requestOf.get(train[i]!.group) === train[i]!.cached
+            ? negativeWeight
+            : 1,
+        ),
+      },
+    ),
+  )
+const forest = fit(keep)
+const FOLDS = Number(args['oob-folds'])
+const foldOf = (group: string) => hashString(group) % FOLDS
+const outOfBag = Array.from({ length: FOLDS }, (_, k) =>
+  fit(keep.filter((i) => foldOf(train[i]!.group) !== k)),
 )
+/** A train text's out-of-bag forest: the one that never saw its group. */
+const forestFor = new Map<string, Forest>()
+if (FOLDS > 0)
+  for (const g of groups.filter((g) => g.split === 'train'))
+    for (const t of [g.q, ...g.para, ...g.near, ...g.neg.map(([, t]) => t)])
+      forestFor.set(t, outOfBag[foldOf(g.id)]!)
 const probability = (query: string, cached: string): number => {
   if (preciseChecks(an(query), an(cached), SWITCHES)) return 0
   const x = features(query, cached)
-  return vetoed(x) ? 0 : 1 / (1 + Math.exp(-forestScore(forest, x)))
+  return vetoed(x) ? 0 : 1 / (1 + Math.exp(-forestScore(forestFor.get(query) ?? forest, x)))
 }
 
 const dev = await candidatesOf('dev')
-const choice = chooseThresholds(dev, probability, {
+const outOfBagLookups = FOLDS > 0 ? await candidatesOf('train') : []
+if (args['choose-on'] !== 'dev' && (args['choose-on'] !== 'pool' || FOLDS === 0))
+  throw new Error('--choose-on is dev, or pool with --oob-folds > 0')
+const pool = args['choose-on'] === 'pool' ? [...dev, ...outOfBagLookups] : dev
+const choice = chooseThresholds(pool, probability, {
   margin: Number(args.margin),
   tolerance: Number(args.tolerance),
 })
+/** Dev and the out-of-bag lookups apart, at the chosen thresholds (only with --oob-folds). */
+const apart =
+  FOLDS > 0
+    ? {
+        oob_folds: FOLDS,
+        thresholds_chosen_on: args['choose-on'],
+        dev_at_chosen: replay(dev, probability, choice.similarity, choice.threshold),
+        out_of_bag_train_at_chosen: replay(
+          outOfBagLookups,
+          probability,
+          choice.similarity,
+          choice.threshold,
+        ),
+      }
+    : {}
+if (args.dump)
+  writeFileSync(
+    args.dump,
+    JSON.stringify(
+      [...dev, ...outOfBagLookups].map((l) => ({
+        ...l,
+        split: forestFor.has(l.b) ? 'train' : 'dev',
+        ranked: l.ranked
+          .slice(0, 4)
+          .map((c) => ({ ...c, probability: +probability(l.b, c.request).toFixed(4) })),
+      })),
+    ),
+  )
 const file: VerifierFile = {
   format: VERIFIER_FORMAT,
   features: FEATURES.map(([n]) => n),
@@ -166,6 +224,7 @@ const file: VerifierFile = {
     negative_weight: Number(args['negative-weight']),
     neighbours: { most: NEIGHBOURS, similarity_at_least: NEIGHBOUR_SIMILARITY },
     dev: choice.report,
+    ...apart,
   },
 }
 writeFileSync(join(args.out, 'verifier.json'), `${JSON.stringify(file)}\n`)
@@ -179,6 +238,7 @@ console.log(
       threshold: choice.threshold,
       similarity_threshold: choice.similarity,
       dev: choice.report,
+      ...apart,
       seconds: +((performance.now() - started) / 1000).toFixed(1),
     },
     null,
