@@ -2,12 +2,20 @@
  * Checks on the paraphrase corpus: enough rewordings and hard negatives, every text unique across
  * the corpus, splits kept apart (a group lives in one split), and no text equal or nearly equal to
  * a text of an evaluation file in the repository (the cache benchmark pairs, the embedding
- * evaluation pairs, test fixtures, benchmark datasets). Used by the corpus test and by train.ts.
+ * evaluation pairs, test fixtures, benchmark datasets); and no request that another group asks
+ * in other words (sameRequestAcrossGroups). Used by the corpus test.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Group } from '../../src/eval/paraphrase-corpus.js'
 import { dedupKey } from '../../src/eval/splits.js'
+import { fingerprint, type Fingerprint } from '../../src/cache/verify/fingerprint.js'
+import { intents } from '../../src/cache/verify/intent.js'
+import {
+  negationDiffers,
+  operatorsDiffer,
+  unmatchedEntities,
+} from '../../src/cache/verify/rules.js'
 
 const ROOT = join(import.meta.dirname, '..', '..')
 
@@ -89,6 +97,80 @@ export function checkCorpus(
   }
 }
 
+/**
+ * Groups that hold the same request in other words (checkCorpus compares texts only as written):
+ * two texts of different groups (requests, rewordings, light rewordings) that the sentence
+ * embedding puts close (cosine ≥ `similarity`), whose content words mostly agree (stems with
+ * synonyms folded, Jaccard ≥ `overlap`), and that agree on everything a hard negative changes: the
+ * numbers, named things, operators, negation and the kind of answer asked for. Such a pair makes the
+ * corpus evaluation count a right answer as a wrong entry, and trains a rewording as a negative.
+ * "How do I keep cut flowers fresh longer?" and "…fresh for longer?" are caught; "What is the
+ * difference between let and const?" and "…between == and ===?" (same words otherwise) are not.
+ * One problem per pair of groups, naming its closest two texts.
+ */
+export function sameRequestAcrossGroups(
+  groups: readonly Group[],
+  vectors: ReadonlyMap<string, Float32Array>,
+  { similarity = 0.75, overlap = 0.6 } = {},
+): string[] {
+  const texts = groups.flatMap((g) =>
+    [g.q, ...g.para, ...g.near].map((text) => {
+      const f = fingerprint(text)
+      return { group: g.id, text, f, asks: [...intents(text)].sort().join() }
+    }),
+  )
+  const vector = (text: string) => {
+    const v = vectors.get(text)
+    if (!v) throw new Error(`no sentence embedding for "${text}"`)
+    return v
+  }
+  // Only texts that share a content word can reach the overlap: compare those (an index by word).
+  const byWord = new Map<string, number[]>()
+  texts.forEach((t, i) => {
+    for (const w of t.f.content) (byWord.get(w) ?? byWord.set(w, []).get(w)!).push(i)
+  })
+  const found = new Map<string, { score: number; problem: string }>()
+  texts.forEach((x, i) => {
+    const partners = new Set<number>()
+    for (const w of x.f.content) for (const j of byWord.get(w)!) if (j > i) partners.add(j)
+    for (const j of partners) {
+      const y = texts[j]!
+      if (x.group === y.group) continue
+      const shared = jaccard(x.f.content, y.f.content)
+      if (shared < overlap || !sameRequestDetails(x, y)) continue
+      const cosine = dot(vector(x.text), vector(y.text))
+      if (cosine < similarity) continue
+      const key = `${x.group} ${y.group}`
+      const score = cosine + shared
+      if ((found.get(key)?.score ?? -1) >= score) continue
+      found.set(key, {
+        score,
+        problem: `${x.group} and ${y.group} ask the same request: "${x.text}" / "${y.text}" (similarity ${cosine.toFixed(2)}, content words ${shared.toFixed(2)})`,
+      })
+    }
+  })
+  return [...found.values()].map((f) => f.problem)
+}
+
+function sameRequestDetails(
+  a: { readonly f: Fingerprint; readonly asks: string },
+  b: { readonly f: Fingerprint; readonly asks: string },
+): boolean {
+  return (
+    a.asks === b.asks &&
+    [...a.f.numbers].sort().join() === [...b.f.numbers].sort().join() &&
+    unmatchedEntities(a.f, b.f).length === 0 &&
+    !operatorsDiffer(a.f, b.f) &&
+    !negationDiffers(a.f, b.f)
+  )
+}
+
+function dot(x: Float32Array, y: Float32Array): number {
+  let s = 0
+  for (let i = 0; i < x.length; i++) s += x[i]! * y[i]!
+  return s
+}
+
 /** dedupKey, but operators count ("2x + 3" and "2x - 3" are different texts). */
 function symbolKey(text: string): string {
   return dedupKey(text.replace(/[+\-*/^=<>%]/g, (s) => ` op${s.charCodeAt(0)} `))
@@ -98,7 +180,7 @@ function wordSet(text: string): Set<string> {
   return new Set(dedupKey(text).split(' ').filter(Boolean))
 }
 
-function jaccard(a: Set<string>, b: Set<string>): number {
+function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
   let shared = 0
   for (const w of a) if (b.has(w)) shared++
   return shared / (a.size + b.size - shared || 1)
