@@ -93,6 +93,16 @@ describe('bundled config (README walkthrough)', () => {
         "I'm doing a biology lab on enzyme activity with potato and hydrogen peroxide. What should I expect and why?",
         'biology',
       ],
+      // The students' short names for a field count as naming it.
+      [
+        'Explain the difference between short-term and working memory for my psych exam.',
+        'psychology',
+      ],
+      [
+        'I have an econ 101 exam tomorrow. Can you explain elasticity with three simple examples?',
+        'economics',
+      ],
+      ['my chem teacher said water is polar, what does that mean', 'chemistry'],
     ] as const) {
       const r = await postJson(`${t.router.apiUrl}/api/v1/classify/intent`, { text })
       assert.equal(r.status, 200, r.text)
