@@ -65,7 +65,7 @@ const { values: args } = parseArgs({
      * in a real cache. Reported at the chosen thresholds; with `--choose-on pool` the thresholds
      * are chosen on those lookups and dev together (same rule).
      */
-    'oob-folds': { type: 'string', default: '0' },
+    'oob-folds': { type: 'string', default: '4' },
     'choose-on': { type: 'string', default: 'dev' },
     /** Writes every replayed lookup with its candidates' probabilities (for offline analysis). */
     dump: { type: 'string' },
