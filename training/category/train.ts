@@ -37,6 +37,14 @@ const { values: args } = parseArgs({
     'w-terms': { type: 'string', default: '0.3' },
     'w-wordnet': { type: 'string', default: '0.1' },
     'min-count': { type: 'string', default: '2' },
+    // Word pairs (two consecutive tokens) seen at least this often in the written training texts
+    // get their own learned row (0 = none), weighted `pair-scale` / √(pairs found); chosen by 5-fold
+    // cross-validation on train + dev (docs/classifiers.md).
+    'pair-min-count': { type: 'string', default: '5' },
+    'pair-scale': { type: 'string', default: '0.5' },
+    // ... and only pairs both of whose words occur in the training texts of at least this many of
+    // the 14 categories (0 = any pair).
+    'pair-min-categories': { type: 'string', default: '7' },
     out: {
       type: 'string',
       default: join(import.meta.dirname, '..', '..', 'models', 'category-classifier'),
@@ -78,6 +86,13 @@ const featurised: Featurised = await buildFeatures(wv, {
     weight: d.weight,
   })),
   minCount: Number(args['min-count']),
+  ...(Number(args['pair-min-count']) > 0 && {
+    pairs: {
+      minCount: Number(args['pair-min-count']),
+      scale: Number(args['pair-scale']),
+      minCategories: Number(args['pair-min-categories']),
+    },
+  }),
 })
 const { examples, vocab } = featurised
 const model: SoftmaxModel = trainSoftmax(
@@ -145,7 +160,7 @@ if (args.export && !args['no-export']) {
       problem_type: 'single_label_classification',
       _semantic_router: {
         description:
-          'Embedded default category classifier: linear softmax over pretrained word vectors (SIF-weighted mean) and word features, temperature-calibrated',
+          'Embedded default category classifier: linear softmax over pretrained word vectors (SIF-weighted mean), word features and frequent word pairs, temperature-calibrated',
         training: 'training/category/train.ts',
         vectors: 'models/word-vectors',
         calibration: { method: 'temperature', temperature: report.temperature, split: 'dev' },

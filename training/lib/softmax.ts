@@ -20,8 +20,10 @@ export interface SoftmaxSpec {
 }
 
 export interface SoftmaxExample {
-  /** Sparse token ids (each contributes 1/√n). */
+  /** Sparse token ids (each contributes 1/√n, or its `idScale`). */
   readonly ids: readonly number[]
+  /** Optional per-token factor of each sparse id, in the order of `ids` (default 1/√n each). */
+  readonly idScale?: Float32Array
   readonly x: Float32Array
   readonly label: number
   readonly weight: number
@@ -46,16 +48,23 @@ export interface SoftmaxOptions {
   readonly seed: number
 }
 
-export function logits(m: SoftmaxModel, ex: Pick<SoftmaxExample, 'ids' | 'x'>): Float32Array {
+export function logits(
+  m: SoftmaxModel,
+  ex: Pick<SoftmaxExample, 'ids' | 'x' | 'idScale'>,
+): Float32Array {
   return forward(m, ex).z
 }
 
-function forward(m: SoftmaxModel, ex: Pick<SoftmaxExample, 'ids' | 'x'>) {
+function forward(m: SoftmaxModel, ex: Pick<SoftmaxExample, 'ids' | 'x' | 'idScale'>) {
   const L = m.labels
   const z = Float32Array.from(m.bias)
   if (m.tokens > 0 && ex.ids.length > 0) {
     const s = 1 / Math.sqrt(ex.ids.length)
-    for (const t of ex.ids) for (let k = 0; k < L; k++) z[k] = z[k]! + m.table[t * L + k]! * s
+    for (let j = 0; j < ex.ids.length; j++) {
+      const t = ex.ids[j]!
+      const f = ex.idScale ? ex.idScale[j]! : s
+      for (let k = 0; k < L; k++) z[k] = z[k]! + m.table[t * L + k]! * f
+    }
   }
   let h: Float32Array | null = null
   if (m.dense > 0) {
@@ -145,11 +154,14 @@ export function trainSoftmax(
       for (let k = 0; k < L; k++) step(m.bias, acc.bias, k, gz[k]!)
       if (m.tokens > 0 && ex.ids.length > 0) {
         const s = 1 / Math.sqrt(ex.ids.length)
-        for (const t of ex.ids)
+        for (let j = 0; j < ex.ids.length; j++) {
+          const t = ex.ids[j]!
+          const f = ex.idScale ? ex.idScale[j]! : s
           for (let k = 0; k < L; k++) {
             const i = t * L + k
-            step(m.table, acc.table, i, gz[k]! * s + opts.l2Sparse * m.table[i]!)
+            step(m.table, acc.table, i, gz[k]! * f + opts.l2Sparse * m.table[i]!)
           }
+        }
       }
       if (m.dense === 0) continue
       if (h) {
