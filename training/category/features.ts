@@ -209,7 +209,7 @@ const PAIR_SLOTS = 131_071
  * `minCategories` labels, most frequent first (ties by key); a pair whose slot is already taken is
  * left out, so every kept pair has its own slot and the graph needs one lookup.
  */
-function knownPairs(
+export function knownPairs(
   vocabulary: number,
   texts: readonly { readonly ids: readonly number[]; readonly label: number }[],
   options: PairOptions,
