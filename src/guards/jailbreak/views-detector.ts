@@ -13,6 +13,25 @@ import { buildViews } from './normalize.js'
 
 const MODEL_SKIPS = new Set(['reversed', 'rot13'])
 
+/**
+ * The texts the model scores for one message, [text, view name], the text itself first. (The
+ * trainer scores the same views when it chooses the operating point.)
+ */
+export function modelViews(text: string): [string, string][] {
+  // A view that differs from the text only in case and spacing tokenises the same for an
+  // uncased model: run it once. (A cased model loses nothing: the text itself is always run.)
+  const sameTokens = (t: string): string => t.toLowerCase().replace(/\s+/g, ' ').trim()
+  const seen = new Set<string>([sameTokens(text)])
+  const entries: [string, string][] = [[text, 'text']]
+  for (const v of buildViews(text)) {
+    const key = sameTokens(v.text)
+    if (MODEL_SKIPS.has(v.name) || seen.has(key)) continue
+    seen.add(key)
+    entries.push([v.text, v.name])
+  }
+  return entries
+}
+
 export class ViewsJailbreakDetector implements JailbreakDetector {
   readonly kind: string
 
@@ -24,17 +43,7 @@ export class ViewsJailbreakDetector implements JailbreakDetector {
   }
 
   async detect(text: string, signal?: AbortSignal): Promise<JailbreakVerdict> {
-    // A view that differs from the text only in case and spacing tokenises the same for an
-    // uncased model: run it once. (A cased model loses nothing: the text itself is always run.)
-    const sameTokens = (t: string): string => t.toLowerCase().replace(/\s+/g, ' ').trim()
-    const seen = new Set<string>([sameTokens(text)])
-    const entries: [string, string][] = [[text, 'text']]
-    for (const v of buildViews(text)) {
-      const key = sameTokens(v.text)
-      if (MODEL_SKIPS.has(v.name) || seen.has(key)) continue
-      seen.add(key)
-      entries.push([v.text, v.name])
-    }
+    const entries = modelViews(text)
     const verdicts = await Promise.all(entries.map(([t]) => this.inner.detect(t, signal)))
     let best = 0
     for (let i = 1; i < verdicts.length; i++)

@@ -8,8 +8,10 @@
  *
  * Calibration uses 5-fold out-of-fold scores over train + dev: Platt scaling of the window score,
  * then the bias is lowered until the rules + model combination flags at most --max-fpr of the
- * benign prompts at the default prompt_guard threshold (0.7). The final model is trained on all of
- * train + dev. The test split is only scored by `semantic-router eval guards`. Deterministic.
+ * benign prompts at the default prompt_guard threshold (0.7). The model's score of a prompt is the
+ * highest of the whole text and each of its sentences (src/guards/jailbreak/sentences.ts; the
+ * folder declares `sentence_views`, so the router scores it the same way), so the operating point
+ * is chosen on that score too. The final model is trained on all of train + dev. The test split is only scored by `semantic-router eval guards`. Deterministic.
  */
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -25,6 +27,8 @@ import {
   paddedCopies,
 } from './training-data.js'
 import { RuleJailbreakDetector } from '../../../src/guards/jailbreak/rule-detector.js'
+import { sentenceViews } from '../../../src/guards/jailbreak/sentences.js'
+import { modelViews } from '../../../src/guards/jailbreak/views-detector.js'
 import { attackProbability } from '../../../src/guards/jailbreak/combined-detector.js'
 import {
   clippedLogit,
@@ -76,7 +80,11 @@ const { values: args } = parseArgs({
     epochs: { type: 'string', default: '10' },
     lr: { type: 'string', default: '0.2' },
     l2: { type: 'string', default: '0.001' },
-    'max-fpr': { type: 'string', default: '0.025' },
+    // 1.8 %, not 3 %: the out-of-fold FPR under-estimated the final model's test FPR by 0.85-1.4
+    // points in every earlier candidate (ml-jb3; mean 1.2), so 3 % - 1.2 keeps the expected 3 %.
+    'max-fpr': { type: 'string', default: '0.018' },
+    // Score the whole text only (the folder then declares no sentence views).
+    'no-sentence-views': { type: 'boolean', default: false },
     threshold: { type: 'string', default: '0.7' },
     vectors: {
       type: 'string',
@@ -171,6 +179,8 @@ interface OutOfFoldRow {
   readonly window: number
   readonly conv: number
   readonly rules: number
+  /** [window, convolution] of each other view (normalised, sentences); absent in older dumps. */
+  readonly views?: readonly (readonly [number, number])[]
 }
 interface Fitted {
   readonly model: MlpModel
@@ -258,6 +268,26 @@ const FOLDS = Number(args.folds)
 const foldOf = (e: CorpusExample): number => fnv1a(normaliseForSplit(e.text)) % FOLDS
 const outOfFold: number[][] = labelled.map(() => [0, 0])
 const labelledIds = (await encode(labelled)).map((e) => e.ids)
+// Each prompt's other views, encoded once: what the router's model detector scores besides the
+// text — the rules' normalised views (views-detector.ts) and the sentences of the text and of each
+// of those views (sentences.ts) — so the operating point is chosen on the score the router uses.
+const useSentences = !args['no-sentence-views']
+const otherViews = (text: string): string[] => {
+  const views = modelViews(text).map(([t]) => t)
+  return [...views.slice(1), ...(useSentences ? views.flatMap((t) => sentenceViews(t)) : [])]
+}
+const viewIds: (readonly number[])[][] = []
+// How many of a prompt's other views are normalised views (the rest are sentences), for --report.
+const normalisedViews = labelled.map((e) => modelViews(e.text).length - 1)
+for (const e of labelled) {
+  const views = otherViews(e.text)
+  viewIds.push(
+    views.length === 0
+      ? []
+      : (await encode(views.map((text) => ({ ...e, text })))).map((x) => x.ids),
+  )
+}
+const viewOof: (readonly (readonly [number, number])[])[] = labelled.map(() => [])
 if (args['oof-in']) {
   // A previous run's out-of-fold scores on the same data (training is deterministic, so they are
   // the ones the folds would give again): only the operating point and the final model are redone.
@@ -265,12 +295,18 @@ if (args['oof-in']) {
   if (saved.length !== labelled.length || saved.some((r, i) => r.text !== labelled[i]!.text))
     throw new Error(`${args['oof-in']} was written for other training data`)
   saved.forEach((r, i) => (outOfFold[i] = [r.window, r.conv]))
+  saved.forEach((r, i) => {
+    if ((r.views?.length ?? 0) !== viewIds[i]!.length)
+      throw new Error(`${args['oof-in']} does not have this prompt's view scores (prompt ${i})`)
+    viewOof[i] = r.views ?? []
+  })
 } else
   for (let f = 0; f < FOLDS; f++) {
     const fitted = await fit(labelled.filter((e) => foldOf(e) !== f))
     labelled.forEach((e, i) => {
-      if (foldOf(e) === f)
-        outOfFold[i] = [fitted.score(labelledIds[i]!), fitted.convScore(labelledIds[i]!)]
+      if (foldOf(e) !== f) return
+      outOfFold[i] = [fitted.score(labelledIds[i]!), fitted.convScore(labelledIds[i]!)]
+      viewOof[i] = viewIds[i]!.map((ids) => [fitted.score(ids), fitted.convScore(ids)])
     })
   }
 // Stacked features: the window model, the convolution, and the rules' clipped logit.
@@ -295,16 +331,25 @@ if (args['oof-out'])
         window: outOfFold[i]![0]!,
         conv: outOfFold[i]![1]!,
         rules: rulesP[i]!,
+        views: viewOof[i]!,
       })),
     ),
   )
 // The graph computes the model part; the detector adds the rules' part (combinedProbability).
-const stacked = used.map((x) => x.slice(0, -1).reduce((z, xj, j) => z + a[j]! * xj, 0))
+const stack = (x: readonly number[]): number =>
+  a[0]! * x[0]! + (convSpec.filters === 0 ? 0 : a[1]! * x[1]!)
+const wholeText = outOfFold.map(stack)
+// The detector's score: the most suspicious of the whole text and its other views.
+const stacked = wholeText.map((z, i) => Math.max(z, ...viewOof[i]!.map(stack)))
+const withoutSentences = wholeText.map((z, i) =>
+  Math.max(z, ...viewOof[i]!.slice(0, normalisedViews[i]).map(stack)),
+)
 const combination: RuleCombination = {
   ruleWeight: a[a.length - 1]!,
   rulesAloneAt: Number(args['rules-alone']),
 }
 const cvAuc = auc(stacked, labels)
+const cvAucWhole = auc(wholeText, labels)
 const partAuc = [0, 1].map((j) =>
   auc(
     outOfFold.map((x) => x[j]!),
@@ -316,12 +361,12 @@ const partAuc = [0, 1].map((j) =>
 // flag alone; below it their clipped logit is a stacked feature) may flag at most --max-fpr of the
 // benign prompts (out of fold). Lower the bias in small steps until it does.
 const threshold = Number(args.threshold)
-const operating = (shift: number) => {
+const operating = (shift: number, scores: readonly number[] = stacked) => {
   let tp = 0
   let fp = 0
   const errors: string[] = []
   labelled.forEach((e, i) => {
-    const pm = sigmoid(stacked[i]! + c - shift)
+    const pm = sigmoid(scores[i]! + c - shift)
     const flagged = combinedProbability(rulesP[i]!, pm, combination) >= threshold
     if (e.attack && flagged) tp++
     if (!e.attack && flagged) fp++
@@ -337,11 +382,19 @@ let shift = 0
 while (operating(shift).fpr > Number(args['max-fpr']) && shift < 10) shift += 0.05
 const cv = operating(shift)
 if (args.report)
-  for (const fpr of [0.01, 0.02, 0.03, 0.05]) {
-    let sh = 0
-    while (operating(sh).fpr > fpr && sh < 10) sh += 0.05
-    console.error(`operating point FPR <= ${fpr}: recall ${operating(sh).recall.toFixed(4)}`)
-  }
+  for (const [name, scores] of [
+    ['with views', stacked],
+    ['normalised views, no sentences', withoutSentences],
+    ['text only', wholeText],
+  ] as const)
+    for (const fpr of [0.01, 0.015, 0.018, 0.02, 0.025, 0.03, 0.05]) {
+      let sh = 0
+      while (operating(sh, scores).fpr > fpr && sh < 10) sh += 0.05
+      const o = operating(sh, scores)
+      console.error(
+        `${name}: operating point FPR <= ${fpr}: recall ${o.recall.toFixed(4)} fpr ${o.fpr.toFixed(4)} shift ${sh.toFixed(2)}`,
+      )
+    }
 if (args.report) for (const e of cv.errors.sort()) console.error(e)
 
 const final = await fit(labelled)
@@ -378,6 +431,7 @@ writeHfFolder({
         rule_weight: +combination.ruleWeight.toFixed(6),
         rules_alone_at: combination.rulesAloneAt,
       },
+      ...(useSentences ? { sentence_views: true } : {}),
       ...(final.conv
         ? {
             convolution: {
@@ -445,6 +499,7 @@ console.log(
     bias_shift: +shift.toFixed(2),
     cross_validated: {
       auc: +cvAuc.toFixed(4),
+      auc_whole_text: +cvAucWhole.toFixed(4),
       auc_window: +partAuc[0]!.toFixed(4),
       auc_convolution: +partAuc[1]!.toFixed(4),
       recall: +cv.recall.toFixed(4),
