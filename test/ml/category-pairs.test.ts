@@ -18,30 +18,23 @@ function texts(): { ids: number[]; label: number }[] {
   return out
 }
 
-const has = (p: ReturnType<typeof knownPairs>, a: number, b: number): boolean =>
-  [...p.keys].includes(BigInt(a * VOCABULARY + b))
+/** The pairs kept from texts(), seen ≥ 5 times, with both words under ≥ `minCategories` labels. */
+const pairsKept = (minCategories: number): bigint[] => [
+  ...knownPairs(VOCABULARY, texts(), { minCount: 5, scale: 0.5, minCategories }, NUMBERS).keys,
+]
+const pair = (a: number, b: number): bigint => BigInt(a * VOCABULARY + b)
 
 describe('category word pairs', () => {
   it('keeps a frequent pair of words shared by enough categories, not one field’s own pair', () => {
-    const p = knownPairs(
-      VOCABULARY,
-      texts(),
-      { minCount: 5, scale: 0.5, minCategories: 7 },
-      NUMBERS,
-    )
-    assert.equal(has(p, 1, 2), true)
-    assert.equal(has(p, 3, 4), false, 'a pair of one category’s words is left out')
-    assert.equal(has(p, 5, 1), false, 'a pair never seen is not kept')
+    const kept = pairsKept(7)
+    assert.equal(kept.includes(pair(1, 2)), true)
+    assert.equal(kept.includes(pair(3, 4)), false, 'a pair of one category’s words is left out')
+    assert.equal(kept.includes(pair(5, 1)), false, 'a pair never seen is not kept')
   })
 
   it('keeps every frequent pair when no spread is asked for', () => {
-    const p = knownPairs(
-      VOCABULARY,
-      texts(),
-      { minCount: 5, scale: 0.5, minCategories: 0 },
-      NUMBERS,
-    )
-    assert.equal(has(p, 1, 2), true)
-    assert.equal(has(p, 3, 4), true)
+    const kept = pairsKept(0)
+    assert.equal(kept.includes(pair(1, 2)), true)
+    assert.equal(kept.includes(pair(3, 4)), true)
   })
 })
