@@ -14,7 +14,7 @@ import type { RouterConfig } from '../config/schema/index.js'
 import { OnnxEmbedder } from '../embeddings/onnx-embedder.js'
 import type { Embedder } from '../embeddings/types.js'
 import { buildJailbreakDetector, buildPiiDetector } from '../guards/registry.js'
-import type { JailbreakDetector, PiiDetector } from '../guards/types.js'
+import type { MessageJailbreakDetector, PiiDetector } from '../guards/types.js'
 import type { Logger } from '../log.js'
 import type { RouterMetrics } from '../metrics/router-metrics.js'
 import { loadRoleModel, type RoleDeps } from '../ml/roles.js'
@@ -60,7 +60,7 @@ export async function createRuntimeServices(
     models: state.models,
   }
   let embedder: Promise<Embedder> | undefined
-  let jailbreak: Promise<JailbreakDetector | null> | undefined
+  let jailbreak: Promise<MessageJailbreakDetector | null> | undefined
   let pii: Promise<PiiDetector | null> | undefined
   let cache: Promise<CacheHandle | null> | undefined
   let openedCache: SemanticCache | undefined

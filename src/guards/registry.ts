@@ -16,6 +16,7 @@ import { PluginRegistry, type ConfigReport, type PluginShape } from '../config/p
 import type { RouterConfig } from '../config/schema/index.js'
 import { CombinedJailbreakDetector } from './jailbreak/combined-detector.js'
 import { modelJailbreakDetector, rulesJailbreakDetector } from './jailbreak/plugins.js'
+import { RoleJailbreakDetector } from './jailbreak/roles.js'
 import { CombinedPiiDetector } from './pii/combined-detector.js'
 import { modelPiiDetector, validatorPiiDetector } from './pii/plugins.js'
 import { SlicedJailbreakDetector, SlicedPiiDetector, type SliceOptions } from './sliced.js'
@@ -23,6 +24,7 @@ import type {
   DetectorBuildContext,
   JailbreakDetector,
   JailbreakDetectorPlugin,
+  MessageJailbreakDetector,
   PiiDetector,
   PiiDetectorPlugin,
 } from './types.js'
@@ -82,7 +84,8 @@ const MODEL_KEY = {
 /**
  * Load-time check of `pipeline.jailbreak_detectors` and `pipeline.pii_detectors`: every kind
  * known, every options block valid; a configured guard model that no enabled `model` detector
- * uses is a warning (it would never run).
+ * uses is a warning (it would never run), and so is `prompt_guard.operator_messages: rules` with no
+ * enabled `rules` detector (operator messages then get the whole chain).
  */
 export function checkDetectors(
   config: RouterConfig,
@@ -92,6 +95,16 @@ export function checkDetectors(
   },
   report: ConfigReport,
 ): void {
+  if (
+    config.prompt_guard.enabled &&
+    config.prompt_guard.operator_messages === 'rules' &&
+    !entries(config, 'jailbreak').some((e) => e.enabled && e.kind === 'rules')
+  )
+    report(
+      'warning',
+      ['prompt_guard', 'operator_messages'],
+      'pipeline.jailbreak_detectors has no enabled "rules" detector, so system and developer messages are scanned by the whole chain',
+    )
   for (const guard of ['jailbreak', 'pii'] as const) {
     const list = config.pipeline[listKey(guard)]
     if (list === undefined) continue
@@ -112,6 +125,11 @@ function sliceOptions(config: RouterConfig): SliceOptions {
   return { minChars: s.min_chars, size: s.slice_chars, overlap: s.overlap_chars }
 }
 
+interface Built<D> {
+  readonly kind: string
+  readonly detector: D
+}
+
 async function buildAll<D extends { close?(): Promise<void> }>(
   config: RouterConfig,
   guard: Guard,
@@ -119,34 +137,53 @@ async function buildAll<D extends { close?(): Promise<void> }>(
     PluginShape & { create(ctx: DetectorBuildContext, o: unknown): Promise<D | null> }
   >,
   ctx: DetectorBuildContext,
-): Promise<D[]> {
-  const built: D[] = []
+): Promise<Built<D>[]> {
+  const built: Built<D>[] = []
   try {
     for (const [i, entry] of entries(config, guard).entries()) {
       if (!entry.enabled) continue
       const { plugin, options } = registry.require(entry.kind, entry.options, entryPaths(guard, i))
       const detector = await plugin.create(ctx, options)
-      if (detector) built.push(detector)
+      if (detector) built.push({ kind: entry.kind, detector })
     }
     return built
   } catch (err) {
-    await Promise.allSettled(built.map((d) => d.close?.() ?? Promise.resolve()))
+    await Promise.allSettled(built.map((b) => b.detector.close?.() ?? Promise.resolve()))
     throw err
   }
 }
 
-/** The prompt_guard detector a config asks for; null when prompt_guard is off or none is enabled. */
+function combineJailbreak(built: readonly Built<JailbreakDetector>[]): JailbreakDetector | null {
+  return built.reduce<JailbreakDetector | null>(
+    (acc, { detector }) => (acc ? new CombinedJailbreakDetector(acc, detector) : detector),
+    null,
+  )
+}
+
+/**
+ * The prompt_guard detector a config asks for; null when prompt_guard is off or none is enabled.
+ * With `operator_messages: rules`, system and developer messages are read by the chain's `rules`
+ * entries alone (the same instances); with no such entry, by the whole chain (checkDetectors warns).
+ */
 export async function buildJailbreakDetector(
   ctx: DetectorBuildContext,
   registry: PluginRegistry<AnyJailbreakDetectorPlugin> = BUILTIN_JAILBREAK_DETECTORS,
-): Promise<JailbreakDetector | null> {
-  if (!ctx.config.prompt_guard.enabled) return null
-  const built = await buildAll<JailbreakDetector>(ctx.config, 'jailbreak', registry, ctx)
-  const combined = built.reduce<JailbreakDetector | null>(
-    (acc, d) => (acc ? new CombinedJailbreakDetector(acc, d) : d),
-    null,
+): Promise<MessageJailbreakDetector | null> {
+  const { config } = ctx
+  if (!config.prompt_guard.enabled) return null
+  const built = await buildAll<JailbreakDetector>(config, 'jailbreak', registry, ctx)
+  const all = combineJailbreak(built)
+  if (!all) return null
+  const slices = sliceOptions(config)
+  const full = new SlicedJailbreakDetector(all, slices)
+  const rulesOnly =
+    config.prompt_guard.operator_messages === 'rules'
+      ? combineJailbreak(built.filter((b) => b.kind === 'rules'))
+      : null
+  return new RoleJailbreakDetector(
+    full,
+    rulesOnly ? new SlicedJailbreakDetector(rulesOnly, slices) : full,
   )
-  return combined && new SlicedJailbreakDetector(combined, sliceOptions(ctx.config))
 }
 
 /**
@@ -159,7 +196,7 @@ export async function buildPiiDetector(
 ): Promise<PiiDetector | null> {
   const built = await buildAll<PiiDetector>(ctx.config, 'pii', registry, ctx)
   const combined = built.reduce<PiiDetector | null>(
-    (acc, d) => (acc ? new CombinedPiiDetector(acc, d) : d),
+    (acc, { detector }) => (acc ? new CombinedPiiDetector(acc, detector) : detector),
     null,
   )
   return combined && new SlicedPiiDetector(combined, sliceOptions(ctx.config))

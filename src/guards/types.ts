@@ -50,6 +50,15 @@ export interface JailbreakDetector {
   close?(): Promise<void>
 }
 
+/**
+ * The prompt_guard detector of a chat request: the whole chain for a text without a role (the
+ * classification API) and for user, assistant and tool messages; `forRole` says which detector
+ * reads a message of a given role (prompt_guard.operator_messages, src/guards/jailbreak/roles.ts).
+ */
+export interface MessageJailbreakDetector extends JailbreakDetector {
+  forRole(role: string): JailbreakDetector
+}
+
 export interface PiiEntity {
   /** Presidio type name, e.g. EMAIL_ADDRESS, US_SSN. */
   readonly type: string

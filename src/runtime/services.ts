@@ -7,7 +7,7 @@
 import type { CacheHandle } from '../cache/open.js'
 import type { SemanticCache } from '../cache/semantic-cache.js'
 import type { Embedder } from '../embeddings/types.js'
-import type { JailbreakDetector, PiiDetector } from '../guards/types.js'
+import type { MessageJailbreakDetector, PiiDetector } from '../guards/types.js'
 import type { Logger } from '../log.js'
 import type { RouterMetrics } from '../metrics/router-metrics.js'
 import type { RouterState } from './state.js'
@@ -19,8 +19,11 @@ export interface RuntimeServices {
   readonly baseDir: string
   /** The embedder named by bert_model (or the embedded default). */
   embedder(): Promise<Embedder>
-  /** The prompt_guard detector; null when jailbreak detection is disabled in config. */
-  jailbreakDetector(): Promise<JailbreakDetector | null>
+  /**
+   * The prompt_guard detector (its `forRole` picks the detector for a message by role); null when
+   * jailbreak detection is disabled in config.
+   */
+  jailbreakDetector(): Promise<MessageJailbreakDetector | null>
   /** The PII detector; null when PII detection is disabled in config. */
   piiDetector(): Promise<PiiDetector | null>
   /** State that outlives config reloads (cache stores, slots), shared by every runtime. */

@@ -2,7 +2,8 @@
  * `jailbreak` and `pii`: the router's guard detectors (prompt_guard, the PII detector) as signals,
  * so a decision can block, re-route or reshape a request instead of the classic all-or-nothing
  * block. Each rule scans the current user message, or every message (system, assistant, tool
- * results too) with `include_history`. A detector failure follows the guard's `on_error`: `allow`
+ * results too) with `include_history`; the jailbreak detector reads each message as its role asks
+ * (prompt_guard.operator_messages, src/guards/jailbreak/roles.ts). A detector failure follows the guard's `on_error`: `allow`
  * skips that text, `block` counts it as a match (it could not be shown safe).
  *  - jailbreak: matches when an attack verdict reaches the rule's threshold (confidence = score).
  *  - pii: matches when an entity at or above the threshold has a type not in `pii_types_allowed`
@@ -10,6 +11,7 @@
  */
 import { jailbreakSignalSchema, piiSignalSchema } from '../config/schema/v03/signals.js'
 import type { OnErrorPolicy } from '../config/schema/common.js'
+import { OPERATOR_ROLES } from '../guards/jailbreak/roles.js'
 import { scannableTexts } from '../guards/message-texts.js'
 import type { JailbreakVerdict, PiiEntity } from '../guards/types.js'
 import type { z } from 'zod'
@@ -24,21 +26,29 @@ interface Scan<T> {
   readonly history: readonly (T | 'failed')[]
 }
 
+/**
+ * The role the current text is read as: a user's, unless the request has no user message and
+ * only operator messages (then the current text is theirs).
+ */
+function currentRole(input: SignalInput): string {
+  if (input.request.userText !== '') return 'user'
+  const texts = scannableTexts(input.request.body)
+  return texts.every((t) => OPERATOR_ROLES.has(t.role)) ? 'system' : 'user'
+}
+
 async function scan<T>(
   input: SignalInput,
   withHistory: boolean,
-  detect: (text: string, signal?: AbortSignal) => Promise<T>,
+  detect: (text: string, role: string, signal?: AbortSignal) => Promise<T>,
 ): Promise<Scan<T>> {
-  const run = (text: string): Promise<T | 'failed'> =>
-    detect(text, input.signal).catch(() => 'failed' as const)
+  const run = (text: string, role: string): Promise<T | 'failed'> =>
+    detect(text, role, input.signal).catch(() => 'failed' as const)
   const others = withHistory
-    ? scannableTexts(input.request.body)
-        .map((t) => t.text)
-        .filter((t) => t !== input.text)
+    ? scannableTexts(input.request.body).filter((t) => t.text !== input.text)
     : []
   const [current, history] = await Promise.all([
-    Promise.all(input.text === '' ? [] : [run(input.text)]),
-    Promise.all(others.map(run)),
+    Promise.all(input.text === '' ? [] : [run(input.text, currentRole(input))]),
+    Promise.all(others.map((t) => run(t.text, t.role))),
   ])
   return { current, history }
 }
@@ -60,7 +70,9 @@ export const jailbreakSignal: SignalPlugin<JailbreakRule> = {
       async evaluate(input) {
         const matches = new Map<string, number>()
         if (!detector) return { matches }
-        const s = await scan<JailbreakVerdict>(input, history, (t, sig) => detector.detect(t, sig))
+        const s = await scan<JailbreakVerdict>(input, history, (t, role, sig) =>
+          detector.forRole(role).detect(t, sig),
+        )
         let top = 0
         for (const rule of rules) {
           let score = 0
@@ -91,7 +103,9 @@ export const piiSignal: SignalPlugin<PiiRule> = {
       async evaluate(input) {
         const matches = new Map<string, number>()
         if (!detector) return { matches }
-        const s = await scan<PiiEntity[]>(input, history, (t, sig) => detector.detect(t, sig))
+        const s = await scan<PiiEntity[]>(input, history, (t, _role, sig) =>
+          detector.detect(t, sig),
+        )
         const types = new Set<string>()
         for (const rule of rules) {
           const allowed = new Set(rule.pii_types_allowed)

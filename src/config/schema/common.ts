@@ -16,3 +16,6 @@ export type ReasoningEffort = z.infer<typeof reasoningEffort>
  */
 export const onErrorPolicy = z.enum(['allow', 'block'])
 export type OnErrorPolicy = z.infer<typeof onErrorPolicy>
+
+/** How prompt_guard reads system and developer messages (src/guards/jailbreak/roles.ts). */
+export const operatorMessages = z.enum(['full', 'rules'])

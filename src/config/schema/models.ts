@@ -1,6 +1,6 @@
 /** Model-bearing sections: bert_model, classifier, prompt_guard, embedding_models. */
 import { z } from 'zod'
-import { onErrorPolicy, unitInterval } from './common.js'
+import { onErrorPolicy, operatorMessages, unitInterval } from './common.js'
 
 export const bertModelSchema = z.strictObject({
   model_id: z.string().default(''),
@@ -59,6 +59,11 @@ export const promptGuardSchema = z.strictObject({
   use_modernbert: z.boolean().default(false),
   jailbreak_mapping_path: z.string().default(''),
   on_error: onErrorPolicy.default('allow'),
+  /**
+   * How system and developer messages are scanned: `full` — the whole detector chain, as any
+   * message (upstream's behaviour); `rules` — the rule detector only (src/guards/jailbreak/roles.ts).
+   */
+  operator_messages: operatorMessages.default('full'),
 })
 
 export const embeddingModelsSchema = z.strictObject({

@@ -86,6 +86,9 @@ export function lowerV03(doc: V03Document): Lowered {
       model_id: modelPath(guard),
       threshold: guard?.threshold ?? 0.7,
       ...(guard?.on_error === undefined ? {} : { on_error: guard.on_error }),
+      ...(guard?.operator_messages === undefined
+        ? {}
+        : { operator_messages: guard.operator_messages }),
     },
     semantic_cache: lowerCache(doc),
     ...(g.integrations?.tools === undefined ? {} : { tools: lowerTools(g.integrations.tools) }),

@@ -27,7 +27,12 @@ export interface ScanHandlers<T> {
   error(err: unknown, message: ScannedText): boolean | void
 }
 
-export type Detect<T> = (text: string, signal: AbortSignal | undefined) => Promise<T>
+/** Score one message's text (`message` says whose it is: a detector may depend on the role). */
+export type Detect<T> = (
+  text: string,
+  signal: AbortSignal | undefined,
+  message: ScannedText,
+) => Promise<T>
 
 /** One detector call, settled (never rejects) and timed from its real start. */
 interface Timed<T> {
@@ -41,12 +46,12 @@ export interface StartedScan<T> {
   readonly detections: readonly Promise<Timed<T>>[]
 }
 
-function timed<T>(detect: Detect<T>, text: string, signal: AbortSignal | undefined) {
+function timed<T>(detect: Detect<T>, message: ScannedText, signal: AbortSignal | undefined) {
   const started = performance.now()
   const ms = () => performance.now() - started
   let pending: Promise<T>
   try {
-    pending = detect(text, signal)
+    pending = detect(message.text, signal, message)
   } catch (error) {
     return Promise.resolve<Timed<T>>({ outcome: { ok: false, error }, ms: ms() })
   }
@@ -66,7 +71,7 @@ export function startScan<T>(ctx: RequestContext, detect: Detect<T>): StartedSca
   const messages = scannableTexts(ctx.request.body)
   return {
     messages,
-    detections: messages.map((m) => timed(detect, m.text, ctx.meta.signal)),
+    detections: messages.map((m) => timed(detect, m, ctx.meta.signal)),
   }
 }
 
@@ -85,7 +90,7 @@ export async function scanMessages<T>(
   const messages = started?.messages ?? scannableTexts(ctx.request.body)
   for (const [i, message] of messages.entries()) {
     const { outcome, ms } = await (started?.detections[i] ??
-      timed(detect, message.text, ctx.meta.signal))
+      timed(detect, message, ctx.meta.signal))
     metrics.classifierLatency.observe({ classifier: guard }, ms / 1000)
     if (!outcome.ok && isAbort(outcome.error)) throw outcome.error
     const stop = outcome.ok ? on.result(outcome.value, message) : on.error(outcome.error, message)

@@ -1,6 +1,8 @@
 /**
- * `jailbreak`: scans every message (src/guards/message-texts.ts) with the prompt_guard detector and
- * answers with upstream's content-filter completion when one is an attack (label `jailbreak` and
+ * `jailbreak`: scans every message (src/guards/message-texts.ts) with the prompt_guard detector for
+ * its role (src/guards/jailbreak/roles.ts: system and developer messages by the rules alone under
+ * `prompt_guard.operator_messages: rules`) and answers with upstream's content-filter completion
+ * when one is an attack (label `jailbreak` and
  * confidence ≥ the threshold). The category's `jailbreak_enabled` / `jailbreak_threshold` override
  * the global prompt_guard settings once classification has run; detection stays AND-ed with
  * `prompt_guard.enabled`, as upstream. A detector failure follows `prompt_guard.on_error`
@@ -9,6 +11,7 @@
  */
 import { z } from 'zod'
 import { attackProbability } from '../../guards/jailbreak/combined-detector.js'
+import type { ScannedText } from '../../guards/message-texts.js'
 import type { JailbreakVerdict } from '../../guards/types.js'
 import { logEvent } from '../../log.js'
 import { jailbreakBlockResponse } from '../immediate.js'
@@ -47,9 +50,13 @@ export const jailbreakModule: ModuleFactory = {
     const { metrics } = services
     const onError = config.prompt_guard.on_error
 
-    /** `detected`: an attack was found; otherwise the detector failed and on_error is block. */
+    /**
+     * `detected`: an attack was found in `message`; otherwise the detector failed on it and
+     * on_error is block. The log names the message (role[index]) and the detector that read it.
+     */
     const block = (
       ctx: RequestContext,
+      message: ScannedText,
       verdict: { type: string; confidence: number; detail: string },
       detected: boolean,
     ) => {
@@ -62,8 +69,8 @@ export const jailbreakModule: ModuleFactory = {
           request_id: ctx.meta.requestId,
           jailbreak_type: verdict.type,
           confidence: Number(verdict.confidence.toFixed(3)),
-          detector: detector.kind,
-          detail: verdict.detail,
+          detector: detector.forRole(message.role).kind,
+          detail: `${message.role}[${message.index}] ${verdict.detail}`.trim(),
         },
         'warn',
       )
@@ -74,7 +81,8 @@ export const jailbreakModule: ModuleFactory = {
       })
     }
 
-    const detect = (text: string, signal?: AbortSignal) => detector.detect(text, signal)
+    const detect = (text: string, signal: AbortSignal | undefined, message: ScannedText) =>
+      detector.forRole(message.role).detect(text, signal)
     /**
      * Scans begun by prepare(): the category (which may switch the guard off or change its
      * threshold) is only known after classification, but the verdicts do not depend on it, so
@@ -107,18 +115,15 @@ export const jailbreakModule: ModuleFactory = {
               scanned++
               max = Math.max(max, attackProbability(verdict))
               if (!verdict.isJailbreak || verdict.confidence < threshold) return
-              const detail = `${message.role}[${message.index}] ${verdict.detail ?? ''}`.trim()
-              answer = block(
-                ctx,
-                { type: verdict.label, confidence: verdict.confidence, detail },
-                true,
-              )
+              const { label, confidence } = verdict
+              const detail = verdict.detail ?? ''
+              answer = block(ctx, message, { type: label, confidence, detail }, true)
               return true
             },
             error: (err, message) => {
               if (guardFailed(ctx, metrics, 'jailbreak', onError, err) === 'allow') return
-              const detail = `${message.role}[${message.index}] detector failed`
-              answer = block(ctx, { type: 'detector_error', confidence: 1, detail }, false)
+              const failed = { type: 'detector_error', confidence: 1, detail: 'detector failed' }
+              answer = block(ctx, message, failed, false)
               return true
             },
           },

@@ -4,7 +4,7 @@
  * when it switches on a feature this router does not have.
  */
 import { z } from 'zod'
-import { nonNegativeInt, onErrorPolicy, unitInterval } from '../common.js'
+import { nonNegativeInt, onErrorPolicy, operatorMessages, unitInterval } from '../common.js'
 import { apiSchema, observabilitySchema } from '../misc.js'
 
 const block = z.record(z.string(), z.unknown())
@@ -118,7 +118,9 @@ export const modelCatalogSchema = z.strictObject({
   kbs: z.array(block).optional(),
   modules: z
     .looseObject({
-      prompt_guard: modelModule.optional(),
+      prompt_guard: modelModule
+        .extend({ operator_messages: operatorMessages.optional() })
+        .optional(),
       classifier: z
         .looseObject({
           domain: modelModule.optional(),
