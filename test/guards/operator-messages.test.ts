@@ -2,14 +2,16 @@
  * `prompt_guard.operator_messages`: with `rules`, system and developer messages are read by the
  * rule detector alone, so an operator prompt the embedded model flags passes while the same text as
  * a user message is blocked and a technique attack in a system message is still blocked; with
- * `full` (the default) every message gets the whole chain. Real embedded models, the gateway and
- * ext_proc on port 0, and the v0.3 jailbreak signal.
+ * `full` (the default) every message gets the whole chain; the option follows a hot reload, and the
+ * bundled config sets `rules`. Real embedded models, the gateway and ext_proc on port 0, and the
+ * v0.3 jailbreak signal.
  */
 import assert from 'node:assert/strict'
+import { writeFile } from 'node:fs/promises'
 import { after, before, describe, it } from 'node:test'
 import { parseRouterConfig } from '../../src/assembly/load-config.js'
 import { completionResponse, startExtProc, type ExtProcFixture } from '../helpers/extproc.js'
-import { postJson, useSimulatedRouter } from '../helpers/router.js'
+import { bundledConfig, postJson, useSimulatedRouter } from '../helpers/router.js'
 import { makeRuntime, meta, type TestRuntime } from '../helpers/runtime.js'
 
 /** An operator system prompt from ml-jb4's written set that the shipped model flags (0.95). */
@@ -104,6 +106,14 @@ describe('prompt_guard.operator_messages', () => {
         assert.equal(b['detector'], 'rules')
       }
     })
+
+    it('follows the config on hot reload (rules -> full)', async () => {
+      await writeFile(s.router.configPath, config(s.sim.port, 'full'))
+      const reloaded = await s.router.app.reload()
+      assert.equal(reloaded.ok, true)
+      const r = await chat(withSystem(OPERATOR_PROMPT))
+      assert.equal(r.headers.get('x-vsr-jailbreak-blocked'), 'true')
+    })
   })
 
   describe('rules, through ext_proc', () => {
@@ -133,6 +143,13 @@ describe('prompt_guard.operator_messages', () => {
       const [block] = t.events('security_block')
       assert.match(String(block?.['detail']), /^system\[0\] /)
     })
+
+  it('the bundled config reads operator messages by the rules', async () => {
+    const t = await runtime(bundledConfig(9))
+    assert.equal(t.runtime.config.prompt_guard.operator_messages, 'rules')
+    assert.equal(await outcome(t, withSystem(OPERATOR_PROMPT)), 'forward')
+    assert.equal(await outcome(t, [{ role: 'user', content: OPERATOR_PROMPT }]), 'respond')
+  })
 
   it('without an enabled rules detector: a load warning, and the whole chain reads them', async () => {
     const yaml = `${config(9, 'rules')}pipeline:\n  jailbreak_detectors: [{ kind: model }]\n`
