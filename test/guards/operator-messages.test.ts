@@ -188,6 +188,8 @@ routing:
     }
     const rules = await runtime(v03('rules'))
     assert.deepEqual(await matched(rules, withSystem(OPERATOR_PROMPT)), [])
+    const systemOnly = [{ role: 'system', content: OPERATOR_PROMPT }]
+    assert.deepEqual(await matched(rules, systemOnly), [], 'no user message: the text is theirs')
     assert.deepEqual(await matched(rules, withSystem(OVERRIDE)), ['anywhere'])
     assert.deepEqual(
       await matched(rules, [
