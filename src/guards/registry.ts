@@ -16,7 +16,7 @@ import { PluginRegistry, type ConfigReport, type PluginShape } from '../config/p
 import type { RouterConfig } from '../config/schema/index.js'
 import { CombinedJailbreakDetector } from './jailbreak/combined-detector.js'
 import { modelJailbreakDetector, rulesJailbreakDetector } from './jailbreak/plugins.js'
-import { RoleJailbreakDetector } from './jailbreak/roles.js'
+import { RoleJailbreakDetector, RulesAloneDetector } from './jailbreak/roles.js'
 import { CombinedPiiDetector } from './pii/combined-detector.js'
 import { modelPiiDetector, validatorPiiDetector } from './pii/plugins.js'
 import { SlicedJailbreakDetector, SlicedPiiDetector, type SliceOptions } from './sliced.js'
@@ -163,7 +163,8 @@ function combineJailbreak(built: readonly Built<JailbreakDetector>[]): Jailbreak
 /**
  * The prompt_guard detector a config asks for; null when prompt_guard is off or none is enabled.
  * With `operator_messages: rules`, system and developer messages are read by the chain's `rules`
- * entries alone (the same instances); with no such entry, by the whole chain (checkDetectors warns).
+ * entries alone (the same instances; weighed as a learned combination weighs them, roles.ts); with
+ * no such entry, by the whole chain (checkDetectors warns).
  */
 export async function buildJailbreakDetector(
   ctx: DetectorBuildContext,
@@ -176,14 +177,15 @@ export async function buildJailbreakDetector(
   if (!all) return null
   const slices = sliceOptions(config)
   const full = new SlicedJailbreakDetector(all, slices)
-  const rulesOnly =
+  const rules =
     config.prompt_guard.operator_messages === 'rules'
       ? combineJailbreak(built.filter((b) => b.kind === 'rules'))
       : null
-  return new RoleJailbreakDetector(
-    full,
-    rulesOnly ? new SlicedJailbreakDetector(rulesOnly, slices) : full,
-  )
+  if (!rules) return new RoleJailbreakDetector(full)
+  // A model trained with the rules lets them flag alone only from its rulesAloneAt (roles.ts).
+  const learned = built.find((b) => b.detector.ruleCombination)?.detector.ruleCombination
+  const operator = learned ? new RulesAloneDetector(rules, learned) : rules
+  return new RoleJailbreakDetector(full, new SlicedJailbreakDetector(operator, slices))
 }
 
 /**
