@@ -10,7 +10,7 @@ export interface Embedder {
   close?(): Promise<void>
 }
 
-/** Cosine similarity of two L2-normalised vectors (a dot product). */
+/** Dot product (over the shorter length); for two L2-normalised vectors, their cosine similarity. */
 export function dot(a: Float32Array, b: Float32Array): number {
   let sum = 0
   const n = Math.min(a.length, b.length)

@@ -16,6 +16,7 @@ import {
   operatorsDiffer,
   unmatchedEntities,
 } from '../../src/cache/verify/rules.js'
+import { dot } from '../../src/embeddings/types.js'
 
 const ROOT = join(import.meta.dirname, '..', '..')
 
@@ -163,12 +164,6 @@ function sameRequestDetails(
     !operatorsDiffer(a.f, b.f) &&
     !negationDiffers(a.f, b.f)
   )
-}
-
-function dot(x: Float32Array, y: Float32Array): number {
-  let s = 0
-  for (let i = 0; i < x.length; i++) s += x[i]! * y[i]!
-  return s
 }
 
 /** dedupKey, but operators count ("2x + 3" and "2x - 3" are different texts). */

@@ -42,6 +42,7 @@ import { chooseThresholds, replay, type Candidates } from './thresholds.js'
 import { buildWordNetLexicon } from './wordnet-lexicon.js'
 import { embedAll } from './embed.js'
 import { meaningBackground } from './background.js'
+import { dot } from '../../src/embeddings/types.js'
 
 const ROOT = join(import.meta.dirname, '..', '..')
 const { values: args } = parseArgs({
@@ -287,12 +288,6 @@ async function candidatesOf(split: Split): Promise<Candidates> {
       .map((r) => ({ request: r, similarity: dot(vectors.get(l.b)!, vectors.get(r)!) }))
       .sort((x, y) => y.similarity - x.similarity),
   }))
-}
-
-function dot(x: Float32Array, y: Float32Array): number {
-  let s = 0
-  for (let i = 0; i < x.length; i++) s += x[i]! * y[i]!
-  return s
 }
 
 /** Six significant digits (before anything is measured): the file stays small and readable. */

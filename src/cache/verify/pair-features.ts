@@ -33,6 +33,7 @@ import {
   type WordNetLexicon,
   type WordRelation,
 } from './wordnet-lexicon.js'
+import { dot } from '../../embeddings/types.js'
 
 export type FeatureGroup =
   'numbers' | 'negation' | 'entities' | 'operators' | 'order' | 'content_words'
@@ -375,10 +376,4 @@ function centredCosine(
   const cy = remove(y)
   const n = Math.sqrt(dot(cx, cx) * dot(cy, cy))
   return n > 0 ? dot(cx, cy) / n : 0
-}
-
-function dot(x: Float32Array, y: Float32Array): number {
-  let s = 0
-  for (let i = 0; i < x.length; i++) s += x[i]! * y[i]!
-  return s
 }
