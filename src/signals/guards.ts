@@ -3,8 +3,9 @@
  * so a decision can block, re-route or reshape a request instead of the classic all-or-nothing
  * block. Each rule scans the current user message, or every message (system, assistant, tool
  * results too) with `include_history`; the jailbreak detector reads each message as its role asks
- * (prompt_guard.operator_messages, src/guards/jailbreak/roles.ts). A detector failure follows the guard's `on_error`: `allow`
- * skips that text, `block` counts it as a match (it could not be shown safe).
+ * (prompt_guard.operator_messages, src/guards/jailbreak/roles.ts). A detector failure follows the
+ * guard's `on_error`: `allow` skips that text, `block` counts it as a match (it could not be shown
+ * safe).
  *  - jailbreak: matches when an attack verdict reaches the rule's threshold (confidence = score).
  *  - pii: matches when an entity at or above the threshold has a type not in `pii_types_allowed`
  *    (empty list: any PII).

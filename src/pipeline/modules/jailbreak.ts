@@ -2,12 +2,11 @@
  * `jailbreak`: scans every message (src/guards/message-texts.ts) with the prompt_guard detector for
  * its role (src/guards/jailbreak/roles.ts: system and developer messages by the rules alone under
  * `prompt_guard.operator_messages: rules`) and answers with upstream's content-filter completion
- * when one is an attack (label `jailbreak` and
- * confidence ≥ the threshold). The category's `jailbreak_enabled` / `jailbreak_threshold` override
- * the global prompt_guard settings once classification has run; detection stays AND-ed with
- * `prompt_guard.enabled`, as upstream. A detector failure follows `prompt_guard.on_error`
- * (guard-scan.ts): `allow` skips that message and scans the rest, `block` answers with the block
- * response, type `detector_error`.
+ * when one is an attack (label `jailbreak` and confidence ≥ the threshold). The category's
+ * `jailbreak_enabled` / `jailbreak_threshold` override the global prompt_guard settings once
+ * classification has run; detection stays AND-ed with `prompt_guard.enabled`, as upstream. A
+ * detector failure follows `prompt_guard.on_error` (guard-scan.ts): `allow` skips that message and
+ * scans the rest, `block` answers with the block response, type `detector_error`.
  */
 import { z } from 'zod'
 import { attackProbability } from '../../guards/jailbreak/combined-detector.js'
