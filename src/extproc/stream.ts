@@ -17,7 +17,12 @@ import { RouterError, toRouterError } from '../errors.js'
 import { REQUEST_ID_HEADER } from '../http/request-id.js'
 import { logRequestError } from '../http/respond.js'
 import { logEvent, type Logger } from '../log.js'
-import type { RequestContext, RequestMeta, RequestOutcome } from '../pipeline/types.js'
+import type {
+  RequestContext,
+  RequestMeta,
+  RequestOutcome,
+  RouterHeaders,
+} from '../pipeline/types.js'
 import { MAX_HELD_ERROR_BODY } from '../pipeline/upstream-error.js'
 import {
   edgeHeaderMutation,
@@ -46,10 +51,7 @@ import {
  * request id takes the place of a header of that name. Read straight from the tracker's Map or
  * record (no merged object and entry arrays per stream).
  */
-function clientHeaders(
-  added: ReadonlyMap<string, string> | Readonly<Record<string, string>>,
-  requestId: string,
-): HeaderValueOption[] {
+function clientHeaders(added: RouterHeaders, requestId: string): HeaderValueOption[] {
   const out: HeaderValueOption[] = []
   let idSet = false
   const entries: Iterable<readonly [string, string]> =

@@ -12,6 +12,7 @@ import type {
   RequestContext,
   RequestMeta,
   RequestOutcome,
+  RouterHeaders,
   Transport,
 } from '../pipeline/types.js'
 
@@ -20,10 +21,7 @@ export interface ExtProcResponseTracker {
    * Upstream status and headers; returns the x-vsr-* headers to add to the client response
    * (read-only: the request's own Map on a 2xx, nothing copied).
    */
-  begin(
-    status: number,
-    headers: Readonly<Record<string, string>>,
-  ): ReadonlyMap<string, string> | Readonly<Record<string, string>>
+  begin(status: number, headers: Readonly<Record<string, string>>): RouterHeaders
   /** Returns the bytes to send the client for this chunk (the same Buffer when unchanged). */
   onChunk(chunk: Buffer): Buffer
   /** Bytes held back for the client at the end of the body (usually none). */

@@ -10,6 +10,7 @@
  * (only the router's own tracking headers are trusted).
  */
 import { PIPELINE_REQUEST_FLAGS } from '../edge/routing-headers.js'
+import type { RouterHeaders } from '../pipeline/types.js'
 
 const HOP_BY_HOP = new Set([
   'connection',
@@ -95,9 +96,6 @@ export function upstreamRequestHeaders(input: UpstreamHeaderInput): string[] {
   if (input.client['content-type'] === undefined) out.push('content-type', 'application/json')
   return out
 }
-
-/** Headers the router sets on a response: a Map (the request's own) or a record. */
-export type RouterHeaders = ReadonlyMap<string, string> | Readonly<Record<string, string>>
 
 /**
  * The client's response headers as flat `[name, value, ...]` pairs, which `writeHead` takes as

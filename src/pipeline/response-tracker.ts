@@ -13,7 +13,13 @@ import { normaliseUsage, SseAssembler } from './sse-assembler.js'
 import { SseUsageStripper } from './sse-usage-stripper.js'
 import { isThenable } from './thenable.js'
 import type { Writable } from './writable.js'
-import type { ImmediateResponse, PipelineModule, RequestContext, ResponseRecord } from './types.js'
+import type {
+  ImmediateResponse,
+  PipelineModule,
+  RequestContext,
+  ResponseRecord,
+  RouterHeaders,
+} from './types.js'
 import {
   NOT_JSON,
   parseJsonBody,
@@ -75,7 +81,7 @@ export class ResponseTracker {
   begin(
     status: number,
     headers: Readonly<Record<string, string | string[] | undefined>>,
-  ): ReadonlyMap<string, string> | Readonly<Record<string, string>> {
+  ): RouterHeaders {
     this.status = status
     this.headersAt = performance.now()
     const contentType = headers['content-type']

@@ -71,6 +71,12 @@ export interface ImmediateResponse {
     'jailbreak_block' | 'pii_block' | 'cache_hit' | 'fast_response' | 'models' | 'error'
 }
 
+/**
+ * Headers the router sets on a client response (ResponseTracker.begin): the request's own
+ * `responseHeaders` Map on a 2xx (read-only, nothing copied per response) or a record.
+ */
+export type RouterHeaders = ReadonlyMap<string, string> | Readonly<Record<string, string>>
+
 /** Per-request state. Modules read and write it; the pipeline turns it into an outcome. */
 export interface RequestContext {
   readonly meta: RequestMeta
