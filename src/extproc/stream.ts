@@ -79,6 +79,13 @@ const PASSTHROUGH_MODE = {
 
 const CONTINUE: CommonResponse = {}
 
+/**
+ * 5xx answers the router gives on purpose, not failures of processing: every endpoint that could
+ * take the request is cooling down after a 503 with Retry-After. failure_mode open must not send
+ * the request on to an upstream that asked not to get one.
+ */
+const REFUSALS: ReadonlySet<string> = new Set(['upstream_overloaded'])
+
 type Phase = 'request_headers' | 'request_body'
 
 export class ExtProcStream {
@@ -309,13 +316,15 @@ export class ExtProcStream {
   }
 
   /**
-   * Bad input is answered as the gateway would (4xx). Anything else follows failure_mode: open
-   * lets the request through unmodified (re-emitting held-back chunks), closed answers an error.
+   * Bad input is answered as the gateway would (4xx), and so are the router's deliberate refusals
+   * (REFUSALS). Anything else follows failure_mode: open lets the request through unmodified
+   * (re-emitting held-back chunks), closed answers an error.
    */
   private failure(err: unknown, body: Buffer, phase: Phase): ProcessingResponse {
     const error = toRouterError(err)
     const requestId = this.info!.requestId
-    if (error.status < 500) return this.answered(errorImmediate(error, requestId))
+    if (error.status < 500 || REFUSALS.has(error.code))
+      return this.answered(errorImmediate(error, requestId))
     if (!(err instanceof RouterError) || error.code === 'processing_timeout')
       this.runtime.services.metrics.recordError(undefined, edgeErrorReason(error.code))
     logRequestError(error, {

@@ -8,6 +8,8 @@ import type { Decision } from '../../decisions/types.js'
 import type { RoutingTables } from '../../routing/tables.js'
 import { selectorFor } from '../../routing/selection/per-decision.js'
 import type {
+  EndpointCandidate,
+  EndpointPickContext,
   EndpointPolicy,
   ModelCandidate,
   ModelConstraint,
@@ -154,13 +156,26 @@ export function pickEndpoint(
   selection: Selection,
   exclude?: ReadonlySet<string>,
 ): void {
-  const candidates = tables.endpoints.candidates(ctx.selectedModel)
-  ctx.endpoint =
-    candidates.length === 0
-      ? undefined
-      : selection.endpoints.pick(candidates, {
-          model: ctx.selectedModel,
-          requestId: ctx.meta.requestId,
-          ...(exclude ? { exclude } : {}),
-        })
+  const model = ctx.selectedModel
+  const candidates = tables.endpoints.candidates(model)
+  if (candidates.length === 0) {
+    ctx.endpoint = undefined
+    return
+  }
+  const context: Writable<EndpointPickContext> = { model, requestId: ctx.meta.requestId }
+  if (exclude) context.exclude = exclude
+  // A routed request could be served by any of its decision's models: a refusal while everything
+  // cools down names the soonest end among all of them (read only then).
+  const refs = ctx.autoRouted ? ctx.decision?.decision?.modelRefs : undefined
+  if (refs !== undefined && refs.length > 1)
+    context.otherModels = () => otherModelsEndpoints(tables, refs, model)
+  ctx.endpoint = selection.endpoints.pick(candidates, context)
+}
+
+function* otherModelsEndpoints(
+  tables: RoutingTables,
+  refs: readonly { readonly model: string }[],
+  model: string,
+): Iterable<readonly EndpointCandidate[]> {
+  for (const ref of refs) if (ref.model !== model) yield tables.endpoints.candidates(ref.model)
 }

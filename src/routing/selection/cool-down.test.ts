@@ -112,4 +112,21 @@ describe('Retry-After cool-down', () => {
     panic.answer('a', 429, 3_000)
     assert.equal(panic.pick(), 'a')
   })
+
+  it("the refusal's Retry-After is the soonest end over the other candidate models too", () => {
+    const { policy, answer } = setup()
+    const others = [candidate('c'), candidate('d')]
+    answer('a', 429, 60_000)
+    answer('b', 429, 40_000)
+    answer('c', 503, 7_000) // another model's endpoint, free first
+    answer('d', 429, 20_000)
+    const pool = [candidate('a'), candidate('b')]
+    const alone = refusal(() => policy.pick(pool, { model: 'm', requestId: 'r' }))
+    assert.equal(alone.headers['retry-after'], '40')
+    const err = refusal(() =>
+      policy.pick(pool, { model: 'm', requestId: 'r', otherModels: () => [others] }),
+    )
+    assert.equal(err.headers['retry-after'], '7')
+    assert.equal(err.code, 'upstream_overloaded', 'the status of c, whose cool-down ends first')
+  })
 })

@@ -119,7 +119,8 @@ export class ResilientPolicy implements EndpointPolicy {
     // Panic mode (nothing available): among all of them, still the preferred level first —
     // unless some are cooling down after a Retry-After: then the client is told when to come back.
     const pool = open.length > 0 ? open : usable(candidates, context)
-    if (open.length === 0 && pool.length > 0) this.refuseWhileCooling(pool, now)
+    if (open.length === 0 && pool.length > 0)
+      this.refuseWhileCooling(pool, candidates, context, now)
     const target = policy.pick(pool.length > 0 ? lowestLevel(pool) : candidates, context)
     if (target) this.stats.endpoint(target.name).picks++
     return target
@@ -170,11 +171,35 @@ export class ResilientPolicy implements EndpointPolicy {
   /**
    * Nothing in `pool` is available and some of it is cooling down after a Retry-After: answer the
    * client with that status (429 or 503) and a Retry-After for the soonest end of a cool-down
-   * instead of sending the request to an endpoint that asked not to get one.
+   * instead of sending the request to an endpoint that asked not to get one. The soonest end is
+   * taken over every endpoint that could take the request again — this model's (tried ones
+   * included) and the other candidate models' (`context.otherModels`) — so the client comes back
+   * when the first of them is free, whichever model it belongs to.
    */
-  private refuseWhileCooling(pool: readonly EndpointCandidate[], now: number): void {
-    let soonest: EndpointLoad | undefined
-    for (const c of pool) {
+  private refuseWhileCooling(
+    pool: readonly EndpointCandidate[],
+    candidates: readonly EndpointCandidate[],
+    context: EndpointPickContext,
+    now: number,
+  ): void {
+    if (!pool.some((c) => now < this.stats.endpoint(c.target.name).coolingUntil)) return
+    let soonest = this.soonestCooling(candidates, now, undefined)
+    for (const others of context.otherModels?.() ?? [])
+      soonest = this.soonestCooling(others, now, soonest)
+    if (soonest === undefined) return
+    const seconds = Math.max(1, Math.ceil((soonest.coolingUntil - now) / 1000))
+    const code = soonest.coolingStatus === 429 ? 'upstream_rate_limited' : 'upstream_overloaded'
+    throw new RouterError(code, undefined, { headers: { 'retry-after': String(seconds) } })
+  }
+
+  /** The endpoint (weight above 0) of `list` whose cool-down ends first, or `soonest` if sooner. */
+  private soonestCooling(
+    list: readonly EndpointCandidate[],
+    now: number,
+    soonest: EndpointLoad | undefined,
+  ): EndpointLoad | undefined {
+    for (const c of list) {
+      if (c.weight <= 0) continue
       const load = this.stats.endpoint(c.target.name)
       if (
         now < load.coolingUntil &&
@@ -182,10 +207,7 @@ export class ResilientPolicy implements EndpointPolicy {
       )
         soonest = load
     }
-    if (soonest === undefined) return
-    const seconds = Math.max(1, Math.ceil((soonest.coolingUntil - now) / 1000))
-    const code = soonest.coolingStatus === 429 ? 'upstream_rate_limited' : 'upstream_overloaded'
-    throw new RouterError(code, undefined, { headers: { 'retry-after': String(seconds) } })
+    return soonest
   }
 
   /** One active probe's answer: 2xx is healthy; `unhealthy_threshold` failures in a row are not. */

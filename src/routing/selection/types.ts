@@ -113,6 +113,12 @@ export interface EndpointPickContext {
   readonly requestId: string
   /** Endpoint names not to pick (tried already, ejected). */
   readonly exclude?: ReadonlySet<string>
+  /**
+   * The endpoints of the request's other candidate models (a routed request's decision), read
+   * only when the pick refuses because everything is cooling down: the client's Retry-After is
+   * the soonest end over every model that could take the request.
+   */
+  readonly otherModels?: () => Iterable<readonly EndpointCandidate[]>
 }
 
 // Its own file so the live statistics it feeds can import it without importing this one back.
