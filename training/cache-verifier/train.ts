@@ -21,7 +21,14 @@ import { join, relative } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { parseArgs } from 'node:util'
 import { analyse, type Analysis } from '../../src/cache/verify/analysis.js'
-import { forestScore } from '../../src/cache/verify/forest.js'
+import {
+  centredMeaning,
+  pairNetInput,
+  preparePairNet,
+  verifierLogit,
+  type PairNet,
+  type PairNetFile,
+} from '../../src/cache/verify/pair-net.js'
 import {
   preciseChecks,
   VERIFIER_FORMAT,
@@ -38,6 +45,7 @@ import { groupPairs, readGroups, type Group, type Pair } from '../../src/eval/pa
 import type { Split } from '../../src/eval/splits.js'
 import { hashString } from '../../src/seeded-random.js'
 import { fitForest, type Forest, type TreeNode } from './boosting.js'
+import { fitPairNet } from './pair-net.js'
 import { chooseThresholds, replay, type Candidates } from './thresholds.js'
 import { buildWordNetLexicon } from './wordnet-lexicon.js'
 import { embedAll } from './embed.js'
@@ -68,6 +76,10 @@ const { values: args } = parseArgs({
      */
     'oob-folds': { type: 'string', default: '4' },
     'choose-on': { type: 'string', default: 'dev' },
+    /** Hidden units of the pair net averaged with the trees (0 = trees alone). */
+    'pair-net-hidden': { type: 'string', default: '0' },
+    'pair-net-epochs': { type: 'string', default: '4' },
+    'pair-net-seed': { type: 'string', default: '16' },
     /** Writes every replayed lookup with its candidates' probabilities (for offline analysis). */
     dump: { type: 'string' },
   },
@@ -129,43 +141,79 @@ const requestOf = new Map(groups.map((g) => [g.id, g.q]))
 const xs = train.map((p) => features(p.query, p.cached))
 const keep = xs.flatMap((x, i) => (vetoed(x) ? [] : [i]))
 const negativeWeight = Number(args['negative-weight'])
-const fit = (rows: readonly number[]): Forest =>
-  roundForest(
+const weightOf = (i: number) =>
+  train[i]!.kind !== 'neighbour' &&
+  !train[i]!.same &&
+  requestOf.get(train[i]!.group) === train[i]!.cached
+    ? negativeWeight
+    : 1
+const label = (i: number) => (train[i]!.same ? 1 : 0)
+const HIDDEN = Number(args['pair-net-hidden'])
+const centred = new Map<string, Float32Array>()
+const centredOf = (t: string) => () => {
+  let v = centred.get(t)
+  if (v === undefined) centred.set(t, (v = centredMeaning(an(t).meaning, background)))
+  return v
+}
+const netRows = new Map(
+  HIDDEN > 0
+    ? keep.map((i) => [
+        i,
+        pairNetInput(xs[i]!, centredOf(train[i]!.query)(), centredOf(train[i]!.cached)()),
+      ])
+    : [],
+)
+interface Model {
+  readonly forest: Forest
+  readonly net?: { readonly file: PairNetFile; readonly prepared: PairNet }
+}
+const fit = (rows: readonly number[]): Model => {
+  const forest = roundForest(
     fitForest(
       rows.map((i) => xs[i]!),
-      rows.map((i) => (train[i]!.same ? 1 : 0)),
+      rows.map(label),
       {
         trees: Number(args.trees),
         depth: Number(args.depth),
         rate: 0.1,
         minLeaf: 10,
         l2: 1,
-        sampleWeights: rows.map((i) =>
-          train[i]!.kind !== 'neighbour' &&
-          !train[i]!.same &&
-          requestOf.get(train[i]!.group) === train[i]!.cached
-            ? negativeWeight
-            : 1,
-        ),
+        sampleWeights: rows.map(weightOf),
       },
     ),
   )
-const forest = fit(keep)
+  if (HIDDEN <= 0) return { forest }
+  const file = fitPairNet(
+    rows.map((i) => netRows.get(i)!),
+    rows.map(label),
+    rows.map(weightOf),
+    {
+      hidden: HIDDEN,
+      epochs: Number(args['pair-net-epochs']),
+      seed: Number(args['pair-net-seed']),
+    },
+  )
+  return { forest, net: { file, prepared: preparePairNet(file) } }
+}
+const model = fit(keep)
 const FOLDS = Number(args['oob-folds'])
 const foldOf = (group: string) => hashString(group) % FOLDS
 const outOfBag = Array.from({ length: FOLDS }, (_, k) =>
   fit(keep.filter((i) => foldOf(train[i]!.group) !== k)),
 )
-/** A train text's out-of-bag forest: the one that never saw its group. */
-const forestFor = new Map<string, Forest>()
+/** A train text's out-of-bag model: the one that never saw its group. */
+const modelFor = new Map<string, Model>()
 if (FOLDS > 0)
   for (const g of groups.filter((g) => g.split === 'train'))
     for (const t of [g.q, ...g.para, ...g.near, ...g.neg.map(([, t]) => t)])
-      forestFor.set(t, outOfBag[foldOf(g.id)]!)
+      modelFor.set(t, outOfBag[foldOf(g.id)]!)
 const probability = (query: string, cached: string): number => {
   if (preciseChecks(an(query), an(cached), SWITCHES)) return 0
   const x = features(query, cached)
-  return vetoed(x) ? 0 : 1 / (1 + Math.exp(-forestScore(forestFor.get(query) ?? forest, x)))
+  if (vetoed(x)) return 0
+  const m = modelFor.get(query) ?? model
+  const z = verifierLogit(m.forest, m.net?.prepared, x, centredOf(query), centredOf(cached))
+  return 1 / (1 + Math.exp(-z))
 }
 
 const dev = await candidatesOf('dev')
@@ -198,7 +246,7 @@ if (args.dump)
     JSON.stringify(
       [...dev, ...outOfBagLookups].map((l) => ({
         ...l,
-        split: forestFor.has(l.b) ? 'train' : 'dev',
+        split: modelFor.has(l.b) ? 'train' : 'dev',
         ranked: l.ranked
           .slice(0, 4)
           .map((c) => ({ ...c, probability: +probability(l.b, c.request).toFixed(4) })),
@@ -209,7 +257,8 @@ const file: VerifierFile = {
   format: VERIFIER_FORMAT,
   features: FEATURES.map(([n]) => n),
   vetoes: [...VETOES],
-  forest,
+  forest: model.forest,
+  ...(model.net ? { pair_net: model.net.file } : {}),
   threshold: choice.threshold,
   similarity_threshold: choice.similarity,
   word_vectors: relative(args.out, args.vectors) || '.',
@@ -223,6 +272,9 @@ const file: VerifierFile = {
     trees: Number(args.trees),
     depth: Number(args.depth),
     negative_weight: Number(args['negative-weight']),
+    ...(HIDDEN > 0
+      ? { pair_net: { hidden: HIDDEN, epochs: Number(args['pair-net-epochs']) } }
+      : {}),
     neighbours: { most: NEIGHBOURS, similarity_at_least: NEIGHBOUR_SIMILARITY },
     dev: choice.report,
     ...apart,

@@ -12,6 +12,14 @@ import { invalid } from '../../ml/folder.js'
 import { analyse, type Analysis } from './analysis.js'
 import { forestScore, type Forest } from './forest.js'
 import {
+  centredMeaning,
+  pairNetInputs,
+  preparePairNet,
+  verifierLogit,
+  type PairNet,
+  type PairNetFile,
+} from './pair-net.js'
+import {
   FEATURES,
   agreeingValue,
   pairFeatures,
@@ -42,6 +50,8 @@ export interface VerifierFile {
   /** Features that reject on their own when non-zero. */
   readonly vetoes: readonly string[]
   readonly forest: Forest
+  /** A small network over the features and the two questions' vectors, averaged with the trees. */
+  readonly pair_net?: PairNetFile
   /** Probability (same request) at or above which a pair is accepted. */
   readonly threshold: number
   /** Similarity threshold the verifier was tuned with, for the embedded sentence embedding. */
@@ -70,6 +80,7 @@ export class LearnedVerifierModel {
     readonly dir: string,
     readonly file: VerifierFile,
     private readonly ctx: FeatureContext,
+    private readonly net: PairNet | undefined,
   ) {
     this.vetoIndex = file.vetoes.map((v) => FEATURES.findIndex(([name]) => name === v))
   }
@@ -99,14 +110,26 @@ export class LearnedVerifierModel {
       throw invalid(path, 'was trained on other features than this router computes; retrain it')
     if (file.vetoes.some((v) => !names.includes(v)))
       throw invalid(path, 'names a veto that is not a feature')
-    return new LearnedVerifierModel(dir, file, {
-      table: sharedWordTable(resolve(dir, file.word_vectors)),
+    const table = sharedWordTable(resolve(dir, file.word_vectors))
+    let net: PairNet | undefined
+    if (file.pair_net !== undefined) {
+      try {
+        net = preparePairNet(file.pair_net)
+      } catch (err) {
+        throw invalid(path, (err as Error).message, err)
+      }
+      if (net.inputs !== pairNetInputs(names.length, table.dim))
+        throw invalid(path, 'pair_net was trained on other inputs than this router computes')
+    }
+    const ctx: FeatureContext = {
+      table,
       wordnet: WordNetLexicon.load(join(dir, file.wordnet)),
       background: {
         centre: Float32Array.from(file.meaning_background.centre),
         component: Float32Array.from(file.meaning_background.component),
       },
-    })
+    }
+    return new LearnedVerifierModel(dir, file, ctx, net)
   }
 
   analyse(text: string): Analysis {
@@ -126,16 +149,23 @@ export class LearnedVerifierModel {
     }
     const precise = preciseChecks(query, cached, switches)
     if (precise !== undefined) return precise
-    const logit = forestScore(this.file.forest, x)
-    const probability = sigmoid(logit)
+    const background = this.ctx.background
+    const probability = sigmoid(
+      verifierLogit(
+        this.file.forest,
+        this.net,
+        x,
+        () => centredMeaning(query.meaning, background),
+        () => centredMeaning(cached.meaning, background),
+      ),
+    )
     // The cause costs six more passes over the trees: only a rejection needs it.
-    return probability >= minimum
-      ? { probability }
-      : { probability, group: this.mainCause(x, logit) }
+    return probability >= minimum ? { probability } : { probability, group: this.mainCause(x) }
   }
 
-  /** The feature group whose values, set to agreeing ones, would raise the score the most. */
-  private mainCause(x: Float64Array, logit: number): FeatureGroup {
+  /** The feature group whose values, set to agreeing ones, would raise the trees' score the most. */
+  private mainCause(x: Float64Array): FeatureGroup {
+    const logit = forestScore(this.file.forest, x)
     let best: FeatureGroup = 'content_words'
     let gain = 0
     for (const group of GROUPS) {
