@@ -11,10 +11,16 @@
  * least 1, at most `max_lease`, at most a quarter of what is left of the limit), so
  * a slow caller pays one round trip per request, exactly like `exact`, and a fast one about one per
  * `lease_ms`. Since every admitted request was first reserved in the shared counter, the replicas
- * together never admit more than the limit in a window; what a replica holds unused when the window
- * ends is lost, so at most replicas × `max_lease` requests of a window are refused early. A lease
- * lives until the end the store reported, measured from before the call on a monotonic clock, so it
- * never outlives the shared window.
+ * together never admit more than the limit in a window. A lease lives until the end the store
+ * reported, measured from before the call on a monotonic clock, so it never outlives the shared
+ * window.
+ *
+ * Unused leases go back. A lease not drawn on for two lease horizons (the caller went quiet here),
+ * and every lease when the limiter closes (reload, shutdown), is returned to the shared counter by
+ * one script call that takes it off only while the key is still the window it was reserved in
+ * (the store's window end, `giveBack`) and never below 0. So slots are held unused only while a
+ * caller is active on a replica (at most about `lease_ms` of its traffic there, ≤ `max_lease`)
+ * or when the return fails; other replicas can admit the rest of the limit.
  *
  * Tokens per minute and spend — batched. An answer's tokens and cost are added locally and sent
  * with the next lease or flush (every `flush_interval_ms`, one call for every caller active since
@@ -29,7 +35,7 @@
  */
 import { performance } from 'node:perf_hooks'
 import type { SecurityConfig } from '../config/schema/security.js'
-import type { CounterIncrement, CounterValue, StateStore } from '../state/types.js'
+import type { CounterGiveBack, CounterIncrement, CounterValue, StateStore } from '../state/types.js'
 import {
   MINUTE_MS,
   refusal,
@@ -59,6 +65,10 @@ interface Lease {
   lastCount: number
   /** Size of the last lease granted. */
   size: number
+  /** The window's end on the store's clock (names it when unused requests are given back). */
+  storeEnd: number | undefined
+  /** performance.now() of the last admission from the lease (or its grant). */
+  usedAt: number
   /** Requests admitted since the last lease was asked for, and when it was. */
   admitted: number
   askedAt: number
@@ -98,6 +108,9 @@ export class LeasedCounts implements LimitCounts {
   private readonly leases = new Map<string, Lease>()
   /** Callers with usage to send or totals to refresh at the next flush. */
   private readonly active = new Set<Lease>()
+  /** Callers holding requests of a live window (given back when they go quiet). */
+  private readonly holding = new Set<Lease>()
+  private idleTimer: NodeJS.Timeout | undefined
   private timer: NodeJS.Timeout | undefined
   private flushing: Promise<void> | undefined
   /** The last call to the store failed (cleared by the next that succeeds). */
@@ -139,8 +152,12 @@ export class LeasedCounts implements LimitCounts {
   async close(): Promise<void> {
     this.closed = true
     clearTimeout(this.timer)
+    clearTimeout(this.idleTimer)
+    const t = performance.now()
+    const returned = this.giveBack([...this.holding].filter((l) => t < l.windowEnd))
     await this.flushing
     if (this.active.size > 0) await this.flush()
+    await returned
   }
 
   private lease(subject: Subject, period: Period): Lease {
@@ -155,6 +172,8 @@ export class LeasedCounts implements LimitCounts {
         refusedUntil: -Infinity,
         lastCount: 0,
         size: 0,
+        storeEnd: undefined,
+        usedAt: -Infinity,
         admitted: 0,
         askedAt: -Infinity,
         perMs: 0,
@@ -194,6 +213,7 @@ export class LeasedCounts implements LimitCounts {
     if (subject.requestsPerMinute > 0) {
       lease.left--
       lease.admitted++
+      lease.usedAt = t
       // Ask for the next lease before this one runs out (a caller slow enough for leases of one
       // request just asks when it needs one).
       if (lease.inFlight === undefined && lease.size > 1 && lease.left <= this.lowWater(lease))
@@ -305,7 +325,62 @@ export class LeasedCounts implements LimitCounts {
     }
     lease.lastCount = value.value
     lease.size = added
+    lease.storeEnd = value.windowEnd
+    lease.usedAt = sentAt
     if (added === 0) lease.refusedUntil = end
+    if (lease.left > 0 && lease.storeEnd !== undefined) {
+      this.holding.add(lease)
+      this.armIdle()
+    }
+  }
+
+  /** How long a lease may sit unused before it goes back: two lease horizons. */
+  private idleMs(): number {
+    return 2 * Math.max(this.sync.lease_ms, 4 * this.rttMs)
+  }
+
+  private armIdle(): void {
+    if (this.idleTimer !== undefined || this.closed) return
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = undefined
+      this.returnIdle()
+    }, this.idleMs())
+    this.idleTimer.unref()
+  }
+
+  /** Give back the leases no request drew on for `idleMs` (the caller went quiet here). */
+  private returnIdle(): void {
+    const t = performance.now()
+    const idle: Lease[] = []
+    const quiet = this.idleMs()
+    for (const lease of this.holding) {
+      if (lease.left <= 0 || t >= lease.windowEnd) this.holding.delete(lease)
+      else if (lease.inFlight === undefined && t - lease.usedAt >= quiet) idle.push(lease)
+    }
+    this.giveBack(idle).catch(ignore)
+    if (this.holding.size > 0) this.armIdle()
+  }
+
+  /**
+   * Return what `leases` hold to the shared counters (one call), only into the window each was
+   * reserved in. The requests are no longer admitted here, whatever the store answers: a failed
+   * return loses them until the window ends, as a lease never returned would.
+   */
+  private async giveBack(leases: readonly Lease[]): Promise<void> {
+    const items: CounterGiveBack[] = []
+    for (const lease of leases) {
+      this.holding.delete(lease)
+      if (lease.left <= 0 || lease.storeEnd === undefined) continue
+      items.push({ key: lease.subject.requestKey, by: lease.left, windowEnd: lease.storeEnd })
+      lease.lastCount -= lease.left
+      lease.left = 0
+    }
+    if (items.length === 0) return
+    try {
+      await this.store.giveBack(items)
+    } catch (err) {
+      this.report(err as Error, 'give_back')
+    }
   }
 
   /** Move a caller's unsent usage into a call (pushing its increments). */

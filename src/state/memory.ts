@@ -2,7 +2,13 @@
  * In-memory state store: the default for one router process. Expired keys are dropped when read
  * and by a sweep every `sweepMs` (unref'd), so a key that is never read again does not stay.
  */
-import type { CounterIncrement, CounterValue, StateStore } from './types.js'
+import {
+  SAME_WINDOW_MS,
+  type CounterGiveBack,
+  type CounterIncrement,
+  type CounterValue,
+  type StateStore,
+} from './types.js'
 
 interface Entry {
   /** Counters are kept as numbers (no text round trip per request); `get` shows them as text. */
@@ -79,7 +85,25 @@ export class MemoryStateStore implements StateStore {
     if (!Number.isFinite(value)) throw new Error(`${key} does not hold a number`)
     entry.value = value
     const ttl = entry.expiresAt === Infinity ? undefined : Math.max(0, entry.expiresAt - now)
-    return max === undefined ? { value, ttlMs: ttl } : { value, ttlMs: ttl, added }
+    if (max === undefined) return { value, ttlMs: ttl }
+    return ttl === undefined
+      ? { value, ttlMs: ttl, added }
+      : { value, ttlMs: ttl, added, windowEnd: entry.expiresAt }
+  }
+
+  giveBack(items: readonly CounterGiveBack[]): Promise<number[]> {
+    const now = this.now()
+    return Promise.resolve(
+      items.map(({ key, by, windowEnd }) => {
+        const entry = this.entries.get(key)
+        if (entry === undefined || entry.expiresAt <= now || typeof entry.value !== 'number')
+          return 0
+        if (Math.abs(entry.expiresAt - windowEnd) > SAME_WINDOW_MS) return 0
+        const give = Math.max(0, Math.min(by, entry.value))
+        entry.value -= give
+        return give
+      }),
+    )
   }
 
   hashGetAll(key: string): Promise<Record<string, string>> {

@@ -10,7 +10,13 @@
  */
 import { createHash } from 'node:crypto'
 import { createClient } from '@redis/client'
-import type { CounterIncrement, CounterValue, StateStore } from './types.js'
+import {
+  SAME_WINDOW_MS,
+  type CounterGiveBack,
+  type CounterIncrement,
+  type CounterValue,
+  type StateStore,
+} from './types.js'
 
 export interface RedisStoreOptions {
   /** `redis://[user:password@]host:port[/db]` or `rediss://...`. */
@@ -25,11 +31,13 @@ export interface RedisStoreOptions {
 
 /**
  * KEYS[i] += ARGV[3i-2] (cut so the value stays <= ARGV[3i] when that is not ''), expiring after
- * ARGV[3i-1] ms when created; returns {value, pttl, added}... as strings (Lua numbers would be
- * truncated to integers on the way out).
+ * ARGV[3i-1] ms when created; returns {value, pttl, added, window end}... as strings (Lua numbers
+ * would be truncated to integers on the way out). The window end (server clock, ms: TIME + PTTL,
+ * i.e. the key's absolute expiry) is read only for a reservation (`max`) on an expiring key.
  */
 const INCREMENT = `
 local out = {}
+local nowms
 for i, key in ipairs(KEYS) do
   local by = tonumber(ARGV[3 * i - 2])
   local ttl = tonumber(ARGV[3 * i - 1])
@@ -44,13 +52,46 @@ for i, key in ipairs(KEYS) do
     redis.call('PEXPIRE', key, ttl)
     left = ttl
   end
-  out[3 * i - 2] = v
-  out[3 * i - 1] = tostring(left)
-  out[3 * i] = tostring(by)
+  out[4 * i - 3] = v
+  out[4 * i - 2] = tostring(left)
+  out[4 * i - 1] = tostring(by)
+  out[4 * i] = ''
+  if max ~= '' and left >= 0 then
+    if nowms == nil then
+      local t = redis.call('TIME')
+      nowms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+    end
+    out[4 * i] = tostring(nowms + left)
+  end
 end
 return out`
 
 const INCREMENT_SHA = createHash('sha1').update(INCREMENT).digest('hex')
+
+/**
+ * KEYS[i] -= ARGV[2i-1], only while the key's window ends at ARGV[2i] (± ARGV[#ARGV] ms: the same
+ * window; a key gone or created since is another) and never below 0; returns what was taken off
+ * each, as strings.
+ */
+const GIVE_BACK = `
+local out = {}
+local t = redis.call('TIME')
+local nowms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local slack = tonumber(ARGV[#ARGV])
+for i, key in ipairs(KEYS) do
+  local by = tonumber(ARGV[2 * i - 1])
+  local ends = tonumber(ARGV[2 * i])
+  local left = redis.call('PTTL', key)
+  local give = 0
+  if left >= 0 and math.abs(nowms + left - ends) <= slack then
+    give = math.max(0, math.min(by, tonumber(redis.call('GET', key) or '0')))
+    if give > 0 then redis.call('INCRBYFLOAT', key, -give) end
+  end
+  out[i] = tostring(give)
+end
+return out`
+
+const GIVE_BACK_SHA = createHash('sha1').update(GIVE_BACK).digest('hex')
 
 const isNoScript = (err: unknown): boolean =>
   err instanceof Error && err.message.startsWith('NOSCRIPT')
@@ -125,20 +166,26 @@ export class RedisStateStore implements StateStore {
         String(ttlMs === undefined ? 0 : Math.max(1, Math.ceil(ttlMs))),
         max === undefined ? '' : String(max),
       )
-    let reply: unknown
-    try {
-      reply = await this.command(['EVALSHA', INCREMENT_SHA, ...args])
-    } catch (err) {
-      if (!isNoScript(err)) throw err
-      reply = await this.command(['EVAL', INCREMENT, ...args])
-    }
-    const flat = reply as string[]
+    const flat = (await this.script(INCREMENT, INCREMENT_SHA, args)) as string[]
     return increments.map(({ max }, i) => {
-      const value = Number(flat[3 * i])
-      const left = Number(flat[3 * i + 1])
+      const value = Number(flat[4 * i])
+      const left = Number(flat[4 * i + 1])
       const ttlMs = left >= 0 ? left : undefined
-      return max === undefined ? { value, ttlMs } : { value, ttlMs, added: Number(flat[3 * i + 2]) }
+      if (max === undefined) return { value, ttlMs }
+      const added = Number(flat[4 * i + 2])
+      const end = flat[4 * i + 3]
+      return end ? { value, ttlMs, added, windowEnd: Number(end) } : { value, ttlMs, added }
     })
+  }
+
+  async giveBack(items: readonly CounterGiveBack[]): Promise<number[]> {
+    if (items.length === 0) return []
+    const args = [String(items.length)]
+    for (const { key } of items) args.push(this.key(key))
+    for (const { by, windowEnd } of items) args.push(String(by), String(windowEnd))
+    args.push(String(SAME_WINDOW_MS))
+    const flat = (await this.script(GIVE_BACK, GIVE_BACK_SHA, args)) as string[]
+    return flat.map(Number)
   }
 
   async hashGetAll(key: string): Promise<Record<string, string>> {
@@ -176,6 +223,16 @@ export class RedisStateStore implements StateStore {
 
   private key(key: string): string {
     return this.prefix + key
+  }
+
+  /** A script by its SHA-1, loaded with EVAL when the server does not have it. */
+  private async script(source: string, sha: string, args: string[]): Promise<unknown> {
+    try {
+      return await this.command(['EVALSHA', sha, ...args])
+    } catch (err) {
+      if (!isNoScript(err)) throw err
+      return await this.command(['EVAL', source, ...args])
+    }
   }
 
   private async command(args: string[]): Promise<unknown> {

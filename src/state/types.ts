@@ -16,7 +16,26 @@ export interface CounterValue {
   readonly ttlMs: number | undefined
   /** With `max`: what was added (`by` cut so the value stays ≤ max; 0 when it already was). */
   readonly added?: number
+  /**
+   * With `max` on an expiring key: when this window ends, on the store's own clock (ms). It names
+   * the window for `giveBack` (a key created again later ends at least one window length later).
+   */
+  readonly windowEnd?: number
 }
+
+/** One counter update of `giveBack`: what a replica reserved in a window and did not use. */
+export interface CounterGiveBack {
+  readonly key: string
+  readonly by: number
+  /** The `windowEnd` the reservation reported: nothing is given back to another window. */
+  readonly windowEnd: number
+}
+
+/**
+ * Two reads of one window's end differ by rounding only (the store keeps an absolute expiry); a
+ * window created after it ends at least its whole length later.
+ */
+export const SAME_WINDOW_MS = 50
 
 /** One counter update of `incrementMany`. */
 export interface CounterIncrement {
@@ -53,6 +72,12 @@ export interface StateStore {
    * path without a promise per request. Absent on stores that must ask a server.
    */
   readonly incrementManyNow?: (increments: readonly CounterIncrement[]) => CounterValue[]
+  /**
+   * Take each `by` off its counter as one atomic step, only while the key is still the window that
+   * ends at `windowEnd` (± SAME_WINDOW_MS; gone or created anew: nothing), never below 0. Answers
+   * what was taken off each. How a replica returns reserved requests it will not use.
+   */
+  giveBack(items: readonly CounterGiveBack[]): Promise<number[]>
   /** Every field of a hash (empty when absent). */
   hashGetAll(key: string): Promise<Record<string, string>>
   /** Set some fields of a hash (others kept). */

@@ -112,6 +112,25 @@ export function stateStoreConformance(name: string, open: () => Promise<StateSto
       assert.equal((await s.incrementMany([{ key: k, by: -1, max: 10 }]))[0]!.value, 9)
     }))
 
+  test(`${name}: giveBack returns to the same window only, never below 0`, () =>
+    withStore(async (s) => {
+      const k = key('giveback')
+      const [first] = await s.incrementMany([{ key: k, by: 6, ttlMs: 60_000, max: 10 }])
+      const end = first!.windowEnd!
+      assert.ok(Math.abs(end - (Date.now() + 60_000)) < 5_000, `window end ${end}`)
+      const [again] = await s.incrementMany([{ key: k, by: 1, ttlMs: 60_000, max: 10 }])
+      assert.ok(Math.abs(again!.windowEnd! - end) <= 5, 'one window, one end')
+      assert.deepEqual(await s.giveBack([{ key: k, by: 4, windowEnd: end }]), [4])
+      assert.equal((await s.increment(k, 0)).value, 3)
+      assert.deepEqual(await s.giveBack([{ key: k, by: 9, windowEnd: end }]), [3])
+      assert.equal((await s.increment(k, 0)).value, 0)
+      await s.increment(k, 2)
+      assert.deepEqual(await s.giveBack([{ key: k, by: 2, windowEnd: end + 60_000 }]), [0])
+      assert.deepEqual(await s.giveBack([{ key: key('gone'), by: 2, windowEnd: end }]), [0])
+      assert.equal((await s.increment(k, 0)).value, 2)
+      assert.deepEqual(await s.giveBack([]), [])
+    }))
+
   test(`${name}: hashes`, () =>
     withStore(async (s) => {
       const k = key('hash')

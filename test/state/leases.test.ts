@@ -2,7 +2,8 @@
  * Rate limits shared through a real Redis by leases (src/pipeline/rate-limit-leases.ts, the default
  * `security.rate_limits.sync.mode`): replicas never admit more than the limit together, a busy
  * caller costs a few round trips a second instead of one per request, tokens reach the other
- * replicas within a flush, a window rolls over, and a failing Redis follows `on_store_error`.
+ * replicas within a flush, a window rolls over, unused leases go back (quiet or closing replica;
+ * never into a later window), and a failing Redis follows `on_store_error`.
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
@@ -139,6 +140,53 @@ describe('leases over one Redis', () => {
     const more = await burst([a, b], 'shared', 200)
     assert.equal(more.admitted, 0)
     assert.equal(await evalCalls(), 0)
+  })
+
+  /** Replica a draws a lease and stops; what it holds unused is more than it admitted. */
+  async function holdUnused(a: RateLimiter, prefix: string, id: string): Promise<number> {
+    let used = 0
+    for (let i = 0; i < 20; i++) {
+      used += (await burst([a], id, 20)).admitted
+      if (Number(await admin.get(`${prefix}rl:req:key:${id}`)) > used) return used
+    }
+    return assert.fail('replica a never held an unused lease')
+  }
+
+  it('a replica that goes quiet gives its unused lease back: the other admits up to the limit', async () => {
+    const prefix = `quiet${prefixes++}:`
+    const limits = { requests_per_minute: 200, sync: { max_lease: 50 } }
+    const [a, b] = [replica(prefix, limits), replica(prefix, limits)]
+    const used = await holdUnused(a, prefix, 'q')
+    await until(
+      'the quiet lease is given back',
+      async () => Number(await admin.get(`${prefix}rl:req:key:q`)) === used,
+      5_000,
+    )
+    const ttl = await admin.pTTL(`${prefix}rl:req:key:q`)
+    assert.ok(ttl > 50_000, 'still the same window')
+    const { admitted } = await burst([b], 'q', 300)
+    assert.equal(admitted, 200 - used, `a admitted ${used}; b ${admitted} of the rest`)
+  })
+
+  it('a replica that closes (reload, shutdown) gives its unused lease back at once', async () => {
+    const prefix = `closing${prefixes++}:`
+    const limits = { requests_per_minute: 200, sync: { max_lease: 50, lease_ms: 60_000 } }
+    const [a, b] = [replica(prefix, limits), replica(prefix, limits)]
+    const used = await holdUnused(a, prefix, 'c')
+    await a.close()
+    assert.equal(Number(await admin.get(`${prefix}rl:req:key:c`)), used)
+    const { admitted } = await burst([b], 'c', 300)
+    assert.equal(admitted, 200 - used)
+  })
+
+  it('a give-back that arrives after the window rolled over changes nothing', async () => {
+    const s = store(`late${prefixes++}:`)
+    const [reserved] = await s.incrementMany([{ key: 'w', by: 5, ttlMs: 300, max: 10 }])
+    assert.ok(reserved!.windowEnd !== undefined)
+    await until('the window ends', async () => (await s.get('w')) === undefined)
+    await s.incrementMany([{ key: 'w', by: 3, ttlMs: 60_000, max: 10 }])
+    assert.deepEqual(await s.giveBack([{ key: 'w', by: 5, windowEnd: reserved!.windowEnd }]), [0])
+    assert.equal(await s.get('w'), '3')
   })
 
   it('tokens counted on one replica refuse the caller on the other within a flush', async () => {

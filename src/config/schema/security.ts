@@ -86,7 +86,8 @@ export const securitySchema = z.strictObject({
        * How replicas share counts through a Redis state store (the memory store is always exact).
        * `lease`: a replica reserves a few requests of a caller's minute at a time and admits from
        * them locally, and sends tokens and spend every `flush_interval_ms` — never more than the
-       * limit admitted across replicas; at most replicas × `max_lease` refused early.
+       * limit admitted across replicas; at most replicas × `max_lease` refused early (only while the
+       * caller is active there: unused leases go back after 2 × `lease_ms` and on close).
        * `exact`: one Redis round trip before each request and one after its answer.
        */
       sync: z
