@@ -3,6 +3,11 @@
  *
  * - training/data/category/<slug>.{exam,everyday}.jsonl — written for this project (issue 16);
  *   split train / dev / test by the hash of the normalised text (src/eval/splits.ts).
+ * - training/data/category-voices/<slug>.{exam,everyday}.jsonl — more requests written for this
+ *   project in many voices, read after category/ (so a text both hold keeps its category/ copy)
+ *   and split the same way. A folder of its own because other trainers read every file in
+ *   category/ as background (the sentence embedding, the jailbreak model): this folder feeds the
+ *   category classifier alone.
  * - training/data/category-train.tsv — the earlier hand-written set (no exam/everyday kind): train
  *   split only.
  *
@@ -106,26 +111,34 @@ function labelOf(slug: string): number {
   return i
 }
 
-function rawRows(dataDir: string): Omit<Row, 'split'>[] {
+/** The folders of `<slug>.(exam|everyday).jsonl` files, in the order their rows are read. */
+export const JSONL_FOLDERS = ['category', 'category-voices'] as const
+
+function jsonlRows(dataDir: string, folder: string): Omit<Row, 'split'>[] {
   const rows: Omit<Row, 'split'>[] = []
-  const dir = join(dataDir, 'category')
-  if (existsSync(dir)) {
-    for (const file of readdirSync(dir)
-      .filter((f) => f.endsWith('.jsonl'))
-      .sort()) {
-      const m = /^(.+)\.(exam|everyday)\.jsonl$/.exec(file)
-      if (!m)
-        throw new Error(`training/data/category/${file}: expected <slug>.(exam|everyday).jsonl`)
-      const label = labelOf(m[1]!)
-      readFileSync(join(dir, file), 'utf8')
-        .split('\n')
-        .forEach((line, i) => {
-          if (!line.trim()) return
-          const { text } = JSON.parse(line) as { text: string }
-          rows.push({ text, label, kind: m[2] as Kind, source: `${file}:${i + 1}` })
-        })
-    }
+  const dir = join(dataDir, folder)
+  if (!existsSync(dir)) return rows
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.jsonl'))
+    .sort()) {
+    const m = /^(.+)\.(exam|everyday)\.jsonl$/.exec(file)
+    if (!m)
+      throw new Error(`training/data/${folder}/${file}: expected <slug>.(exam|everyday).jsonl`)
+    const label = labelOf(m[1]!)
+    const source = folder === 'category' ? file : `${folder}/${file}`
+    readFileSync(join(dir, file), 'utf8')
+      .split('\n')
+      .forEach((line, i) => {
+        if (!line.trim()) return
+        const { text } = JSON.parse(line) as { text: string }
+        rows.push({ text, label, kind: m[2] as Kind, source: `${source}:${i + 1}` })
+      })
   }
+  return rows
+}
+
+function rawRows(dataDir: string): Omit<Row, 'split'>[] {
+  const rows = JSONL_FOLDERS.flatMap((folder) => jsonlRows(dataDir, folder))
   readFileSync(join(dataDir, 'category-train.tsv'), 'utf8')
     .split('\n')
     .forEach((line, i) => {

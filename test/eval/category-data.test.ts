@@ -1,7 +1,8 @@
 /**
  * The category corpus loader on a small corpus written here: a text that the earlier hand-written
  * set (category-train.tsv, train only) already has keeps that copy when a jsonl file repeats it, so
- * adding a line can never move a training text into dev or test.
+ * adding a line can never move a training text into dev or test; category-voices/ is read after
+ * category/, so a text both hold keeps its category/ copy.
  */
 import assert from 'node:assert/strict'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -30,6 +31,12 @@ describe('category corpus loader', () => {
     jsonl.map((text) => JSON.stringify({ text, topic: 'tenancy' })).join('\n') + '\n',
   )
   writeFileSync(join(dir, 'category-train.tsv'), `law\t${shared}\n`)
+  const voiced = 'My landlord kept the whole deposit for one scuffed door. Can he?'
+  mkdirSync(join(dir, 'category-voices'))
+  writeFileSync(
+    join(dir, 'category-voices', 'law.everyday.jsonl'),
+    [voiced, jsonl[1]!].map((text) => JSON.stringify({ text, topic: 'tenancy' })).join('\n') + '\n',
+  )
   writeFileSync(join(dir, 'category-heldout.tsv'), 'law\tx\tWhat is a tort?\n')
 
   it('keeps the train-only copy of a text the earlier set already has', () => {
@@ -39,7 +46,27 @@ describe('category corpus loader', () => {
       copies.map((r) => ({ kind: r.kind, split: r.split })),
       [{ kind: 'legacy', split: 'train' }],
     )
-    assert.equal(corpus.dropped.repeated, 1)
-    assert.equal(corpus.rows.length, 2)
+    assert.equal(corpus.dropped.repeated, 2)
+    assert.equal(corpus.rows.length, 3)
+  })
+
+  it('reads category-voices/ after category/: a new text joins its hash split, a repeat keeps the old copy', () => {
+    const corpus = loadCorpus(dir)
+    const voiced = corpus.rows.filter((r) => r.source.startsWith('category-voices/'))
+    assert.deepEqual(
+      voiced.map((r) => ({ source: r.source, kind: r.kind, split: r.split })),
+      [
+        {
+          source: 'category-voices/law.everyday.jsonl:1',
+          kind: 'everyday',
+          split: splitOf(voiced[0]!.text),
+        },
+      ],
+    )
+    const repeated = corpus.rows.filter((r) => r.text === jsonl[1])
+    assert.deepEqual(
+      repeated.map((r) => r.source),
+      ['law.everyday.jsonl:2'],
+    )
   })
 })
