@@ -329,12 +329,16 @@ function recordUsageMetrics(ctx: RequestContext, record: ResponseRecord): void {
   m.categoryCost.inc({ category: label(ctx.category), currency: cost.currency }, cost.cost)
 }
 
-/** The request's one `routing_decision` event (decision, usage, cost, latency). */
+/**
+ * The request's one `routing_decision` event (decision, usage, cost, latency). Built only when the
+ * logger writes info lines: at a level that drops it (warn, error, silent) nothing is computed.
+ */
 export function logDecision(
   ctx: RequestContext,
   record: Pick<ResponseRecord, 'status' | 'latencySeconds' | 'usage' | 'error'>,
   outcome = 'forwarded',
 ): void {
+  if (!ctx.log.isLevelEnabled('info')) return
   const cost = costOf(ctx, record.usage)
   // A blocked request went to no model: the model routing had picked before the block is not
   // named, so the line cannot be read as "routed to <model>".

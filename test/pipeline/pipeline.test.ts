@@ -255,6 +255,53 @@ describe('pipeline', () => {
     assert.equal(decision['reason_code'], 'auto_routing')
   })
 
+  it('builds no routing_decision line when the log level drops it (real logger at warn)', async () => {
+    await ready
+    /** A request whose decision fields count how often the line's builder reads them. */
+    const tracked = async (requestId: string) => {
+      const outcome = await t.runtime.pipeline.handleRequest(
+        chatBody('integral of tan x'),
+        meta({ requestId }),
+      )
+      assert.equal(outcome.action, 'forward')
+      const probe = { reads: 0 }
+      Object.defineProperty(outcome.ctx.decisionLog, 'probe', {
+        enumerable: true,
+        get: () => ++probe.reads,
+      })
+      return { ctx: outcome.ctx, probe }
+    }
+    const answer = async (ctx: RequestOutcome['ctx']) => {
+      const tracker = t.runtime.pipeline.startResponse(ctx)
+      tracker.begin(200, { 'content-type': 'application/json' })
+      tracker.onChunk(
+        Buffer.from('{"choices":[],"usage":{"prompt_tokens":3,"completion_tokens":4}}'),
+      )
+      await tracker.finish()
+    }
+    const quiet = await tracked('quiet-1')
+    const log = quiet.ctx.log
+    const level = log.level
+    log.level = 'warn'
+    try {
+      await answer(quiet.ctx)
+    } finally {
+      log.level = level
+    }
+    assert.equal(quiet.probe.reads, 0, 'the line was built at warn')
+    assert.equal(
+      t.events('routing_decision').filter((e) => e['request_id'] === 'quiet-1').length,
+      0,
+    )
+    // At info the same request shape is built and written, the module's field included.
+    const heard = await tracked('heard-1')
+    await answer(heard.ctx)
+    assert.equal(heard.probe.reads, 1)
+    const line = t.events('routing_decision').find((e) => e['request_id'] === 'heard-1')
+    assert.equal(line?.['probe'], 1)
+    assert.equal(line?.['total_tokens'], 7)
+  })
+
   it('runs every response hook in order, sync or async; a failing one is logged, not fatal', async () => {
     await ready
     const outcome = await t.runtime.pipeline.handleRequest(
