@@ -221,9 +221,17 @@ async function nextTarget(
   onDiscard: () => void,
 ): Promise<Next> {
   const pipeline = runtime.pipeline
-  const other = pipeline.retarget(ctx, triedEndpoints, body)
+  const failOver = runtime.config.resilience.retries.fail_over_models && ctx.autoRouted
+  let other: { body: Buffer } | undefined
+  try {
+    other = pipeline.retarget(ctx, triedEndpoints, body)
+  } catch (err) {
+    // The model's other endpoints are all cooling down after a Retry-After: the decision's next
+    // model may still serve, so the refusal stands only when there is none to fail over to.
+    if (!failOver) throw err
+  }
   if (other) return { ctx, body: other.body }
-  if (runtime.config.resilience.retries.fail_over_models && ctx.autoRouted) {
+  if (failOver) {
     triedModels.add(ctx.selectedModel)
     // What the modules hold for this request (the cache's coalescing slot) is released first: the
     // request is decided again as itself.

@@ -87,4 +87,50 @@ describe('Retry-After cool-down (gateway, simulators)', () => {
       JSON.stringify(errors),
     )
   })
+
+  it("a retry whose model's other endpoints are cooling fails over to the decision's next model", async () => {
+    const failing = await startSim({ models: ['a'], defaults: { fault: { status: 500 } } })
+    const limited = await startSim({
+      models: ['a'],
+      defaults: { fault: { status: 429, retryAfter: 60 } },
+    })
+    const good = await startSim({ models: ['b'] })
+    sims.push(failing, limited, good)
+    const r = await startRouter(`
+vllm_endpoints:
+  - { name: a1, address: 127.0.0.1, port: ${failing.port} }
+  - { name: a2, address: 127.0.0.1, port: ${limited.port} }
+  - { name: b1, address: 127.0.0.1, port: ${good.port} }
+model_config:
+  a: { preferred_endpoints: [a1, a2] }
+  b: { preferred_endpoints: [b1] }
+default_model: a
+keyword_rules:
+  - { category: math, operator: OR, keywords: [integral] }
+categories:
+  - name: math
+    model_scores: [{ model: a, score: 0.9 }, { model: b, score: 0.8 }]
+`)
+    routers.push(r)
+    const routed = async () => {
+      const res = await fetch(`${r.gatewayUrl}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          model: 'MoM',
+          messages: [{ role: 'user', content: 'solve this integral' }],
+        }),
+      })
+      await res.arrayBuffer()
+      return { status: res.status, model: res.headers.get('x-vsr-selected-model') }
+    }
+    // The first request meets a2's 429 (a2 cools down for 60 s) and a1's 500, and ends on b.
+    assert.deepEqual(await routed(), { status: 200, model: 'b' })
+    assert.equal(limited.receivedChats().length, 1)
+    // a1 is still available (one failure does not eject it), so a is chosen again; its retry
+    // finds only a2, cooling: the request goes on to b instead of being refused.
+    assert.deepEqual(await routed(), { status: 200, model: 'b' })
+    assert.equal(failing.receivedChats().length, 2)
+    assert.equal(limited.receivedChats().length, 1, 'the cooling endpoint was asked again')
+  })
 })
