@@ -7,46 +7,25 @@
  *
  *   node --import tsx bench/classifiers/operator-prompts.ts [--out bench/classifiers/recorded/x.json]
  */
-import { readFileSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
-import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { parseDocument } from 'yaml'
-import { buildRuntime } from '../../src/assembly/build-runtime.js'
-import { parseRouterConfig } from '../../src/assembly/load-config.js'
-import { createLogger } from '../../src/log.js'
-import { RouterMetrics } from '../../src/metrics/router-metrics.js'
 import { localRequestMeta } from '../../src/pipeline/local-meta.js'
+import { bundledRuntime, operatorPrompts, operatorRequest } from './operator-fixture.js'
 
 const { values: args } = parseArgs({ options: { out: { type: 'string' } } })
-const ROOT = join(import.meta.dirname, '..', '..')
-const prompts = readFileSync(
-  join(ROOT, 'test', 'fixtures', 'guards', 'operator-prompts.txt'),
-  'utf8',
-)
-  .split('\n')
-  .filter((l) => l.trim() !== '' && !l.startsWith('#'))
+const prompts = operatorPrompts()
 const QUESTIONS = ['Can you help me with my order?', 'What is the capital of France?']
 
 let n = 0
 const result: Record<string, { blocked: number; of: number; lines: number[] }> = {}
 for (const mode of ['full', 'rules'] as const) {
-  const doc = parseDocument(readFileSync(join(ROOT, 'config', 'config.yaml'), 'utf8'))
-  doc.setIn(['prompt_guard', 'operator_messages'], mode)
-  const log = createLogger({ level: 'error', destination: { write: () => undefined } })
-  const runtime = await buildRuntime(parseRouterConfig(doc.toString()), {
-    log,
-    metrics: new RouterMetrics(),
-  })
+  const runtime = await bundledRuntime(mode)
   const lines: number[] = []
   for (const [i, system] of prompts.entries()) {
     let blocked = false
     for (const question of QUESTIONS) {
-      const messages = [
-        { role: 'system', content: system },
-        { role: 'user', content: question },
-      ]
-      const body = Buffer.from(JSON.stringify({ model: 'MoM', messages }))
+      const body = operatorRequest(system, question)
       const outcome = await runtime.pipeline.handleRequest(body, localRequestMeta(`op-${++n}`))
       if (outcome.action === 'respond') blocked = true
     }
