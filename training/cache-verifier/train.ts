@@ -80,6 +80,13 @@ const { values: args } = parseArgs({
     'pair-net-hidden': { type: 'string', default: '0' },
     'pair-net-epochs': { type: 'string', default: '4' },
     'pair-net-seed': { type: 'string', default: '16' },
+    /**
+     * Percent of the train groups the verifier is fitted on (a deterministic subsample by group
+     * hash; 100 = all), for a learning curve. The out-of-bag lookups still cover every train
+     * group (a group left out is scored by the model fitted without it), so the pool stays the
+     * same size whatever the percent.
+     */
+    'train-groups-percent': { type: 'string', default: '100' },
     /** Writes every replayed lookup with its candidates' probabilities (for offline analysis). */
     dump: { type: 'string' },
   },
@@ -136,7 +143,10 @@ const features = (query: string, cached: string) =>
 const vetoIndex = VETOES.map((v) => FEATURES.findIndex(([n]) => n === v))
 const vetoed = (x: Float64Array) => vetoIndex.some((i) => x[i]! > 0)
 
-const train = await trainingPairs(groups.filter((g) => g.split === 'train'))
+const PERCENT = Number(args['train-groups-percent'])
+const fitted = (g: Group) =>
+  g.split === 'train' && (PERCENT >= 100 || hashString(`subsample:${g.id}`) % 100 < PERCENT)
+const train = await trainingPairs(groups.filter(fitted))
 const requestOf = new Map(groups.map((g) => [g.id, g.q]))
 const xs = train.map((p) => features(p.query, p.cached))
 const keep = xs.flatMap((x, i) => (vetoed(x) ? [] : [i]))
@@ -206,7 +216,7 @@ const modelFor = new Map<string, Model>()
 if (FOLDS > 0)
   for (const g of groups.filter((g) => g.split === 'train'))
     for (const t of [g.q, ...g.para, ...g.near, ...g.neg.map(([, t]) => t)])
-      modelFor.set(t, outOfBag[foldOf(g.id)]!)
+      modelFor.set(t, fitted(g) ? outOfBag[foldOf(g.id)]! : model)
 const probability = (query: string, cached: string): number => {
   if (preciseChecks(an(query), an(cached), SWITCHES)) return 0
   const x = features(query, cached)
@@ -268,6 +278,7 @@ const file: VerifierFile = {
     script: 'training/cache-verifier/train.ts',
     corpus: 'training/data/paraphrase (train split; thresholds on dev)',
     pairs: train.length,
+    ...(PERCENT < 100 ? { train_groups_percent: PERCENT } : {}),
     pairs_without_veto: keep.length,
     trees: Number(args.trees),
     depth: Number(args.depth),

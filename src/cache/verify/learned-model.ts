@@ -26,7 +26,13 @@ import {
   type FeatureContext,
   type FeatureGroup,
 } from './pair-features.js'
-import { questionWordSwapped, switchFlipped, unitsDiffer, type CheckSwitches } from './rules.js'
+import {
+  compoundNumbersDiffer,
+  questionWordSwapped,
+  switchFlipped,
+  unitsDiffer,
+  type CheckSwitches,
+} from './rules.js'
 import { sharedWordTable, type WordTable } from '../../ml/word-table.js'
 import { WordNetLexicon } from './wordnet-lexicon.js'
 
@@ -204,7 +210,7 @@ export function preciseChecks(
   const a = query.fingerprint
   const b = cached.fingerprint
   let detail: string | undefined
-  if (switches.numbers && (detail = unitsDiffer(a, b)))
+  if (switches.numbers && (detail = unitsDiffer(a, b) ?? compoundNumbersDiffer(a, b)))
     return { probability: 0, group: 'numbers', detail }
   if (switches.content_words && (detail = questionWordSwapped(a, b)))
     return { probability: 0, group: 'content_words', detail }

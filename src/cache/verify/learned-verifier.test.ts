@@ -7,7 +7,7 @@ import { cacheVerificationSchema } from '../../config/schema/cache.js'
 import { EMBEDDED_MODELS } from '../../ml/embedded.js'
 import { sharedVerifierModel } from './learned-model.js'
 import { fingerprint } from './fingerprint.js'
-import { questionWordSwapped, switchFlipped } from './rules.js'
+import { compoundNumbersDiffer, questionWordSwapped, switchFlipped } from './rules.js'
 import { QueryVerifier } from './verifier.js'
 
 const model = sharedVerifierModel(EMBEDDED_MODELS.cacheVerifier)
@@ -100,6 +100,28 @@ describe('learned cache verifier (models/cache-verifier)', () => {
       ],
     ] as const)
       assert.notEqual(reason(query, cached), 'numbers', query)
+  })
+
+  it('reads a number at the head of a hyphenated word (the trees accepted "a sixteen-year-old")', () => {
+    const rules = verifier({ method: 'rules' })
+    for (const [cached, query] of [
+      [
+        'How much pocket money should a ten-year-old get?',
+        'How much pocket money should a sixteen-year-old get?',
+      ],
+      ['What is a good gift for a five-year-old?', 'What is a good gift for a 7-year-old?'],
+      ['What should I pack for a two-week trip?', 'What should I pack for a three-week trip?'],
+    ] as const) {
+      assert.equal(reason(query, cached), 'numbers', query)
+      assert.equal(reason(query, cached, rules), 'numbers', query)
+    }
+    // The same number in digits; a phrase that starts and ends with one word; no number at all.
+    for (const [a, b] of [
+      ['a gift for a ten-year-old', 'a gift for a 10-year-old'],
+      ['walk two-by-two', 'walk two-by-two in a line'],
+      ['a well-known brand', 'a famous brand'],
+    ] as const)
+      assert.equal(compoundNumbersDiffer(fingerprint(a), fingerprint(b)), undefined, a)
   })
 
   it('rejects another question word, and a switch flipped, before the trees', () => {

@@ -7,6 +7,7 @@ import type { CacheVerificationOptions } from '../../config/schema/cache.js'
 import { stem, type Fingerprint } from './fingerprint.js'
 import {
   ASYMMETRIC_MARKERS,
+  CARDINAL_WORDS,
   GENERIC_EXTRA_WORDS,
   MEASUREMENT_UNITS,
   NEGATING_PREFIXES,
@@ -19,6 +20,33 @@ export function numbersDiffer(a: Fingerprint, b: Fingerprint): string | undefine
   return sameMultiset(a.numbers, b.numbers)
     ? undefined
     : `${a.numbers.join(',')} vs ${b.numbers.join(',')}`
+}
+
+/**
+ * A number spelled at the head of a hyphenated word ("a ten-year-old" / "a sixteen-year-old", "a
+ * two-week trip"): the fingerprint keeps such a word whole, so numbersDiffer and the trees never
+ * see the number. Counted with each side's other numbers ("10-year-old" reads 10 already); only
+ * pairs where one side has such a word are judged here.
+ */
+export function compoundNumbersDiffer(a: Fingerprint, b: Fingerprint): string | undefined {
+  const ca = compoundNumbers(a.words)
+  const cb = compoundNumbers(b.words)
+  if (ca.length === 0 && cb.length === 0) return undefined
+  const na = [...a.numbers, ...ca]
+  const nb = [...b.numbers, ...cb]
+  return sameMultiset(na, nb) ? undefined : `${na.join(',')} vs ${nb.join(',')}`
+}
+
+/** "ten-year-old" → 10, "twenty-one-year-old" → 21; "two-by-two" (same word at both ends) is none. */
+function compoundNumbers(words: readonly string[]): string[] {
+  return words.flatMap((w) => {
+    const parts = w.split('-')
+    const first = CARDINAL_WORDS[parts[0]!]
+    if (parts.length < 2 || first === undefined || parts[0] === parts.at(-1)) return []
+    const unit = CARDINAL_WORDS[parts[1]!]
+    const tens = first >= 20 && first % 10 === 0 && unit !== undefined && unit < 10
+    return [String(tens ? first + unit : first)]
+  })
 }
 
 export function negationDiffers(a: Fingerprint, b: Fingerprint): string | undefined {

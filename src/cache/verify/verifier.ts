@@ -15,6 +15,7 @@ import type { Analysis } from './analysis.js'
 import { fingerprint, type Fingerprint } from './fingerprint.js'
 import type { LearnedVerifierModel } from './learned-model.js'
 import {
+  compoundNumbersDiffer,
   contentDiffers,
   negationDiffers,
   numbersDiffer,
@@ -107,7 +108,8 @@ export function compare(a: Fingerprint, b: Fingerprint, o: CacheVerificationOpti
     if ((detail = orderDiffers(a, b))) return reject('order', detail)
   }
   // After the order check: "5 miles to km" / "5 km to miles" is named a reversed order.
-  if (o.numbers && (detail = unitsDiffer(a, b))) return reject('numbers', detail)
+  if (o.numbers && (detail = unitsDiffer(a, b) ?? compoundNumbersDiffer(a, b)))
+    return reject('numbers', detail)
   if (
     o.content_words &&
     (detail = questionWordSwapped(a, b) ?? contentDiffers(a, b, o.max_extra_content_words))
