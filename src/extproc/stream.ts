@@ -80,11 +80,12 @@ const PASSTHROUGH_MODE = {
 const CONTINUE: CommonResponse = {}
 
 /**
- * 5xx answers the router gives on purpose, not failures of processing: every endpoint that could
- * take the request is cooling down after a 503 with Retry-After. failure_mode open must not send
- * the request on to an upstream that asked not to get one.
+ * 5xx answers the router gives on purpose, not failures of processing, so failure_mode open must
+ * not turn them into a pass-through: every endpoint that could take the request is cooling down
+ * after a 503 with Retry-After (the upstream asked not to get one), and the rate-limit store is
+ * away with `on_store_error: deny` (the operator asked for no unlimited traffic meanwhile).
  */
-const REFUSALS: ReadonlySet<string> = new Set(['upstream_overloaded'])
+const REFUSALS: ReadonlySet<string> = new Set(['upstream_overloaded', 'limits_unavailable'])
 
 type Phase = 'request_headers' | 'request_body'
 
