@@ -3,12 +3,15 @@
  * as a Hugging Face model folder (models/category-classifier) that the runtime loads like any user
  * model. Deterministic (seeded; the same data give the same bytes), a couple of minutes on one core.
  *
- *   node --import tsx training/category/train.ts             # train, calibrate, report, export
- *   node --import tsx training/category/train.ts --no-export # report dev figures only (tuning)
+ *   node --import tsx training/category/train.ts               # train, calibrate, export
+ *   node --import tsx training/category/train.ts --no-export   # dev figures only (tuning)
+ *   node --import tsx training/category/train.ts --report-test # print test figures as well
  *
  * Splits (src/eval/category-data.ts): the model learns from `train`; `dev` picks the settings and
- * fits the temperature and the routing threshold (calibration.ts); `test` is reported and never
- * tuned on. The held-out file (category-heldout.tsv) is never read here.
+ * fits the temperature and the routing threshold (calibration.ts); `test` is never tuned on, and
+ * is printed only when asked (`--report-test`, or `semantic-router eval` on the exported model),
+ * so a tuning run cannot show it by accident. The held-out file (category-heldout.tsv) is never
+ * read here.
  */
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -26,6 +29,7 @@ const { values: args } = parseArgs({
   options: {
     export: { type: 'boolean', default: true },
     'no-export': { type: 'boolean', default: false },
+    'report-test': { type: 'boolean', default: false },
     epochs: { type: 'string', default: '10' },
     lr: { type: 'string', default: '0.1' },
     'l2-words': { type: 'string', default: '0.0003' },
@@ -114,7 +118,7 @@ const report = {
   temperature: +temperature.toFixed(4),
   threshold,
   dev: summary('dev'),
-  test: summary('test'),
+  test: args['report-test'] ? summary('test') : 'not printed (--report-test)',
   counts: countRows(),
   dropped: corpus.dropped,
   vocab: vocab.length,
