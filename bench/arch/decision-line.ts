@@ -10,7 +10,7 @@
  */
 import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
-import { cpus, loadavg } from 'node:os'
+import { loadavg } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { buildRuntime } from '../../src/assembly/build-runtime.js'
@@ -20,6 +20,7 @@ import { RouterMetrics } from '../../src/metrics/router-metrics.js'
 import { localRequestMeta } from '../../src/pipeline/local-meta.js'
 import { logDecision } from '../../src/pipeline/response-tracker.js'
 import { routerConfig } from '../gateway/setup.js'
+import { machineInfo, round } from '../gateway/processes.js'
 
 const { values } = parseArgs({
   options: {
@@ -63,7 +64,6 @@ function measure(fn: Log, level: string): number {
   return (used.user + used.system) / calls
 }
 
-const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d
 const loadStart = loadavg()
 const rounds: Record<string, number>[] = []
 for (let r = 0; r < Number(values.rounds); r++)
@@ -84,13 +84,7 @@ const report = {
   benchmark: 'routing_decision line: CPU per request in-process, before/after',
   command: `node --import tsx bench/arch/decision-line.ts --before <checkout of ${revision(before)}> --calls ${calls} --rounds ${values.rounds}`,
   date: new Date().toISOString(),
-  machine: {
-    cpus: cpus().length,
-    cpu: cpus()[0]?.model,
-    node: process.version,
-    loadavg_start: loadStart.map((x) => round(x, 2)),
-    loadavg_end: loadavg().map((x) => round(x, 2)),
-  },
+  machine: { ...machineInfo(), load_average_at_start: loadStart.map((x) => round(x, 2)) },
   revisions: { before: revision(before), after: revision(resolve(import.meta.dirname, '../..')) },
   rounds,
   medians: Object.fromEntries(Object.keys(rounds[0]!).map((k) => [k, median(k)])),

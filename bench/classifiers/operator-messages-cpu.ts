@@ -12,7 +12,7 @@
  *     [--out bench/classifiers/recorded/operator-messages-cpu-<date>.json]
  */
 import { writeFileSync } from 'node:fs'
-import { cpus, loadavg } from 'node:os'
+import { loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
 import type { Runtime } from '../../src/pipeline/runtime.js'
 import { localRequestMeta } from '../../src/pipeline/local-meta.js'
@@ -22,6 +22,7 @@ import {
   operatorRequest,
   type OperatorMode,
 } from './operator-fixture.js'
+import { machineInfo, round } from '../gateway/processes.js'
 
 const { values: args } = parseArgs({
   options: {
@@ -90,7 +91,6 @@ async function measure(variant: Variant) {
   }
 }
 
-const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b)
   const m = Math.floor(s.length / 2)
@@ -126,13 +126,7 @@ const report = {
   benchmark: 'prompt_guard.operator_messages rules vs full: CPU per request',
   command: `node --import tsx bench/classifiers/operator-messages-cpu.ts --rounds ${rounds} --passes ${passes}`,
   date: new Date().toISOString(),
-  machine: {
-    cpus: cpus().length,
-    cpu: cpus()[0]?.model,
-    node: process.version,
-    loadavg_start: loadStart.map((x) => round(x, 2)),
-    loadavg_end: loadavg().map((x) => round(x, 2)),
-  },
+  machine: { ...machineInfo(), load_average_at_start: loadStart.map((x) => round(x, 2)) },
   requests: {
     operator_pairs: pairs.length,
     timed: kept.length,
