@@ -8,6 +8,11 @@ import { join } from 'node:path'
 import { EMBEDDED_MODELS } from '../ml/embedded.js'
 import { readModelFolder } from '../ml/folder.js'
 import { LoadedModel, toClassification, type Classification } from '../ml/model.js'
+import {
+  combineQuestionView,
+  questionSentence,
+  readQuestionView,
+} from '../classify/model/question-view.js'
 
 export const CATEGORY_HELDOUT = join(
   import.meta.dirname,
@@ -37,7 +42,10 @@ export function readLabelledTsv(file: string): { label: string; kind: string; te
     })
 }
 
-/** A category model folder's classification of each text, through the runtime's loader. */
+/**
+ * A category model folder's classification of each text, through the runtime's loader (with the
+ * question view when the folder declares one, as the router's classifier does).
+ */
 export async function classifyTexts(
   modelDir: string,
   texts: readonly string[],
@@ -50,9 +58,27 @@ export async function classifyTexts(
     labels,
     longInput: 'truncate',
   })
+  const view = readQuestionView(modelDir)
   try {
-    const results = await Promise.all(texts.map((t) => model.run([t])))
-    return results.map((r) => toClassification(labels, r[0]!))
+    const results = await Promise.all(
+      texts.map((t) => {
+        const q = view ? questionSentence(t) : undefined
+        return model.run(q === undefined ? [t] : [t, q])
+      }),
+    )
+    return results.map((r) => {
+      const whole = toClassification(labels, r[0]!)
+      if (!view) return whole
+      const probabilities = combineQuestionView(
+        whole.probabilities,
+        r[1] && toClassification(labels, r[1]).probabilities,
+        view,
+      )
+      let best = 0
+      for (let k = 1; k < probabilities.length; k++)
+        if (probabilities[k]! > probabilities[best]!) best = k
+      return { ...whole, probabilities, top: labels[best]!, confidence: probabilities[best]! }
+    })
   } finally {
     await model.close()
   }

@@ -9,16 +9,11 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { buildClassifierChain } from '../../src/classify/registry.js'
 import type { ClassifierChain } from '../../src/classify/chain.js'
-import { parseConfigText } from '../../src/config/load.js'
-import { silentLogger } from '../../src/log.js'
-import { RouterMetrics } from '../../src/metrics/router-metrics.js'
+import { defaultClassifierChain } from '../helpers/category-chain.js'
 import { MMLU_PRO_CATEGORIES } from '../../src/ml/label-mapping.js'
 import { readModelFolder } from '../../src/ml/folder.js'
 import { LoadedModel, toClassification, toEntities } from '../../src/ml/model.js'
-import { createRuntimeServices } from '../../src/assembly/build-services.js'
-import type { RuntimeServices } from '../../src/runtime/services.js'
 import { checkSnapshot, ML_FIXTURES, round2 as round } from '../helpers/snapshots.js'
 import { SEQ_LABELS, tempDir, writeSequenceModel, writeTokenModel } from '../helpers/tiny-models.js'
 
@@ -42,20 +37,13 @@ const SNAPSHOT_TEXTS = [
 ]
 
 describe('category model classifier (embedded default, through the registry)', () => {
-  let services: RuntimeServices
   let chain: ClassifierChain
+  let close: () => Promise<void>
   before(async () => {
-    const { config } = parseConfigText('{}\n')
-    services = await createRuntimeServices(config, {
-      log: silentLogger(),
-      metrics: new RouterMetrics(),
-      baseDir: process.cwd(),
-    })
-    chain = await buildClassifierChain(config, services)
+    ;({ chain, close } = await defaultClassifierChain())
   })
   after(async () => {
-    await chain.close()
-    await services.close()
+    await close()
   })
 
   it('is in the default chain and labels with the 14 MMLU-Pro categories in upstream order', () => {

@@ -21,15 +21,17 @@ export interface Scored {
   confidence(temperature: number): number
 }
 
+/** A split's examples scored by the model (or by `logitsOf`, e.g. a combination of views). */
 export function scoreSplit(
   model: SoftmaxModel,
   examples: readonly Example[],
   split: string,
+  logitsOf: (e: Example) => Float32Array = (e) => logits(model, e),
 ): Scored[] {
   return examples
     .filter((e) => e.split === split)
     .map((e) => {
-      const z = logits(model, e)
+      const z = logitsOf(e)
       let top = 0
       for (let k = 1; k < z.length; k++) if (z[k]! > z[top]!) top = k
       return {

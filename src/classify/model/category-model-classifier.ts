@@ -2,11 +2,19 @@
  * `model` classifier: the category model (classifier.category_model, or the embedded default)
  * through the ML runtime. Returns the top label and the full probability distribution, which the
  * pipeline needs for upstream's entropy-based reasoning decision; the pipeline applies
- * `category_model.threshold`. Failures propagate so the chain applies `on_error`.
+ * `category_model.threshold`. A model that declares a question view (question-view.ts) also scores
+ * the current message's question sentence in the same batch. Failures propagate so the chain
+ * applies `on_error`.
  */
 import type { CategoryClassification, CategoryClassifier, ClassifyInput } from '../types.js'
 import { toClassification } from '../../ml/model.js'
 import type { RoleModel } from '../../ml/roles.js'
+import {
+  combineQuestionView,
+  questionSentence,
+  readQuestionView,
+  type QuestionView,
+} from './question-view.js'
 
 /** Weight of the current message against the mean of earlier turns (classify_history). */
 const CURRENT_WEIGHT = 2
@@ -14,9 +22,11 @@ const CURRENT_WEIGHT = 2
 export class CategoryModelClassifier implements CategoryClassifier {
   readonly kind = 'model'
   readonly labels: readonly string[]
+  private readonly questionView: QuestionView | undefined
 
   constructor(private readonly loaded: RoleModel) {
     this.labels = loaded.lease.model.info.labels
+    this.questionView = readQuestionView(loaded.lease.model.info.dir)
   }
 
   get modelName(): string {
@@ -24,10 +34,14 @@ export class CategoryModelClassifier implements CategoryClassifier {
   }
 
   async classify(input: ClassifyInput): Promise<CategoryClassification | null> {
-    const texts = [input.text, ...input.history]
-    const results = await this.loaded.lease.model.run(texts, input.signal)
+    const question = this.questionView ? questionSentence(input.text) : undefined
+    const own = question === undefined ? [input.text] : [input.text, question]
+    const results = await this.loaded.lease.model.run([...own, ...input.history], input.signal)
     const dists = results.map((r) => toClassification(this.labels, r).probabilities)
-    const probs = Float32Array.from(dists[0]!)
+    const probs = this.questionView
+      ? combineQuestionView(dists[0]!, own.length > 1 ? dists[1] : undefined, this.questionView)
+      : Float32Array.from(dists[0]!)
+    dists.splice(0, own.length, probs)
     if (dists.length > 1) {
       const others = dists.slice(1)
       for (let k = 0; k < probs.length; k++) {
