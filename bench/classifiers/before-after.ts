@@ -35,6 +35,8 @@ const round = (x: number, d = 4): number => Math.round(x * 10 ** d) / 10 ** d
 
 interface Measured {
   readonly category_p50_ms: number
+  /** The same over two held-out texts joined (a request of several sentences). */
+  readonly category_multi_sentence_p50_ms?: number
   readonly embedding_p50_ms: number
   readonly guard_chain_p50_ms: number
   readonly rss_added_mb: number
@@ -49,6 +51,10 @@ function texts(): string[] {
     .filter((l) => l && !l.startsWith('#'))
     .map((l) => l.split('\t')[2]!)
 }
+
+/** Requests of several sentences: held-out texts joined two by two. */
+const multiSentence = (inputs: readonly string[]): string[] =>
+  inputs.slice(0, -1).map((t, i) => `${t} ${inputs[i + 1]!}`)
 
 const p50 = (samples: number[]): number => {
   const s = [...samples].sort((a, b) => a - b)
@@ -81,7 +87,12 @@ async function child(root: string): Promise<Measured> {
     EMBEDDED_MODELS: Record<string, string>
   }
   const { readModelFolder } = await imp('src/ml/folder.ts')
-  const { LoadedModel } = await imp('src/ml/model.ts')
+  const { LoadedModel, toClassification } = await imp('src/ml/model.ts')
+  // Since the question view (issue 16), a category model folder that declares it is also run on
+  // the question sentence of a multi-sentence text, in the same batch, as the router's classifier does.
+  const questionView = has('src/classify/model/question-view.ts')
+    ? await imp('src/classify/model/question-view.ts')
+    : undefined
   const { parseConfigText } = await imp('src/config/load.ts')
   const { silentLogger } = await imp('src/log.ts')
   const { RouterMetrics } = await imp('src/metrics/router-metrics.ts')
@@ -111,6 +122,16 @@ async function child(root: string): Promise<Measured> {
     labels: folder.labels,
     longInput: 'truncate',
   })) as Runnable
+  const view = questionView?.readQuestionView(EMBEDDED_MODELS['category'])
+  const classifyCategory = async (t: string): Promise<unknown> => {
+    const q: string | undefined = view ? questionView.questionSentence(t) : undefined
+    const results = (await category.run(q === undefined ? [t] : [t, q])) as unknown[]
+    if (!view) return results
+    const dists = results.map(
+      (r) => (toClassification(folder.labels, r) as { probabilities: Float32Array }).probabilities,
+    )
+    return questionView.combineQuestionView(dists[0], dists[1], view) as Float32Array
+  }
   const embedder = (await services.embedder()) as { embed(t: string[]): Promise<unknown> }
   type Detector = { detect(t: string): Promise<unknown> } | null
   const jailbreak = (await services.jailbreakDetector()) as Detector
@@ -120,7 +141,7 @@ async function child(root: string): Promise<Measured> {
   await services.semanticCache?.()
   // Use everything once, as the first requests would.
   for (const t of inputs.slice(0, 50)) {
-    await category.run([t])
+    await classifyCategory(t)
     await embedder.embed([t])
     await jailbreak?.detect(t)
     await pii?.detect(t)
@@ -128,22 +149,24 @@ async function child(root: string): Promise<Measured> {
   await settle()
   const rss = process.memoryUsage().rss - rssBefore
   const passes = Number(args.passes)
-  const time = async (fn: (t: string) => Promise<unknown>) => {
-    for (const t of inputs.slice(0, 20)) await fn(t)
+  const time = async (fn: (t: string) => Promise<unknown>, over = inputs) => {
+    for (const t of over.slice(0, 20)) await fn(t)
     const samples: number[] = []
     for (let p = 0; p < passes; p++)
-      for (const t of inputs) {
+      for (const t of over) {
         const start = performance.now()
         await fn(t)
         samples.push(performance.now() - start)
       }
     return p50(samples)
   }
-  const categoryMs = await time((t) => category.run([t]))
+  const categoryMs = await time(classifyCategory)
+  const categoryMultiMs = await time(classifyCategory, multiSentence(inputs))
   const embeddingMs = await time((t) => embedder.embed([t]))
   const guards = await time((t) => Promise.all([jailbreak?.detect(t), pii?.detect(t)]))
   return {
     category_p50_ms: categoryMs,
+    category_multi_sentence_p50_ms: categoryMultiMs,
     embedding_p50_ms: embeddingMs,
     guard_chain_p50_ms: guards,
     rss_added_mb: round(rss / 1024 / 1024, 1),
@@ -229,6 +252,7 @@ async function main(): Promise<void> {
     }
     const keys = [
       'category_p50_ms',
+      'category_multi_sentence_p50_ms',
       'embedding_p50_ms',
       'guard_chain_p50_ms',
       'rss_added_mb',
@@ -252,7 +276,7 @@ async function main(): Promise<void> {
       summary,
       models: { before: sides.before[0]!.models, after: sides.after[0]!.models },
       rounds: sides,
-      note: 'p50 over the 168 held-out category texts, one at a time, default inference settings; guard chain = jailbreak + PII detect on the same text concurrently; rss_added_mb = RSS added in a fresh process by what the router builds for its bundled config (runtime services: sentence embedding, guard detectors, semantic cache and its verifier; plus the category model), after first use and GC; router_idle_rss_mb = RSS of `serve` on the bundled config, idle, 2 s after router_started',
+      note: 'p50 over the 168 held-out category texts, one at a time, default inference settings (category: with the question view where the model folder declares it); category_multi_sentence = the same over the held-out texts joined two by two; guard chain = jailbreak + PII detect on the same text concurrently; rss_added_mb = RSS added in a fresh process by what the router builds for its bundled config (runtime services: sentence embedding, guard detectors, semantic cache and its verifier; plus the category model), after first use and GC; router_idle_rss_mb = RSS of `serve` on the bundled config, idle, 2 s after router_started',
     }
     const json = `${JSON.stringify(report, null, 2)}\n`
     if (args.out) writeFileSync(args.out, json)
