@@ -8,11 +8,8 @@ import { join } from 'node:path'
 import { EMBEDDED_MODELS } from '../ml/embedded.js'
 import { readModelFolder } from '../ml/folder.js'
 import { LoadedModel, toClassification, type Classification } from '../ml/model.js'
-import {
-  combineQuestionView,
-  questionSentence,
-  readQuestionView,
-} from '../classify/model/question-view.js'
+import { readQuestionView, viewedDistribution, viewTexts } from '../classify/model/question-view.js'
+import type { SequenceResult } from '../ml/worker/protocol.js'
 
 export const CATEGORY_HELDOUT = join(
   import.meta.dirname,
@@ -60,25 +57,17 @@ export async function classifyTexts(
   })
   const view = readQuestionView(modelDir)
   try {
-    const results = await Promise.all(
-      texts.map((t) => {
-        const q = view ? questionSentence(t) : undefined
-        return model.run(q === undefined ? [t] : [t, q])
+    return await Promise.all(
+      texts.map(async (t) => {
+        const runs = (await model.run(viewTexts(t, view))) as SequenceResult[]
+        const probabilities = viewedDistribution(
+          runs.map((r) => r.probabilities),
+          runs.length,
+          view,
+        )
+        return toClassification(labels, { ...runs[0]!, probabilities })
       }),
     )
-    return results.map((r) => {
-      const whole = toClassification(labels, r[0]!)
-      if (!view) return whole
-      const probabilities = combineQuestionView(
-        whole.probabilities,
-        r[1] && toClassification(labels, r[1]).probabilities,
-        view,
-      )
-      let best = 0
-      for (let k = 1; k < probabilities.length; k++)
-        if (probabilities[k]! > probabilities[best]!) best = k
-      return { ...whole, probabilities, top: labels[best]!, confidence: probabilities[best]! }
-    })
   } finally {
     await model.close()
   }

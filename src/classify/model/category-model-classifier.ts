@@ -10,9 +10,9 @@ import type { CategoryClassification, CategoryClassifier, ClassifyInput } from '
 import { toClassification } from '../../ml/model.js'
 import type { RoleModel } from '../../ml/roles.js'
 import {
-  combineQuestionView,
-  questionSentence,
   readQuestionView,
+  viewedDistribution,
+  viewTexts,
   type QuestionView,
 } from './question-view.js'
 
@@ -34,13 +34,10 @@ export class CategoryModelClassifier implements CategoryClassifier {
   }
 
   async classify(input: ClassifyInput): Promise<CategoryClassification | null> {
-    const question = this.questionView ? questionSentence(input.text) : undefined
-    const own = question === undefined ? [input.text] : [input.text, question]
+    const own = viewTexts(input.text, this.questionView)
     const results = await this.loaded.lease.model.run([...own, ...input.history], input.signal)
     const dists = results.map((r) => toClassification(this.labels, r).probabilities)
-    const probs = this.questionView
-      ? combineQuestionView(dists[0]!, own.length > 1 ? dists[1] : undefined, this.questionView)
-      : Float32Array.from(dists[0]!)
+    const probs = viewedDistribution(dists, own.length, this.questionView)
     dists.splice(0, own.length, probs)
     if (dists.length > 1) {
       const others = dists.slice(1)

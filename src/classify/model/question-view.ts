@@ -24,7 +24,7 @@ export interface QuestionView {
 
 const QUESTION_END = /\?["'”’)\]]*$/u
 
-/** The text's question sentence (the last one ending in '?', else the last), or none for one sentence. */
+/** The text's question sentence (the last ending in '?', else the last); none for one sentence. */
 export function questionSentence(text: string): string | undefined {
   const sentences = sentenceViews(text)
   if (sentences.length < 2) return undefined
@@ -50,6 +50,29 @@ export function readQuestionView(dir: string): QuestionView | undefined {
   if (!parsed.success) return undefined
   const v = parsed.data._semantic_router.question_view
   return { minConfidence: v.min_confidence, temperatureRatio: v.temperature_ratio }
+}
+
+/**
+ * What a model runs for `text`, in one batch: the text, then its question sentence when the model
+ * declares a view and the text has one. `viewedDistribution` turns their results into the text's.
+ */
+export function viewTexts(text: string, view: QuestionView | undefined): string[] {
+  const question = view ? questionSentence(text) : undefined
+  return question === undefined ? [text] : [text, question]
+}
+
+/**
+ * The text's distribution from the probabilities of the `count` runs `viewTexts` asked for (the
+ * first `count` of `dists`): the whole text's alone without a view, else combined with the
+ * question's.
+ */
+export function viewedDistribution(
+  dists: readonly ArrayLike<number>[],
+  count: number,
+  view: QuestionView | undefined,
+): Float32Array {
+  if (!view) return Float32Array.from(dists[0]!)
+  return combineQuestionView(dists[0]!, count > 1 ? dists[1] : undefined, view)
 }
 
 /** Whether the question sentence's own distribution is confident enough to be added. */
