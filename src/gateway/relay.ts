@@ -228,7 +228,8 @@ async function nextTarget(
   } catch (err) {
     // The model's other endpoints are all cooling down after a Retry-After: the decision's next
     // model may still serve, so the refusal stands only when there is none to fail over to.
-    if (!failOver) throw err
+    // Anything else is not a refusal and is not hidden by a fail-over.
+    if (!failOver || !isCoolingRefusal(err)) throw err
   }
   if (other) return { ctx, body: other.body }
   if (failOver) {
@@ -253,6 +254,11 @@ async function nextTarget(
   triedEndpoints.clear()
   return { ctx, body: pipeline.retarget(ctx, triedEndpoints, body)?.body ?? body }
 }
+
+/** The refusal the endpoint policy throws when every endpoint it could pick is cooling down. */
+const isCoolingRefusal = (err: unknown): boolean =>
+  err instanceof RouterError &&
+  (err.code === 'upstream_overloaded' || err.code === 'upstream_rate_limited')
 
 /** Another try is allowed: tries left, the client still there, and the retry budget agrees. */
 function mayRetry(
