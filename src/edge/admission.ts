@@ -96,7 +96,8 @@ export const ADMISSION_CHECKS: readonly AdmissionCheck[] = [
 ]
 
 export function admit(input: AdmissionInput): EdgeRejection | undefined {
-  if (input.kind === 'passthrough') return undefined
+  // Not the router's request: only the key, when the listener checks it on every path.
+  if (input.kind === 'passthrough') return authenticated(input)
   for (const check of ADMISSION_CHECKS) {
     const rejection = check(input)
     if (rejection) return rejection

@@ -77,8 +77,26 @@ describe('request edge', () => {
       '',
     ])
       assert.equal(chat({ 'content-type': type }).rejection, undefined, type)
-    // Paths that are not the router's are never refused by the edge.
+    // Paths that are not the router's are never refused by the edge for what they carry.
     assert.equal(chat({ 'content-type': 'image/png' }, 'PUT', '/other').rejection, undefined)
+  })
+
+  it('asks for a key on other paths on ext_proc only, unless extproc_other_paths is pass', () => {
+    const keys = { keyRing: () => ({ lookup: () => undefined }) }
+    const other = (listener: 'gateway' | 'extproc', otherPaths?: string) => {
+      const auth = { enabled: true, ...(otherPaths ? { extproc_other_paths: otherPaths } : {}) }
+      const config = routerConfigSchema.parse({ security: { auth } })
+      const edge = RequestEdge.fromConfig(config, { listener, keys, onError: () => {} })
+      return edge.describe({ method: 'POST', target: '/v1/embeddings', headers: {} }).rejection
+    }
+    assert.equal(other('extproc')?.error.code, 'authentication_required')
+    assert.equal(other('extproc', 'check')?.error.code, 'authentication_required')
+    assert.equal(other('extproc', 'pass'), undefined)
+    // The gateway forwards nothing of another path (it answers 404 itself).
+    assert.equal(other('gateway'), undefined)
+    assert.throws(() =>
+      routerConfigSchema.parse({ security: { auth: { extproc_other_paths: 'maybe' } } }),
+    )
   })
 
   it('takes the stricter of the two deadline settings', () => {

@@ -38,6 +38,12 @@ export interface EdgeSettings {
    * Checked keys are the router's: they are removed from what is forwarded.
    */
   readonly keys?: KeyLookup
+  /**
+   * With `keys`: requests the router does not route (passthrough) need a key too. Set for ext_proc
+   * (Envoy forwards them) unless `security.auth.extproc_other_paths: pass`; the gateway answers
+   * them 404 itself, so nothing of theirs is forwarded there.
+   */
+  readonly keysOnOtherPaths?: boolean
 }
 
 /** Which listener an edge serves (each can require a key or not: `security.auth.listeners`). */
@@ -68,6 +74,8 @@ export function edgeSettings(
     // The older ext_proc-only name still counts; when both are set the stricter one wins.
     deadlineMs: extproc === undefined ? server : Math.min(server, extproc),
     ...(keys ? { keys } : {}),
+    keysOnOtherPaths:
+      keys !== undefined && auth?.listener === 'extproc' && a.extproc_other_paths === 'check',
   }
 }
 
@@ -98,7 +106,10 @@ export interface EdgeRequest {
    * headers, `x-request-id` set to `requestId`; the API key removed when the router checked it.
    */
   readonly headers: Readonly<Record<string, string>>
-  /** Who is calling (src/edge/caller.ts); anonymous for passthrough and refused requests. */
+  /**
+   * Who is calling (src/pipeline/caller.ts); anonymous for refused requests and for passthrough
+   * ones whose key the listener does not check.
+   */
   readonly caller: CallerIdentity
   /** Routing headers to remove from what is forwarded: the named ones and any `x-vsr-*` present. */
   readonly removeHeaders: readonly string[]
@@ -164,9 +175,11 @@ export class RequestEdge {
       headers[name] = typeof value === 'string' ? value : value.join(', ')
     }
     headers[REQUEST_ID_HEADER] = id.id
-    const identified =
-      kind === 'passthrough' ? ANONYMOUS : identifyCaller(headers, { keys: this.settings.keys })
-    if (this.settings.keys !== undefined && kind !== 'passthrough')
+    // Who is calling matters to what the router handles, and to what it lets through when the
+    // listener checks keys on every path (ext_proc): a checked key is the router's, never forwarded.
+    const identify = kind !== 'passthrough' || this.settings.keysOnOtherPaths === true
+    const identified = identify ? identifyCaller(headers, { keys: this.settings.keys }) : ANONYMOUS
+    if (this.settings.keys !== undefined && identify)
       for (const name of CREDENTIAL_HEADERS) {
         delete headers[name]
         ;(extra ??= []).push(name)

@@ -172,7 +172,8 @@ export class ExtProcStream {
     }
     if (info.kind === 'passthrough') {
       this.decided = true
-      // Envoy forwards it: the caller's identity headers go by the same rule as a chat request's.
+      // Envoy forwards it (the edge has checked its key unless auth.extproc_other_paths is pass):
+      // the caller's identity headers go by the same rule as a chat request's.
       const identity = this.runtime.pipeline.passthroughHeaderRemovals({
         transport: 'extproc',
         headers: info.headers,

@@ -54,6 +54,12 @@ export const securitySchema = z.strictObject({
           api: z.boolean().default(true),
         })
         .prefault({}),
+      /**
+       * Paths ext_proc does not route (anything but chat completions and `/v1/models`; Envoy
+       * forwards them): `check` (default) requires a key there too, `pass` lets them through
+       * unchecked, for operators who authenticate those paths in Envoy (ext_authz).
+       */
+      extproc_other_paths: z.enum(['check', 'pass']).default('check'),
       /** File holding the bearer token `/metrics` requires ('' = open). */
       metrics_token_file: z.string().default(''),
       /** How often the keys and token files are checked for changes. */
