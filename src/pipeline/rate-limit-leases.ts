@@ -16,7 +16,8 @@
  * window.
  *
  * Unused leases go back. A lease not drawn on for two lease horizons (the caller went quiet here),
- * and every lease when the limiter closes (reload, shutdown), is returned to the shared counter by
+ * and every lease when the limiter closes (reload, shutdown) — one still on its way then as soon as
+ * it arrives, less what requests waiting for it take —, is returned to the shared counter by
  * one script call that takes it off only while the key is still the window it was reserved in
  * (the store's window end, `giveBack`) and never below 0. So slots are held unused only while a
  * caller is active on a replica (at most about `lease_ms` of its traffic there, ≤ `max_lease`)
@@ -76,6 +77,8 @@ interface Lease {
   perMs: number
   /** The call in flight for this caller (lease and/or sync), shared by whoever waits. */
   inFlight: Promise<void> | undefined
+  /** Requests waiting for that call to admit them. */
+  waiting: number
   /** Shared totals at the last sync, and what this replica added since (unsent / being sent). */
   tokens: number
   tokensEnd: number
@@ -153,11 +156,21 @@ export class LeasedCounts implements LimitCounts {
     this.closed = true
     clearTimeout(this.timer)
     clearTimeout(this.idleTimer)
-    const t = performance.now()
-    const returned = this.giveBack([...this.holding].filter((l) => t < l.windowEnd))
+    const returned = this.giveBack(this.live(this.holding))
+    // Leases still on their way are given back when they arrive (call): wait for that too, so the
+    // store is not closed under them.
+    const arriving: Promise<void>[] = []
+    for (const lease of this.leases.values())
+      if (lease.inFlight) arriving.push(lease.inFlight.catch(ignore))
     await this.flushing
     if (this.active.size > 0) await this.flush()
-    await returned
+    await Promise.all([returned, ...arriving])
+  }
+
+  /** The leases whose window has not ended. */
+  private live(leases: Iterable<Lease>): Lease[] {
+    const t = performance.now()
+    return [...leases].filter((l) => t < l.windowEnd)
   }
 
   private lease(subject: Subject, period: Period): Lease {
@@ -178,6 +191,7 @@ export class LeasedCounts implements LimitCounts {
         askedAt: -Infinity,
         perMs: 0,
         inFlight: undefined,
+        waiting: 0,
         tokens: 0,
         tokensEnd: -Infinity,
         cost: 0,
@@ -215,8 +229,13 @@ export class LeasedCounts implements LimitCounts {
       lease.admitted++
       lease.usedAt = t
       // Ask for the next lease before this one runs out (a caller slow enough for leases of one
-      // request just asks when it needs one).
-      if (lease.inFlight === undefined && lease.size > 1 && lease.left <= this.lowWater(lease))
+      // request just asks when it needs one; a closed limiter only for a request that waits).
+      if (
+        !this.closed &&
+        lease.inFlight === undefined &&
+        lease.size > 1 &&
+        lease.left <= this.lowWater(lease)
+      )
         this.call(lease).catch(ignore)
     }
     if (usage) {
@@ -227,9 +246,14 @@ export class LeasedCounts implements LimitCounts {
   }
 
   private async wait(lease: Lease, now: number): Promise<void> {
-    for (let i = 0; i < MAX_WAITS; i++) {
-      await this.call(lease)
-      if (this.tryAdmit(lease, now, performance.now(), true)) return
+    lease.waiting++
+    try {
+      for (let i = 0; i < MAX_WAITS; i++) {
+        await this.call(lease)
+        if (this.tryAdmit(lease, now, performance.now(), true)) return
+      }
+    } finally {
+      lease.waiting--
     }
     throw refusal('rate_limit_exceeded', 1_000)
   }
@@ -275,6 +299,9 @@ export class LeasedCounts implements LimitCounts {
         this.rttMs = 0.8 * this.rttMs + 0.2 * (performance.now() - sentAt)
         if (want > 0) this.granted(lease, values[0]!, sentAt)
         this.synced(sent, values, want > 0 ? 1 : 0, sentAt)
+        // The limiter closed while the lease was on its way: no request will draw on it here but
+        // those waiting for it now (one each); the rest goes back at once.
+        if (want > 0 && this.closed) return this.giveBack(this.live([lease]), lease.waiting)
       },
       (err: unknown) => {
         lease.inFlight = undefined
@@ -362,18 +389,19 @@ export class LeasedCounts implements LimitCounts {
   }
 
   /**
-   * Return what `leases` hold to the shared counters (one call), only into the window each was
-   * reserved in. The requests are no longer admitted here, whatever the store answers: a failed
-   * return loses them until the window ends, as a lease never returned would.
+   * Return what `leases` hold, less `keep` each, to the shared counters (one call), only into the
+   * window each was reserved in. The requests are no longer admitted here, whatever the store
+   * answers: a failed return loses them until the window ends, as a lease never returned would.
    */
-  private async giveBack(leases: readonly Lease[]): Promise<void> {
+  private async giveBack(leases: readonly Lease[], keep = 0): Promise<void> {
     const items: CounterGiveBack[] = []
     for (const lease of leases) {
       this.holding.delete(lease)
-      if (lease.left <= 0 || lease.storeEnd === undefined) continue
-      items.push({ key: lease.subject.requestKey, by: lease.left, windowEnd: lease.storeEnd })
-      lease.lastCount -= lease.left
-      lease.left = 0
+      const by = lease.left - keep
+      if (by <= 0 || lease.storeEnd === undefined) continue
+      items.push({ key: lease.subject.requestKey, by, windowEnd: lease.storeEnd })
+      lease.lastCount -= by
+      lease.left = keep
     }
     if (items.length === 0) return
     try {

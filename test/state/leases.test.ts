@@ -42,6 +42,12 @@ function store(prefix: string): RedisStateStore {
   stores.push(s)
   return s
 }
+/** A store whose calls may wait for a paused Redis (CLIENT PAUSE) without timing out. */
+function slowStore(prefix: string): RedisStateStore {
+  const s = new RedisStateStore({ url: redis.url, prefix, commandTimeoutMs: 30_000 })
+  stores.push(s)
+  return s
+}
 
 function replica(
   prefix: string,
@@ -177,6 +183,38 @@ describe('leases over one Redis', () => {
     assert.equal(Number(await admin.get(`${prefix}rl:req:key:c`)), used)
     const { admitted } = await burst([b], 'c', 300)
     assert.equal(admitted, 200 - used)
+  })
+
+  it('a lease still on its way when the replica closes goes back as it arrives (less what waits for it)', async () => {
+    const prefix = `arriving${prefixes++}:`
+    const key = `${prefix}rl:req:key:late`
+    // lease_ms keeps the idle return out of it; the request after a first one of 1 asks for 20.
+    const limits = { requests_per_minute: 200, sync: { max_lease: 20, lease_ms: 60_000 } }
+    const a = new RateLimiter(
+      securitySchema.parse({ rate_limits: { enabled: true, ...limits } }).rate_limits,
+      slowStore(prefix),
+      createLogger({ level: 'silent' }),
+    )
+    assert.equal(await outcome(a, request('late')), true)
+    // Redis holds every write (the reservation script included) until unpaused.
+    await admin.sendCommand(['CLIENT', 'PAUSE', '30000', 'WRITE'])
+    let waiting: Promise<true | string>
+    let closing: Promise<void>
+    try {
+      waiting = outcome(a, request('late'))
+      await until('the reservation waits in Redis', async () =>
+        /^blocked_clients:1\r?$/m.test(await admin.info('clients')),
+      )
+      closing = a.close()
+    } finally {
+      await admin.sendCommand(['CLIENT', 'UNPAUSE'])
+    }
+    assert.equal(await waiting, true, 'the request waiting for the lease is admitted')
+    await closing
+    // 1 + the lease of 20, less the 19 nobody here will use.
+    assert.equal(Number(await admin.get(key)), 2)
+    const b = replica(prefix, limits)
+    assert.equal((await burst([b], 'late', 300)).admitted, 198)
   })
 
   it('a give-back that arrives after the window rolled over changes nothing', async () => {
