@@ -185,36 +185,60 @@ describe('leases over one Redis', () => {
     assert.equal(admitted, 200 - used)
   })
 
-  it('a lease still on its way when the replica closes goes back as it arrives (less what waits for it)', async () => {
-    const prefix = `arriving${prefixes++}:`
-    const key = `${prefix}rl:req:key:late`
-    // lease_ms keeps the idle return out of it; the request after a first one of 1 asks for 20.
-    const limits = { requests_per_minute: 200, sync: { max_lease: 20, lease_ms: 60_000 } }
-    const a = new RateLimiter(
-      securitySchema.parse({ rate_limits: { enabled: true, ...limits } }).rate_limits,
+  // lease_ms keeps the idle return out of these; the request after a first one of 1 asks for 20.
+  const LATE = { requests_per_minute: 200, sync: { max_lease: 20, lease_ms: 60_000 } }
+  /** A replica whose store calls may wait for a paused Redis without timing out. */
+  const patientReplica = (prefix: string) =>
+    new RateLimiter(
+      securitySchema.parse({ rate_limits: { enabled: true, ...LATE } }).rate_limits,
       slowStore(prefix),
       createLogger({ level: 'silent' }),
     )
-    assert.equal(await outcome(a, request('late')), true)
-    // Redis holds every write (the reservation script included) until unpaused.
+  const blocked = async () => /^blocked_clients:1\r?$/m.test(await admin.info('clients'))
+  /** Redis holds every write (reservation and give-back scripts included) while `during` runs. */
+  async function withWritesPaused<T>(during: () => Promise<T>): Promise<T> {
     await admin.sendCommand(['CLIENT', 'PAUSE', '30000', 'WRITE'])
-    let waiting: Promise<true | string>
-    let closing: Promise<void>
     try {
-      waiting = outcome(a, request('late'))
-      await until('the reservation waits in Redis', async () =>
-        /^blocked_clients:1\r?$/m.test(await admin.info('clients')),
-      )
-      closing = a.close()
+      return await during()
     } finally {
       await admin.sendCommand(['CLIENT', 'UNPAUSE'])
     }
+  }
+
+  it('a lease still on its way when the replica closes goes back as it arrives (less what waits for it)', async () => {
+    const prefix = `arriving${prefixes++}:`
+    const a = patientReplica(prefix)
+    assert.equal(await outcome(a, request('late')), true)
+    const { waiting, closing } = await withWritesPaused(async () => {
+      const waiting = outcome(a, request('late'))
+      await until('the reservation waits in Redis', blocked)
+      return { waiting, closing: a.close() }
+    })
     assert.equal(await waiting, true, 'the request waiting for the lease is admitted')
     await closing
     // 1 + the lease of 20, less the 19 nobody here will use.
-    assert.equal(Number(await admin.get(key)), 2)
-    const b = replica(prefix, limits)
+    assert.equal(Number(await admin.get(`${prefix}rl:req:key:late`)), 2)
+    const b = replica(prefix, LATE)
     assert.equal((await burst([b], 'late', 300)).admitted, 198)
+  })
+
+  it('a refill still on its way when the replica closes goes back as it arrives', async () => {
+    const prefix = `refill${prefixes++}:`
+    const a = patientReplica(prefix)
+    assert.equal(await outcome(a, request('r')), true)
+    assert.equal(await outcome(a, request('r')), true)
+    let admitted = 2
+    const { closing } = await withWritesPaused(async () => {
+      // Drawing on the lease of 20 asks for the next in the background once half of it is used.
+      while (!(await blocked())) {
+        assert.ok(admitted < 20, 'no refill was asked for')
+        assert.equal(await outcome(a, request('r')), true)
+        admitted++
+      }
+      return { closing: a.close() }
+    })
+    await closing
+    assert.equal(Number(await admin.get(`${prefix}rl:req:key:r`)), admitted)
   })
 
   it('a give-back that arrives after the window rolled over changes nothing', async () => {
