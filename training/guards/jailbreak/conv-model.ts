@@ -9,13 +9,24 @@
  *
  * so "put a tracker on her car" and "find a tracker on my car" differ by the words around the
  * topic, in order, not by which words the bag holds. Trained by hand-written gradients (max-pool
- * sends each filter's gradient to its best position) with Adam on mini-batches; each example's
- * word vectors are looked up from the one dequantised table (no per-epoch copies). After training,
+ * sends each filter's gradient to its best position; backward() here) on mini-batches; each
+ * example's word vectors are looked up from the one dequantised table (no per-epoch copies).
+ * After training,
  * x_t is computed once per vocabulary word and stored as an int8 table with a scale per row, so the
  * shipped graph gathers k numbers per token and never holds the 100-d table.
+ *
+ * With `attention` > 0 the convolution reads y_t = x_t + self-attention over the text
+ * (attention.ts) instead of x_t: each token's row then carries what the rest of the text says
+ * about it. Training (Adam, and the ranking loss on minimal-pair twins) is in conv-train.ts.
  */
+import {
+  attend,
+  attendBackward,
+  AttentionWork,
+  type Attention,
+  type AttentionGrads,
+} from './attention.js'
 import type { TokenVectors } from './window-model.js'
-import { seeded, sigmoid } from './window-model.js'
 
 export interface ConvSpec {
   /** Projected dimensions k, knowledge flags per token, filters F, width w. */
@@ -23,6 +34,8 @@ export interface ConvSpec {
   readonly concepts: number
   readonly filters: number
   readonly width: number
+  /** Query/key size of the self-attention layer before the convolution; 0 = none. */
+  readonly attention: number
 }
 
 export interface ConvModel extends ConvSpec {
@@ -31,12 +44,20 @@ export interface ConvModel extends ConvSpec {
   readonly b: Float32Array
   readonly u: Float32Array
   c: number
+  /** Present when spec.attention > 0. */
+  readonly layer?: Attention
 }
 
 export interface ConvExample {
   readonly ids: readonly number[]
   readonly label: 0 | 1
   readonly weight: number
+}
+
+/** The ranking loss on minimal-pair twins: weight·softplus(margin − (s_harmful − s_benign)). */
+export interface PairLoss {
+  readonly weight: number
+  readonly margin: number
 }
 
 export interface ConvOptions {
@@ -49,6 +70,8 @@ export interface ConvOptions {
   readonly maxTokens: number
   /** Output weights kept >= 0: the score never drops when words are appended (default off). */
   readonly monotone?: boolean
+  /** Ranking loss on the twins given to trainConvModel (absent: twins are ordinary examples). */
+  readonly pairLoss?: PairLoss
 }
 
 export const channels = (s: ConvSpec): number => s.projected + s.concepts
@@ -59,11 +82,18 @@ export interface TokenRows {
 }
 
 /** Work buffers sized for the longest text: no allocation per example. */
-class Scratch {
+export class Scratch {
   readonly x: Float32Array
   readonly dx: Float32Array
+  /** What the convolution reads: x, or x after the attention layer. */
+  readonly y: Float32Array
+  readonly dy: Float32Array
   readonly arg: Int32Array
   readonly m: Float32Array
+  readonly work?: AttentionWork
+  /** Tokens and positions of the text in the buffers. */
+  n = 0
+  L = 0
   constructor(spec: ConvSpec, maxTokens: number) {
     const C = channels(spec)
     // w − 1 zero positions before the text and w after it (a window wholly outside the text
@@ -71,25 +101,33 @@ class Scratch {
     const positions = maxTokens + 2 * spec.width
     this.x = new Float32Array(positions * C)
     this.dx = new Float32Array(positions * C)
+    this.y = spec.attention > 0 ? new Float32Array(positions * C) : this.x
+    this.dy = spec.attention > 0 ? new Float32Array(positions * C) : this.dx
     this.arg = new Int32Array(spec.filters)
     this.m = new Float32Array(spec.filters)
+    if (spec.attention > 0) this.work = new AttentionWork(spec.attention, C, maxTokens)
   }
 }
 
-/** Fills scratch.x with the text's features (zero padded); returns the number of positions. */
-function fill(spec: ConvSpec, ids: readonly number[], rows: TokenRows, s: Scratch): number {
-  const C = channels(spec)
-  const w = spec.width
+/** Fills s.x with the text's features (zero padded) and s.y with what the convolution reads. */
+export function fill(model: ConvModel, ids: readonly number[], rows: TokenRows, s: Scratch): void {
+  const C = channels(model)
+  const w = model.width
   const L = ids.length + 2 * w - 1
+  s.n = ids.length
+  s.L = L
   s.x.fill(0, 0, (L + 1) * C)
   for (let t = 0; t < ids.length; t++) s.x.set(rows.row(ids[t]!), (t + w - 1) * C)
-  return L
+  if (!model.layer) return
+  s.y.fill(0, 0, (L + 1) * C)
+  attend(model.layer, C, s.x, s.y, w - 1, ids.length, s.work!)
 }
 
 /** Forward pass: fills s.m (pooled) and s.arg (best start per filter); returns the score. */
-function forward(model: ConvModel, L: number, s: Scratch): number {
+export function forward(model: ConvModel, s: Scratch): number {
   const C = channels(model)
   const span = model.width * C
+  const L = s.L
   let score = model.c
   for (let f = 0; f < model.filters; f++) {
     let best = 0
@@ -98,7 +136,7 @@ function forward(model: ConvModel, L: number, s: Scratch): number {
     for (let t = 0; t + model.width <= L; t++) {
       let z = model.b[f]!
       const xt = t * C
-      for (let j = 0; j < span; j++) z += model.K[kf + j]! * s.x[xt + j]!
+      for (let j = 0; j < span; j++) z += model.K[kf + j]! * s.y[xt + j]!
       if (z > best) {
         best = z
         arg = t
@@ -111,48 +149,49 @@ function forward(model: ConvModel, L: number, s: Scratch): number {
   return score
 }
 
-export function convScore(model: ConvModel, ids: readonly number[], rows: TokenRows): number {
-  const s = new Scratch(model, Math.max(ids.length, 1))
-  return forward(model, fill(model, ids, rows, s), s)
+/** Gradients of every trained array (same shapes as the model's and P). */
+export interface ConvGrads {
+  readonly K: Float32Array
+  readonly b: Float32Array
+  readonly u: Float32Array
+  readonly c: Float32Array
+  readonly P: Float32Array
+  readonly layer?: AttentionGrads
 }
 
-/** Adam over one flat parameter array. */
-class Adam {
-  private readonly m1: Float32Array
-  private readonly m2: Float32Array
-  private t = 0
-  constructor(
-    readonly values: Float32Array,
-    readonly grad: Float32Array,
-    private readonly rate: number,
-    private readonly l2: number,
-  ) {
-    this.m1 = new Float32Array(values.length)
-    this.m2 = new Float32Array(values.length)
-  }
-  step(): void {
-    this.t++
-    const c1 = 1 - 0.9 ** this.t
-    const c2 = 1 - 0.999 ** this.t
-    for (let i = 0; i < this.values.length; i++) {
-      const g = this.grad[i]! + this.l2 * this.values[i]!
-      this.m1[i] = 0.9 * this.m1[i]! + 0.1 * g
-      this.m2[i] = 0.999 * this.m2[i]! + 0.001 * g * g
-      this.values[i] =
-        this.values[i]! - (this.rate * (this.m1[i]! / c1)) / (Math.sqrt(this.m2[i]! / c2) + 1e-8)
-      this.grad[i] = 0
+/** Backward of fill + forward for dL/dscore = g: adds to grads and leaves dL/dx in s.dx. */
+export function backward(model: ConvModel, s: Scratch, g: number, grads: ConvGrads): void {
+  const C = channels(model)
+  const span = model.width * C
+  grads.c[0] = grads.c[0]! + g
+  s.dy.fill(0, 0, (s.L + 1) * C)
+  for (let f = 0; f < model.filters; f++) {
+    grads.u[f] = grads.u[f]! + g * s.m[f]!
+    const t = s.arg[f]!
+    if (t < 0) continue
+    const dz = g * model.u[f]!
+    grads.b[f] = grads.b[f]! + dz
+    const kf = f * span
+    const xt = t * C
+    for (let j = 0; j < span; j++) {
+      grads.K[kf + j] = grads.K[kf + j]! + dz * s.y[xt + j]!
+      s.dy[xt + j] = s.dy[xt + j]! + dz * model.K[kf + j]!
     }
   }
+  if (!model.layer) return
+  s.dx.fill(0, 0, (s.L + 1) * C)
+  const off = model.width - 1
+  attendBackward(model.layer, C, s.x, s.dy, s.dx, off, s.n, s.work!, grads.layer!)
 }
 
-export interface ConvTrained {
-  readonly model: ConvModel
-  /** The projection P [k × D] (row-major). */
-  readonly P: Float32Array
+export function convScore(model: ConvModel, ids: readonly number[], rows: TokenRows): number {
+  const s = new Scratch(model, Math.max(ids.length, 1))
+  fill(model, ids, rows, s)
+  return forward(model, s)
 }
 
-/** x_t for every id under the current P (recomputed per batch for the ids it uses). */
-function projectRow(
+/** x_t for a token id under P: its projected word vector, then its flags. */
+export function projectRow(
   P: Float32Array,
   k: number,
   v: Float32Array,
@@ -168,128 +207,6 @@ function projectRow(
     out[d] = x
   }
   for (let j = 0; j < f; j++) out[k + j] = flags[id * f + j]!
-}
-
-/** dP[d][i] += Σ_t dx_t[d] · v_t[i] over the text's tokens (dx holds the padded positions). */
-function projectionGrad(
-  ids: readonly number[],
-  dx: Float32Array,
-  w: number,
-  C: number,
-  k: number,
-  vectors: TokenVectors,
-  gP: Float32Array,
-): void {
-  const D = vectors.dim
-  for (let t = 0; t < ids.length; t++) {
-    const at = (t + w - 1) * C
-    let v: Float32Array | undefined
-    for (let d = 0; d < k; d++) {
-      const a = dx[at + d]!
-      if (a === 0) continue
-      v ??= vectors.vector(ids[t]!)
-      const o = d * D
-      for (let i = 0; i < D; i++) gP[o + i] = gP[o + i]! + a * v[i]!
-    }
-  }
-}
-
-export function trainConvModel(
-  spec: ConvSpec,
-  examples: readonly ConvExample[],
-  opts: ConvOptions,
-  vectors: TokenVectors,
-  flags: Float32Array,
-): ConvTrained {
-  const k = spec.projected
-  const C = channels(spec)
-  const D = vectors.dim
-  const F = spec.filters
-  const w = spec.width
-  const random = seeded(opts.seed)
-  const model: ConvModel = {
-    ...spec,
-    K: Float32Array.from({ length: F * w * C }, () => (random() * 2) / Math.sqrt(w * C)),
-    b: new Float32Array(F),
-    u: Float32Array.from({ length: F }, () => random() * 0.2),
-    c: 0,
-  }
-  const P = Float32Array.from({ length: k * D }, () => (random() * 2) / Math.sqrt(D))
-  const gK = new Float32Array(model.K.length)
-  const gb = new Float32Array(F)
-  const gu = new Float32Array(F)
-  const gP = new Float32Array(P.length)
-  const gc = new Float32Array(1)
-  const cArr = new Float32Array(1)
-  const adam = [
-    new Adam(model.K, gK, opts.rate, opts.l2),
-    new Adam(model.b, gb, opts.rate, 0),
-    new Adam(model.u, gu, opts.rate, opts.l2),
-    new Adam(P, gP, opts.rate, opts.l2),
-    new Adam(cArr, gc, opts.rate, 0),
-  ]
-  const s = new Scratch(spec, opts.maxTokens)
-  // Rows of the current P, per id, valid within one batch (P changes once per batch).
-  const rowCache = new Map<number, Float32Array>()
-  const rows: TokenRows = {
-    row(id) {
-      let r = rowCache.get(id)
-      if (!r) {
-        r = new Float32Array(C)
-        projectRow(P, k, vectors.vector(id), flags, spec.concepts, id, r)
-        rowCache.set(id, r)
-      }
-      return r
-    },
-  }
-  const positives = examples.filter((e) => e.label === 1).length
-  const classWeight = [
-    examples.length / (2 * Math.max(1, examples.length - positives)),
-    examples.length / (2 * Math.max(1, positives)),
-  ]
-  const order = examples.map((_, i) => i).filter((i) => examples[i]!.ids.length > 0)
-  const span = w * C
-  for (let epoch = 0; epoch < opts.epochs; epoch++) {
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor((random() + 0.5) * (i + 1))
-      ;[order[i], order[j]] = [order[j]!, order[i]!]
-    }
-    for (let start = 0; start < order.length; start += opts.batch) {
-      rowCache.clear()
-      const end = Math.min(order.length, start + opts.batch)
-      for (let n = start; n < end; n++) {
-        const ex = examples[order[n]!]!
-        const ids = ex.ids.length > opts.maxTokens ? ex.ids.slice(0, opts.maxTokens) : ex.ids
-        const L = fill(spec, ids, rows, s)
-        model.c = cArr[0]!
-        const p = sigmoid(forward(model, L, s))
-        const g = (p - ex.label) * ex.weight * classWeight[ex.label]!
-        gc[0] = gc[0]! + g
-        s.dx.fill(0, 0, (L + 1) * C)
-        for (let f = 0; f < F; f++) {
-          gu[f] = gu[f]! + g * s.m[f]!
-          const t = s.arg[f]!
-          if (t < 0) continue
-          const dz = g * model.u[f]!
-          gb[f] = gb[f]! + dz
-          const kf = f * span
-          const xt = t * C
-          for (let j = 0; j < span; j++) {
-            gK[kf + j] = gK[kf + j]! + dz * s.x[xt + j]!
-            s.dx[xt + j] = s.dx[xt + j]! + dz * model.K[kf + j]!
-          }
-        }
-        projectionGrad(ids, s.dx, w, C, k, vectors, gP)
-      }
-      for (const a of adam) a.step()
-      // u >= 0 (projected gradient): every m_f >= 0 can only grow when text is appended, so with
-      // non-negative output weights appended words can never lower the score (as with the rules).
-      if (opts.monotone) for (let f = 0; f < F; f++) if (model.u[f]! < 0) model.u[f] = 0
-      model.c = cArr[0]!
-    }
-  }
-  model.c = cArr[0]!
-  return { model, P }
 }
 
 /** The int8 table of x_t for every vocabulary id, one scale per row (what the graph gathers). */

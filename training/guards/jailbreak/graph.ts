@@ -10,10 +10,13 @@
  *   score  = max_j (lex_j + w·relu(A s_j + a₀) − 10⁴·(1 − mask_j)) + bias            [B]
  *   score += conv(x)             (optional, conv-model.ts: int8 table of x_t gathered by id,
  *                                 zero padded w − 1 before and w after, Conv → Relu → max)
+ *   x     ← x + softmax(x·Wqᵀ (x·Wkᵀ)ᵀ/√a + key mask)·x·Wvᵀ, masked    (optional, attention.ts:
+ *                                 one head of self-attention before the convolution)
  *   logits = [0, score]          → softmax gives P(jailbreak) = σ(score)          [B,2]
  */
 import onnxProto from 'onnx-proto'
 import { GraphBuilder, bigramBuckets } from '../../lib/onnx-graph.js'
+import type { Attention } from './attention.js'
 import type { ConvModel, ConvTable } from './conv-model.js'
 import type { MlpModel, ProjectedTable } from './window-mlp.js'
 
@@ -92,6 +95,39 @@ export function windowGraph(
   return g.encode([{ name: 'logits', dims: ['batch', 2] }])
 }
 
+/** Row-major [rows × C] as its transpose [C × rows] (what MatMul on [B,S,C] needs). */
+function transposed(W: Float32Array, rows: number, C: number): Float32Array {
+  const out = new Float32Array(W.length)
+  for (let r = 0; r < rows; r++) for (let c = 0; c < C; c++) out[c * rows + r] = W[r * C + c]!
+  return out
+}
+
+/** y = (x + softmax(q·kᵀ/√a over the text's tokens)·v) masked — attention.ts attend(). */
+function attentionBranch(
+  g: GraphBuilder,
+  layer: Attention,
+  C: number,
+  x: string,
+  tokenMask3: string,
+): string {
+  const a = layer.size
+  g.constant('att_WqT', [C, a], transposed(layer.Wq, a, C))
+  g.constant('att_WkT', [C, a], transposed(layer.Wk, a, C))
+  g.constant('att_WvT', [C, C], transposed(layer.Wv, C, C))
+  const q = g.op('MatMul', [x, 'att_WqT']) // [B,S,a]
+  const k = g.op('MatMul', [x, 'att_WkT'])
+  const v = g.op('MatMul', [x, 'att_WvT']) // [B,S,C]
+  const logits = g.op('Mul', [
+    g.op('MatMul', [q, g.op('Transpose', [k], { perm: [0, 2, 1] })]),
+    g.float([1 / Math.sqrt(a)], []),
+  ]) // [B,S,S]
+  // Padding tokens are no keys: −10⁴ before the softmax (exp underflows to 0 in float32).
+  const keyMask = g.op('Transpose', [tokenMask3], { perm: [0, 2, 1] }) // [B,1,S]
+  const penalty = g.op('Mul', [g.op('Sub', [keyMask, g.float([1], [])]), g.float([1e4], [])])
+  const p = g.op('Softmax', [g.op('Add', [logits, penalty])], { axis: -1 })
+  return g.op('Mul', [g.op('Add', [x, g.op('MatMul', [p, v])]), tokenMask3])
+}
+
 /** The convolution's score [B,1] (conv-model.ts), from the token mask [B,S,1]. */
 function convBranch(g: GraphBuilder, model: ConvModel, table: ConvTable, tokenMask3: string) {
   const C = table.dim
@@ -102,7 +138,8 @@ function convBranch(g: GraphBuilder, model: ConvModel, table: ConvTable, tokenMa
     to: FLOAT,
   })
   const scales = g.op('Gather', ['conv_scales', 'input_ids'], { axis: 0 })
-  const x = g.op('Mul', [g.op('Mul', [codes, scales]), tokenMask3]) // [B,S,C]
+  let x = g.op('Mul', [g.op('Mul', [codes, scales]), tokenMask3]) // [B,S,C]
+  if (model.layer) x = attentionBranch(g, model.layer, C, x, tokenMask3)
   const channelsFirst = g.op('Transpose', [x], { perm: [0, 2, 1] }) // [B,C,S]
   // K is [F × w × C] (filter, offset, channel); Conv wants [F, C, w].
   const weights = new Float32Array(model.filters * C * w)

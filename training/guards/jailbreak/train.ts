@@ -45,11 +45,11 @@ import {
   convTable,
   scaleConv,
   tableRows,
-  trainConvModel,
   type ConvModel,
   type ConvSpec,
   type ConvTable,
 } from './conv-model.js'
+import { trainConvModel } from './conv-train.js'
 import { INTENT_GROUPS, intentFlags, joinFlags } from './intent.js'
 import { windowGraph } from './graph.js'
 import { auc, platt } from './stacking.js'
@@ -104,6 +104,15 @@ const { values: args } = parseArgs({
     'conv-epochs': { type: 'string', default: '10' },
     'conv-rate': { type: 'string', default: '0.003' },
     'conv-l2': { type: 'string', default: '0.0001' },
+    // Self-attention before the convolution (attention.ts): query/key size; 0 = none.
+    'conv-attention': { type: 'string', default: '0' },
+    // Ranking loss on the twins of a minimal pair (pairs/*.tsv) in the convolution's training:
+    // weight·softplus(margin − (s_harmful − s_benign)); weight 0 = twins are ordinary examples.
+    'pair-weight': { type: 'string', default: '0' },
+    'pair-margin': { type: 'string', default: '1' },
+    // The window model also trains on the twins (off: ml-jb5 measured that the twins as ordinary
+    // examples make its topic words uninformative, OOF recall 59.1 -> 48.2 %).
+    'window-pairs': { type: 'boolean', default: false },
     // Keep the convolution's output weights >= 0, so appended words cannot lower its score. Off:
     // tried by ml-jb3 on its larger corpus (CV AUC 0.9535 -> 0.947; test FPR 2.8 -> 4.6 %).
     'conv-monotone': { type: 'boolean', default: false },
@@ -156,6 +165,7 @@ const convSpec: ConvSpec = {
   concepts: CONCEPTS.length + INTENT_GROUPS.length,
   filters: Number(args['conv-filters']),
   width: Number(args['conv-width']),
+  attention: Number(args['conv-attention']),
 }
 const convFlags = joinFlags(
   vocab.length,
@@ -172,6 +182,9 @@ const convOptions = {
   seed: 1,
   maxTokens: 256,
   monotone: args['conv-monotone'],
+  ...(Number(args['pair-weight']) > 0
+    ? { pairLoss: { weight: Number(args['pair-weight']), margin: Number(args['pair-margin']) } }
+    : {}),
 }
 interface OutOfFoldRow {
   readonly attack: boolean
@@ -196,7 +209,11 @@ const background = categoryBackground(Number(args.background))
 
 /** Train on labelled prompts (plus padded copies and generated pairs); the table is what ships. */
 async function fit(labelled: readonly CorpusExample[]): Promise<Fitted> {
-  const padded = args['no-padding'] ? [] : paddedCopies(labelled)
+  // Padded copies of the earlier items only (unless the window model reads the twins): the twins
+  // neither get padded copies nor serve as the padding, so every other example is as without them.
+  const padded = args['no-padding']
+    ? []
+    : paddedCopies(args['window-pairs'] ? labelled : labelled.filter((e) => e.pair === undefined))
   const examples = [
     ...(await encode(labelled)),
     ...(await encode(padded)).map((e) => ({ ...e, weight: 0.5 })),
@@ -206,13 +223,24 @@ async function fit(labelled: readonly CorpusExample[]): Promise<Fitted> {
     })),
     ...(await encode(background)).map((e) => ({ ...e, weight: Number(args['w-background']) })),
   ]
-  const trained = trainMlpModel(spec, examples, options, vectors, flags)
+  // Twins (and their padded copies) by position in `examples`; [harmful, benign] index pairs.
+  const twin = (i: number): string | undefined =>
+    i < labelled.length
+      ? labelled[i]!.pair
+      : i < labelled.length + padded.length
+        ? padded[i - labelled.length]!.pair
+        : undefined
+  const pairs = twinPairs(labelled)
+  const windowExamples = args['window-pairs']
+    ? examples
+    : examples.filter((_, i) => twin(i) === undefined)
+  const trained = trainMlpModel(spec, windowExamples, options, vectors, flags)
   const table = projectedTable(spec, trained.P, vectors, flags)
   const features = tableFeatures(table)
   const model = trained.model
   const score = (ids: readonly number[]): number => mlpLogit(model, ids, features)
   if (convSpec.filters === 0) return { model, table, score, convScore: () => 0 }
-  const convTrained = trainConvModel(convSpec, examples, convOptions, vectors, convFlags)
+  const convTrained = trainConvModel(convSpec, examples, convOptions, vectors, convFlags, pairs)
   const conv = {
     model: convTrained.model,
     table: convTable(convSpec, convTrained.P, vectors, convFlags, vocab.length),
@@ -221,12 +249,25 @@ async function fit(labelled: readonly CorpusExample[]): Promise<Fitted> {
   return { model, table, conv, score, convScore: (ids) => convScore(conv.model, ids, rows) }
 }
 
+/** [harmful, benign] indices of the minimal pairs with both twins in `labelled`. */
+function twinPairs(labelled: readonly CorpusExample[]): [number, number][] {
+  const byKey = new Map<string, number[]>()
+  labelled.forEach((e, i) => {
+    if (e.pair !== undefined) byKey.set(e.pair, [...(byKey.get(e.pair) ?? []), i])
+  })
+  const out: [number, number][] = []
+  for (const [h, b] of byKey.values())
+    if (b !== undefined) out.push(labelled[h!]!.attack ? [h!, b] : [b, h!])
+  return out
+}
+
 // Out-of-fold scores for every train + dev prompt (5 folds by text hash): calibration and the
 // operating point come from prompts the scoring model did not see. The test split is never used.
 const labelled = [...corpus.train, ...corpus.dev]
 const labels = labelled.map((e) => (e.attack ? 1 : 0))
 const FOLDS = Number(args.folds)
-const foldOf = (e: CorpusExample): number => fnv1a(normaliseForSplit(e.text)) % FOLDS
+// The twins of a minimal pair share a fold (by the pair's key), as they share a split.
+const foldOf = (e: CorpusExample): number => fnv1a(normaliseForSplit(e.pair ?? e.text)) % FOLDS
 const outOfFold: number[][] = labelled.map(() => [0, 0])
 const labelledIds = (await encode(labelled)).map((e) => e.ids)
 // Each prompt's other views, encoded once: what the router's model detector scores besides the
@@ -323,22 +364,45 @@ const partAuc = [0, 1].map((j) =>
 // benign prompts (out of fold). Lower the bias in small steps until it does.
 const threshold = Number(args.threshold)
 const operating = (shift: number, scores: readonly number[] = stacked) => {
-  let tp = 0
-  let fp = 0
+  // [flagged, total] of attacks and of benign prompts: all, old (not a twin), twins.
+  const count = {
+    attacks: [0, 0],
+    benign: [0, 0],
+    oldA: [0, 0],
+    oldB: [0, 0],
+    twinA: [0, 0],
+    twinB: [0, 0],
+  }
+  const add = (c: number[], flagged: boolean) => {
+    c[0] = c[0]! + (flagged ? 1 : 0)
+    c[1] = c[1]! + 1
+  }
   const errors: string[] = []
   labelled.forEach((e, i) => {
     const pm = sigmoid(scores[i]! + c - shift)
     const flagged = combinedProbability(rulesP[i]!, pm, combination) >= threshold
-    if (e.attack && flagged) tp++
-    if (!e.attack && flagged) fp++
+    add(e.attack ? count.attacks : count.benign, flagged)
+    if (e.pair === undefined) add(e.attack ? count.oldA : count.oldB, flagged)
+    else add(e.attack ? count.twinA : count.twinB, flagged)
     if (e.attack !== flagged)
       errors.push(
         `${e.attack ? 'MISS' : 'FP  '} ${pm.toFixed(2)} ${e.family}: ${e.text.slice(0, 110)}`,
       )
   })
-  const attacks = labels.filter((y) => y === 1).length
-  return { recall: tp / attacks, fpr: fp / (labels.length - attacks), errors }
+  const rate = (x: number[]) => +(x[0]! / Math.max(1, x[1]!)).toFixed(4)
+  return {
+    recall: rate(count.attacks),
+    fpr: rate(count.benign),
+    old: { recall: rate(count.oldA), fpr: rate(count.oldB) },
+    twins: { recall: rate(count.twinA), fpr: rate(count.twinB), pairs: count.twinB[1]! },
+    errors,
+  }
 }
+// Minimal pairs whose harmful twin has the higher stacked score (out of fold).
+const orderedPairs = twinPairs(labelled)
+const pairsOrdered =
+  orderedPairs.filter(([h, b]) => stacked[h]! > stacked[b]!).length /
+  Math.max(1, orderedPairs.length)
 let shift = 0
 while (operating(shift).fpr > Number(args['max-fpr']) && shift < 10) shift += 0.05
 const cv = operating(shift)
@@ -353,7 +417,7 @@ if (args.report)
       while (operating(sh, scores).fpr > fpr && sh < 10) sh += 0.05
       const o = operating(sh, scores)
       console.error(
-        `${name}: operating point FPR <= ${fpr}: recall ${o.recall.toFixed(4)} fpr ${o.fpr.toFixed(4)} shift ${sh.toFixed(2)}`,
+        `${name}: operating point FPR <= ${fpr}: recall ${o.recall.toFixed(4)} fpr ${o.fpr.toFixed(4)} shift ${sh.toFixed(2)}; old ${o.old.recall} / ${o.old.fpr}; twins ${o.twins.recall} / ${o.twins.fpr}`,
       )
     }
 if (args.report) for (const e of cv.errors.sort()) console.error(e)
@@ -465,6 +529,8 @@ console.log(
       auc_convolution: +partAuc[1]!.toFixed(4),
       recall: +cv.recall.toFixed(4),
       fpr: +cv.fpr.toFixed(4),
+      old_items: cv.old,
+      ...(cv.twins.pairs > 0 ? { twins: cv.twins, twins_ordered: +pairsOrdered.toFixed(4) } : {}),
     },
     seconds: +((performance.now() - started) / 1000).toFixed(1),
   }),
