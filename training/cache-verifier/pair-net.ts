@@ -2,7 +2,7 @@
  * Fits the verifier's pair net (src/cache/verify/pair-net.ts): one hidden ReLU layer, weighted
  * logistic loss, Adam on mini-batches of 64, a few epochs (the net is averaged with the trees, so
  * it is kept short of fitting the training pairs: 30 epochs made it overconfident on other groups'
- * requests — /work/notes/ml-cache5.md). Deterministic: seeded initialisation and shuffles, typed
+ * requests). Deterministic: seeded initialisation and shuffles, typed
  * arrays allocated once per fit. Weights rounded to six significant digits before anything is
  * measured, so what training scores is what the router runs.
  */
