@@ -8,6 +8,7 @@
  */
 import { type PairNetFile } from '../../src/cache/verify/pair-net.js'
 import { seededRandom } from '../../src/seeded-random.js'
+import { Adam } from '../lib/adam.js'
 
 export interface PairNetOptions {
   readonly hidden: number
@@ -51,17 +52,22 @@ export function fitPairNet(
   const w1 = new Float32Array(H * D).map(() => (random() * 2 - 1) * Math.sqrt(6 / (D + H)))
   const b1 = new Float32Array(H)
   const w2 = new Float32Array(H).map(() => (random() * 2 - 1) * Math.sqrt(6 / (H + 1)))
-  let b2 = 0
-  const params = [w1, b1, w2]
-  const grads = params.map((p) => new Float32Array(p.length))
-  const m1 = params.map((p) => new Float32Array(p.length))
-  const m2 = params.map((p) => new Float32Array(p.length))
-  let gb2 = 0
-  let mb2 = 0
-  let vb2 = 0
+  const b2 = new Float32Array(1)
+  // One gradient array per parameter array; L2 only on the first layer's weights.
+  const g = {
+    w1: new Float32Array(H * D),
+    b1: new Float32Array(H),
+    w2: new Float32Array(H),
+    b2: new Float32Array(1),
+  }
+  const adam = [
+    new Adam(w1, g.w1, rate, decay),
+    new Adam(b1, g.b1, rate, 0),
+    new Adam(w2, g.w2, rate, 0),
+    new Adam(b2, g.b2, rate, 0),
+  ]
   const h = new Float32Array(H)
   const order = Int32Array.from({ length: n }, (_, i) => i)
-  let step = 0
   for (let e = 0; e < o.epochs; e++) {
     for (let i = n - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1))
@@ -69,12 +75,10 @@ export function fitPairNet(
     }
     for (let s0 = 0; s0 < n; s0 += B) {
       const end = Math.min(n, s0 + B)
-      for (const g of grads) g.fill(0)
-      gb2 = 0
       for (let s = s0; s < end; s++) {
         const k = order[s]!
         const row = k * D
-        let z = b2
+        let z = b2[0]!
         for (let j = 0; j < H; j++) {
           let a = b1[j]!
           const wr = j * D
@@ -83,34 +87,17 @@ export function fitPairNet(
           z += w2[j]! * h[j]!
         }
         const dz = ((1 / (1 + Math.exp(-z)) - labels[k]!) * weights[k]!) / meanWeight / (end - s0)
-        gb2 += dz
+        g.b2[0] = g.b2[0]! + dz
         for (let j = 0; j < H; j++) {
-          grads[2]![j] = grads[2]![j]! + dz * h[j]!
+          g.w2[j] = g.w2[j]! + dz * h[j]!
           if (h[j]! <= 0) continue
           const dh = dz * w2[j]!
-          grads[1]![j] = grads[1]![j]! + dh
+          g.b1[j] = g.b1[j]! + dh
           const wr = j * D
-          for (let d = 0; d < D; d++) grads[0]![wr + d] = grads[0]![wr + d]! + dh * X[row + d]!
+          for (let d = 0; d < D; d++) g.w1[wr + d] = g.w1[wr + d]! + dh * X[row + d]!
         }
       }
-      step++
-      const c1 = 1 - 0.9 ** step
-      const c2 = 1 - 0.999 ** step
-      for (let p = 0; p < params.length; p++) {
-        const w = params[p]!
-        const g = grads[p]!
-        const a = m1[p]!
-        const v = m2[p]!
-        for (let q = 0; q < w.length; q++) {
-          const gr = g[q]! + (p === 0 ? decay * w[q]! : 0)
-          a[q] = 0.9 * a[q]! + 0.1 * gr
-          v[q] = 0.999 * v[q]! + 0.001 * gr * gr
-          w[q] = w[q]! - (rate * a[q]!) / c1 / (Math.sqrt(v[q]! / c2) + 1e-8)
-        }
-      }
-      mb2 = 0.9 * mb2 + 0.1 * gb2
-      vb2 = 0.999 * vb2 + 0.001 * gb2 * gb2
-      b2 -= (rate * mb2) / c1 / (Math.sqrt(vb2 / c2) + 1e-8)
+      for (const opt of adam) opt.step()
     }
   }
   const list = (a: ArrayLike<number>) => Array.from(a, round)
@@ -121,7 +108,7 @@ export function fitPairNet(
     w1: list(w1),
     b1: list(b1),
     w2: list(w2),
-    b2: round(b2),
+    b2: round(b2[0]!),
   }
 }
 

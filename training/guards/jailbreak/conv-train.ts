@@ -4,6 +4,7 @@
  * A unit of a batch is one example, or the two twins of a minimal pair: each twin's log loss plus
  * the ranking loss weight·softplus(margin − (s_harmful − s_benign)) when options.pairLoss is set.
  */
+import { Adam } from '../../lib/adam.js'
 import { initAttention } from './attention.js'
 import {
   backward,
@@ -21,35 +22,6 @@ import {
   type TokenRows,
 } from './conv-model.js'
 import { seeded, sigmoid, type TokenVectors } from './window-model.js'
-
-/** Adam over one flat parameter array. */
-class Adam {
-  private readonly m1: Float32Array
-  private readonly m2: Float32Array
-  private t = 0
-  constructor(
-    readonly values: Float32Array,
-    readonly grad: Float32Array,
-    private readonly rate: number,
-    private readonly l2: number,
-  ) {
-    this.m1 = new Float32Array(values.length)
-    this.m2 = new Float32Array(values.length)
-  }
-  step(): void {
-    this.t++
-    const c1 = 1 - 0.9 ** this.t
-    const c2 = 1 - 0.999 ** this.t
-    for (let i = 0; i < this.values.length; i++) {
-      const g = this.grad[i]! + this.l2 * this.values[i]!
-      this.m1[i] = 0.9 * this.m1[i]! + 0.1 * g
-      this.m2[i] = 0.999 * this.m2[i]! + 0.001 * g * g
-      this.values[i] =
-        this.values[i]! - (this.rate * (this.m1[i]! / c1)) / (Math.sqrt(this.m2[i]! / c2) + 1e-8)
-      this.grad[i] = 0
-    }
-  }
-}
 
 export interface ConvTrained {
   readonly model: ConvModel
