@@ -6,7 +6,7 @@
  * never into a later window), and a failing Redis follows `on_store_error`.
  */
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { after, afterEach, before, describe, it } from 'node:test'
 import { createClient, type RedisClientType } from '@redis/client'
 import { securitySchema } from '../../src/config/schema/security.js'
 import { RouterError } from '../../src/errors.js'
@@ -29,8 +29,13 @@ before(async () => {
   admin = createClient({ url: redis.url })
   await admin.connect()
 })
+// Each test closes its replicas: a lease one of them still holds would otherwise go back (a write)
+// in a later test, at a moment that depends on the machine's speed — under CLIENT PAUSE WRITE that
+// give-back is a second blocked client the "reservation waits in Redis" check would count.
+afterEach(async () => {
+  await Promise.all(limiters.splice(0).map((l) => l.close()))
+})
 after(async () => {
-  await Promise.all(limiters.map((l) => l.close()))
   await Promise.all(stores.map((s) => s.close()))
   await admin?.close()
   await redis?.stop()
@@ -188,12 +193,15 @@ describe('leases over one Redis', () => {
   // lease_ms keeps the idle return out of these; the request after a first one of 1 asks for 20.
   const LATE = { requests_per_minute: 200, sync: { max_lease: 20, lease_ms: 60_000 } }
   /** A replica whose store calls may wait for a paused Redis without timing out. */
-  const patientReplica = (prefix: string) =>
-    new RateLimiter(
+  const patientReplica = (prefix: string) => {
+    const limiter = new RateLimiter(
       securitySchema.parse({ rate_limits: { enabled: true, ...LATE } }).rate_limits,
       slowStore(prefix),
       createLogger({ level: 'silent' }),
     )
+    limiters.push(limiter)
+    return limiter
+  }
   const blocked = async () => /^blocked_clients:1\r?$/m.test(await admin.info('clients'))
   /** Redis holds every write (reservation and give-back scripts included) while `during` runs. */
   async function withWritesPaused<T>(during: () => Promise<T>): Promise<T> {
