@@ -91,11 +91,15 @@ describe('vllm_metrics endpoint policy', () => {
           { name: 'busy', port: busy.port },
           { name: 'idle', port: idle.port },
         ],
-        'pipeline: { endpoint_policy: { kind: vllm_metrics, options: { interval_ms: 100 } } }',
+        // timeout_ms also sets how old figures may be (3 intervals + timeout): wide, so a loaded
+        // machine's late scrape does not make busy's queue unknown (scored as idle) mid-test.
+        'pipeline: { endpoint_policy: { kind: vllm_metrics, options: { interval_ms: 100, timeout_ms: 5000 } } }',
       ),
     )
     routers.push(r)
-    await sleep(400) // a few scrapes
+    // Scrapes of one endpoint never overlap: a second one has begun only after the first was read.
+    const scrapes = () => busy.received().filter((q) => q.path === '/metrics').length
+    await until(() => scrapes() >= 2, "the router to have read busy's queue")
     const answers = []
     for (let i = 0; i < 8; i++) answers.push(await ask(r))
     assert.ok(
@@ -119,8 +123,10 @@ describe('active health checks', () => {
           { name: 'down', port },
           { name: 'good', port: good.port },
         ],
+        // A wide probe timeout: a loaded machine must not time out two probes of the good one in a
+        // row (the dead one's port refuses at once, so it is still marked down within a few rounds).
         `resilience:
-  health_checks: { enabled: true, interval_ms: 100, timeout_ms: 200, unhealthy_threshold: 2 }`,
+  health_checks: { enabled: true, interval_ms: 100, timeout_ms: 2000, unhealthy_threshold: 2 }`,
       ),
     )
     routers.push(r)
