@@ -33,7 +33,17 @@ test('two replicas on one Redis learn into one book', async () => {
       a.remember(`a${i}`, served('x'))
       b.remember(`b${i}`, served('y'))
     }
-    await new Promise((r) => setTimeout(r, 200)) // remember() is fire and forget
+    // remember() is fire and forget: rate only once every request is on record in Redis.
+    const remembered = async () =>
+      (
+        await Promise.all(
+          Array.from({ length: 30 }, (_, i) => [b.recall(`a${i}`), a.recall(`b${i}`)]).flat(),
+        )
+      ).every((s) => s !== undefined)
+    for (const until = Date.now() + 15_000; !(await remembered());) {
+      assert.ok(Date.now() < until, 'the remembered requests never reached Redis')
+      await new Promise((r) => setTimeout(r, 20))
+    }
     await Promise.all([
       ...Array.from({ length: 30 }, (_, i) => b.feedback({ requestId: `a${i}`, rating: 1 })),
       ...Array.from({ length: 30 }, (_, i) => a.feedback({ requestId: `b${i}`, rating: 0 })),
