@@ -28,21 +28,46 @@ async function freePort(): Promise<number> {
   })
 }
 
-function answers(port: number): Promise<boolean> {
+/**
+ * The process id of the Redis answering on `port` (INFO server), or undefined when nothing (or
+ * no Redis) answers there within a second.
+ */
+function redisPid(port: number): Promise<number | undefined> {
   return new Promise((resolve) => {
     const socket = createConnection({ host: '127.0.0.1', port })
-    socket.once('connect', () => {
-      socket.write('PING\r\n')
-    })
-    socket.once('data', (data) => {
+    let text = ''
+    const done = (pid: number | undefined) => {
       socket.destroy()
-      resolve(data.toString().startsWith('+PONG'))
+      resolve(pid)
+    }
+    socket.setTimeout(1_000, () => done(undefined))
+    socket.once('connect', () => socket.write('INFO server\r\n'))
+    socket.on('data', (data) => {
+      text += data.toString()
+      const pid = /^process_id:(\d+)\r?$/m.exec(text)?.[1]
+      if (pid !== undefined) done(Number(pid))
+      else if (!text.startsWith('$') || text.length > 64 * 1024) done(undefined)
     })
-    socket.once('error', () => resolve(false))
+    socket.once('error', () => done(undefined))
+    socket.once('close', () => done(undefined))
   })
 }
 
+/**
+ * Start redis-server on a port that was free a moment ago. Another process may take that port
+ * between the check and the bind (test files run in parallel, every client connection takes an
+ * ephemeral port too): then our server exits, or another Redis answers there. Only a server whose
+ * process id is our child's counts; otherwise try again on a new port.
+ */
 export async function startRedis(): Promise<TestRedis> {
+  for (let attempt = 1; ; attempt++) {
+    const started = await startOnFreePort()
+    if (started) return started
+    if (attempt === 5) throw new Error('redis-server did not start (is it installed?)')
+  }
+}
+
+async function startOnFreePort(): Promise<TestRedis | undefined> {
   const port = await freePort()
   const dir = mkdtempSync(join(tmpdir(), 'vsr-redis-'))
   const child: ChildProcess = spawn(
@@ -51,11 +76,16 @@ export async function startRedis(): Promise<TestRedis> {
     { cwd: dir, stdio: 'ignore' },
   )
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-  const deadline = Date.now() + 10_000
-  while (!(await answers(port))) {
-    if (child.exitCode !== null || Date.now() > deadline) {
+  const spawnFailed = new Promise<Error>((resolve) => child.once('error', resolve))
+  const deadline = Date.now() + 30_000
+  while ((await redisPid(port)) !== child.pid) {
+    const failed = await Promise.race([spawnFailed, Promise.resolve(undefined)])
+    if (failed) throw new Error(`redis-server could not be started: ${failed.message}`)
+    if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL')
-      throw new Error(`redis-server did not start on 127.0.0.1:${port} (is it installed?)`)
+      await exited
+      rmSync(dir, { recursive: true, force: true })
+      return undefined
     }
     await new Promise((r) => setTimeout(r, 50))
   }
