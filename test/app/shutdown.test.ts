@@ -46,10 +46,18 @@ describe('graceful shutdown', () => {
   it('cuts requests that outlive the grace period', async () => {
     sim.setBehaviour('m', { ttftMs: 5_000 })
     const router = await startRouter(config(sim.port, 200))
+    const seen = sim.receivedChats().length
     const inflight = postJson(`${router.gatewayUrl}/v1/chat/completions`, chat).catch(
       (err: unknown) => err,
     )
-    await new Promise((r) => setTimeout(r, 100))
+    // Close once the request is at the backend: closed earlier, a refused connection would pass
+    // this test without any request being cut.
+    for (
+      const until = Date.now() + 30_000;
+      sim.receivedChats().length === seen && Date.now() < until;
+    )
+      await new Promise((r) => setTimeout(r, 5))
+    assert.equal(sim.receivedChats().length, seen + 1)
     await router.close()
     const outcome = await inflight
     // Had close() waited for the upstream (5 s), the request would have succeeded.

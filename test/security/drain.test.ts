@@ -71,8 +71,14 @@ async function idleKeepAlive(base: string): Promise<{ closed: Promise<void> }> {
 it('stopping: /ready 503 at once, idle keep-alive closed, the request in flight finishes with Connection: close', async () => {
   const router = await startRouter(config(sim.port))
   const idle = await idleKeepAlive(router.gatewayUrl)
+  const seen = sim.receivedChats().length
   const inflight = post(router.gatewayUrl, chat('slow'))
-  await new Promise((r) => setTimeout(r, 300))
+  // Stop only once the request is really in flight (at the backend), however slow the machine: a
+  // fixed pause could end before the router has read it, and then it is not a request in flight.
+  for (const until = Date.now() + 30_000; sim.receivedChats().length === seen;) {
+    assert.ok(Date.now() < until, 'the request never reached the backend')
+    await new Promise((r) => setTimeout(r, 5))
+  }
   const stopped = router.close()
   await new Promise((r) => setTimeout(r, 50))
   const ready = await fetch(`${router.apiUrl}/ready`)
