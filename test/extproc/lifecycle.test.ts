@@ -26,13 +26,18 @@ import {
 import { makeRuntime, type TestRuntime } from '../helpers/runtime.js'
 import { chat, ROUTER_YAML } from './fixtures.js'
 
-/** A module that misbehaves on request: throws, or takes longer than the message budget. */
+/**
+ * A module that misbehaves on request: throws, or takes longer than the message budget. The budget
+ * (1 s) is wide so that on a loaded machine only 'slow' runs out of it — with 100 ms, a streamed
+ * body of 8-byte chunks could time out before the module threw, and the test saw a timeout instead
+ * of the bug it checks; 'slow' takes well past it.
+ */
 const faultyModule: PipelineModule = {
   name: 'test_faults',
   apiVersion: PLUGIN_API_VERSION,
   async onRequest(ctx) {
     if (ctx.request.userText.includes('explode')) throw new Error('module bug')
-    if (ctx.request.userText.includes('slow')) await sleep(400)
+    if (ctx.request.userText.includes('slow')) await sleep(2_500)
   },
 }
 
@@ -55,11 +60,11 @@ describe('ext_proc failure handling', () => {
   let closed: ExtProcFixture
   before(async () => {
     open = await startExtProc(
-      `${ROUTER_YAML}\nextproc: { failure_mode: open, message_timeout_ms: 100 }\n`,
+      `${ROUTER_YAML}\nextproc: { failure_mode: open, message_timeout_ms: 1000 }\n`,
       { pipeline: withFaults },
     )
     closed = await startExtProc(
-      `${ROUTER_YAML}\nextproc: { failure_mode: closed, message_timeout_ms: 100 }\n`,
+      `${ROUTER_YAML}\nextproc: { failure_mode: closed, message_timeout_ms: 1000 }\n`,
       { pipeline: withFaults },
     )
   })
@@ -142,7 +147,9 @@ describe('ext_proc stream lifecycle', () => {
       completionResponse('qwen3-32b'),
     )
     assert.equal(ex.status, 200)
-    for (let i = 0; i < 50 && f.server.openStreams > 0; i++) await sleep(10)
+    // The cancelled streams close as the server notices (bounded only as a guard, not 0.5 s).
+    for (const until = Date.now() + 15_000; f.server.openStreams > 0 && Date.now() < until;)
+      await sleep(10)
     assert.equal(f.server.openStreams, 0)
     const after = metricValue(await f.t.metricsText(), 'llm_request_errors_total', {
       reason: 'cancellation',
@@ -281,7 +288,10 @@ describe('ext_proc server', () => {
       await upstreamDone
       return completionResponse('qwen3-32b')
     })
-    for (let i = 0; i < 100 && f.server.openStreams === 0; i++) await sleep(5)
+    // Close only once the stream is open at the server, however slow the machine (it was 0.5 s).
+    for (const until = Date.now() + 30_000; f.server.openStreams === 0 && Date.now() < until;)
+      await sleep(5)
+    assert.equal(f.server.openStreams, 1)
     const closing = f.server.close(5_000)
     assert.equal(f.server.health.status('readiness'), 2)
     release()
