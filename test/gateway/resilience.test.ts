@@ -202,12 +202,17 @@ resilience: { outlier_detection: { base_ejection_ms: 60000 } }`,
     )
     for (let i = 0; i < 8; i++) assert.equal((await ask(r)).status, 200)
     const back = await sim({}, port)
-    await new Promise((resolve) => setTimeout(resolve, 300))
-    const answers = []
-    for (let i = 0; i < 12; i++) answers.push(await ask(r))
+    // Ask until the repaired endpoint answers one. Each ejection without a success between doubles
+    // (200, 400, 800 ms …), and a loaded machine may have ejected it several times during the
+    // eight requests above, so a fixed pause and twelve requests could all fall inside one.
+    const answers: Answer[] = []
+    for (const until = Date.now() + 20_000; !answers.some((a) => a.endpoint === 'flaky');) {
+      assert.ok(Date.now() < until, 'the repaired endpoint got no traffic within 20 s')
+      answers.push(await ask(r))
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
     assert.ok(answers.every((a) => a.status === 200))
     assert.ok(back.receivedChats().length > 0, 'the repaired endpoint got no traffic')
-    assert.ok(answers.some((a) => a.endpoint === 'flaky'))
   })
 
   it('a full connection pool: a request gives up on the queue after queue_timeout_ms', async () => {
