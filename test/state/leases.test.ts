@@ -171,7 +171,7 @@ describe('leases over one Redis', () => {
     await until(
       'the quiet lease is given back',
       async () => Number(await admin.get(`${prefix}rl:req:key:q`)) === used,
-      5_000,
+      15_000,
     )
     const ttl = await admin.pTTL(`${prefix}rl:req:key:q`)
     assert.ok(ttl > 50_000, 'still the same window')
@@ -301,8 +301,9 @@ describe('leases over one Redis', () => {
     for (let i = 0; i < 3; i++) assert.equal(await admit(), true)
     assert.equal(await admit(), 'rate_limit_exceeded')
     const refusedAt = Date.now()
-    await until('the next window', async () => (await admit()) === true)
-    assert.ok(Date.now() - refusedAt < 2_000)
+    await until('the next window', async () => (await admit()) === true, 15_000)
+    // Refused until the 400 ms window ends, not for a minute (bound wide for a loaded machine).
+    assert.ok(Date.now() - refusedAt < 10_000)
     assert.equal(Number(await admin.get(`${prefix}rl:req:r`)), 1, 'a new window counts from 1')
     assert.equal(await admit(), true)
     assert.equal(await admit(), true)
