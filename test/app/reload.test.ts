@@ -38,8 +38,9 @@ categories:
     model_scores: []
 `
 
+/** Poll until `check` holds; 20 s is only a guard (a reload builds a whole runtime, slow at load). */
 async function waitFor(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 150; i++) {
+  for (const until = Date.now() + 20_000; Date.now() < until;) {
     if (await check()) return
     await new Promise((r) => setTimeout(r, 20))
   }

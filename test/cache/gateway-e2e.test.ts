@@ -85,7 +85,9 @@ describe('semantic cache through the gateway', () => {
 
   const stored = () => capture.lines.filter((l) => l.event === 'cache_entry_added').length
   async function waitForStores(n: number): Promise<void> {
-    for (let i = 0; i < 200 && stored() < n; i++) await new Promise((r) => setTimeout(r, 10))
+    // The write follows the answer (embedding + insert): up to 15 s on a loaded machine.
+    for (const until = Date.now() + 15_000; stored() < n && Date.now() < until;)
+      await new Promise((r) => setTimeout(r, 10))
     assert.equal(stored(), n, 'the answer was stored')
   }
   const ask = (content: string) =>

@@ -37,7 +37,7 @@ extproc: { failure_mode: closed }
 `,
   )
 
-async function until(check: () => boolean, ms = 5_000): Promise<boolean> {
+async function until(check: () => boolean, ms = 15_000): Promise<boolean> {
   const end = Date.now() + ms
   while (!check()) {
     if (Date.now() > end) return false

@@ -38,8 +38,9 @@ const chat = (model: string, extra: Record<string, unknown> = {}): Record<string
   ...extra,
 })
 
+/** Poll until `check` holds; 15 s is only a guard for a loaded machine. */
 async function waitFor(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
+  for (const until = Date.now() + 15_000; Date.now() < until;) {
     if (await check()) return
     await new Promise((r) => setTimeout(r, 20))
   }

@@ -109,7 +109,7 @@ export class ConsoleStream {
   async next<K extends Frame['event']>(
     event: K,
     match: (data: StreamFrames[K]) => boolean = () => true,
-    ms = 5_000,
+    ms = 15_000,
     after = 0,
   ): Promise<StreamFrames[K]> {
     const deadline = Date.now() + ms
@@ -137,7 +137,7 @@ export class ConsoleStream {
   }
 
   /** Wait for the decision of a request with id `id`. */
-  async decision(id: string, ms = 5_000): Promise<StreamFrames['decisions']['events'][number]> {
+  async decision(id: string, ms = 15_000): Promise<StreamFrames['decisions']['events'][number]> {
     await this.next('decisions', (d) => d.events.some((e) => e.id === id), ms)
     return this.decisions().find((e) => e.id === id)!
   }

@@ -28,8 +28,8 @@ export function sampleDecision(id: string, extra: Partial<DecisionEvent> = {}): 
   }
 }
 
-/** Poll `check` until it holds; fails after `ms`. */
-export async function waitFor(check: () => boolean, ms = 5_000): Promise<void> {
+/** Poll `check` until it holds; fails after `ms` (a guard for a loaded machine, not a bound). */
+export async function waitFor(check: () => boolean, ms = 15_000): Promise<void> {
   const deadline = Date.now() + ms
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`)
