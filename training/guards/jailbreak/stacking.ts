@@ -43,3 +43,85 @@ export function auc(scores: readonly number[], labels: readonly number[]): numbe
   const negatives = sorted.length - positives
   return (rank - (positives * (positives + 1)) / 2) / (positives * negatives)
 }
+
+/** One prompt's out-of-fold scores as the detector combines them. */
+export interface StackRow {
+  /** [window, convolution] of the whole text and of each other view. */
+  readonly views: readonly (readonly [number, number])[]
+  /** The rules' clipped logit. */
+  readonly rules: number
+  /** The rules flag on their own (at or above rules_alone_at). */
+  readonly alone: boolean
+  readonly label: number
+}
+
+/** Mean recall over FPR bounds when flagging z >= t, t set so flagged benign <= bound·benign. */
+export function recallAtBounds(
+  z: Float64Array,
+  rows: readonly StackRow[],
+  bounds: readonly number[],
+): number {
+  const benign = rows.filter((r) => r.label === 0).length
+  const aloneBenign = rows.filter((r) => r.label === 0 && r.alone).length
+  const s = rows
+    .map((r, i) => (r.label === 0 && !r.alone ? z[i]! : NaN))
+    .filter((v) => !Number.isNaN(v))
+    .sort((p, q) => q - p)
+  let total = 0
+  for (const bound of bounds) {
+    const allowed = Math.floor(bound * benign + 1e-9) - aloneBenign
+    const t =
+      allowed <= 0
+        ? s[0]! + 1e-6
+        : allowed >= s.length
+          ? -Infinity
+          : (s[allowed - 1]! + s[allowed]!) / 2
+    let tp = 0
+    let p = 0
+    rows.forEach((r, i) => {
+      if (r.label !== 1) return
+      p++
+      if (r.alone || z[i]! >= t) tp++
+    })
+    total += tp / Math.max(1, p)
+  }
+  return total / bounds.length
+}
+
+/**
+ * The stacking chosen for the operating end: the direction (cos θ, sin θ) of the window and
+ * convolution weights and the rules' weight ρ that maximise the mean recall at `bounds` (a grid; only
+ * the direction and the threshold decide what is flagged), then the scale and bias by log loss on
+ * the whole text along that direction, so the probabilities stay calibrated. Returns [a_window,
+ * a_conv, a_rules] and c as platt() does.
+ */
+export function operatingStack(
+  rows: readonly StackRow[],
+  bounds: readonly number[],
+): { a: number[]; c: number } {
+  let best = { value: -1, theta: 0, rho: 0 }
+  for (let k = 0; k <= 36; k++) {
+    const theta = (k / 36) * (Math.PI / 2)
+    const m = Float64Array.from(rows, (r) =>
+      Math.max(...r.views.map(([w, c]) => Math.cos(theta) * w + Math.sin(theta) * c)),
+    )
+    for (let j = 0; j <= 30; j++) {
+      const rho = j * 0.05
+      const value = recallAtBounds(
+        m.map((v, i) => v + rho * rows[i]!.rules),
+        rows,
+        bounds,
+      )
+      if (value > best.value + 1e-12) best = { value, theta, rho }
+    }
+  }
+  const dir = [Math.cos(best.theta), Math.sin(best.theta), best.rho]
+  const whole = rows.map((r) => [
+    dir[0]! * r.views[0]![0] + dir[1]! * r.views[0]![1] + dir[2]! * r.rules,
+  ])
+  const { a, c } = platt(
+    whole,
+    rows.map((r) => r.label),
+  )
+  return { a: dir.map((d) => d * a[0]!), c }
+}
