@@ -68,3 +68,22 @@ describe('RateLimiter subjects', () => {
     assert.ok(seconds >= 1 && seconds <= 60)
   })
 })
+
+describe('RateLimiter after close', () => {
+  it('a reload closes it: it still counts in the store, which the next runtime reads; a closed store (shutdown) refuses 503 whatever on_store_error', async () => {
+    const store = new MemoryStateStore()
+    const config = securitySchema.parse({ rate_limits: { enabled: true, requests_per_minute: 2 } })
+    const old = new RateLimiter(config.rate_limits, store, log)
+    assert.equal(await admitted(old, key('k')), true)
+    await old.close()
+    const next = new RateLimiter(config.rate_limits, store, log)
+    assert.equal(await admitted(old, key('k')), true, 'a straggler on the old runtime is counted')
+    assert.equal(await admitted(next, key('k')), 'rate_limit_exceeded')
+    await next.close()
+    // The router's state closes last in a shutdown; a request that only now reaches admission
+    // (past the grace period) is not let through uncounted, nor counted anew from zero.
+    await store.close()
+    assert.equal(await admitted(next, key('k')), 'limits_unavailable')
+    assert.equal(await admitted(next, key('fresh')), 'limits_unavailable')
+  })
+})

@@ -12,12 +12,14 @@
  *
  * A refusal is 429 `rate_limit_exceeded` / `budget_exceeded` with `Retry-After` (seconds until the
  * window or period ends). When the store fails, `on_store_error` decides: `allow` (logged) or 503
- * `limits_unavailable`.
+ * `limits_unavailable`. A request the store can no longer count because it is closed (shutdown)
+ * is refused 503 `limits_unavailable` either way. A limiter closed by a reload still counts in the
+ * store, which outlives it and which the new runtime's limiter reads.
  */
 import type { SecurityConfig } from '../config/schema/security.js'
 import { RouterError } from '../errors.js'
 import { logEvent, type Logger } from '../log.js'
-import type { StateStore } from '../state/types.js'
+import { StateStoreClosedError, type StateStore } from '../state/types.js'
 import { ANONYMOUS, type CallerIdentity } from './caller.js'
 import {
   ExactCounts,
@@ -98,9 +100,21 @@ export class RateLimiter implements PipelineModule {
     return this.counts.close()
   }
 
-  /** A store failure while admitting: `on_store_error` decides (the refusal itself passes). */
+  /**
+   * A store failure while admitting: `on_store_error` decides (the refusal itself passes). A
+   * closed store is no outage: the router is shutting down and this request reached admission
+   * after its state was closed (a forced shutdown). `allow` keeps serving through an outage and
+   * sends the usage once the store is back; here nothing would ever count the request, so it is
+   * refused as under `deny` (503, retryable: the client's retry reaches a replica that counts it).
+   */
   private onStoreError(err: unknown): void {
     if (err instanceof RouterError) throw err
+    if (err instanceof StateStoreClosedError)
+      throw new RouterError(
+        'limits_unavailable',
+        'The router is shutting down: rate limits cannot be checked here',
+        { cause: err },
+      )
     this.storeFailed(err as Error, 'admit')
     if (this.config.on_store_error === 'deny')
       throw new RouterError('limits_unavailable', undefined, { cause: err })

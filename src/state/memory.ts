@@ -8,6 +8,7 @@ import {
   type CounterIncrement,
   type CounterValue,
   type StateStore,
+  StateStoreClosedError,
 } from './types.js'
 
 interface Entry {
@@ -22,6 +23,8 @@ export class MemoryStateStore implements StateStore {
   private readonly entries = new Map<string, Entry>()
   private readonly sweeper: NodeJS.Timeout
   private readonly now: () => number
+  /** Closed with the router: every call fails (StateStoreClosedError) instead of counting anew. */
+  private closed = false
 
   constructor(options: { sweepMs?: number; now?: () => number } = {}) {
     this.now = options.now ?? Date.now
@@ -30,22 +33,26 @@ export class MemoryStateStore implements StateStore {
   }
 
   get(key: string): Promise<string | undefined> {
+    if (this.closed) return closed()
     const value = this.live(key)?.value
     if (typeof value === 'number') return Promise.resolve(String(value))
     return Promise.resolve(typeof value === 'string' ? value : undefined)
   }
 
   set(key: string, value: string, ttlMs?: number): Promise<void> {
+    if (this.closed) return closed()
     this.entries.set(key, { value, expiresAt: this.expiry(ttlMs) })
     return Promise.resolve()
   }
 
   delete(key: string): Promise<void> {
+    if (this.closed) return closed()
     this.entries.delete(key)
     return Promise.resolve()
   }
 
   increment(key: string, by: number, ttlMs?: number): Promise<CounterValue> {
+    if (this.closed) return closed()
     try {
       return Promise.resolve(
         this.bump({ key, by, ...(ttlMs === undefined ? {} : { ttlMs }) }, this.now()),
@@ -65,6 +72,7 @@ export class MemoryStateStore implements StateStore {
   }
 
   readonly incrementManyNow = (increments: readonly CounterIncrement[]): CounterValue[] => {
+    if (this.closed) throw new StateStoreClosedError()
     const now = this.now()
     const values: CounterValue[] = []
     for (const increment of increments) values.push(this.bump(increment, now))
@@ -92,6 +100,7 @@ export class MemoryStateStore implements StateStore {
   }
 
   giveBack(items: readonly CounterGiveBack[]): Promise<number[]> {
+    if (this.closed) return closed()
     const now = this.now()
     return Promise.resolve(
       items.map(({ key, by, windowEnd }) => {
@@ -107,17 +116,20 @@ export class MemoryStateStore implements StateStore {
   }
 
   hashGetAll(key: string): Promise<Record<string, string>> {
+    if (this.closed) return closed()
     const entry = this.live(key)
     return Promise.resolve(entry?.value instanceof Map ? Object.fromEntries(entry.value) : {})
   }
 
   hashSet(key: string, fields: Readonly<Record<string, string>>): Promise<void> {
+    if (this.closed) return closed()
     const hash = this.hash(key)
     for (const [field, value] of Object.entries(fields)) hash.set(field, value)
     return Promise.resolve()
   }
 
   hashIncrement(key: string, field: string, by: number): Promise<number> {
+    if (this.closed) return closed()
     const hash = this.hash(key)
     const value = Number(hash.get(field) ?? '0') + by
     if (!Number.isFinite(value)) return Promise.reject(new Error(`${key}.${field} is not a number`))
@@ -126,10 +138,11 @@ export class MemoryStateStore implements StateStore {
   }
 
   ping(): Promise<boolean> {
-    return Promise.resolve(true)
+    return Promise.resolve(!this.closed)
   }
 
   close(): Promise<void> {
+    this.closed = true
     clearInterval(this.sweeper)
     this.entries.clear()
     return Promise.resolve()
@@ -167,4 +180,8 @@ export class MemoryStateStore implements StateStore {
     const now = this.now()
     for (const [key, entry] of this.entries) if (entry.expiresAt <= now) this.entries.delete(key)
   }
+}
+
+function closed(): Promise<never> {
+  return Promise.reject(new StateStoreClosedError())
 }

@@ -16,6 +16,7 @@ import {
   type CounterIncrement,
   type CounterValue,
   type StateStore,
+  StateStoreClosedError,
 } from './types.js'
 
 export interface RedisStoreOptions {
@@ -103,6 +104,7 @@ export class RedisStateStore implements StateStore {
   private readonly client: Client
   private readonly prefix: string
   private readonly ready: Promise<unknown>
+  private closed = false
 
   constructor(options: RedisStoreOptions) {
     this.prefix = options.prefix ?? 'vsr:'
@@ -216,6 +218,7 @@ export class RedisStateStore implements StateStore {
   }
 
   async close(): Promise<void> {
+    this.closed = true
     await this.ready
     if (this.client.isReady) await this.client.close()
     else if (this.client.isOpen) this.client.destroy()
@@ -236,6 +239,7 @@ export class RedisStateStore implements StateStore {
   }
 
   private async command(args: string[]): Promise<unknown> {
+    if (this.closed) throw new StateStoreClosedError()
     await this.ready
     return this.client.sendCommand(args)
   }

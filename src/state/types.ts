@@ -88,3 +88,14 @@ export interface StateStore {
   ping(): Promise<boolean>
   close(): Promise<void>
 }
+
+/**
+ * What a store answers once it is closed (the router is shutting down): not an outage that ends —
+ * nothing will be counted or read here again.
+ */
+export class StateStoreClosedError extends Error {
+  constructor() {
+    super('the state store is closed')
+    this.name = 'StateStoreClosedError'
+  }
+}

@@ -249,6 +249,28 @@ describe('leases over one Redis', () => {
     assert.equal(Number(await admin.get(`${prefix}rl:req:key:r`)), admitted)
   })
 
+  it('a closed limiter still counts in the store (reload); once the store is closed (shutdown) it refuses 503, even under allow', async () => {
+    const prefix = `after${prefixes++}:`
+    const s = store(prefix)
+    const config = securitySchema.parse({
+      rate_limits: { enabled: true, requests_per_minute: 3, sync: { max_lease: 20 } },
+    }).rate_limits
+    assert.equal(config.on_store_error, 'allow')
+    const a = new RateLimiter(config, s, createLogger({ level: 'silent' }))
+    assert.equal(await outcome(a, request('s')), true)
+    await a.close()
+    // A straggler on the replaced runtime: counted exactly (the next runtime reads this counter).
+    assert.equal(await outcome(a, request('s')), true)
+    assert.equal(Number(await admin.get(`${prefix}rl:req:key:s`)), 2)
+    assert.equal(await outcome(a, request('s')), true)
+    assert.equal(await outcome(a, request('s')), 'rate_limit_exceeded')
+    await s.close()
+    // Shutdown closed the store: nothing would ever count this request (allow is for outages that
+    // end), so it is refused, not let through uncounted.
+    assert.equal(await outcome(a, request('s2')), 'limits_unavailable')
+    assert.equal(await admin.get(`${prefix}rl:req:key:s2`), null)
+  })
+
   it('a give-back that arrives after the window rolled over changes nothing', async () => {
     const s = store(`late${prefixes++}:`)
     const [reserved] = await s.incrementMany([{ key: 'w', by: 5, ttlMs: 300, max: 10 }])
