@@ -4,9 +4,9 @@
  * serve`) on loopback with every port chosen at start, stopped by pid.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
+import { unusedPort } from './ports.js'
 
 const ROOT = join(import.meta.dirname, '..', '..')
 /** The installed entry point (bin/semantic-router.js: the sources through tsx). */
@@ -148,13 +148,9 @@ export function waitForLine(
   })
 }
 
-export async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  if (address === null || typeof address === 'string') throw new Error('no port')
-  return address.port
+/** A port for a server started later (see ports.ts: outside the range listen(0) draws from). */
+export function freePort(): Promise<number> {
+  return unusedPort()
 }
 
 export interface RouterProcess extends Running {

@@ -4,9 +4,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createConnection, createServer } from 'node:net'
+import { createConnection } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { unusedPort } from './ports.js'
 
 export interface TestRedis {
   readonly url: string
@@ -14,18 +15,6 @@ export interface TestRedis {
   /** The redis-server process (benchmarks read its CPU time). */
   readonly pid: number
   stop(): Promise<void>
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
 }
 
 /**
@@ -54,9 +43,9 @@ function redisPid(port: number): Promise<number | undefined> {
 }
 
 /**
- * Start redis-server on a port that was free a moment ago. Another process may take that port
- * between the check and the bind (test files run in parallel, every client connection takes an
- * ephemeral port too): then our server exits, or another Redis answers there. Only a server whose
+ * Start redis-server on a port that was free a moment ago (unusedPort: outside the range listen(0)
+ * and outgoing connections draw from). Another process may still bind it between the check and
+ * redis-server's bind: then our server exits, or another Redis answers there. Only a server whose
  * process id is our child's counts; otherwise try again on a new port.
  */
 export async function startRedis(): Promise<TestRedis> {
@@ -68,7 +57,7 @@ export async function startRedis(): Promise<TestRedis> {
 }
 
 async function startOnFreePort(): Promise<TestRedis | undefined> {
-  const port = await freePort()
+  const port = await unusedPort()
   const dir = mkdtempSync(join(tmpdir(), 'vsr-redis-'))
   const child: ChildProcess = spawn(
     'redis-server',

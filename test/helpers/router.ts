@@ -3,7 +3,6 @@
  * captured logs and a private metrics registry, for integration tests.
  */
 import { readFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -14,6 +13,7 @@ import { createLogger } from '../../src/log.js'
 import { RouterMetrics } from '../../src/metrics/router-metrics.js'
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/index.js'
 import { EnvoyClient } from './envoy.js'
+import { unusedPort } from './ports.js'
 import { TEST_MODELS } from './models.js'
 import { logCapture, type LogLine } from './runtime.js'
 
@@ -157,13 +157,12 @@ export function useBothTransports(
   return suite
 }
 
-/** A loopback port nothing listens on (a dead endpoint; a simulator may start on it later). */
-export async function closedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  const port = (server.address() as { port: number }).port
-  await new Promise<void>((r) => server.close(() => r()))
-  return port
+/**
+ * A loopback port nothing listens on (a dead endpoint; a simulator may start on it later), which no
+ * listen(0) elsewhere can take meanwhile (ports.ts).
+ */
+export function closedPort(): Promise<number> {
+  return unusedPort()
 }
 
 export function startSim(options: SimulatorOptions): Promise<Simulator> {
