@@ -149,7 +149,8 @@ describe('/metrics bearer token', () => {
     assert.equal(await scrape('wrong'), 401)
     assert.equal(await scrape('scrape-token-1'), 200)
     writeFileSync(tokenFile, 'scrape-token-2\n')
-    const end = Date.now() + 5_000
+    // Re-read within a guard of 15 s (not a bound: a loaded machine may take seconds).
+    const end = Date.now() + 15_000
     while ((await scrape('scrape-token-2')) !== 200) {
       assert.ok(Date.now() < end, 'the new token never applied')
       await new Promise((r) => setTimeout(r, 50))
