@@ -127,3 +127,52 @@ export function chooseThresholds(
     },
   }
 }
+
+/** Acceptance thresholds the pool choice tries: 0.30 to 0.99 by 0.005. */
+const FINE = Array.from({ length: 139 }, (_, i) => +(0.3 + i * 0.005).toFixed(3))
+
+/**
+ * The selection the lead fixed for issue 16 (2026-12-08): on a pool bigger than dev — the
+ * same-fold out-of-bag lookups plus dev — the lowest acceptance threshold (0.005 steps) at the
+ * given similarity threshold whose precise false hits on the pool are at most `bound`, the
+ * shipped model's own count on that pool at its threshold (`referenceThreshold` measures it for
+ * the model at hand). No margin: the bound is already the shipped model's.
+ */
+export function chooseOnPool(
+  lookups: Candidates,
+  probability: (query: string, cached: string) => number,
+  o: { similarity: number; bound?: number; referenceThreshold?: number },
+) {
+  const memo = new Map<string, number>()
+  const p = (q: string, c: string) => {
+    const key = `${q}\u0000${c}`
+    let v = memo.get(key)
+    if (v === undefined) memo.set(key, (v = probability(q, c)))
+    return v
+  }
+  const bound =
+    o.bound ??
+    (o.referenceThreshold === undefined
+      ? undefined
+      : replay(lookups, p, o.similarity, o.referenceThreshold).preciseFalseHits)
+  if (bound === undefined) throw new Error('chooseOnPool: a bound or a reference threshold')
+  const threshold =
+    FINE.find((t) => replay(lookups, p, o.similarity, t).preciseFalseHits <= bound) ?? 0.99
+  return {
+    similarity: o.similarity,
+    threshold,
+    bound,
+    pool: replay(lookups, p, o.similarity, threshold),
+  }
+}
+
+/**
+ * A train lookup's candidates limited to the requests of its own fold (requests its fold model
+ * never saw), so a model that remembers train requests gains nothing on the pool.
+ */
+export function sameFold(lookups: Candidates, foldOfRequest: (request: string) => number) {
+  return lookups.map((l) => ({
+    ...l,
+    ranked: l.ranked.filter((c) => foldOfRequest(c.request) === foldOfRequest(l.a)),
+  }))
+}
