@@ -6,43 +6,20 @@ import {
   type Candidates,
 } from '../../training/cache-verifier/thresholds.js'
 
-// Two stored requests; each looked-up text has a fixed probability against each request.
+// Two stored requests; each looked-up text has a fixed probability against its own request.
+const lookup = (a: string, b: string, kind: string) => ({
+  a,
+  b,
+  paraphrase: kind === 'paraphrase',
+  kind,
+  ranked: [{ request: a, similarity: 0.9 }],
+})
 const lookups: Candidates = [
-  {
-    a: 'R1',
-    b: 'p1',
-    paraphrase: true,
-    kind: 'paraphrase',
-    ranked: [{ request: 'R1', similarity: 0.9 }],
-  },
-  {
-    a: 'R1',
-    b: 'p2',
-    paraphrase: true,
-    kind: 'paraphrase',
-    ranked: [{ request: 'R1', similarity: 0.9 }],
-  },
-  {
-    a: 'R2',
-    b: 'p3',
-    paraphrase: true,
-    kind: 'paraphrase',
-    ranked: [{ request: 'R2', similarity: 0.9 }],
-  },
-  {
-    a: 'R1',
-    b: 'n1',
-    paraphrase: false,
-    kind: 'negation',
-    ranked: [{ request: 'R1', similarity: 0.9 }],
-  },
-  {
-    a: 'R2',
-    b: 'n2',
-    paraphrase: false,
-    kind: 'object',
-    ranked: [{ request: 'R2', similarity: 0.9 }],
-  },
+  lookup('R1', 'p1', 'paraphrase'),
+  lookup('R1', 'p2', 'paraphrase'),
+  lookup('R2', 'p3', 'paraphrase'),
+  lookup('R1', 'n1', 'negation'),
+  lookup('R2', 'n2', 'object'),
 ]
 const P: Record<string, number> = { p1: 0.9, p2: 0.6, p3: 0.45, n1: 0.7, n2: 0.8 }
 const probability = (q: string) => P[q]!

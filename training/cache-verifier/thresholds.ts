@@ -39,6 +39,17 @@ export const PRECISE_KINDS = new Set([
 const SIMILARITIES = [0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7]
 const PROBABILITIES = Array.from({ length: 39 }, (_, i) => +(0.03 + i * 0.025).toFixed(3))
 
+/** The probability of each pair computed once (the grids replay the same pairs many times). */
+function memoised(probability: (query: string, cached: string) => number) {
+  const memo = new Map<string, number>()
+  return (q: string, c: string) => {
+    const key = `${q}\u0000${c}`
+    let v = memo.get(key)
+    if (v === undefined) memo.set(key, (v = probability(q, c)))
+    return v
+  }
+}
+
 export function replay(
   lookups: Candidates,
   probability: (query: string, cached: string) => number,
@@ -84,13 +95,7 @@ export function chooseThresholds(
   probability: (query: string, cached: string) => number,
   opts: { margin: number; tolerance: number },
 ) {
-  const memo = new Map<string, number>()
-  const p = (q: string, c: string) => {
-    const key = `${q}\u0000${c}`
-    let v = memo.get(key)
-    if (v === undefined) memo.set(key, (v = probability(q, c)))
-    return v
-  }
+  const p = memoised(probability)
   const negatives = lookups.filter((l) => !l.paraphrase).length
   const safe = (o: Outcome) =>
     o.preciseFalseHits === 0 && o.falseHits <= Math.floor(opts.tolerance * negatives)
@@ -143,13 +148,7 @@ export function chooseOnPool(
   probability: (query: string, cached: string) => number,
   o: { similarity: number; bound?: number; referenceThreshold?: number },
 ) {
-  const memo = new Map<string, number>()
-  const p = (q: string, c: string) => {
-    const key = `${q}\u0000${c}`
-    let v = memo.get(key)
-    if (v === undefined) memo.set(key, (v = probability(q, c)))
-    return v
-  }
+  const p = memoised(probability)
   const bound =
     o.bound ??
     (o.referenceThreshold === undefined
