@@ -1,5 +1,6 @@
 /**
- * One loaded model: tokenizer + ONNX session + the task's post-processing. Runs inside an inference
+ * One loaded model: tokenizer + ONNX session, run on windows in batches; the task's
+ * post-processing of each text's window rows is in task-results.ts. Runs inside an inference
  * worker (see inference-worker.ts); kept free of worker plumbing so it can be reasoned about and
  * tested on its own.
  */
@@ -8,24 +9,13 @@ import * as ort from 'onnxruntime-node'
 import { Tokenizer } from 'tokenizers'
 import { RouterError } from '../../errors.js'
 import { invalid } from '../folder.js'
-import {
-  l2Normalise,
-  meanPoolNormalise,
-  mergeBio,
-  softmax,
-  type TokenPrediction,
-} from '../postprocess.js'
-import {
-  makeWindows,
-  ownerWindow,
-  type Tokenised,
-  type Window,
-  type WindowRule,
-} from '../windows.js'
+import { meanPoolNormalise } from '../postprocess.js'
+import { makeWindows, type Tokenised, type Window, type WindowRule } from '../windows.js'
 import { AsciiWordPiece, postProcessorAffixes } from './ascii-wordpiece.js'
 import { WORD_VECTORS_INPUT, WORD_WEIGHTS_INPUT, fillTokenVectors } from '../token-vectors.js'
 import { toCodeUnitOffsets } from './offsets.js'
 import type { TaskResult, WorkerError, WorkerInit, WorkerReady } from './protocol.js'
+import { taskResult } from './task-results.js'
 import { asWorkerError } from './worker-error.js'
 
 const EMBEDDING_OUTPUTS = ['sentence_embedding', 'last_hidden_state', 'token_embeddings']
@@ -207,7 +197,7 @@ export class InferenceEngine {
         results.push(w)
         continue
       }
-      results.push(this.finish(w, outputs.slice(cursor, cursor + w.length)))
+      results.push(taskResult(this.init, this.rule, w, outputs.slice(cursor, cursor + w.length)))
       cursor += w.length
     }
     let index = 0
@@ -337,67 +327,6 @@ export class InferenceEngine {
       )
     }
     return { data: tensor.data as Float32Array, dims: tensor.dims }
-  }
-
-  private finish(windows: readonly Window[], rows: readonly Float32Array[]): TaskResult {
-    switch (this.init.task) {
-      case 'sequence-classification':
-        return { probabilities: this.aggregateSequence(windows, rows), windows: windows.length }
-      case 'token-classification':
-        return { entities: this.tokenEntities(windows, rows), windows: windows.length }
-      case 'embedding': {
-        if (rows.length === 1)
-          return { vector: l2Normalise(Float32Array.from(rows[0]!)), windows: 1 }
-        const sum = new Float32Array(rows[0]!.length)
-        for (const r of rows) for (let d = 0; d < r.length; d++) sum[d] = sum[d]! + r[d]!
-        return { vector: l2Normalise(sum), windows: rows.length }
-      }
-    }
-  }
-
-  private aggregateSequence(
-    windows: readonly Window[],
-    rows: readonly Float32Array[],
-  ): Float32Array {
-    const dists = rows.map((r) => softmax(r))
-    if (dists.length === 1) return dists[0]!
-    if (this.init.aggregate === 'max-risk') {
-      const b = this.init.benignIndex
-      return dists.reduce((worst, d) => (d[b]! < worst[b]! ? d : worst))
-    }
-    const out = new Float32Array(dists[0]!.length)
-    let weight = 0
-    dists.forEach((d, i) => {
-      const w = Math.max(1, windows[i]!.contentLength)
-      weight += w
-      for (let k = 0; k < d.length; k++) out[k] = out[k]! + d[k]! * w
-    })
-    for (let k = 0; k < out.length; k++) out[k] = out[k]! / weight
-    return out
-  }
-
-  private tokenEntities(windows: readonly Window[], rows: readonly Float32Array[]) {
-    const labels = this.init.labels
-    const n = labels.length
-    const total = windows.reduce((m, w) => Math.max(m, w.contentStart + w.contentLength), 0)
-    const predictions: TokenPrediction[] = []
-    for (let pos = 0; pos < total; pos++) {
-      const wi = ownerWindow(windows, pos)
-      const w = windows[wi]!
-      const slot = this.rule.prefix.length + (pos - w.contentStart)
-      const offset = w.offsets[slot]
-      if (!offset || offset[1] <= offset[0]) continue
-      const probs = softmax(rows[wi]!, slot * n, n)
-      let best = 0
-      for (let k = 1; k < n; k++) if (probs[k]! > probs[best]!) best = k
-      predictions.push({
-        start: offset[0],
-        end: offset[1],
-        label: labels[best]!,
-        score: probs[best]!,
-      })
-    }
-    return mergeBio(predictions)
   }
 
   async close(): Promise<void> {
