@@ -62,7 +62,8 @@ const FLAGS = {
   'conv-monotone': { type: 'boolean', default: false },
   // How the window, convolution and rules scores are stacked: 'logloss' (one logistic fit over
   // all items) or 'operating' (direction chosen for recall at out-of-fold FPR 1.0-2.6 %,
-  // stacking.ts operatingStack; nested CV: 62.5 vs 58.9 % at the 1.8 % bound, not the default).
+  // stacking.ts operatingStack). Not the default: nested CV at the 1.8 % bound gained 3.6 points
+  // on the seed-1 out-of-fold scores and lost 0.9 on seed 2's (docs/classifiers.md).
   stack: { type: 'string', default: 'logloss' },
   // Seed of the window model's and the convolution's initial weights and shuffles (the folds are
   // keyed by text hash, not by this); 1 rebuilds the shipped model. Another seed measures how

@@ -6,12 +6,14 @@
  *   node --import tsx training/guards/jailbreak/train.ts          # train, calibrate, export
  *   node --import tsx training/guards/jailbreak/train.ts --report # also print the CV errors
  *
- * Calibration uses 5-fold out-of-fold scores over train + dev: Platt scaling of the window score,
- * then the bias is lowered until the rules + model combination flags at most --max-fpr of the
- * benign prompts at the default prompt_guard threshold (0.7). The model's score of a prompt is the
- * highest of the whole text and each of its sentences (src/guards/jailbreak/sentences.ts; the
- * folder declares `sentence_views`, so the router scores it the same way), so the operating point
- * is chosen on that score too. The final model is trained on all of train + dev. The test split is only scored by `semantic-router eval guards`. Deterministic.
+ * Calibration uses 5-fold out-of-fold scores over train + dev: one logistic fit stacks the window
+ * model, the convolution and the rules (--stack), then the bias is lowered until the rules + model
+ * combination flags at most --max-fpr of the benign prompts at the default prompt_guard threshold
+ * (0.7). The model's score of a prompt is the highest of the whole text and each of its sentences
+ * (src/guards/jailbreak/sentences.ts; the folder declares `sentence_views`, so the router scores
+ * it the same way), so the operating point is chosen on that score too. The final model is trained
+ * on all of train + dev. The test split is only scored by `semantic-router eval guards`.
+ * Deterministic.
  *
  * This script only wires the steps, each in its own file: the flags (options.ts), the word ids and
  * flags the models read (encoding.ts), training the models on a set of prompts (fit.ts), the
